@@ -1,0 +1,2 @@
+Console.WriteLine("not yet implemented");
+return 1;

@@ -1,0 +1,1 @@
+namespace LstmAe.Visualization;
