@@ -1,4 +1,5 @@
 using LstmAe.Model;
+using LstmAe.Training;
 using Microsoft.ML;
 
 namespace LstmAe.MLNet;
@@ -76,23 +77,23 @@ public sealed class LstmAutoEncoderOptions
 
     // ---- Training ------------------------------------------------------------------------------------------
 
-    /// <summary>Passes over the training data.</summary>
-    public int Epochs { get; set; } = 10;
+    /// <summary>Passes over the training data; null trains for <see cref="MaxSteps"/> only.</summary>
+    public int? Epochs { get; set; } = TrainingDefaults.Epochs;
 
     /// <summary>Stops after this many optimizer steps, whatever <see cref="Epochs"/> says; null: no limit.</summary>
-    public int? MaxSteps { get; set; }
+    public long? MaxSteps { get; set; }
 
     /// <summary>Sequences per training step.</summary>
-    public int BatchSize { get; set; } = 16;
+    public int BatchSize { get; set; } = TrainingDefaults.BatchSize;
 
     /// <summary>Optimizer learning rate.</summary>
-    public double LearningRate { get; set; } = 1e-3;
+    public double LearningRate { get; set; } = TrainingDefaults.LearningRate;
 
     /// <summary>The optimizer.</summary>
-    public Training.OptimizerKind Optimizer { get; set; } = Training.OptimizerKind.Adam;
+    public OptimizerAlgorithm Optimizer { get; set; } = TrainingDefaults.Optimizer;
 
     /// <summary>Clips the global gradient norm to this value; null disables clipping.</summary>
-    public double? GradientClipNorm { get; set; } = 1.0;
+    public double? GradientClipNorm { get; set; } = TrainingDefaults.GradientClipNorm;
 
     /// <summary>Validation rows; when null, <see cref="ValidationFraction"/> of the training rows are held out.</summary>
     public IDataView? ValidationData { get; set; }
@@ -111,8 +112,13 @@ public sealed class LstmAutoEncoderOptions
     /// <summary>"cpu", or "cuda" (falls back to the CPU with a logged warning when CUDA is unavailable).</summary>
     public string Device { get; set; } = "cpu";
 
+    /// <summary>Training steps between progress lines in <c>mlContext.Log</c>.</summary>
+    public int LogEverySteps { get; set; } = 10;
+
     // ---- Transform -----------------------------------------------------------------------------------------
 
     /// <summary>Rows the transformer's cursors encode per forward pass.</summary>
     public int TransformBatchSize { get; set; } = 64;
+
+    private static readonly TrainingOptions TrainingDefaults = new();
 }

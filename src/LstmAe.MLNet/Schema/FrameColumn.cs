@@ -38,7 +38,7 @@ internal static class FrameColumn
         {
             (int dimHeight, int dimWidth) = (vector.Dimensions[1], vector.Dimensions[2]);
             if ((frameHeight ?? dimHeight) != dimHeight || (frameWidth ?? dimWidth) != dimWidth)
-                throw new ArgumentOutOfRangeException(nameof(schema),
+                throw SchemaError(
                     $"Column '{columnName}' holds frames of {dimHeight}x{dimWidth} (type {vector}), but the options " +
                     $"say {height}x{width}.");
             (height, width) = (dimHeight, dimWidth);
@@ -60,7 +60,7 @@ internal static class FrameColumn
         bool framesAgree = vector.Size % frameSize == 0
             && (frames == expected.InputFrames || (expected.FutureFrames > 0 && frames == expected.InputFrames + expected.FutureFrames));
         if (!dimensionsAgree || !framesAgree)
-            throw new ArgumentOutOfRangeException("inputSchema",
+            throw SchemaError(
                 $"Column '{columnName}' has type {vector} ({vector.Size} floats); expected a vector shaped " +
                 $"{expected.DescribeAccepted()}.");
         return expected with { StoredFrames = frames };
@@ -71,24 +71,27 @@ internal static class FrameColumn
         DataViewSchema.Column column = schema.GetColumnOrNull(columnName)
             ?? throw Missing(columnName, schema.Where(c => !c.IsHidden).Select(c => c.Name));
         if (column.Type is not VectorDataViewType vector || vector.ItemType != NumberDataViewType.Single)
-            throw WrongType(columnName, column.Type.ToString());
+            throw WrongType(columnName, column.Type.ToString() ?? column.Type.GetType().Name);
         if (!vector.IsKnownSize)
             throw UnknownSize(columnName, vector.ToString());
         return vector;
     }
 
     private static ArgumentOutOfRangeException Missing(string columnName, IEnumerable<string> available) =>
-        new("inputSchema",
+        SchemaError(
             $"Input column '{columnName}' not found; expected a vector<float32> of frames. " +
             $"Columns present: {string.Join(", ", available.Select(n => $"'{n}'"))}.");
 
     private static ArgumentOutOfRangeException WrongType(string columnName, string actual) =>
-        new("inputSchema",
+        SchemaError(
             $"Column '{columnName}' has type {actual}; expected a known-size vector of Single (float32) frames, " +
             "e.g. Vector<Single, 10, 64, 64>.");
 
     private static ArgumentOutOfRangeException UnknownSize(string columnName, string actual) =>
-        new("inputSchema",
+        SchemaError(
             $"Column '{columnName}' has type {actual} of unknown size; expected a known-size vector of frames, " +
             "e.g. Vector<Single, 10, 64, 64> (declare the size, e.g. [VectorType(10, 64, 64)]).");
+
+    // ML.NET reports schema mismatches as ArgumentOutOfRangeException; the message carries everything.
+    private static ArgumentOutOfRangeException SchemaError(string message) => new(message, innerException: null);
 }
