@@ -19,8 +19,8 @@ public static class LstmAutoEncoderCatalog
     /// <param name="catalog">The transforms catalog.</param>
     /// <param name="outputColumnName">Column of encoder features to add.</param>
     /// <param name="inputColumnName">Column of frames: the input frames, or input followed by future frames.</param>
-    /// <param name="hiddenSize">Units in each LSTM layer.</param>
-    /// <param name="layers">Stacked LSTM layers.</param>
+    /// <param name="hiddenSize">Units in each LSTM layer; null: that of <see cref="LstmAutoEncoderModelOptions.CpuDefault"/>.</param>
+    /// <param name="layers">Stacked LSTM layers; null: that of <see cref="LstmAutoEncoderModelOptions.CpuDefault"/>.</param>
     /// <param name="mode">Which decoders to train; prediction needs the future frames in the input column.</param>
     /// <param name="inputFrames">Frames the encoder reads.</param>
     /// <param name="futureFrames">Frames the prediction decoder generates.</param>
@@ -32,8 +32,8 @@ public static class LstmAutoEncoderCatalog
     public static LstmAutoEncoderEstimator LstmAutoEncode(this TransformsCatalog catalog,
         string outputColumnName = LstmAutoEncoderOptions.DefaultOutputColumnName,
         string inputColumnName = LstmAutoEncoderOptions.DefaultInputColumnName,
-        int hiddenSize = 256,
-        int layers = 1,
+        int? hiddenSize = null,
+        int? layers = null,
         AutoEncoderMode mode = AutoEncoderMode.Composite,
         int inputFrames = 10,
         int futureFrames = 10,
@@ -46,8 +46,8 @@ public static class LstmAutoEncoderCatalog
         {
             OutputColumnName = outputColumnName,
             InputColumnName = inputColumnName,
-            HiddenSize = hiddenSize,
-            Layers = layers,
+            HiddenSize = hiddenSize ?? LstmAutoEncoderModelOptions.CpuDefault.HiddenSize,
+            Layers = layers ?? LstmAutoEncoderModelOptions.CpuDefault.Layers,
             Mode = mode,
             InputFrames = inputFrames,
             FutureFrames = futureFrames,
