@@ -14,6 +14,7 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
     private readonly LSTM lstm;
     private readonly Linear fc;
     private readonly int steps;
+    private readonly int frameSize;
     private readonly DecoderConditioning conditioning;
     private readonly TrainingObjective objective;
 
@@ -27,6 +28,7 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
             dropout: options.Layers > 1 ? options.Dropout : 0);
         fc = nn.Linear(options.HiddenSize, options.FrameSize);
         this.steps = steps;
+        frameSize = options.FrameSize;
         conditioning = options.Conditioning;
         objective = options.Objective;
         RegisterComponents();
@@ -45,8 +47,6 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
     /// </param>
     public override Tensor forward(LstmState initialState, Tensor? targets)
     {
-        long batch = initialState.Hidden.shape[1];
-        long frameSize = fc.weight!.shape[0];
         bool teacherForced = conditioning == DecoderConditioning.TeacherForced && training;
         if (teacherForced && targets is null)
             throw new ArgumentException("A teacher-forced decoder needs its target frames while training.", nameof(targets));
@@ -55,7 +55,7 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
             return DecodeKnownInputs(initialState, teacherForced ? targets : null);
 
         var state = (initialState.Hidden, initialState.Cell);
-        Tensor input = zeros(batch, 1, frameSize, dtype: initialState.Hidden.dtype, device: initialState.Hidden.device);
+        Tensor input = zeros(initialState.Hidden.shape[1], 1, frameSize, dtype: initialState.Hidden.dtype, device: initialState.Hidden.device);
         var frames = new Tensor[steps];
         for (int t = 0; t < steps; t++)
         {
@@ -74,7 +74,6 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
     private Tensor DecodeKnownInputs(LstmState initialState, Tensor? targets)
     {
         long batch = initialState.Hidden.shape[1];
-        long frameSize = fc.weight!.shape[0];
         var like = (dtype: initialState.Hidden.dtype, device: initialState.Hidden.device);
         Tensor inputs = targets is null
             ? zeros(batch, steps, frameSize, like.dtype, like.device)
