@@ -51,7 +51,8 @@ public sealed class LstmAutoEncoderEstimator : IEstimator<LstmAutoEncoderTransfo
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        FrameColumn.Check(inputSchema, _options.InputColumnName);
+        FrameColumn.Check(inputSchema, _options.InputColumnName, FrameColumn.Requested(
+            _options.InputFrames, _options.FutureFrames, _options.FrameHeight, _options.FrameWidth));
         var columns = new Dictionary<string, SchemaShape.Column>();
         foreach (SchemaShape.Column column in inputSchema)
             columns[column.Name] = column;
