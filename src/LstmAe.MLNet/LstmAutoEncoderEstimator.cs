@@ -1,6 +1,7 @@
 using LstmAe.MLNet.Internal;
 using LstmAe.MLNet.Schema;
 using LstmAe.MLNet.Training;
+using LstmAe.MLNet.Transform;
 using LstmAe.Model;
 using LstmAe.Training;
 using Microsoft.ML;
