@@ -159,13 +159,13 @@ public sealed class LstmAutoEncoder : IDisposable
     public static LstmAutoEncoder Load(Stream stream, string device = "cpu")
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var (options, tensors) = ModelStreamFormat.Read(stream);
-        try
+        var (options, weights) = ModelStreamFormat.Read(stream);
+        using (weights)
         {
             var model = Create(options, seed: 0, device);
             try
             {
-                StateDictTransfer.CopyInto(model.Module, tensors, "the model stream");
+                weights.CopyInto(model.Module, "the model stream");
                 return model;
             }
             catch
@@ -173,10 +173,6 @@ public sealed class LstmAutoEncoder : IDisposable
                 model.Dispose();
                 throw;
             }
-        }
-        finally
-        {
-            foreach (Tensor t in tensors.Values) t.Dispose();
         }
     }
 
