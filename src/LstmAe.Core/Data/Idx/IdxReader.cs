@@ -1,0 +1,148 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+
+namespace LstmAe.Data;
+
+/// <summary>
+/// Reads the IDX files MNIST and Fashion-MNIST are published in: idx3-ubyte images and idx1-ubyte labels, raw or
+/// gzip-compressed (detected by the gzip magic bytes, not by the file name).
+/// </summary>
+/// <remarks>
+/// Format (big-endian): two zero bytes, an element type (0x08 = unsigned byte), the number of dimensions, one
+/// 32-bit size per dimension, then the elements.
+/// </remarks>
+public static class IdxReader
+{
+    private const byte UnsignedByteType = 0x08;
+    private const int MagicLength = 4;
+    private const int DimensionLength = 4;
+
+    /// <summary>Reads an idx3-ubyte image file (images x rows x columns).</summary>
+    /// <param name="path">The file, raw or gzip.</param>
+    /// <exception cref="InvalidDataException">The file is not an idx3-ubyte file or is truncated; the message names the file and the offset.</exception>
+    public static IdxImages ReadImages(string path)
+    {
+        using FileStream stream = File.OpenRead(path);
+        return ReadImages(stream, path);
+    }
+
+    /// <summary>Reads an idx3-ubyte image file from a seekable stream (raw or gzip).</summary>
+    /// <param name="stream">Positioned at the start of the file; must be seekable so the gzip magic can be peeked.</param>
+    /// <param name="sourceName">Names the source in error messages.</param>
+    public static IdxImages ReadImages(Stream stream, string sourceName)
+    {
+        int[] sizes = Read(stream, sourceName, expectedDimensions: 3, out byte[] pixels);
+        return new IdxImages(sizes[0], sizes[1], sizes[2], pixels);
+    }
+
+    /// <summary>Reads an idx1-ubyte label file.</summary>
+    /// <param name="path">The file, raw or gzip.</param>
+    /// <exception cref="InvalidDataException">The file is not an idx1-ubyte file or is truncated; the message names the file and the offset.</exception>
+    public static byte[] ReadLabels(string path)
+    {
+        using FileStream stream = File.OpenRead(path);
+        return ReadLabels(stream, path);
+    }
+
+    /// <summary>Reads an idx1-ubyte label file from a seekable stream (raw or gzip).</summary>
+    /// <param name="stream">Positioned at the start of the file; must be seekable so the gzip magic can be peeked.</param>
+    /// <param name="sourceName">Names the source in error messages.</param>
+    public static byte[] ReadLabels(Stream stream, string sourceName)
+    {
+        Read(stream, sourceName, expectedDimensions: 1, out byte[] labels);
+        return labels;
+    }
+
+    private static int[] Read(Stream stream, string sourceName, int expectedDimensions, out byte[] elements)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(sourceName);
+        if (!stream.CanSeek)
+        {
+            throw new ArgumentException("The stream must be seekable, so the gzip magic bytes can be peeked.", nameof(stream));
+        }
+
+        bool gzip = GzipDetector.IsGzip(stream);
+        string source = gzip ? $"'{sourceName}' (after gzip decompression)" : $"'{sourceName}'";
+        Stream content = gzip ? new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true) : stream;
+        try
+        {
+            int[] sizes = ReadHeader(content, source, expectedDimensions);
+            long count = sizes.Aggregate(1L, (product, size) => product * size);
+            if (count > Array.MaxLength)
+            {
+                throw new InvalidDataException($"{source} declares {count} elements, more than one array can hold.");
+            }
+
+            elements = new byte[count];
+            int headerLength = MagicLength + DimensionLength * expectedDimensions;
+            int read = content.ReadAtLeast(elements, elements.Length, throwOnEndOfStream: false);
+            if (read < elements.Length)
+            {
+                throw new InvalidDataException(
+                    $"{source} is truncated: the header declares {elements.Length} bytes of data from offset {headerLength}, but only {read} follow.");
+            }
+
+            return sizes;
+        }
+        catch (InvalidDataException e) when (gzip && !e.Message.Contains(sourceName, StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"'{sourceName}' is not a valid gzip stream: {e.Message}", e);
+        }
+        finally
+        {
+            if (gzip)
+            {
+                content.Dispose();
+            }
+        }
+    }
+
+    private static int[] ReadHeader(Stream content, string source, int expectedDimensions)
+    {
+        Span<byte> magic = stackalloc byte[MagicLength];
+        int read = content.ReadAtLeast(magic, MagicLength, throwOnEndOfStream: false);
+        if (read < MagicLength)
+        {
+            throw new InvalidDataException($"{source} is not an IDX file: it ends after {read} bytes, before the 4-byte magic number.");
+        }
+
+        uint expectedMagic = (uint)(UnsignedByteType << 8 | expectedDimensions);
+        if (magic[0] != 0 || magic[1] != 0)
+        {
+            throw new InvalidDataException(
+                $"{source} is not an IDX file: magic number 0x{BinaryPrimitives.ReadUInt32BigEndian(magic):X8} at offset 0, expected 0x{expectedMagic:X8}.");
+        }
+
+        if (magic[2] != UnsignedByteType)
+        {
+            throw new InvalidDataException(
+                $"{source} holds IDX elements of type 0x{magic[2]:X2} (offset 2); only unsigned bytes (0x08) are supported.");
+        }
+
+        if (magic[3] != expectedDimensions)
+        {
+            string expected = expectedDimensions == 3 ? "3 (images x rows x columns)" : "1 (labels)";
+            throw new InvalidDataException($"{source} has {magic[3]} dimensions (offset 3), expected {expected}.");
+        }
+
+        var sizes = new int[expectedDimensions];
+        Span<byte> size = stackalloc byte[DimensionLength];
+        for (int d = 0; d < sizes.Length; d++)
+        {
+            int offset = MagicLength + d * DimensionLength;
+            if (content.ReadAtLeast(size, DimensionLength, throwOnEndOfStream: false) < DimensionLength)
+            {
+                throw new InvalidDataException($"{source} is truncated in its header: dimension {d} at offset {offset} is missing.");
+            }
+
+            sizes[d] = BinaryPrimitives.ReadInt32BigEndian(size);
+            if (sizes[d] < 0 || (d > 0 && sizes[d] == 0))
+            {
+                throw new InvalidDataException($"{source} declares size {sizes[d]} for dimension {d} (offset {offset}).");
+            }
+        }
+
+        return sizes;
+    }
+}

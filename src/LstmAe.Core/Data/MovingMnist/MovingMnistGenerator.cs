@@ -1,0 +1,151 @@
+namespace LstmAe.Data;
+
+/// <summary>
+/// Generates Moving MNIST sequences (Srivastava, Mansimov and Salakhutdinov, 2015) on demand: digits bouncing
+/// inside a canvas, combined with max where they overlap, pixels as floats in [0, 1].
+/// </summary>
+/// <remarks>
+/// Sequence i is a pure function of (seed, split, i), so any row can be generated at any time, from any thread, in
+/// any order, and nothing is cached. Frame t shows the digits after t + 1 steps, as in the original generator.
+/// Thread-safe.
+/// </remarks>
+public sealed class MovingMnistGenerator
+{
+    private readonly int _poolStart;
+    private readonly int _poolCount;
+    private readonly int _maxX;
+    private readonly int _maxY;
+
+    /// <summary>Creates a generator; the options are validated here.</summary>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    public MovingMnistGenerator(MovingMnistOptions? options = null)
+    {
+        Options = options ?? new MovingMnistOptions();
+        Digits = Options.Digits ?? EmbeddedMnist.Digits;
+        Options.Validate(Digits);
+        (_poolStart, _poolCount) = Options.Split switch
+        {
+            DataSplit.Train => (0, Options.TrainDigitCount),
+            DataSplit.Test => (Options.TrainDigitCount, Digits.Count - Options.TrainDigitCount),
+            _ => (0, Digits.Count),
+        };
+        _maxX = Options.FrameWidth - Digits.Width;
+        _maxY = Options.FrameHeight - Digits.Height;
+    }
+
+    /// <summary>The settings in use.</summary>
+    public MovingMnistOptions Options { get; }
+
+    /// <summary>The digit images drawn from.</summary>
+    public LabeledImageSet Digits { get; }
+
+    /// <summary>The digit indices this generator draws from: its split's pool.</summary>
+    public Range DigitPool => _poolStart..(_poolStart + _poolCount);
+
+    /// <summary>Number of sequences.</summary>
+    public int SequenceCount => Options.SequenceCount;
+
+    /// <summary>Floats in one frame.</summary>
+    public int FrameSize => Options.FrameHeight * Options.FrameWidth;
+
+    /// <summary>Floats in one sequence: frames in time order, each row-major.</summary>
+    public int SequenceLength => Options.FrameCount * FrameSize;
+
+    /// <summary>Draws the digits and motions of sequence <paramref name="index"/> without rendering it (cheap).</summary>
+    /// <param name="index">Row, in [0, <see cref="SequenceCount"/>).</param>
+    /// <param name="destination">Receives <see cref="MovingMnistOptions.DigitsPerSequence"/> motions.</param>
+    public void SampleMotions(long index, Span<DigitMotion> destination)
+    {
+        CheckIndex(index);
+        CheckLength(destination.Length, Options.DigitsPerSequence, nameof(destination));
+        SplitMix64 random = SplitMix64.ForRow(Options.Seed, (int)Options.Split, index);
+        for (int d = 0; d < destination.Length; d++)
+        {
+            // Draw order is part of the data set's definition: changing it changes every sequence.
+            int digit = _poolStart + random.NextInt(_poolCount);
+            double y = random.NextDouble() * _maxY;
+            double x = random.NextDouble() * _maxX;
+            double theta = random.NextDouble() * 2 * Math.PI;
+            double speed = Options.MaxSpeed is float max ? Options.Speed + random.NextDouble() * (max - Options.Speed) : Options.Speed;
+            destination[d] = new DigitMotion(digit, Digits.GetLabel(digit), (float)x, (float)y,
+                (float)(speed * Math.Cos(theta)), (float)(speed * Math.Sin(theta)));
+        }
+    }
+
+    /// <summary>Draws the digits and motions of sequence <paramref name="index"/>.</summary>
+    public DigitMotion[] SampleMotions(long index)
+    {
+        var motions = new DigitMotion[Options.DigitsPerSequence];
+        SampleMotions(index, motions);
+        return motions;
+    }
+
+    /// <summary>Renders the frames of digits moving as <paramref name="motions"/> say.</summary>
+    /// <param name="motions">Any number of digits, e.g. from <see cref="SampleMotions(long)"/>.</param>
+    /// <param name="frames">Receives <see cref="SequenceLength"/> floats; overwritten.</param>
+    public void Render(ReadOnlySpan<DigitMotion> motions, Span<float> frames)
+    {
+        CheckLength(frames.Length, SequenceLength, nameof(frames));
+        frames.Clear();
+        int frameCount = Options.FrameCount;
+        Span<int> xs = frameCount <= 256 ? stackalloc int[frameCount] : new int[frameCount];
+        Span<int> ys = frameCount <= 256 ? stackalloc int[frameCount] : new int[frameCount];
+        foreach (DigitMotion motion in motions)
+        {
+            ReadOnlySpan<byte> digit = Digits.GetImage(motion.DigitIndex);
+            DigitTrajectory.Trace(motion, _maxX, _maxY, xs, ys);
+            for (int t = 0; t < frameCount; t++)
+            {
+                DrawMax(digit, frames.Slice(t * FrameSize, FrameSize), xs[t], ys[t]);
+            }
+        }
+    }
+
+    /// <summary>Generates sequence <paramref name="index"/>: its frames and the motions behind them.</summary>
+    /// <param name="index">Row, in [0, <see cref="SequenceCount"/>).</param>
+    /// <param name="frames">Receives <see cref="SequenceLength"/> floats in [0, 1].</param>
+    /// <param name="motions">Receives <see cref="MovingMnistOptions.DigitsPerSequence"/> motions.</param>
+    public void Generate(long index, Span<float> frames, Span<DigitMotion> motions)
+    {
+        SampleMotions(index, motions);
+        Render(motions, frames);
+    }
+
+    /// <summary>Generates the frames of sequence <paramref name="index"/>.</summary>
+    public float[] Generate(long index)
+    {
+        var frames = new float[SequenceLength];
+        Generate(index, frames, stackalloc DigitMotion[Options.DigitsPerSequence]);
+        return frames;
+    }
+
+    private void DrawMax(ReadOnlySpan<byte> digit, Span<float> frame, int left, int top)
+    {
+        int width = Options.FrameWidth;
+        for (int r = 0; r < Digits.Height; r++)
+        {
+            ReadOnlySpan<byte> source = digit.Slice(r * Digits.Width, Digits.Width);
+            Span<float> target = frame.Slice((top + r) * width + left, Digits.Width);
+            for (int c = 0; c < source.Length; c++)
+            {
+                target[c] = MathF.Max(target[c], source[c] / 255f);
+            }
+        }
+    }
+
+    private void CheckIndex(long index)
+    {
+        if ((ulong)index >= (ulong)SequenceCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"The generator has {SequenceCount} sequences.");
+        }
+    }
+
+    private static void CheckLength(int actual, int expected, string name)
+    {
+        if (actual != expected)
+        {
+            throw new ArgumentException($"Expected {expected} elements, got {actual}.", name);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace LstmAe.Data;
+
+/// <summary>
+/// The header of an .npy file (NumPy format versions 1.0 to 3.0): magic, version, header length, then a Python dict
+/// literal such as <c>{'descr': '|u1', 'fortran_order': False, 'shape': (20, 10000, 64, 64), }</c>.
+/// </summary>
+/// <param name="ElementType">Type of the array elements.</param>
+/// <param name="BigEndian">Whether multi-byte elements are stored big-endian.</param>
+/// <param name="FortranOrder">Whether the first axis varies fastest (column-major) instead of the last.</param>
+/// <param name="Shape">Size of each axis.</param>
+/// <param name="DataOffset">Byte offset of the first element.</param>
+internal sealed partial record NpyHeader(NpyElementType ElementType, bool BigEndian, bool FortranOrder, long[] Shape, long DataOffset)
+{
+    private static readonly byte[] s_magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
+    private const int VersionOffset = 6;
+    private const int HeaderLengthOffset = 8;
+
+    /// <summary>Bytes per element.</summary>
+    public int ElementSize => ElementType == NpyElementType.UnsignedByte ? 1 : 4;
+
+    /// <summary>The element type in numpy's words, for messages.</summary>
+    public string TypeText => ElementType == NpyElementType.UnsignedByte ? "uint8" : "float32";
+
+    /// <summary>Bytes of data the header declares.</summary>
+    public long DataLength => Shape.Aggregate((long)ElementSize, (product, size) => product * size);
+
+    /// <summary>The shape as numpy prints it, e.g. "(20, 10000, 64, 64)".</summary>
+    public string ShapeText => $"({string.Join(", ", Shape)})";
+
+    /// <summary>Reads and validates the header at the start of <paramref name="stream"/>.</summary>
+    /// <param name="stream">Positioned at offset 0 of the file.</param>
+    /// <param name="source">Names the file in error messages.</param>
+    /// <exception cref="InvalidDataException">Wrong magic, unknown version, or a header that cannot be understood.</exception>
+    public static NpyHeader Read(Stream stream, string source)
+    {
+        Span<byte> prefix = stackalloc byte[HeaderLengthOffset + 4];
+        int read = stream.ReadAtLeast(prefix[..HeaderLengthOffset], HeaderLengthOffset, throwOnEndOfStream: false);
+        if (read < s_magic.Length || !prefix[..s_magic.Length].SequenceEqual(s_magic))
+        {
+            throw new InvalidDataException(
+                $"{source} is not an .npy file: expected the magic bytes \\x93NUMPY at offset 0, found {Describe(prefix[..Math.Min(read, s_magic.Length)])}.");
+        }
+
+        if (read < HeaderLengthOffset)
+        {
+            throw new InvalidDataException($"{source} is truncated: it ends at offset {read}, inside the format version.");
+        }
+
+        byte major = prefix[VersionOffset];
+        int lengthSize = major switch
+        {
+            1 => 2,
+            2 or 3 => 4,
+            _ => throw new InvalidDataException(
+                $"{source} has .npy format version {major}.{prefix[VersionOffset + 1]} (offset {VersionOffset}); versions 1.0 to 3.0 are supported."),
+        };
+        Span<byte> lengthBytes = prefix.Slice(HeaderLengthOffset, lengthSize);
+        if (stream.ReadAtLeast(lengthBytes, lengthSize, throwOnEndOfStream: false) < lengthSize)
+        {
+            throw new InvalidDataException($"{source} is truncated: the header length at offset {HeaderLengthOffset} is missing.");
+        }
+
+        long headerLength = lengthSize == 2 ? BinaryPrimitives.ReadUInt16LittleEndian(lengthBytes) : BinaryPrimitives.ReadUInt32LittleEndian(lengthBytes);
+        int headerOffset = HeaderLengthOffset + lengthSize;
+        if (headerLength > 1 << 20)
+        {
+            throw new InvalidDataException($"{source} declares a {headerLength}-byte header at offset {HeaderLengthOffset}, which is not plausible.");
+        }
+
+        var headerBytes = new byte[headerLength];
+        if (stream.ReadAtLeast(headerBytes, headerBytes.Length, throwOnEndOfStream: false) < headerBytes.Length)
+        {
+            throw new InvalidDataException(
+                $"{source} is truncated: the {headerLength}-byte header starting at offset {headerOffset} is incomplete.");
+        }
+
+        Encoding encoding = major == 3 ? Encoding.UTF8 : Encoding.Latin1;
+        string text = encoding.GetString(headerBytes).TrimEnd('\n', ' ', '\0');
+        string where = $"{source}, header at offset {headerOffset}";
+        (NpyElementType type, bool bigEndian) = ParseDescr(Match(DescrPattern(), text, "descr", where), where);
+        bool fortran = Match(FortranPattern(), text, "fortran_order", where) == "True";
+        long[] shape = ParseShape(Match(ShapePattern(), text, "shape", where), where);
+        return new NpyHeader(type, bigEndian, fortran, shape, headerOffset + headerLength);
+    }
+
+    private static string Match(Regex pattern, string header, string key, string where)
+    {
+        System.Text.RegularExpressions.Match match = pattern.Match(header);
+        return match.Success
+            ? match.Groups[1].Value
+            : throw new InvalidDataException($"{where}: no valid '{key}' entry in {header}");
+    }
+
+    private static (NpyElementType Type, bool BigEndian) ParseDescr(string descr, string where) => descr switch
+    {
+        "|u1" or "<u1" or ">u1" or "=u1" or "u1" or "|B" or "B" => (NpyElementType.UnsignedByte, false),
+        "<f4" or "f4" or "<f" => (NpyElementType.SinglePrecision, false),
+        ">f4" or ">f" => (NpyElementType.SinglePrecision, true),
+        "=f4" => (NpyElementType.SinglePrecision, !BitConverter.IsLittleEndian),
+        _ => throw new InvalidDataException(
+            $"{where}: element type '{descr}' is not supported; expected uint8 ('|u1') or float32 ('<f4' or '>f4')."),
+    };
+
+    private static long[] ParseShape(string text, string where)
+    {
+        string[] parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var shape = new long[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!long.TryParse(parts[i], out shape[i]) || shape[i] < 0)
+            {
+                throw new InvalidDataException($"{where}: shape ({text}) has an invalid size '{parts[i]}'.");
+            }
+        }
+
+        return shape;
+    }
+
+    private static string Describe(ReadOnlySpan<byte> bytes) =>
+        bytes.IsEmpty ? "an empty file" : string.Concat(bytes.ToArray().Select(b => $"\\x{b:X2}"));
+
+    [GeneratedRegex(@"'descr'\s*:\s*'([^']*)'")]
+    private static partial Regex DescrPattern();
+
+    [GeneratedRegex(@"'fortran_order'\s*:\s*(True|False)\b")]
+    private static partial Regex FortranPattern();
+
+    [GeneratedRegex(@"'shape'\s*:\s*\(([^)]*)\)")]
+    private static partial Regex ShapePattern();
+}

@@ -1,0 +1,64 @@
+using static TorchSharp.torch;
+
+namespace LstmAe.Model;
+
+/// <summary>
+/// The composite model of Srivastava et al. (2015): one LSTM encoder and, from its final state, a decoder that
+/// rebuilds the input in reverse order and a decoder that predicts the future frames. Submodules carry the PyTorch
+/// tutorial's names (<c>encoder</c>, <c>reconstruct_decoder</c>, <c>predict_decoder</c>), so state_dicts interchange.
+/// </summary>
+public sealed class CompositeLstmAutoEncoderModule : nn.Module<Tensor, Tensor?, AutoEncoderOutput>
+{
+    private readonly LstmEncoder encoder;
+    private readonly LstmDecoder? reconstructionDecoder;
+    private readonly LstmDecoder? predictionDecoder;
+
+    /// <summary>Creates the modules <paramref name="options"/> describes; absent decoders are not created.</summary>
+    /// <param name="options">Validated model options.</param>
+    public CompositeLstmAutoEncoderModule(LstmAutoEncoderModelOptions options) : base(nameof(CompositeLstmAutoEncoderModule))
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+        encoder = new LstmEncoder(options);
+        register_module("encoder", encoder);
+        if (options.HasReconstructionDecoder)
+        {
+            reconstructionDecoder = new LstmDecoder(options, options.InputFrames);
+            register_module("reconstruct_decoder", reconstructionDecoder);
+        }
+        if (options.HasPredictionDecoder)
+        {
+            predictionDecoder = new LstmDecoder(options, options.FutureFrames);
+            register_module("predict_decoder", predictionDecoder);
+        }
+    }
+
+    /// <summary>The options the modules were built from.</summary>
+    public LstmAutoEncoderModelOptions Options { get; }
+
+    /// <summary>The encoder.</summary>
+    public LstmEncoder Encoder => encoder;
+
+    /// <summary>The decoder that rebuilds the input in reverse order, or null in prediction-only mode.</summary>
+    public LstmDecoder? ReconstructionDecoder => reconstructionDecoder;
+
+    /// <summary>The decoder that generates the future frames, or null in reconstruction-only mode.</summary>
+    public LstmDecoder? PredictionDecoder => predictionDecoder;
+
+    /// <summary>Encodes <paramref name="input"/> and runs the decoders the model has.</summary>
+    /// <param name="input">Input frames v1..vn, [batch, input frames, frame size].</param>
+    /// <param name="future">
+    /// The true future frames [batch, future frames, frame size]; only a teacher-forced prediction decoder reads
+    /// them, and only while training. May be null otherwise.
+    /// </param>
+    public override AutoEncoderOutput forward(Tensor input, Tensor? future)
+    {
+        LstmState state = encoder.call(input);
+        Tensor? reconstruction = reconstructionDecoder?.call(state, Options.Conditioning == DecoderConditioning.TeacherForced && training
+            ? input.flip(1)
+            : null);
+        Tensor? prediction = predictionDecoder?.call(state, future);
+        return new AutoEncoderOutput(state, reconstruction, prediction);
+    }
+}

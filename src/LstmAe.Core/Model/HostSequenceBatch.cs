@@ -1,0 +1,65 @@
+using static TorchSharp.torch;
+
+namespace LstmAe.Model;
+
+/// <summary>
+/// Validates a host array of sequences against the model's sizes and turns slices of it into input tensors.
+/// Rows hold either the input frames or the input frames followed by the future frames; only the input frames
+/// are read.
+/// </summary>
+internal readonly ref struct HostSequenceBatch
+{
+    private readonly ReadOnlySpan<float> sequences;
+    private readonly LstmAutoEncoderModelOptions options;
+    private readonly int rowStride;
+    private readonly string paramName;
+
+    public HostSequenceBatch(ReadOnlySpan<float> sequences, int count, LstmAutoEncoderModelOptions options, string paramName)
+    {
+        if (count <= 0)
+            throw new ArgumentOutOfRangeException(nameof(count), count, "The number of sequences must be positive.");
+        int inputLength = options.InputSequenceLength, fullLength = options.FullSequenceLength;
+        if ((long)count * inputLength == sequences.Length) rowStride = inputLength;
+        else if (options.FutureFrames > 0 && (long)count * fullLength == sequences.Length) rowStride = fullLength;
+        else
+            throw new ArgumentException(
+                $"Expected {count} sequences of {options.InputFrames} frames x {options.FrameSize} floats " +
+                $"({(long)count * inputLength} floats) or of {options.InputFrames}+{options.FutureFrames} frames " +
+                $"({(long)count * fullLength} floats); got {sequences.Length} floats.", paramName);
+        this.sequences = sequences;
+        this.options = options;
+        this.paramName = paramName;
+        Count = count;
+    }
+
+    /// <summary>Sequences in the batch.</summary>
+    public int Count { get; }
+
+    /// <summary>
+    /// The input frames of sequences [first, first + length) as a [length, input frames, frame size] tensor.
+    /// </summary>
+    /// <exception cref="ArgumentException">A value is NaN or infinite; the message gives its position.</exception>
+    public Tensor InputFrames(int first, int length, Device device)
+    {
+        int inputLength = options.InputSequenceLength;
+        var buffer = new float[length * inputLength];
+        for (int row = 0; row < length; row++)
+        {
+            ReadOnlySpan<float> source = sequences.Slice((first + row) * rowStride, inputLength);
+            int bad = FirstNonFinite(source);
+            if (bad >= 0)
+                throw new ArgumentException(
+                    $"Sequence {first + row}, frame {bad / options.FrameSize}, pixel {bad % options.FrameSize} is " +
+                    $"{source[bad]}; expected a finite value.", paramName);
+            source.CopyTo(buffer.AsSpan(row * inputLength));
+        }
+        return tensor(buffer, [length, options.InputFrames, options.FrameSize], device: device);
+    }
+
+    private static int FirstNonFinite(ReadOnlySpan<float> values)
+    {
+        for (int i = 0; i < values.Length; i++)
+            if (!float.IsFinite(values[i])) return i;
+        return -1;
+    }
+}

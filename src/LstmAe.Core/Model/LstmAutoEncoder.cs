@@ -1,0 +1,263 @@
+using LstmAe.Interop;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LstmAe.Model;
+
+/// <summary>
+/// A composite LSTM autoencoder ready to use: creation, inference on host arrays, and persistence. Training lives
+/// in <c>LstmAe.Training.AutoEncoderTrainer</c>; the underlying TorchSharp module is <see cref="Module"/>.
+/// </summary>
+/// <remarks>
+/// Batch methods take <c>count</c> sequences laid out row after row. A row holds either the input frames or the
+/// input frames followed by the future frames (the stride is inferred from the length); only the input frames
+/// are read. Each frame is <see cref="LstmAutoEncoderModelOptions.FrameSize"/> floats, row-major, in [0, 1].
+/// Inference runs in eval mode under <c>torch.no_grad()</c>, in chunks so memory stays bounded.
+/// An instance is not thread-safe.
+/// </remarks>
+public sealed class LstmAutoEncoder : IDisposable
+{
+    /// <summary>Sequences per forward pass during inference: bounds memory for large inputs.</summary>
+    private const int InferenceChunk = 64;
+
+    private LstmAutoEncoder(LstmAutoEncoderModelOptions options, Device device)
+    {
+        Options = options;
+        Device = device;
+        Module = new CompositeLstmAutoEncoderModule(options);
+        Module.to(device);
+    }
+
+    /// <summary>The sizes and variants this model was built with.</summary>
+    public LstmAutoEncoderModelOptions Options { get; }
+
+    /// <summary>The TorchSharp module (encoder and decoders), for training and direct tensor use.</summary>
+    public CompositeLstmAutoEncoderModule Module { get; }
+
+    /// <summary>The device holding the weights.</summary>
+    public Device Device { get; }
+
+    /// <summary>
+    /// Creates a model with freshly initialised weights. The same seed gives the same weights; torch's global
+    /// random generator is left as it was.
+    /// </summary>
+    /// <param name="options">Sizes and variants; validated.</param>
+    /// <param name="seed">Seed for weight initialisation.</param>
+    /// <param name="device">A torch device string such as "cpu" or "cuda:0".</param>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    public static LstmAutoEncoder Create(LstmAutoEncoderModelOptions options, int seed = 0, string device = "cpu")
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        using Tensor globalState = torch.get_rng_state();
+        try
+        {
+            torch.manual_seed(seed);
+            return new LstmAutoEncoder(options, new Device(device));
+        }
+        finally
+        {
+            torch.set_rng_state(globalState);
+        }
+    }
+
+    /// <summary>Encodes each sequence's input frames into a feature vector written to <paramref name="destination"/>.</summary>
+    /// <param name="sequences">The sequences, row after row.</param>
+    /// <param name="count">Number of sequences.</param>
+    /// <param name="features">Which part of the encoder's final state to return.</param>
+    /// <param name="destination">count x <see cref="LstmAutoEncoderModelOptions.FeatureSize"/> floats.</param>
+    /// <exception cref="ArgumentException">A length is wrong or a value is not finite.</exception>
+    public void Encode(ReadOnlySpan<float> sequences, int count, EncoderFeatures features, Span<float> destination)
+    {
+        int featureSize = Options.FeatureSize(features);
+        var batch = new HostSequenceBatch(sequences, count, Options, nameof(sequences));
+        if (destination.Length != (long)count * featureSize)
+            throw new ArgumentException(
+                $"Expected room for {count} x {featureSize} = {(long)count * featureSize} floats; got {destination.Length}.",
+                nameof(destination));
+        using var inference = new InferenceScope(Module);
+        for (int first = 0; first < count; first += InferenceChunk)
+        {
+            using var scope = torch.NewDisposeScope();
+            int length = Math.Min(InferenceChunk, count - first);
+            LstmState state = Module.Encoder.call(batch.InputFrames(first, length, Device));
+            CopyToHost(FeatureVector(state, features), destination.Slice(first * featureSize, length * featureSize));
+        }
+    }
+
+    /// <summary>Encodes each sequence's input frames into a feature vector.</summary>
+    /// <param name="sequences">The sequences, row after row.</param>
+    /// <param name="count">Number of sequences.</param>
+    /// <param name="features">Which part of the encoder's final state to return.</param>
+    /// <returns>count x <see cref="LstmAutoEncoderModelOptions.FeatureSize"/> floats.</returns>
+    /// <exception cref="ArgumentException">A length is wrong or a value is not finite.</exception>
+    public float[] Encode(ReadOnlySpan<float> sequences, int count, EncoderFeatures features = EncoderFeatures.LastLayerHidden)
+    {
+        var result = new float[(long)Math.Max(count, 0) * Options.FeatureSize(features)];
+        Encode(sequences, count, features, result);
+        return result;
+    }
+
+    /// <summary>Rebuilds each sequence's input frames, in natural time order, as pixel values.</summary>
+    /// <returns>[count, input frames, frame size] floats.</returns>
+    /// <exception cref="ArgumentException">A length is wrong or a value is not finite.</exception>
+    /// <exception cref="InvalidOperationException">The model has no reconstruction decoder.</exception>
+    public float[] Reconstruct(ReadOnlySpan<float> sequences, int count)
+    {
+        RequireDecoder(Options.HasReconstructionDecoder, "reconstruct", AutoEncoderMode.PredictionOnly);
+        return RunDecoder(sequences, count, Options.InputFrames, (input, output) => output.ReversedReconstruction!.flip(1));
+    }
+
+    /// <summary>Generates the future frames of each sequence as pixel values.</summary>
+    /// <returns>[count, future frames, frame size] floats.</returns>
+    /// <exception cref="ArgumentException">A length is wrong or a value is not finite.</exception>
+    /// <exception cref="InvalidOperationException">The model has no prediction decoder.</exception>
+    public float[] Predict(ReadOnlySpan<float> sequences, int count)
+    {
+        RequireDecoder(Options.HasPredictionDecoder, "predict", AutoEncoderMode.ReconstructionOnly);
+        return RunDecoder(sequences, count, Options.FutureFrames, (input, output) => output.Prediction!);
+    }
+
+    /// <summary>
+    /// Mean squared error per pixel between each sequence's input frames and their reconstruction: an anomaly
+    /// score, higher for sequences unlike the training data.
+    /// </summary>
+    /// <returns>One score per sequence.</returns>
+    /// <exception cref="ArgumentException">A length is wrong or a value is not finite.</exception>
+    /// <exception cref="InvalidOperationException">The model has no reconstruction decoder.</exception>
+    public float[] ReconstructionError(ReadOnlySpan<float> sequences, int count)
+    {
+        RequireDecoder(Options.HasReconstructionDecoder, "score reconstructions", AutoEncoderMode.PredictionOnly);
+        var batch = new HostSequenceBatch(sequences, count, Options, nameof(sequences));
+        var errors = new float[count];
+        using var inference = new InferenceScope(Module);
+        for (int first = 0; first < count; first += InferenceChunk)
+        {
+            using var scope = torch.NewDisposeScope();
+            int length = Math.Min(InferenceChunk, count - first);
+            Tensor input = batch.InputFrames(first, length, Device);
+            Tensor reconstruction = ToPixels(Module.call(input, null).ReversedReconstruction!).flip(1);
+            CopyToHost((reconstruction - input).square().mean([1, 2]), errors.AsSpan(first, length));
+        }
+        return errors;
+    }
+
+    /// <summary>
+    /// Writes the model (magic, format version, options JSON and weights, with a checksum) to
+    /// <paramref name="stream"/>, leaving it open.
+    /// </summary>
+    public void Save(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ModelStreamFormat.Write(stream, Options, Module.state_dict());
+    }
+
+    /// <summary>Reads a model written by <see cref="Save"/>, leaving the stream open.</summary>
+    /// <param name="stream">Positioned at the start of a saved model.</param>
+    /// <param name="device">A torch device string such as "cpu" or "cuda:0".</param>
+    /// <exception cref="InvalidDataException">The stream is truncated, corrupt or not a saved LstmAe model.</exception>
+    public static LstmAutoEncoder Load(Stream stream, string device = "cpu")
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var (options, tensors) = ModelStreamFormat.Read(stream);
+        try
+        {
+            var model = Create(options, seed: 0, device);
+            try
+            {
+                StateDictTransfer.CopyInto(model.Module, tensors, "the model stream");
+                return model;
+            }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
+        }
+        finally
+        {
+            foreach (Tensor t in tensors.Values) t.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Replaces the weights with a PyTorch state_dict saved by <c>torch.save(model.state_dict(), path)</c> for the
+    /// tutorial's layout (<c>encoder.lstm.*</c>, <c>reconstruct_decoder.lstm.*</c>, <c>reconstruct_decoder.fc.*</c>,
+    /// <c>predict_decoder.*</c>). The weights stay trainable.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Tensors are missing, unexpected or mis-shaped; the message names them.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    public void LoadPyTorchStateDict(string path) => PyTorchStateDict.Load(Module, path);
+
+    /// <summary>Writes the weights as a PyTorch state_dict that <c>torch.load</c> reads.</summary>
+    public void SavePyTorchStateDict(string path) => PyTorchStateDict.Save(Module, path);
+
+    /// <summary>Releases the native tensors.</summary>
+    public void Dispose() => Module.Dispose();
+
+    private float[] RunDecoder(ReadOnlySpan<float> sequences, int count, int frames, Func<Tensor, AutoEncoderOutput, Tensor> select)
+    {
+        var batch = new HostSequenceBatch(sequences, count, Options, nameof(sequences));
+        int rowLength = frames * Options.FrameSize;
+        var result = new float[(long)count * rowLength];
+        using var inference = new InferenceScope(Module);
+        for (int first = 0; first < count; first += InferenceChunk)
+        {
+            using var scope = torch.NewDisposeScope();
+            int length = Math.Min(InferenceChunk, count - first);
+            Tensor input = batch.InputFrames(first, length, Device);
+            Tensor frameValues = ToPixels(select(input, Module.call(input, null)));
+            CopyToHost(frameValues, result.AsSpan(first * rowLength, length * rowLength));
+        }
+        return result;
+    }
+
+    /// <summary>Decoder outputs as pixel values: logits pass through the sigmoid under cross-entropy.</summary>
+    private Tensor ToPixels(Tensor decoderOutput) =>
+        Options.Objective == TrainingObjective.BinaryCrossEntropy ? decoderOutput.sigmoid() : decoderOutput;
+
+    private static Tensor FeatureVector(LstmState state, EncoderFeatures features)
+    {
+        long batch = state.Hidden.shape[1];
+        Tensor AllLayers(Tensor t) => t.permute(1, 0, 2).reshape(batch, -1);
+        return features switch
+        {
+            EncoderFeatures.LastLayerHidden => state.Hidden[-1],
+            EncoderFeatures.LastLayerHiddenAndCell => cat([state.Hidden[-1], state.Cell[-1]], 1),
+            EncoderFeatures.AllLayersHidden => AllLayers(state.Hidden),
+            EncoderFeatures.AllLayersHiddenAndCell => cat([AllLayers(state.Hidden), AllLayers(state.Cell)], 1),
+            _ => throw new ArgumentOutOfRangeException(nameof(features), features, "Unknown encoder feature set."),
+        };
+    }
+
+    private static void CopyToHost(Tensor values, Span<float> destination) =>
+        values.cpu().contiguous().data<float>().CopyTo(destination);
+
+    private static void RequireDecoder(bool present, string action, AutoEncoderMode mode)
+    {
+        if (!present)
+            throw new InvalidOperationException($"Cannot {action}: this model was built in {mode} mode, without that decoder.");
+    }
+
+    /// <summary>Eval mode and no_grad for the duration of an inference call, restoring the previous mode after.</summary>
+    private readonly struct InferenceScope : IDisposable
+    {
+        private readonly nn.Module module;
+        private readonly bool wasTraining;
+        private readonly IDisposable noGrad;
+
+        public InferenceScope(nn.Module module)
+        {
+            this.module = module;
+            wasTraining = module.training;
+            module.eval();
+            noGrad = torch.no_grad();
+        }
+
+        public void Dispose()
+        {
+            noGrad.Dispose();
+            module.train(wasTraining);
+        }
+    }
+}

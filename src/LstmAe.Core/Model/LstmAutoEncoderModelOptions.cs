@@ -1,0 +1,151 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace LstmAe.Model;
+
+/// <summary>
+/// The sizes and variants of a composite LSTM autoencoder (Srivastava et al., 2015). A record, so presets are
+/// adjusted with <c>with</c>: <c>LstmAutoEncoderModelOptions.CpuDefault with { Objective = ... }</c>.
+/// The defaults are those of <see cref="CpuDefault"/>.
+/// </summary>
+public sealed record LstmAutoEncoderModelOptions
+{
+    /// <summary>Frame height in pixels.</summary>
+    public int FrameHeight { get; init; } = 64;
+
+    /// <summary>Frame width in pixels.</summary>
+    public int FrameWidth { get; init; } = 64;
+
+    /// <summary>Floats in one frame: <see cref="FrameHeight"/> x <see cref="FrameWidth"/>.</summary>
+    [JsonIgnore]
+    public int FrameSize => FrameHeight * FrameWidth;
+
+    /// <summary>Frames the encoder reads (n).</summary>
+    public int InputFrames { get; init; } = 10;
+
+    /// <summary>Frames the prediction decoder generates after the input (k).</summary>
+    public int FutureFrames { get; init; } = 10;
+
+    /// <summary>Units in each LSTM layer of the encoder and both decoders.</summary>
+    public int HiddenSize { get; init; } = 256;
+
+    /// <summary>Stacked LSTM layers in the encoder and in each decoder.</summary>
+    public int Layers { get; init; } = 1;
+
+    /// <summary>Dropout between stacked LSTM layers while training (0 disables it; ignored with one layer).</summary>
+    public double Dropout { get; init; }
+
+    /// <summary>Which decoders exist; an absent decoder has no weights.</summary>
+    public AutoEncoderMode Mode { get; init; } = AutoEncoderMode.Composite;
+
+    /// <summary>What the decoders receive at each step after the first.</summary>
+    public DecoderConditioning Conditioning { get; init; } = DecoderConditioning.Conditional;
+
+    /// <summary>The loss, which also fixes what the decoders emit: logits under BCE, pixel values under MSE.</summary>
+    public TrainingObjective Objective { get; init; } = TrainingObjective.BinaryCrossEntropy;
+
+    /// <summary>True when the model has the decoder that rebuilds the input.</summary>
+    [JsonIgnore]
+    public bool HasReconstructionDecoder => Mode != AutoEncoderMode.PredictionOnly;
+
+    /// <summary>True when the model has the decoder that generates future frames.</summary>
+    [JsonIgnore]
+    public bool HasPredictionDecoder => Mode != AutoEncoderMode.ReconstructionOnly;
+
+    /// <summary>
+    /// The paper's Moving MNIST model: 2 layers of 2048 units, 10 frames in, 10 predicted, logistic outputs with
+    /// cross-entropy, conditional decoders. About 170 million weights; slow to train on a CPU.
+    /// </summary>
+    public static LstmAutoEncoderModelOptions Paper { get; } = new()
+    {
+        HiddenSize = 2048,
+        Layers = 2,
+        Objective = TrainingObjective.BinaryCrossEntropy,
+        Conditioning = DecoderConditioning.Conditional,
+    };
+
+    /// <summary>
+    /// Sized to reach recognisable reconstructions of Moving MNIST within minutes on two CPU cores.
+    /// </summary>
+    /// <remarks>
+    /// One layer of 256 units: the cost of a step is dominated by the 4096-pixel frame entering each LSTM's input
+    /// weights (4 x hidden x 4096 per frame), so it grows linearly with the hidden size, and one layer already
+    /// carries two digits' positions and shapes. Measured on 2 cores, batch 16: see the README's figures.
+    /// Cross-entropy with conditional decoders keeps the paper's loss and its nats-per-frame unit.
+    /// </remarks>
+    public static LstmAutoEncoderModelOptions CpuDefault { get; } = new();
+
+    /// <summary>Size of the feature vector <see cref="LstmAutoEncoder.Encode(ReadOnlySpan{float}, int, EncoderFeatures)"/> returns.</summary>
+    /// <param name="features">Which part of the encoder's final state to take.</param>
+    public int FeatureSize(EncoderFeatures features) => features switch
+    {
+        EncoderFeatures.LastLayerHidden => HiddenSize,
+        EncoderFeatures.LastLayerHiddenAndCell => 2 * HiddenSize,
+        EncoderFeatures.AllLayersHidden => Layers * HiddenSize,
+        EncoderFeatures.AllLayersHiddenAndCell => 2 * Layers * HiddenSize,
+        _ => throw new ArgumentOutOfRangeException(nameof(features), features, "Unknown encoder feature set."),
+    };
+
+    /// <summary>Floats in one sequence holding only the input frames.</summary>
+    [JsonIgnore]
+    public int InputSequenceLength => InputFrames * FrameSize;
+
+    /// <summary>Floats in one sequence holding the input frames followed by the future frames.</summary>
+    [JsonIgnore]
+    public int FullSequenceLength => (InputFrames + FutureFrames) * FrameSize;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of range.</summary>
+    public void Validate()
+    {
+        RequirePositive(FrameHeight, nameof(FrameHeight));
+        RequirePositive(FrameWidth, nameof(FrameWidth));
+        RequirePositive(InputFrames, nameof(InputFrames));
+        RequirePositive(HiddenSize, nameof(HiddenSize));
+        RequirePositive(Layers, nameof(Layers));
+        if (FutureFrames < 0 || (HasPredictionDecoder && FutureFrames == 0))
+            throw new ArgumentException(
+                $"{nameof(FutureFrames)} must be positive when the model predicts (mode {Mode}); got {FutureFrames}.");
+        if (!(Dropout >= 0 && Dropout < 1))
+            throw new ArgumentException($"{nameof(Dropout)} must be in [0, 1); got {Dropout}.");
+        RequireDefined(Mode, nameof(Mode));
+        RequireDefined(Conditioning, nameof(Conditioning));
+        RequireDefined(Objective, nameof(Objective));
+    }
+
+    /// <summary>The options as JSON (enums by name), as stored in a saved model.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    /// <summary>Reads options written by <see cref="ToJson"/> and validates them.</summary>
+    /// <exception cref="ArgumentException">The JSON is malformed or describes invalid options.</exception>
+    public static LstmAutoEncoderModelOptions FromJson(string json)
+    {
+        LstmAutoEncoderModelOptions? options;
+        try
+        {
+            options = JsonSerializer.Deserialize<LstmAutoEncoderModelOptions>(json, JsonOptions);
+        }
+        catch (JsonException e)
+        {
+            throw new ArgumentException($"Model options JSON is malformed: {e.Message}", nameof(json), e);
+        }
+        if (options is null) throw new ArgumentException("Model options JSON is null.", nameof(json));
+        options.Validate();
+        return options;
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        Converters = { new JsonStringEnumConverter() },
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    private static void RequirePositive(int value, string name)
+    {
+        if (value <= 0) throw new ArgumentException($"{name} must be positive; got {value}.");
+    }
+
+    private static void RequireDefined<TEnum>(TEnum value, string name) where TEnum : struct, Enum
+    {
+        if (!Enum.IsDefined(value)) throw new ArgumentException($"{name} has no value {value}.");
+    }
+}
