@@ -4,6 +4,11 @@ namespace LstmAe.Metrics;
 /// Accumulates <see cref="FrameMetrics"/> over batches of frames, so a test set can be scored one batch at a time.
 /// SSIM is included when the frames are large enough for its window.
 /// </summary>
+/// <remarks>
+/// A model trained with mean squared error emits unbounded pixel values; with <c>clipPredictions</c> they are clipped
+/// to [0, 1] before scoring, as they would be when displayed (and as OpenSTL clips before SSIM), so cross-entropy
+/// stays defined. Without it, values outside [0, 1] are rejected by the cross-entropy.
+/// </remarks>
 public sealed class FrameMetricsAccumulator
 {
     private readonly FrameShape _shape;
@@ -13,11 +18,15 @@ public sealed class FrameMetricsAccumulator
     private double _squaredError;
     private double _absoluteError;
     private double _ssimSum;
+    private readonly bool _clipPredictions;
+    private float[] _clipped = [];
 
     /// <summary>Starts an empty accumulator for frames of one size.</summary>
     /// <param name="shape">The frame size.</param>
-    public FrameMetricsAccumulator(FrameShape shape)
+    /// <param name="clipPredictions">Clip predicted values to [0, 1] before scoring them.</param>
+    public FrameMetricsAccumulator(FrameShape shape, bool clipPredictions = false)
     {
+        _clipPredictions = clipPredictions;
         shape.Validate(nameof(shape));
         _shape = shape;
         _ssim = StructuralSimilarity.Supports(shape) ? new StructuralSimilarity(shape) : null;
@@ -32,6 +41,10 @@ public sealed class FrameMetricsAccumulator
     public void Add(ReadOnlySpan<float> target, ReadOnlySpan<float> predicted)
     {
         int frames = FrameMetrics.CountFrames(target, predicted, _shape.Size);
+        if (_clipPredictions)
+        {
+            predicted = Clip(predicted);
+        }
         _crossEntropy += FrameMetrics.CrossEntropySum(target, predicted);
         _squaredError += FrameMetrics.SquaredErrorSum(target, predicted);
         _absoluteError += FrameMetrics.AbsoluteErrorSum(target, predicted);
@@ -43,6 +56,21 @@ public sealed class FrameMetricsAccumulator
             }
         }
         _frames += frames;
+    }
+
+    private ReadOnlySpan<float> Clip(ReadOnlySpan<float> predicted)
+    {
+        if (_clipped.Length < predicted.Length)
+        {
+            _clipped = new float[predicted.Length];
+        }
+        var clipped = _clipped.AsSpan(0, predicted.Length);
+        for (int i = 0; i < predicted.Length; i++)
+        {
+            // NaN is kept, so that the metrics still reject it.
+            clipped[i] = float.IsNaN(predicted[i]) ? predicted[i] : Math.Clamp(predicted[i], 0f, 1f);
+        }
+        return clipped;
     }
 
     /// <summary>The averages over every frame added.</summary>

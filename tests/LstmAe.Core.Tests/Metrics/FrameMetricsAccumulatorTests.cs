@@ -39,6 +39,21 @@ public sealed class FrameMetricsAccumulatorTests
     }
 
     [TestMethod]
+    public void ClippingMakesUnboundedPredictionsScorable()
+    {
+        var strict = new FrameMetricsAccumulator(new FrameShape(1, 2));
+        var clipping = new FrameMetricsAccumulator(new FrameShape(1, 2), clipPredictions: true);
+
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => strict.Add([1, 0], [1.5f, -0.5f]));
+        clipping.Add([1, 0], [1.5f, -0.5f]);
+
+        var summary = clipping.Summarize();
+        Assert.AreEqual(0.0, summary.SquaredError, 1e-12);
+        Assert.AreEqual(0.0, summary.CrossEntropyNats, 1e-12);
+        Assert.Throws<ArgumentException>(() => clipping.Add([1, 0], [float.NaN, 0]));
+    }
+
+    [TestMethod]
     public void AnEmptyAccumulatorHasNothingToSummarize()
     {
         Assert.ThrowsExactly<InvalidOperationException>(() => new FrameMetricsAccumulator(new FrameShape(2, 2)).Summarize());
