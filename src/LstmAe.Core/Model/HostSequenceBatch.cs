@@ -1,3 +1,4 @@
+using System.Globalization;
 using static TorchSharp.torch;
 
 namespace LstmAe.Model;
@@ -50,7 +51,7 @@ internal readonly ref struct HostSequenceBatch
             if (bad >= 0)
                 throw new ArgumentException(
                     $"Sequence {first + row}, frame {bad / options.FrameSize}, pixel {bad % options.FrameSize} is " +
-                    $"{source[bad]}; expected a finite value.", paramName);
+                    $"{source[bad].ToString(CultureInfo.InvariantCulture)}; expected a finite value.", paramName);
             source.CopyTo(buffer.AsSpan(row * inputLength));
         }
         return tensor(buffer, [length, options.InputFrames, options.FrameSize], device: device);

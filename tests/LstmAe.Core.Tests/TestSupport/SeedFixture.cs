@@ -51,6 +51,12 @@ internal static class SeedFixture
         return result;
     }
 
+    public static string[] ParameterNames()
+    {
+        using JsonDocument document = JsonDocument.Parse(File.ReadAllText(PathOf("expected.json")));
+        return document.RootElement.GetProperty("parameter_names").EnumerateArray().Select(e => e.GetString()!).ToArray();
+    }
+
     public static JsonElement Expected(string section, string key)
     {
         using JsonDocument document = JsonDocument.Parse(File.ReadAllText(PathOf("expected.json")));

@@ -12,8 +12,9 @@ namespace LstmAe.Data;
 /// <param name="BigEndian">Whether multi-byte elements are stored big-endian.</param>
 /// <param name="FortranOrder">Whether the first axis varies fastest (column-major) instead of the last.</param>
 /// <param name="Shape">Size of each axis.</param>
+/// <param name="HeaderOffset">Byte offset of the dict literal.</param>
 /// <param name="DataOffset">Byte offset of the first element.</param>
-internal sealed partial record NpyHeader(NpyElementType ElementType, bool BigEndian, bool FortranOrder, long[] Shape, long DataOffset)
+internal sealed partial record NpyHeader(NpyElementType ElementType, bool BigEndian, bool FortranOrder, long[] Shape, int HeaderOffset, long DataOffset)
 {
     private static readonly byte[] s_magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
     private const int VersionOffset = 6;
@@ -84,7 +85,7 @@ internal sealed partial record NpyHeader(NpyElementType ElementType, bool BigEnd
         (NpyElementType type, bool bigEndian) = ParseDescr(Match(DescrPattern(), text, "descr", where), where);
         bool fortran = Match(FortranPattern(), text, "fortran_order", where) == "True";
         long[] shape = ParseShape(Match(ShapePattern(), text, "shape", where), where);
-        return new NpyHeader(type, bigEndian, fortran, shape, headerOffset + headerLength);
+        return new NpyHeader(type, bigEndian, fortran, shape, headerOffset, headerOffset + headerLength);
     }
 
     private static string Match(Regex pattern, string header, string key, string where)

@@ -36,7 +36,7 @@ public sealed class NpySequenceFile : IDisposable
         if (shape.Length != 4)
         {
             throw new InvalidDataException(
-                $"{source} holds an array of shape {_header.ShapeText}; expected 4 dimensions, {AxesText(Layout)}.");
+                $"{source}, header at offset {_header.HeaderOffset}: shape {_header.ShapeText} has {shape.Length} dimensions; expected 4, {AxesText(Layout)}.");
         }
 
         long available = data.Length - _header.DataOffset;

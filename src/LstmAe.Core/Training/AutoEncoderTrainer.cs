@@ -1,0 +1,238 @@
+using System.Diagnostics;
+using LstmAe.Model;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LstmAe.Training;
+
+/// <summary>
+/// Trains an <see cref="LstmAutoEncoder"/> on minibatches from an <see cref="ISequenceSource"/>: the composite loss
+/// (<see cref="AutoEncoderLoss"/>), the chosen optimizer, optional clipping, schedule, validation, early stopping
+/// and checkpoints. Native memory stays flat: each step runs in its own dispose scope.
+/// </summary>
+public sealed class AutoEncoderTrainer
+{
+    private readonly LstmAutoEncoder model;
+    private readonly TrainingOptions options;
+
+    /// <summary>Creates a trainer; nothing runs until <see cref="Fit"/>.</summary>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    public AutoEncoderTrainer(LstmAutoEncoder model, TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        this.model = model;
+        this.options = options;
+    }
+
+    /// <summary>The training options.</summary>
+    public TrainingOptions Options => options;
+
+    /// <summary>
+    /// Trains until the epochs or steps run out, validation stops improving, or <paramref name="cancellationToken"/>
+    /// fires (checked between steps, so training stops after the step in progress). Seeds torch's generator with
+    /// <see cref="TrainingOptions.Seed"/>, or restores it from the checkpoint when resuming.
+    /// </summary>
+    /// <param name="train">Training sequences; rows must hold the future frames unless the model only reconstructs.</param>
+    /// <param name="validation">Optional held-out sequences for validation loss and early stopping.</param>
+    /// <param name="progress">Receives a report after every step, synchronously on the training thread.</param>
+    /// <param name="cancellationToken">Stops training after the current step.</param>
+    /// <exception cref="ArgumentException">A source's sequences do not fit the model, or hold NaN or infinite values.</exception>
+    /// <exception cref="InvalidDataException">The checkpoint to resume from is unreadable or for another model.</exception>
+    public TrainingResult Fit(ISequenceSource train, ISequenceSource? validation = null,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var trainBatches = new MinibatchReader(train, model.Options, options.BatchSize, model.Device, nameof(train));
+        MinibatchReader? validationBatches = validation is null
+            ? null
+            : new MinibatchReader(validation, model.Options, options.BatchSize, model.Device, nameof(validation));
+        var run = new Run(this, trainBatches, validationBatches, progress, cancellationToken);
+        return run.Execute();
+    }
+
+    /// <summary>The loss on every sequence of <paramref name="source"/> (epoch 0), in eval mode, weighted by sequence.</summary>
+    /// <exception cref="ArgumentException">The source's sequences do not fit the model.</exception>
+    public LossValues Evaluate(ISequenceSource source)
+    {
+        var batches = new MinibatchReader(source, model.Options, options.BatchSize, model.Device, nameof(source));
+        return Evaluate(batches);
+    }
+
+    private LossValues Evaluate(MinibatchReader batches)
+    {
+        bool wasTraining = model.Module.training;
+        model.Module.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            var sums = new LossAccumulator();
+            foreach (Func<Minibatch> next in batches.Read(epoch: 0))
+            {
+                using var scope = NewDisposeScope();
+                Minibatch batch = next();
+                AutoEncoderOutput output = model.Module.call(batch.Input, batch.Future);
+                sums.Add(AutoEncoderLoss.Values(output, batch.Input, batch.Future, model.Options.Objective), batch.Count);
+            }
+            return sums.Mean();
+        }
+        finally
+        {
+            model.Module.train(wasTraining);
+        }
+    }
+
+    private OptimizerHelper CreateOptimizer()
+    {
+        IEnumerable<Parameter> parameters = model.Module.parameters();
+        return options.Optimizer switch
+        {
+            OptimizerAlgorithm.Adam => optim.Adam(parameters, options.LearningRate),
+            OptimizerAlgorithm.RmsProp => optim.RMSProp(parameters, options.LearningRate, momentum: options.Momentum),
+            OptimizerAlgorithm.Sgd => optim.SGD(parameters, options.LearningRate, momentum: options.Momentum),
+            _ => throw new InvalidOperationException($"Unknown optimizer {options.Optimizer}."),
+        };
+    }
+
+    /// <summary>The state of one <see cref="Fit"/> call.</summary>
+    private sealed class Run(AutoEncoderTrainer trainer, MinibatchReader trainBatches, MinibatchReader? validationBatches,
+        IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        private readonly TrainingOptions options = trainer.options;
+        private readonly LstmAutoEncoder model = trainer.model;
+        private readonly Stopwatch wallClock = Stopwatch.StartNew();
+        private readonly Stopwatch trainingClock = new();
+        private TrainingPosition position = new(0, 0, 0, null, 0);
+        private TrainingProgress? last;
+        private long sequencesSeen;
+
+        public TrainingResult Execute()
+        {
+            bool trainingBefore = model.Module.training;
+            using OptimizerHelper optimizer = trainer.CreateOptimizer();
+            torch.manual_seed(options.Seed);
+            if (options.ResumeFromCheckpoint && File.Exists(options.CheckpointPath))
+                position = TrainingCheckpoint.Restore(options.CheckpointPath, model, optimizer);
+            try
+            {
+                TrainingStopReason reason = Train(optimizer);
+                if (options.CheckpointPath is not null) TrainingCheckpoint.Write(options.CheckpointPath, position, model, optimizer);
+                return new TrainingResult(reason, position.Step, position.Epoch, last, position.BestValidationLoss, wallClock.Elapsed);
+            }
+            finally
+            {
+                model.Module.train(trainingBefore);
+            }
+        }
+
+        private TrainingStopReason Train(OptimizerHelper optimizer)
+        {
+            while (options.Epochs is not { } epochs || position.Epoch < epochs)
+            {
+                foreach (Func<Minibatch> next in trainBatches.Read(position.Epoch, position.BatchesIntoEpoch))
+                {
+                    if (position.Step >= options.MaxSteps) return TrainingStopReason.MaxStepsReached;
+                    if (cancellationToken.IsCancellationRequested) return TrainingStopReason.Cancelled;
+                    TrainingProgress report = Step(optimizer, next);
+                    position = position with { Step = position.Step + 1, BatchesIntoEpoch = position.BatchesIntoEpoch + 1 };
+                    double? validationLoss = options.ValidateEverySteps is { } every && position.Step % every == 0 ? Validate() : null;
+                    Report(report with { Step = position.Step, ValidationLoss = validationLoss });
+                    if (position.Step % options.CheckpointEverySteps == 0)
+                        TrainingCheckpoint.Write(options.CheckpointPath!, position, model, optimizer);
+                    if (PatienceExhausted) return TrainingStopReason.EarlyStopped;
+                }
+                position = position with { Epoch = position.Epoch + 1, BatchesIntoEpoch = 0 };
+                if (options.ValidateEverySteps is null && validationBatches is not null)
+                {
+                    double loss = Validate()!.Value;
+                    if (last is not null) Report(last with { ValidationLoss = loss });
+                    if (PatienceExhausted) return TrainingStopReason.EarlyStopped;
+                }
+                if (position.Step >= options.MaxSteps) return TrainingStopReason.MaxStepsReached;
+            }
+            return TrainingStopReason.EpochsCompleted;
+        }
+
+        private TrainingProgress Step(OptimizerHelper optimizer, Func<Minibatch> next)
+        {
+            trainingClock.Start();
+            using var scope = NewDisposeScope();
+            model.Module.train();
+            Minibatch batch = next();
+            double learningRate = options.LearningRate * options.Schedule.Factor(position.Step);
+            foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
+
+            optimizer.zero_grad();
+            AutoEncoderOutput output = model.Module.call(batch.Input, batch.Future);
+            Tensor loss = AutoEncoderLoss.Objective(output, batch.Input, batch.Future, model.Options.Objective);
+            loss.backward();
+            double gradientNorm = options.GradientClipNorm is { } maxNorm
+                ? nn.utils.clip_grad_norm_(model.Module.parameters(), maxNorm)
+                : GradientNorm(model.Module.parameters());
+            optimizer.step();
+
+            LossValues values = AutoEncoderLoss.Values(output, batch.Input, batch.Future, model.Options.Objective);
+            trainingClock.Stop();
+            sequencesSeen += batch.Count;
+            return new TrainingProgress(position.Step, position.Epoch, values.Loss, values.ReconstructionLoss,
+                values.PredictionLoss, null, sequencesSeen / trainingClock.Elapsed.TotalSeconds,
+                values.ReconstructionNatsPerFrame, values.PredictionNatsPerFrame, learningRate, gradientNorm);
+        }
+
+        /// <summary>Runs validation when there is a source, tracking the best loss; null otherwise.</summary>
+        private double? Validate()
+        {
+            if (validationBatches is null) return null;
+            double loss = trainer.Evaluate(validationBatches).Loss;
+            position = loss < (position.BestValidationLoss ?? double.PositiveInfinity)
+                ? position with { BestValidationLoss = loss, ValidationsWithoutImprovement = 0 }
+                : position with { ValidationsWithoutImprovement = position.ValidationsWithoutImprovement + 1 };
+            return loss;
+        }
+
+        private bool PatienceExhausted => position.ValidationsWithoutImprovement >= options.EarlyStoppingPatience;
+
+        private void Report(TrainingProgress report)
+        {
+            last = report;
+            progress?.Report(report);
+        }
+
+        private static double GradientNorm(IEnumerable<Parameter> parameters)
+        {
+            using var noGrad = no_grad();
+            Tensor[] norms = parameters.Where(p => p.grad is not null).Select(p => p.grad!.norm()).ToArray();
+            return norms.Length == 0 ? 0 : stack(norms).norm().item<float>();
+        }
+    }
+
+    /// <summary>Sums loss terms weighted by minibatch size.</summary>
+    private sealed class LossAccumulator
+    {
+        private double loss, reconstruction, prediction, reconstructionNats, predictionNats;
+        private long count;
+        private LossValues? first;
+
+        public void Add(LossValues values, int sequences)
+        {
+            first ??= values;
+            loss += values.Loss * sequences;
+            reconstruction += (values.ReconstructionLoss ?? 0) * sequences;
+            prediction += (values.PredictionLoss ?? 0) * sequences;
+            reconstructionNats += (values.ReconstructionNatsPerFrame ?? 0) * sequences;
+            predictionNats += (values.PredictionNatsPerFrame ?? 0) * sequences;
+            count += sequences;
+        }
+
+        public LossValues Mean()
+        {
+            if (first is null) throw new ArgumentException("The source yielded no sequences.");
+            return new LossValues(loss / count,
+                first.ReconstructionLoss is null ? null : reconstruction / count,
+                first.PredictionLoss is null ? null : prediction / count,
+                first.ReconstructionNatsPerFrame is null ? null : reconstructionNats / count,
+                first.PredictionNatsPerFrame is null ? null : predictionNats / count);
+        }
+    }
+}

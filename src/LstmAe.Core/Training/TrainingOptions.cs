@@ -1,0 +1,78 @@
+namespace LstmAe.Training;
+
+/// <summary>How <see cref="AutoEncoderTrainer"/> trains. Defaults follow the PyTorch tutorial where it has one.</summary>
+public sealed record TrainingOptions
+{
+    /// <summary>Passes over the training source; null to stop on <see cref="MaxSteps"/> only.</summary>
+    public int? Epochs { get; init; } = 10;
+
+    /// <summary>Maximum optimizer steps over the whole run (including steps before a resume); null for no limit.</summary>
+    public long? MaxSteps { get; init; }
+
+    /// <summary>Sequences per minibatch (the last minibatch of an epoch may be smaller).</summary>
+    public int BatchSize { get; init; } = 16;
+
+    /// <summary>Base learning rate.</summary>
+    public double LearningRate { get; init; } = 5e-4;
+
+    /// <summary>The optimizer.</summary>
+    public OptimizerAlgorithm Optimizer { get; init; } = OptimizerAlgorithm.Adam;
+
+    /// <summary>Momentum for <see cref="OptimizerAlgorithm.RmsProp"/> and <see cref="OptimizerAlgorithm.Sgd"/>.</summary>
+    public double Momentum { get; init; } = 0.9;
+
+    /// <summary>Rescale gradients whose global L2 norm exceeds this; null for no clipping.</summary>
+    public double? GradientClipNorm { get; init; }
+
+    /// <summary>Learning-rate schedule applied to <see cref="LearningRate"/>.</summary>
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
+
+    /// <summary>Evaluate on the validation source every this many steps; null to evaluate at the end of each epoch.</summary>
+    public int? ValidateEverySteps { get; init; }
+
+    /// <summary>Stop after this many validations in a row without a new best validation loss; null never stops early.</summary>
+    public int? EarlyStoppingPatience { get; init; }
+
+    /// <summary>Seed of torch's generator (dropout) for the run. With the same model seed and a source that
+    /// yields the same sequences, the same seed gives bit-identical weights on the CPU.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>File for checkpoints (model, optimizer state, step, random state), written atomically; null for none.</summary>
+    public string? CheckpointPath { get; init; }
+
+    /// <summary>Write a checkpoint every this many steps (one is always written when training stops); null for only at the end.</summary>
+    public int? CheckpointEverySteps { get; init; }
+
+    /// <summary>
+    /// Continue from <see cref="CheckpointPath"/> when that file exists. Resuming reproduces an uninterrupted run
+    /// bit for bit provided the source's <see cref="ISequenceSource.Read"/> returns the same order for the same epoch.
+    /// </summary>
+    public bool ResumeFromCheckpoint { get; init; }
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of range.</summary>
+    public void Validate()
+    {
+        if (Epochs is null && MaxSteps is null)
+            throw new ArgumentException($"Set {nameof(Epochs)}, {nameof(MaxSteps)} or both, so training ends.");
+        if (Epochs <= 0) throw new ArgumentException($"{nameof(Epochs)} must be positive; got {Epochs}.");
+        if (MaxSteps <= 0) throw new ArgumentException($"{nameof(MaxSteps)} must be positive; got {MaxSteps}.");
+        if (BatchSize <= 0) throw new ArgumentException($"{nameof(BatchSize)} must be positive; got {BatchSize}.");
+        if (!(LearningRate > 0)) throw new ArgumentException($"{nameof(LearningRate)} must be positive; got {LearningRate}.");
+        if (!(Momentum is >= 0 and < 1)) throw new ArgumentException($"{nameof(Momentum)} must be in [0, 1); got {Momentum}.");
+        if (!Enum.IsDefined(Optimizer)) throw new ArgumentException($"{nameof(Optimizer)} has no value {Optimizer}.");
+        if (GradientClipNorm is not null && !(GradientClipNorm > 0))
+            throw new ArgumentException($"{nameof(GradientClipNorm)} must be positive; got {GradientClipNorm}.");
+        if (ValidateEverySteps <= 0)
+            throw new ArgumentException($"{nameof(ValidateEverySteps)} must be positive; got {ValidateEverySteps}.");
+        if (EarlyStoppingPatience <= 0)
+            throw new ArgumentException($"{nameof(EarlyStoppingPatience)} must be positive; got {EarlyStoppingPatience}.");
+        if (CheckpointEverySteps <= 0)
+            throw new ArgumentException($"{nameof(CheckpointEverySteps)} must be positive; got {CheckpointEverySteps}.");
+        if (CheckpointEverySteps is not null && CheckpointPath is null)
+            throw new ArgumentException($"{nameof(CheckpointEverySteps)} needs a {nameof(CheckpointPath)}.");
+        if (ResumeFromCheckpoint && CheckpointPath is null)
+            throw new ArgumentException($"{nameof(ResumeFromCheckpoint)} needs a {nameof(CheckpointPath)}.");
+        ArgumentNullException.ThrowIfNull(Schedule);
+        Schedule.Validate();
+    }
+}

@@ -1,0 +1,33 @@
+namespace LstmAe.Training;
+
+/// <summary>Why training stopped.</summary>
+public enum TrainingStopReason
+{
+    /// <summary>All <see cref="TrainingOptions.Epochs"/> ran.</summary>
+    EpochsCompleted,
+    /// <summary><see cref="TrainingOptions.MaxSteps"/> was reached.</summary>
+    MaxStepsReached,
+    /// <summary>Validation loss stopped improving for <see cref="TrainingOptions.EarlyStoppingPatience"/> validations.</summary>
+    EarlyStopped,
+    /// <summary>The cancellation token fired; training stopped after the step in progress.</summary>
+    Cancelled,
+}
+
+/// <summary>The outcome of <see cref="AutoEncoderTrainer.Fit"/>.</summary>
+/// <param name="StopReason">Why training stopped.</param>
+/// <param name="Steps">Optimizer steps taken in total (including any before a resume).</param>
+/// <param name="Epochs">Epochs completed in total.</param>
+/// <param name="LastProgress">The last step's report; null when no step ran.</param>
+/// <param name="BestValidationLoss">Lowest validation loss seen; null without validation.</param>
+/// <param name="Elapsed">Wall-clock time of this call.</param>
+public sealed record TrainingResult(
+    TrainingStopReason StopReason,
+    long Steps,
+    int Epochs,
+    TrainingProgress? LastProgress,
+    double? BestValidationLoss,
+    TimeSpan Elapsed)
+{
+    /// <summary>True when the cancellation token stopped training.</summary>
+    public bool Cancelled => StopReason == TrainingStopReason.Cancelled;
+}

@@ -1,0 +1,62 @@
+namespace LstmAe.MLNet.Data;
+
+/// <summary>One sequence on disk: a folder and the frame images to use, in order.</summary>
+/// <param name="Name">The folder's name.</param>
+/// <param name="FramePaths">Full paths of the frames, in time order.</param>
+internal sealed record FrameSequenceFolder(string Name, string[] FramePaths)
+{
+    /// <summary>
+    /// Finds the sequences under <paramref name="root"/>: every subfolder is one sequence, its frames the files with a
+    /// frame extension in natural file-name order (see <see cref="NaturalFileNameComparer"/>). Subfolders are taken in
+    /// natural order too; hidden ones (starting with '.') are skipped.
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException"><paramref name="root"/> does not exist.</exception>
+    /// <exception cref="InvalidDataException">No sequences, a folder without frames, or frame counts that disagree.</exception>
+    public static FrameSequenceFolder[] Scan(string root, FrameFolderOptions options)
+    {
+        if (!Directory.Exists(root))
+        {
+            throw new DirectoryNotFoundException($"The frame folder '{root}' does not exist.");
+        }
+
+        var extensions = new HashSet<string>(options.Extensions, StringComparer.OrdinalIgnoreCase);
+        FrameSequenceFolder[] folders = Directory.EnumerateDirectories(root)
+            .Where(path => !Path.GetFileName(path).StartsWith('.'))
+            .Order(NaturalFileNameComparer.Instance)
+            .Select(path => new FrameSequenceFolder(Path.GetFileName(path), Directory.EnumerateFiles(path)
+                .Where(file => extensions.Contains(Path.GetExtension(file)))
+                .Order(NaturalFileNameComparer.Instance)
+                .ToArray()))
+            .ToArray();
+        if (folders.Length == 0)
+        {
+            throw new InvalidDataException($"'{root}' holds no subfolders; each sequence must be a subfolder of frame images.");
+        }
+
+        int frameCount = options.FrameCount ?? folders[0].FramePaths.Length;
+        foreach (FrameSequenceFolder folder in folders)
+        {
+            string path = Path.Combine(root, folder.Name);
+            int count = folder.FramePaths.Length;
+            if (count == 0)
+            {
+                throw new InvalidDataException($"'{path}' holds no frame images ({string.Join(", ", options.Extensions)}).");
+            }
+
+            if (options.FrameCount is null && count != frameCount)
+            {
+                throw new InvalidDataException(
+                    $"'{path}' holds {count} frames but '{Path.Combine(root, folders[0].Name)}' holds {frameCount}; every sequence needs " +
+                    $"the same number of frames (or set {nameof(FrameFolderOptions)}.{nameof(FrameFolderOptions.FrameCount)} to use the first frames of each).");
+            }
+
+            if (count < frameCount)
+            {
+                throw new InvalidDataException(
+                    $"'{path}' holds {count} frames, fewer than {nameof(FrameFolderOptions)}.{nameof(FrameFolderOptions.FrameCount)} ({frameCount}).");
+            }
+        }
+
+        return folders.Select(f => f with { FramePaths = f.FramePaths[..frameCount] }).ToArray();
+    }
+}

@@ -1,0 +1,61 @@
+using LstmAe.Data;
+using LstmAe.MLNet.Data;
+
+namespace Microsoft.ML;
+
+/// <summary>
+/// Loaders of video sequence data on <c>mlContext.Data</c>: generated Moving MNIST, .npy arrays such as the
+/// published <c>mnist_test_seq.npy</c>, and folders of frame images. Every view computes rows when cursors reach
+/// them, supports shuffling and parallel cursors, and never holds the whole data set in memory.
+/// </summary>
+public static class LstmAeDataCatalog
+{
+    /// <summary>
+    /// Generated Moving MNIST: one row per sequence, with columns <c>Frames</c> (vector of FrameCount x FrameHeight x
+    /// FrameWidth floats, all frames, dimensions [T, H, W]) and, per digit, its label (a key over the 10 classes),
+    /// start position and velocity (see <see cref="SequenceColumnNames"/>). Row i depends only on (seed, split, i).
+    /// </summary>
+    /// <param name="catalog">The data catalog of an <see cref="MLContext"/>.</param>
+    /// <param name="options">Generator settings; the defaults are the paper's (20 frames of 64x64, two digits).</param>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    public static IDataView LoadMovingMnist(this DataOperationsCatalog catalog, MovingMnistOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new MovingMnistDataView(new MovingMnistGenerator(options));
+    }
+
+    /// <summary>
+    /// The sequences of a 4-D .npy file (uint8 or float32, either byte order, C or Fortran order, plain or gzip),
+    /// as one column <c>Frames</c> ([T, H, W] floats; uint8 scaled to [0, 1]). The file is memory-mapped and read a
+    /// row at a time; a gzip file is first decompressed to a temporary file. The returned view is
+    /// <see cref="IDisposable"/>: dispose it to release the file early.
+    /// </summary>
+    /// <param name="catalog">The data catalog of an <see cref="MLContext"/>.</param>
+    /// <param name="path">The .npy file, e.g. <c>mnist_test_seq.npy</c>.</param>
+    /// <param name="options">Axis order (default time-major, like the published file) and train/test split.</param>
+    /// <exception cref="InvalidDataException">The file is malformed or truncated; the message names it.</exception>
+    public static IDataView LoadSequencesFromNpy(this DataOperationsCatalog catalog, string path, NpySequenceOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new NpySequenceDataView(NpySequenceFile.Open(path, options));
+    }
+
+    /// <summary>
+    /// Videos stored as frame images: each subfolder of <paramref name="folder"/> is one sequence, its PNG/JPEG
+    /// frames in natural file-name order (frame2 before frame10). Columns: <c>Frames</c> ([T, H, W] grayscale floats
+    /// in [0, 1], resized to the configured size) and <c>Name</c> (the subfolder's name).
+    /// </summary>
+    /// <param name="catalog">The data catalog of an <see cref="MLContext"/>.</param>
+    /// <param name="folder">The folder holding one subfolder per sequence.</param>
+    /// <param name="options">Frame size, frame count and image extensions.</param>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="InvalidDataException">No sequences, or frame counts that disagree; the message names the folder.</exception>
+    public static IDataView LoadFrameSequences(this DataOperationsCatalog catalog, string folder, FrameFolderOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        options ??= new FrameFolderOptions();
+        options.Validate();
+        return new FrameFolderDataView(FrameSequenceFolder.Scan(folder, options), options);
+    }
+}

@@ -1,0 +1,130 @@
+using System.IO.Compression;
+using LstmAe.Data;
+
+namespace LstmAe.Core.Tests.Data;
+
+[TestClass]
+public sealed class IdxReaderTests
+{
+    private static readonly int[] s_embeddedLabelCounts = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978];
+
+    [TestMethod]
+    public void EmbeddedMnistHoldsTenThousandRealDigitsWithTheKnownLabelCounts()
+    {
+        LabeledImageSet digits = EmbeddedMnist.Digits;
+
+        Assert.AreEqual(EmbeddedMnist.Count, digits.Count);
+        Assert.AreEqual(28, digits.Height);
+        Assert.AreEqual(28, digits.Width);
+        Assert.AreEqual(10, digits.ClassCount);
+        int[] counts = new int[10];
+        for (int i = 0; i < digits.Count; i++)
+        {
+            counts[digits.GetLabel(i)]++;
+        }
+
+        CollectionAssert.AreEqual(s_embeddedLabelCounts, counts);
+        ReadOnlySpan<byte> first = digits.GetImage(0);
+        Assert.AreEqual(28 * 28, first.Length);
+        Assert.AreEqual((byte)0, first[0], "MNIST corners are background.");
+        Assert.IsGreaterThan(200, (int)first.ToArray().Max(), "A digit has bright ink.");
+    }
+
+    [TestMethod]
+    public void ReadImagesRawAndGzipFilesOfTheSameContentReadTheSame()
+    {
+        using var temp = new TempDirectory();
+        string gzipPath = temp.Write("digits-idx3-ubyte.gz", EmbeddedResourceBytes("digits-idx3-ubyte.gz"));
+        // Named like a gzip but raw: the reader goes by the magic bytes, not the extension.
+        string rawPath = temp.Write("raw-but-named.gz", Decompress(File.ReadAllBytes(gzipPath)));
+        string labelsPath = temp.Write("labels-idx1-ubyte", Decompress(EmbeddedResourceBytes("labels-idx1-ubyte.gz")));
+
+        IdxImages fromGzip = IdxReader.ReadImages(gzipPath);
+        IdxImages fromRaw = IdxReader.ReadImages(rawPath);
+        LabeledImageSet set = LabeledImageSet.Load(rawPath, labelsPath);
+
+        Assert.AreEqual(10_000, fromRaw.Count);
+        CollectionAssert.AreEqual(fromGzip.Pixels, fromRaw.Pixels);
+        CollectionAssert.AreEqual(EmbeddedMnist.Digits.GetImage(1234).ToArray(), set.GetImage(1234).ToArray());
+        Assert.AreEqual(EmbeddedMnist.Digits.GetLabel(1234), set.GetLabel(1234));
+    }
+
+    [TestMethod]
+    public void ReadImagesWrongMagicNamesTheFileAndTheMagicNumber()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.Write("not-idx.bin", [0x12, 0x34, 0x08, 0x03, 0, 0, 0, 1]);
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => IdxReader.ReadImages(path));
+
+        StringAssert.Contains(error.Message, path);
+        StringAssert.Contains(error.Message, "magic number 0x12340803 at offset 0, expected 0x00000803");
+    }
+
+    [TestMethod]
+    public void ReadImagesLabelFileIsRejectedForItsDimensionCount()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.Write("labels", [0, 0, 0x08, 0x01, 0, 0, 0, 2, 3, 4]);
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => IdxReader.ReadImages(path));
+
+        StringAssert.Contains(error.Message, "has 1 dimensions (offset 3), expected 3");
+    }
+
+    [TestMethod]
+    public void ReadLabelsNonByteElementsAreRejected()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.Write("floats", [0, 0, 0x0D, 0x01, 0, 0, 0, 1, 0, 0, 0, 0]);
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => IdxReader.ReadLabels(path));
+
+        StringAssert.Contains(error.Message, "type 0x0D (offset 2)");
+    }
+
+    [TestMethod]
+    public void ReadImagesTruncatedDataSaysHowMuchIsMissing()
+    {
+        using var temp = new TempDirectory();
+        byte[] header = [0, 0, 0x08, 0x03, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 3];
+        string path = temp.Write("short", [.. header, 1, 2, 3, 4, 5]);
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => IdxReader.ReadImages(path));
+
+        StringAssert.Contains(error.Message, path);
+        StringAssert.Contains(error.Message, "truncated: the header declares 18 bytes of data from offset 16, but only 5 follow");
+    }
+
+    [TestMethod]
+    public void LoadImageAndLabelCountsDisagreeThrows()
+    {
+        using var temp = new TempDirectory();
+        string images = temp.Write("images", [0, 0, 0x08, 0x03, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 1, 7, 9]);
+        string labels = temp.Write("labels", [0, 0, 0x08, 0x01, 0, 0, 0, 3, 1, 2, 3]);
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => LabeledImageSet.Load(images, labels));
+
+        StringAssert.Contains(error.Message, "holds 2 images");
+        StringAssert.Contains(error.Message, "holds 3 labels");
+    }
+
+    private static byte[] EmbeddedResourceBytes(string name)
+    {
+        using Stream stream = typeof(EmbeddedMnist).Assembly.GetManifestResourceStream($"LstmAe.Data.mnist-10k.{name}")!;
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+
+    private static byte[] Decompress(byte[] gzip)
+    {
+        using var output = new MemoryStream();
+        using (var stream = new GZipStream(new MemoryStream(gzip), CompressionMode.Decompress))
+        {
+            stream.CopyTo(output);
+        }
+
+        return output.ToArray();
+    }
+}

@@ -1,0 +1,183 @@
+using System.Text;
+using System.Text.Json;
+using LstmAe.Data;
+
+namespace LstmAe.Core.Tests.Data;
+
+[TestClass]
+public sealed class NpySequenceFileTests
+{
+    private static readonly string s_fixtures = Path.Combine(AppContext.BaseDirectory, "Fixtures", "npy");
+
+    [TestMethod]
+    [DataRow("time_major_u8.npy", NpySequenceLayout.TimeMajor)]
+    [DataRow("time_major_u8.npy.gz", NpySequenceLayout.TimeMajor)]
+    [DataRow("batch_major_u8.npy", NpySequenceLayout.BatchMajor)]
+    [DataRow("batch_major_f32.npy", NpySequenceLayout.BatchMajor)]
+    [DataRow("batch_major_f32_bigendian.npy", NpySequenceLayout.BatchMajor)]
+    [DataRow("fortran_order_u8.npy", NpySequenceLayout.BatchMajor)]
+    public void EveryFixtureLayoutDecodesToTheRulesContent(string file, NpySequenceLayout layout)
+    {
+        FixtureSpec spec = FixtureSpec.Load();
+        using NpySequenceFile npy = NpySequenceFile.Open(Path.Combine(s_fixtures, file), new NpySequenceOptions { Layout = layout });
+
+        Assert.AreEqual((spec.Sequences, spec.Frames, spec.Height, spec.Width), (npy.SequenceCount, npy.FrameCount, npy.FrameHeight, npy.FrameWidth));
+        long byteSum = 0;
+        for (int n = 0; n < spec.Sequences; n++)
+        {
+            float[] actual = npy.ReadSequence(n);
+            float[] expected = spec.Sequence(n);
+            for (int i = 0; i < expected.Length; i++)
+            {
+                if (Math.Abs(actual[i] - expected[i]) > 1e-6f)
+                {
+                    Assert.Fail($"{file}: sequence {n}, frame {i / 4096}, pixel {i % 4096}: expected {expected[i]}, got {actual[i]}");
+                }
+            }
+
+            byteSum += actual.Sum(v => (long)Math.Round(v * 255));
+        }
+
+        Assert.AreEqual(spec.ChecksumU8Sum, byteSum);
+    }
+
+    [TestMethod]
+    public void SplitsTakeTheLeadingAndTrailingSequences()
+    {
+        FixtureSpec spec = FixtureSpec.Load();
+        string path = Path.Combine(s_fixtures, "time_major_u8.npy");
+        using NpySequenceFile train = NpySequenceFile.Open(path, new NpySequenceOptions { Split = DataSplit.Train, TrainSequenceCount = 4 });
+        using NpySequenceFile test = NpySequenceFile.Open(path, new NpySequenceOptions { Split = DataSplit.Test, TrainSequenceCount = 4 });
+
+        Assert.AreEqual((4, 2, 6), (train.SequenceCount, test.SequenceCount, test.TotalSequenceCount));
+        CollectionAssert.AreEqual(spec.Sequence(3), train.ReadSequence(3));
+        CollectionAssert.AreEqual(spec.Sequence(4), test.ReadSequence(0));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => test.ReadSequence(2));
+        var error = Assert.ThrowsExactly<ArgumentException>(() => NpySequenceFile.Open(path, new NpySequenceOptions { Split = DataSplit.Test }));
+        StringAssert.Contains(error.Message, "TrainSequenceCount is 9000");
+    }
+
+    [TestMethod]
+    public void ConcurrentReadsAgreeWithSequentialReads()
+    {
+        using NpySequenceFile npy = NpySequenceFile.Open(Path.Combine(s_fixtures, "time_major_u8.npy"));
+        float[][] sequential = Enumerable.Range(0, 6).Select(npy.ReadSequence).ToArray();
+
+        float[][] parallel = new float[6][];
+        Parallel.For(0, 6, n => parallel[n] = npy.ReadSequence(n));
+
+        for (int n = 0; n < 6; n++)
+        {
+            CollectionAssert.AreEqual(sequential[n], parallel[n]);
+        }
+    }
+
+    [TestMethod]
+    public void TruncatedFileNamesFileShapeAndOffsets()
+    {
+        string path = Path.Combine(s_fixtures, "truncated_u8.npy");
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => NpySequenceFile.Open(path));
+
+        StringAssert.Contains(error.Message, path);
+        StringAssert.Contains(error.Message, "truncated");
+        StringAssert.Contains(error.Message, "(6, 20, 64, 64) of uint8, 491520 bytes from offset 128");
+        StringAssert.Contains(error.Message, "ends at offset 5000");
+    }
+
+    [TestMethod]
+    public void WrongMagicIsRejectedAtOffsetZero()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.Write("image.png", [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => NpySequenceFile.Open(path));
+
+        StringAssert.Contains(error.Message, path);
+        StringAssert.Contains(error.Message, "not an .npy file: expected the magic bytes \\x93NUMPY at offset 0, found \\x89\\x50\\x4E\\x47");
+    }
+
+    [TestMethod]
+    [DataRow("{'descr': '<i8', 'fortran_order': False, 'shape': (2, 1, 4, 4), }", "element type '<i8' is not supported")]
+    [DataRow("{'descr': '|u1', 'fortran_order': False, 'shape': (2, 16, 16), }", "shape (2, 16, 16) has 3 dimensions; expected 4")]
+    [DataRow("{'descr': '|u1', 'shape': (2, 1, 4, 4), }", "no valid 'fortran_order' entry")]
+    [DataRow("{'descr': '|u1', 'fortran_order': False, 'shape': (2, x, 4, 4), }", "invalid size 'x'")]
+    public void BadHeaderSaysWhatIsWrongAndWhere(string header, string expected)
+    {
+        using var temp = new TempDirectory();
+        string path = temp.Write("bad.npy", NpyVersion1(header, dataLength: 32));
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => NpySequenceFile.Open(path));
+
+        StringAssert.Contains(error.Message, path);
+        StringAssert.Contains(error.Message, expected);
+        StringAssert.Contains(error.Message, "offset 10");
+    }
+
+    [TestMethod]
+    public void UnknownFormatVersionIsRejected()
+    {
+        using var temp = new TempDirectory();
+        byte[] file = NpyVersion1("{'descr': '|u1', 'fortran_order': False, 'shape': (1, 1, 1, 1), }", dataLength: 1);
+        file[6] = 9;
+        string path = temp.Write("future.npy", file);
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => NpySequenceFile.Open(path));
+
+        StringAssert.Contains(error.Message, "format version 9.0 (offset 6)");
+    }
+
+    [TestMethod]
+    public void CorruptGzipNamesTheFile()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.Write("broken.npy.gz", [0x1F, 0x8B, 0x08, 0, 0, 0, 0, 0, 0, 0xFF, 0x12, 0x34]);
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => NpySequenceFile.Open(path));
+
+        StringAssert.Contains(error.Message, path);
+    }
+
+    private static byte[] NpyVersion1(string header, int dataLength)
+    {
+        // Pad the header so magic + version + length + header is a multiple of 64 bytes, as numpy does.
+        int padded = (10 + header.Length + 1 + 63) / 64 * 64 - 10;
+        string text = header.PadRight(padded - 1) + "\n";
+        byte[] prefix = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0, (byte)(padded & 0xFF), (byte)(padded >> 8)];
+        return [.. prefix, .. Encoding.Latin1.GetBytes(text), .. new byte[dataLength]];
+    }
+
+    /// <summary>expected.json: the rule that generated the fixtures, recomputed here.</summary>
+    private sealed record FixtureSpec(int Sequences, int Frames, int Height, int Width, long ChecksumU8Sum)
+    {
+        private const int Block = 8;
+        private const int Span = 56;
+
+        public static FixtureSpec Load()
+        {
+            using JsonDocument json = JsonDocument.Parse(File.ReadAllText(Path.Combine(s_fixtures, "expected.json")));
+            JsonElement root = json.RootElement;
+            return new FixtureSpec(root.GetProperty("sequences").GetInt32(), root.GetProperty("frames").GetInt32(),
+                root.GetProperty("height").GetInt32(), root.GetProperty("width").GetInt32(), root.GetProperty("checksum_u8_sum").GetInt64());
+        }
+
+        /// <summary>Frame t of sequence n: an 8x8 block of value 255-10n at row (3t+5n)%56, col (2t+7n)%56, else 0.</summary>
+        public float[] Sequence(int n)
+        {
+            var frames = new float[Frames * Height * Width];
+            for (int t = 0; t < Frames; t++)
+            {
+                int top = (3 * t + 5 * n) % Span, left = (2 * t + 7 * n) % Span;
+                for (int r = top; r < top + Block; r++)
+                {
+                    for (int c = left; c < left + Block; c++)
+                    {
+                        frames[(t * Height + r) * Width + c] = (255 - 10 * n) / 255f;
+                    }
+                }
+            }
+
+            return frames;
+        }
+    }
+}

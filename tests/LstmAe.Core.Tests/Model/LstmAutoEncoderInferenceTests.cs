@@ -1,0 +1,91 @@
+using LstmAe.Core.Tests.TestSupport;
+using LstmAe.Model;
+
+namespace LstmAe.Core.Tests.Model;
+
+[TestClass]
+public sealed class LstmAutoEncoderInferenceTests
+{
+    [TestMethod]
+    public void SameSeedGivesSameWeightsAndLeavesTheGlobalGeneratorAlone()
+    {
+        TorchSharp.torch.manual_seed(42);
+        float expectedDraw = TorchSharp.torch.rand(1).item<float>();
+        TorchSharp.torch.manual_seed(42);
+
+        using var a = LstmAutoEncoder.Create(TinyModels.Options, seed: 5);
+        using var b = LstmAutoEncoder.Create(TinyModels.Options, seed: 5);
+        using var c = LstmAutoEncoder.Create(TinyModels.Options, seed: 6);
+
+        Assert.AreEqual(expectedDraw, TorchSharp.torch.rand(1).item<float>());
+        TinyModels.AssertBitIdentical(a, b);
+        CollectionAssert.AreNotEqual(TinyModels.Weights(a)["encoder.lstm.weight_ih_l0"], TinyModels.Weights(c)["encoder.lstm.weight_ih_l0"]);
+    }
+
+    [TestMethod]
+    public void OutputsHaveTheDocumentedSizes()
+    {
+        var options = TinyModels.Options;
+        using var model = LstmAutoEncoder.Create(options);
+        float[] sequences = TinyModels.Sequences(options, 5);
+
+        Assert.HasCount(5 * options.FeatureSize(EncoderFeatures.AllLayersHiddenAndCell), model.Encode(sequences, 5, EncoderFeatures.AllLayersHiddenAndCell));
+        Assert.HasCount(5 * options.InputFrames * options.FrameSize, model.Reconstruct(sequences, 5));
+        Assert.HasCount(5 * options.FutureFrames * options.FrameSize, model.Predict(sequences, 5));
+        float[] errors = model.ReconstructionError(sequences, 5);
+        Assert.HasCount(5, errors);
+        Assert.IsTrue(errors.All(e => e > 0 && float.IsFinite(e)));
+    }
+
+    [TestMethod]
+    public void EncodeFeatureSetsAreSlicesOfTheFullState()
+    {
+        var options = TinyModels.Options;
+        using var model = LstmAutoEncoder.Create(options);
+        float[] sequences = TinyModels.Sequences(options, 2);
+        int hidden = options.HiddenSize;
+
+        float[] all = model.Encode(sequences, 2, EncoderFeatures.AllLayersHiddenAndCell);
+        float[] top = model.Encode(sequences, 2, EncoderFeatures.LastLayerHidden);
+
+        // Second sequence: [h layer 0, h layer 1, c layer 0, c layer 1]; top-layer h is the second block.
+        CollectionAssert.AreEqual(all.AsSpan(4 * hidden + hidden, hidden).ToArray(), top.AsSpan(hidden, hidden).ToArray());
+    }
+
+    [TestMethod]
+    public void WrongLengthNamesExpectedAndActualSizes()
+    {
+        using var model = LstmAutoEncoder.Create(TinyModels.Options);
+        float[] tooShort = new float[(2 * TinyModels.Options.InputSequenceLength) - 1];
+
+        var error = Assert.ThrowsExactly<ArgumentException>(() => model.Reconstruct(tooShort, 2));
+
+        StringAssert.Contains(error.Message, $"({2 * TinyModels.Options.InputSequenceLength} floats)");
+        StringAssert.Contains(error.Message, $"got {tooShort.Length} floats");
+        Assert.AreEqual("sequences", error.ParamName);
+        Assert.ThrowsExactly<ArgumentException>(() => model.Encode(new float[TinyModels.Options.InputSequenceLength], 1, EncoderFeatures.LastLayerHidden, new float[3]));
+    }
+
+    [TestMethod]
+    public void NaNInputIsRejectedWithItsPosition()
+    {
+        var options = TinyModels.Options;
+        using var model = LstmAutoEncoder.Create(options);
+        float[] sequences = TinyModels.Sequences(options, 3);
+        sequences[options.FullSequenceLength + options.FrameSize + 2] = float.NaN;
+
+        var error = Assert.ThrowsExactly<ArgumentException>(() => model.Predict(sequences, 3));
+
+        StringAssert.Contains(error.Message, "Sequence 1, frame 1, pixel 2 is NaN");
+    }
+
+    [TestMethod]
+    public void MissingDecoderIsAnInvalidOperation()
+    {
+        using var model = LstmAutoEncoder.Create(TinyModels.Options with { Mode = AutoEncoderMode.ReconstructionOnly });
+        float[] sequences = TinyModels.Sequences(TinyModels.Options, 1);
+
+        Assert.ThrowsExactly<InvalidOperationException>(() => model.Predict(sequences, 1));
+        Assert.IsFalse(model.Module.state_dict().Keys.Any(k => k.StartsWith("predict_decoder", StringComparison.Ordinal)));
+    }
+}

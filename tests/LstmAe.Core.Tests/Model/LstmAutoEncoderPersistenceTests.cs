@@ -1,0 +1,54 @@
+using LstmAe.Core.Tests.TestSupport;
+using LstmAe.Model;
+
+namespace LstmAe.Core.Tests.Model;
+
+[TestClass]
+public sealed class LstmAutoEncoderPersistenceTests
+{
+    [TestMethod]
+    public void SaveThenLoadIsBitIdenticalAndLeavesTheStreamOpen()
+    {
+        var options = TinyModels.Options with { Conditioning = DecoderConditioning.Unconditioned };
+        using var original = LstmAutoEncoder.Create(options, seed: 9);
+        using var stream = new MemoryStream();
+
+        original.Save(stream);
+        stream.WriteByte(0xAB);
+        stream.Position = 0;
+        using var loaded = LstmAutoEncoder.Load(stream);
+
+        Assert.AreEqual(options, loaded.Options);
+        TinyModels.AssertBitIdentical(original, loaded);
+        float[] sequences = TinyModels.Sequences(options, 2);
+        CollectionAssert.AreEqual(original.Reconstruct(sequences, 2), loaded.Reconstruct(sequences, 2));
+        Assert.AreEqual(0xAB, stream.ReadByte(), "Load must stop at the end of the model.");
+    }
+
+    [TestMethod]
+    public void CorruptTruncatedOrForeignStreamsAreInvalidData()
+    {
+        byte[] saved = SavedBytes();
+
+        byte[] corrupt = (byte[])saved.Clone();
+        corrupt[saved.Length / 2] ^= 0x40;
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => LstmAutoEncoder.Load(new MemoryStream(corrupt)));
+        StringAssert.Contains(error.Message, "checksum");
+
+        error = Assert.ThrowsExactly<InvalidDataException>(() => LstmAutoEncoder.Load(new MemoryStream(saved[..^10])));
+        StringAssert.Contains(error.Message, "truncated");
+
+        Assert.ThrowsExactly<InvalidDataException>(() => LstmAutoEncoder.Load(new MemoryStream(saved[..5])));
+        Assert.ThrowsExactly<InvalidDataException>(() => LstmAutoEncoder.Load(new MemoryStream()));
+        error = Assert.ThrowsExactly<InvalidDataException>(() => LstmAutoEncoder.Load(new MemoryStream("PK\x03\x04 not a model"u8.ToArray())));
+        StringAssert.Contains(error.Message, "not a saved LstmAe model");
+    }
+
+    private static byte[] SavedBytes()
+    {
+        using var model = LstmAutoEncoder.Create(TinyModels.Options);
+        using var stream = new MemoryStream();
+        model.Save(stream);
+        return stream.ToArray();
+    }
+}

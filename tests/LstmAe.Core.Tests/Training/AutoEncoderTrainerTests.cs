@@ -1,0 +1,182 @@
+using LstmAe.Core.Tests.TestSupport;
+using LstmAe.Model;
+using LstmAe.Training;
+
+namespace LstmAe.Core.Tests.Training;
+
+[TestClass]
+public sealed class AutoEncoderTrainerTests
+{
+    public TestContext TestContext { get; set; } = null!;
+
+    [TestMethod]
+    [DataRow(TrainingObjective.MeanSquaredError, DecoderConditioning.Conditional)]
+    [DataRow(TrainingObjective.BinaryCrossEntropy, DecoderConditioning.TeacherForced)]
+    public void OverfitsOneFixedBatch(TrainingObjective objective, DecoderConditioning conditioning)
+    {
+        var options = TinyModels.Options with { Dropout = 0, Layers = 1, HiddenSize = 32, Objective = objective, Conditioning = conditioning };
+        using var model = LstmAutoEncoder.Create(options, seed: 1);
+        // Binary pixels, so cross-entropy can approach zero as well as squared error.
+        float[] sequences = TinyModels.Sequences(options, 4).Select(v => v > 0.5f ? 1f : 0f).ToArray();
+        var source = new InMemorySequenceSource(sequences, options.FullSequenceLength, shuffle: false);
+        var trainer = new AutoEncoderTrainer(model, new TrainingOptions { Epochs = 300, BatchSize = 4, LearningRate = 1e-2 });
+
+        double initial = trainer.Evaluate(source).Loss;
+        TrainingResult result = trainer.Fit(source);
+        double final = trainer.Evaluate(source).Loss;
+
+        Assert.AreEqual(TrainingStopReason.EpochsCompleted, result.StopReason);
+        Assert.AreEqual(300, result.Steps);
+        Assert.IsLessThan(0.1 * initial, final, $"Loss fell from {initial} to {final} only.");
+    }
+
+    [TestMethod]
+    public void SameSeedGivesBitIdenticalWeights()
+    {
+        using var first = TrainTinyModel(seed: 4);
+        using var second = TrainTinyModel(seed: 4);
+        using var other = TrainTinyModel(seed: 5);
+
+        TinyModels.AssertBitIdentical(first, second);
+        CollectionAssert.AreNotEqual(TinyModels.Weights(first)["predict_decoder.fc.weight"], TinyModels.Weights(other)["predict_decoder.fc.weight"]);
+    }
+
+    [TestMethod]
+    public void ResumingFromACheckpointEqualsAnUninterruptedRun()
+    {
+        string checkpoint = Path.Combine(Path.GetTempPath(), $"lstmae-resume-{Environment.ProcessId}.ckpt");
+        try
+        {
+            // 6 sequences in batches of 4: epochs of 2 steps, the second one partial; stop mid-epoch at step 3.
+            var options = new TrainingOptions { Epochs = null, MaxSteps = 7, BatchSize = 4, Seed = 11 };
+            using var uninterrupted = LstmAutoEncoder.Create(TinyModels.Options, seed: 3);
+            new AutoEncoderTrainer(uninterrupted, options).Fit(TinyModels.Source(TinyModels.Options, 6));
+
+            using var interrupted = LstmAutoEncoder.Create(TinyModels.Options, seed: 3);
+            new AutoEncoderTrainer(interrupted, options with { MaxSteps = 3, CheckpointPath = checkpoint }).Fit(TinyModels.Source(TinyModels.Options, 6));
+            using var resumed = LstmAutoEncoder.Create(TinyModels.Options, seed: 99);
+            TrainingResult result = new AutoEncoderTrainer(resumed, options with { CheckpointPath = checkpoint, ResumeFromCheckpoint = true })
+                .Fit(TinyModels.Source(TinyModels.Options, 6));
+
+            Assert.AreEqual(7, result.Steps);
+            Assert.AreEqual(3, result.Epochs);
+            TinyModels.AssertBitIdentical(uninterrupted, resumed);
+            Assert.IsFalse(File.Exists(checkpoint + ".tmp"), "The checkpoint is written through a temporary file renamed into place.");
+        }
+        finally
+        {
+            File.Delete(checkpoint);
+        }
+    }
+
+    [TestMethod]
+    public void CancellationStopsAfterTheCurrentStep()
+    {
+        using var model = LstmAutoEncoder.Create(TinyModels.Options);
+        using var cancellation = new CancellationTokenSource();
+        var steps = new List<long>();
+        var progress = new SynchronousProgress<TrainingProgress>(p =>
+        {
+            steps.Add(p.Step);
+            if (p.Step == 2) cancellation.Cancel();
+        });
+
+        TrainingResult result = new AutoEncoderTrainer(model, new TrainingOptions { Epochs = 1000, BatchSize = 2 })
+            .Fit(TinyModels.Source(TinyModels.Options, 8), progress: progress, cancellationToken: cancellation.Token);
+
+        Assert.IsTrue(result.Cancelled);
+        Assert.AreEqual(2, result.Steps);
+        CollectionAssert.AreEqual(new long[] { 1, 2 }, steps);
+    }
+
+    [TestMethod]
+    public void ProgressReportsEveryLossTermInNatsAndValidation()
+    {
+        var options = TinyModels.Options with { Objective = TrainingObjective.BinaryCrossEntropy };
+        using var model = LstmAutoEncoder.Create(options);
+        var reports = new List<TrainingProgress>();
+
+        TrainingResult result = new AutoEncoderTrainer(model, new TrainingOptions { Epochs = 2, BatchSize = 4, ValidateEverySteps = 2 })
+            .Fit(TinyModels.Source(options, 8), TinyModels.Source(options, 4), new SynchronousProgress<TrainingProgress>(reports.Add));
+
+        Assert.HasCount(4, reports);
+        TrainingProgress last = reports[^1];
+        Assert.AreEqual(last.ReconstructionLoss!.Value + last.PredictionLoss!.Value, last.Loss, 1e-6);
+        Assert.AreEqual(last.PredictionLoss.Value * options.FrameSize, last.PredictionNatsPerFrame!.Value, 1e-3);
+        Assert.IsNull(reports[0].ValidationLoss);
+        Assert.IsNotNull(reports[1].ValidationLoss);
+        Assert.IsGreaterThan(0.0, last.SequencesPerSecond);
+        Assert.AreEqual(reports.Where(r => r.ValidationLoss is not null).Min(r => r.ValidationLoss), result.BestValidationLoss);
+    }
+
+    [TestMethod]
+    public void EarlyStoppingEndsTrainingWhenValidationStopsImproving()
+    {
+        using var model = LstmAutoEncoder.Create(TinyModels.Options);
+        // A learning rate so high that the validation loss cannot keep improving.
+        var options = new TrainingOptions { Epochs = 200, BatchSize = 4, LearningRate = 5, Optimizer = OptimizerAlgorithm.Sgd, EarlyStoppingPatience = 2 };
+
+        TrainingResult result = new AutoEncoderTrainer(model, options).Fit(TinyModels.Source(TinyModels.Options, 4), TinyModels.Source(TinyModels.Options, 4));
+
+        Assert.AreEqual(TrainingStopReason.EarlyStopped, result.StopReason);
+        Assert.IsLessThan(200, result.Epochs);
+    }
+
+    [TestMethod]
+    public void InputOnlyRowsCannotTrainPrediction()
+    {
+        var options = TinyModels.Options;
+        using var model = LstmAutoEncoder.Create(options);
+        var inputOnly = new InMemorySequenceSource(new float[4 * options.InputSequenceLength], options.InputSequenceLength);
+
+        var error = Assert.ThrowsExactly<ArgumentException>(() => new AutoEncoderTrainer(model, new TrainingOptions()).Fit(inputOnly));
+
+        StringAssert.Contains(error.Message, "cannot train prediction");
+        using var reconstructionOnly = LstmAutoEncoder.Create(options with { Mode = AutoEncoderMode.ReconstructionOnly });
+        Assert.AreEqual(1, new AutoEncoderTrainer(reconstructionOnly, new TrainingOptions { Epochs = 1, BatchSize = 4 }).Fit(inputOnly).Steps);
+    }
+
+    [TestMethod]
+    public void BadSequenceLengthsAndNaNAreArgumentErrors()
+    {
+        var options = TinyModels.Options;
+        using var model = LstmAutoEncoder.Create(options);
+        var trainer = new AutoEncoderTrainer(model, new TrainingOptions { Epochs = 1, BatchSize = 2 });
+
+        var error = Assert.ThrowsExactly<ArgumentException>(() => trainer.Fit(new InMemorySequenceSource(new float[10], 5)));
+        StringAssert.Contains(error.Message, "hold 5 floats; expected 48");
+
+        float[] sequences = TinyModels.Sequences(options, 4);
+        sequences[(3 * options.FullSequenceLength) + 5] = float.PositiveInfinity;
+        error = Assert.ThrowsExactly<ArgumentException>(() => trainer.Fit(new InMemorySequenceSource(sequences, options.FullSequenceLength, shuffle: false)));
+        StringAssert.Contains(error.Message, "Sequence 3 of epoch 0 holds Infinity at frame 0, pixel 5");
+    }
+
+    [TestMethod]
+    public void InvalidTrainingOptionsAreNamed()
+    {
+        using var model = LstmAutoEncoder.Create(TinyModels.Options);
+        var error = Assert.ThrowsExactly<ArgumentException>(() => new AutoEncoderTrainer(model, new TrainingOptions { BatchSize = 0 }));
+        StringAssert.Contains(error.Message, "BatchSize");
+        Assert.ThrowsExactly<ArgumentException>(() => new AutoEncoderTrainer(model, new TrainingOptions { Epochs = null, MaxSteps = null }));
+        Assert.ThrowsExactly<ArgumentException>(() => new AutoEncoderTrainer(model, new TrainingOptions { ResumeFromCheckpoint = true }));
+    }
+
+    [TestMethod]
+    public void SchedulesScaleTheLearningRateByStep()
+    {
+        Assert.AreEqual(1.0, LearningRateSchedule.Constant.Factor(1000));
+        Assert.AreEqual(0.25, new StepDecaySchedule(10, 0.5).Factor(25), 1e-12);
+        var cosine = new CosineSchedule(100, MinimumFactor: 0.1);
+        Assert.AreEqual(1.0, cosine.Factor(0), 1e-12);
+        Assert.AreEqual(0.55, cosine.Factor(50), 1e-12);
+        Assert.AreEqual(0.1, cosine.Factor(500), 1e-12);
+    }
+
+    private static LstmAutoEncoder TrainTinyModel(int seed)
+    {
+        var model = LstmAutoEncoder.Create(TinyModels.Options, seed);
+        new AutoEncoderTrainer(model, new TrainingOptions { Epochs = 2, BatchSize = 3, Seed = seed }).Fit(TinyModels.Source(TinyModels.Options, 6));
+        return model;
+    }
+}
