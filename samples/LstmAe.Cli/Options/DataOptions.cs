@@ -1,6 +1,8 @@
 using System.CommandLine;
 using LstmAe.Cli.Sequences;
 using LstmAe.Data;
+using LstmAe.MLNet.Data;
+using Microsoft.ML;
 
 namespace LstmAe.Cli.Options;
 
@@ -9,6 +11,9 @@ internal sealed class DataOptions
 {
     public const string MovingMnist = "moving-mnist", Npy = "npy", Frames = "frames";
 
+    /// <summary>Frames per generated sequence: the paper's 10 input + 10 future.</summary>
+    private const int DefaultFrames = 20;
+
     public DataOptions(int defaultSequences, DataSplit defaultSplit)
     {
         Source = new Option<string>("--data")
@@ -16,7 +21,7 @@ internal sealed class DataOptions
             Description = "Where the sequences come from: moving-mnist (generated from the embedded digits), npy (a 4-D .npy video array, --path) or frames (a folder of sequence folders of frame images, --path).",
             DefaultValueFactory = _ => MovingMnist,
         };
-        Source.AcceptOnlyFromAmong(MovingMnist, Npy);
+        Source.AcceptOnlyFromAmong(MovingMnist, Npy, Frames);
         Path = new Option<string>("--path") { Description = "The .npy file or the frames folder (for --data npy or frames)." };
         Sequences = new Option<int?>("--sequences", "-n")
         {
@@ -33,10 +38,19 @@ internal sealed class DataOptions
             Description = "Digits per generated Moving MNIST sequence.",
             DefaultValueFactory = _ => 2,
         };
-        FrameCount = new Option<int>("--frames-per-sequence")
+        FramesPerSequence = new Option<int?>("--frames-per-sequence")
         {
-            Description = "Frames per generated Moving MNIST sequence (input plus future).",
-            DefaultValueFactory = _ => 20,
+            Description = $"Frames per sequence: generated (default {DefaultFrames}) or taken from each frame folder (default all).",
+        };
+        FrameHeight = new Option<int>("--frame-height")
+        {
+            Description = "Frame rows: the generated canvas, or the size frame images are resized to.",
+            DefaultValueFactory = _ => 64,
+        };
+        FrameWidth = new Option<int>("--frame-width")
+        {
+            Description = "Frame columns: the generated canvas, or the size frame images are resized to.",
+            DefaultValueFactory = _ => 64,
         };
         Layout = new Option<NpySequenceLayout>("--layout")
         {
@@ -52,7 +66,15 @@ internal sealed class DataOptions
             }
         });
         Positive(Digits);
-        Positive(FrameCount);
+        Positive(FrameHeight);
+        Positive(FrameWidth);
+        FramesPerSequence.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is <= 0)
+            {
+                result.AddError("--frames-per-sequence must be positive.");
+            }
+        });
     }
 
     public Option<string> Source { get; }
@@ -61,13 +83,15 @@ internal sealed class DataOptions
     public Option<DataSplit> Split { get; }
     public Option<int> Seed { get; }
     public Option<int> Digits { get; }
-    public Option<int> FrameCount { get; }
+    public Option<int?> FramesPerSequence { get; }
+    public Option<int> FrameHeight { get; }
+    public Option<int> FrameWidth { get; }
     public Option<NpySequenceLayout> Layout { get; }
     private int DefaultSequences { get; }
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Source, Path, Sequences, Split, Seed, Digits, FrameCount, Layout })
+        foreach (var option in new Option[] { Source, Path, Sequences, Split, Seed, Digits, FramesPerSequence, FrameHeight, FrameWidth, Layout })
         {
             command.Add(option);
         }
@@ -99,13 +123,23 @@ internal sealed class DataOptions
         return parsed.GetValue(Source) switch
         {
             Npy => new NpySequences(NpySequenceFile.Open(path!, new NpySequenceOptions { Layout = parsed.GetValue(Layout), Split = split }), limit),
+            Frames => new DataViewSequences(
+                new MLContext().Data.LoadFrameSequences(path!, new FrameFolderOptions
+                {
+                    FrameHeight = parsed.GetValue(FrameHeight),
+                    FrameWidth = parsed.GetValue(FrameWidth),
+                    FrameCount = parsed.GetValue(FramesPerSequence),
+                }),
+                SequenceColumnNames.Frames, $"the frame folders in '{path}'", limit),
             _ => new MovingMnistSequences(new MovingMnistOptions
             {
                 SequenceCount = limit ?? DefaultSequences,
                 Split = split,
                 Seed = parsed.GetValue(Seed),
                 DigitsPerSequence = parsed.GetValue(Digits),
-                FrameCount = parsed.GetValue(FrameCount),
+                FrameCount = parsed.GetValue(FramesPerSequence) ?? DefaultFrames,
+                FrameHeight = parsed.GetValue(FrameHeight),
+                FrameWidth = parsed.GetValue(FrameWidth),
             }),
         };
     }
