@@ -44,7 +44,7 @@ internal static class TrainCommand
             var result = new AutoEncoderTrainer(model, trainingOptions).Fit(train, validation, progress);
             ModelFile.Save(model, path);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Stopped ({result.StopReason}) after {result.Steps} steps, {result.Epochs} epochs, {result.Elapsed.TotalSeconds:F0} s; best validation loss {result.BestValidationLoss:F2}."));
+                $"Stopped ({result.StopReason}) after {result.Steps} steps, {result.Epochs} epochs, {result.Elapsed.TotalSeconds:F0} s; best validation loss {result.BestValidationLoss:F4}."));
             output.WriteLine($"Wrote {path} (checkpoint: {trainingOptions.CheckpointPath}).");
             return ExitCodes.Success;
         });
@@ -72,18 +72,30 @@ internal static class TrainCommand
         return (train, validation);
     }
 
-    /// <summary>One plain line every few steps, and every time validation loss is measured.</summary>
+    /// <summary>One plain line every few steps, and one each time validation loss is measured.</summary>
     private sealed class ProgressLines(TextWriter output, int every) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value)
         {
-            if (value.Step % every != 0 && value.ValidationLoss is null)
+            if (value.ValidationLoss is double validation)
             {
-                return;
+                output.WriteLine(FormattableString.Invariant($"step {value.Step,6}  epoch {value.Epoch,3}  validation loss {validation,9:F4}"));
             }
-            string validation = value.ValidationLoss is double loss ? FormattableString.Invariant($", validation {loss:F2}") : "";
-            output.WriteLine(FormattableString.Invariant(
-                $"step {value.Step,6}  epoch {value.Epoch,3}  loss {value.Loss,9:F2}{validation}  ({value.SequencesPerSecond:F1} sequences/s)"));
+            else if (value.Step % every == 0)
+            {
+                output.WriteLine(FormattableString.Invariant(
+                    $"step {value.Step,6}  epoch {value.Epoch,3}  loss {value.Loss,9:F4}{NatsPerFrame(value)}  ({value.SequencesPerSecond:F1} sequences/s)"));
+            }
         }
+
+        /// <summary>The paper's unit, where the objective is cross-entropy.</summary>
+        private static string NatsPerFrame(TrainingProgress value) =>
+            (value.ReconstructionNatsPerFrame, value.PredictionNatsPerFrame) switch
+            {
+                (double r, double p) => FormattableString.Invariant($"  [nats/frame: reconstruction {r:F1}, prediction {p:F1}]"),
+                (double r, null) => FormattableString.Invariant($"  [nats/frame: reconstruction {r:F1}]"),
+                (null, double p) => FormattableString.Invariant($"  [nats/frame: prediction {p:F1}]"),
+                _ => "",
+            };
     }
 }

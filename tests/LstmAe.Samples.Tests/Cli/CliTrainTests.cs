@@ -25,7 +25,8 @@ public sealed class CliTrainTests
 
         run.AssertSucceeded();
         StringAssert.Contains(run.Output, "step      1");
-        StringAssert.Contains(run.Output, "validation");
+        StringAssert.Contains(run.Output, "validation loss");
+        StringAssert.Contains(run.Output, "nats/frame");
         StringAssert.Contains(run.Output, "after 2 steps");
         using var stream = File.OpenRead(model);
         using var loaded = LstmAutoEncoder.Load(stream);
