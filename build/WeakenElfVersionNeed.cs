@@ -1,6 +1,8 @@
 // Compiled by MSBuild's RoslynCodeTaskFactory (see TorchSharpLibstdcxxCompat.targets) against netstandard2.0;
 // no project builds this file.
 #nullable enable
+// MSBuild's inline task factory finds the task by its plain type name, so it lives in the global namespace.
+#pragma warning disable CA1050
 using System;
 using System.Collections.Generic;
 using System.IO;
@@ -14,7 +16,7 @@ using Microsoft.Build.Utilities;
 /// accept the library; symbols that really need the version would still fail to bind, so this is only safe for a need
 /// that is a marker, as it is for TorchSharp 0.107.0.
 /// </summary>
-public class WeakenElfVersionNeed : Task
+public class WeakenElfVersionNeed : Microsoft.Build.Utilities.Task
 {
     const uint ShtGnuVerneed = 0x6ffffffe;
     const ushort VerFlgWeak = 0x2;

@@ -4,8 +4,9 @@ using static TorchSharp.torch;
 namespace LstmAe.Model;
 
 /// <summary>
-/// Generates a fixed number of frames from an encoder state, one LSTM step at a time, so that each step's input
-/// can depend on the previous step's output (<see cref="DecoderConditioning"/>). A Linear layer maps the top
+/// Generates a fixed number of frames from an encoder state. A conditional decoder runs one LSTM step at a time,
+/// since each step's input is the previous step's output (<see cref="DecoderConditioning"/>); unconditioned and
+/// teacher-forced decoders know all inputs up front and run the steps in one call. A Linear layer maps the top
 /// layer's hidden state back to a frame. Parameters are named as in the PyTorch tutorial (<c>lstm.*</c>, <c>fc.*</c>).
 /// </summary>
 public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
@@ -13,6 +14,7 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
     private readonly LSTM lstm;
     private readonly Linear fc;
     private readonly int steps;
+    private readonly int frameSize;
     private readonly DecoderConditioning conditioning;
     private readonly TrainingObjective objective;
 
@@ -26,6 +28,7 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
             dropout: options.Layers > 1 ? options.Dropout : 0);
         fc = nn.Linear(options.HiddenSize, options.FrameSize);
         this.steps = steps;
+        frameSize = options.FrameSize;
         conditioning = options.Conditioning;
         objective = options.Objective;
         RegisterComponents();
@@ -44,30 +47,42 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
     /// </param>
     public override Tensor forward(LstmState initialState, Tensor? targets)
     {
-        long batch = initialState.Hidden.shape[1];
-        long frameSize = fc.weight!.shape[0];
         bool teacherForced = conditioning == DecoderConditioning.TeacherForced && training;
         if (teacherForced && targets is null)
             throw new ArgumentException("A teacher-forced decoder needs its target frames while training.", nameof(targets));
 
+        if (conditioning == DecoderConditioning.Unconditioned || teacherForced)
+            return DecodeKnownInputs(initialState, teacherForced ? targets : null);
+
         var state = (initialState.Hidden, initialState.Cell);
-        Tensor input = zeros(batch, 1, frameSize, dtype: initialState.Hidden.dtype, device: initialState.Hidden.device);
+        Tensor input = zeros(initialState.Hidden.shape[1], 1, frameSize, dtype: initialState.Hidden.dtype, device: initialState.Hidden.device);
         var frames = new Tensor[steps];
         for (int t = 0; t < steps; t++)
         {
             var (output, hidden, cell) = lstm.call(input, state);
             state = (hidden, cell);
             frames[t] = fc.call(output);
-            input = NextInput(frames[t], teacherForced ? targets![.., t..(t + 1)] : null);
+            input = NextInput(frames[t]);
         }
         return cat(frames, dim: 1);
     }
 
-    private Tensor NextInput(Tensor previousOutput, Tensor? previousTarget) => conditioning switch
+    /// <summary>
+    /// When no input depends on an output (zeros, or the shifted targets under teacher forcing) all steps run in
+    /// one LSTM call: the same arithmetic as the step loop, with one large matrix product instead of many small ones.
+    /// </summary>
+    private Tensor DecodeKnownInputs(LstmState initialState, Tensor? targets)
     {
-        DecoderConditioning.Unconditioned => zeros_like(previousOutput),
-        _ when previousTarget is not null => previousTarget,
-        // Conditional, and teacher-forced at inference: the model's own previous frame, as pixel values.
-        _ => objective == TrainingObjective.BinaryCrossEntropy ? sigmoid(previousOutput) : previousOutput,
-    };
+        long batch = initialState.Hidden.shape[1];
+        var like = (dtype: initialState.Hidden.dtype, device: initialState.Hidden.device);
+        Tensor inputs = targets is null
+            ? zeros(batch, steps, frameSize, like.dtype, like.device)
+            : cat([zeros(batch, 1, frameSize, like.dtype, like.device), targets[.., ..(steps - 1)]], dim: 1);
+        var (output, _, _) = lstm.call(inputs, (initialState.Hidden, initialState.Cell));
+        return fc.call(output);
+    }
+
+    /// <summary>A conditional decoder's next input: its own previous frame, as pixel values.</summary>
+    private Tensor NextInput(Tensor previousOutput) =>
+        objective == TrainingObjective.BinaryCrossEntropy ? sigmoid(previousOutput) : previousOutput;
 }

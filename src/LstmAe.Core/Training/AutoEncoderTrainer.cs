@@ -130,8 +130,10 @@ public sealed class AutoEncoderTrainer
         {
             while (options.Epochs is not { } epochs || position.Epoch < epochs)
             {
+                bool resumingMidEpoch = position.BatchesIntoEpoch > 0, any = false;
                 foreach (Func<Minibatch> next in trainBatches.Read(position.Epoch, position.BatchesIntoEpoch))
                 {
+                    any = true;
                     if (position.Step >= options.MaxSteps) return TrainingStopReason.MaxStepsReached;
                     if (cancellationToken.IsCancellationRequested) return TrainingStopReason.Cancelled;
                     TrainingProgress report = Step(optimizer, next);
@@ -142,6 +144,8 @@ public sealed class AutoEncoderTrainer
                         TrainingCheckpoint.Write(options.CheckpointPath!, position, model, optimizer);
                     if (PatienceExhausted) return TrainingStopReason.EarlyStopped;
                 }
+                if (!any && !resumingMidEpoch)
+                    throw new ArgumentException($"The train source yielded no sequences for epoch {position.Epoch}.");
                 position = position with { Epoch = position.Epoch + 1, BatchesIntoEpoch = 0 };
                 if (options.ValidateEverySteps is null && validationBatches is not null)
                 {

@@ -1,6 +1,9 @@
 namespace LstmAe.Training;
 
-/// <summary>Reported after every optimizer step.</summary>
+/// <summary>
+/// Reported after every optimizer step. When validation runs at the end of an epoch, the epoch's last step is
+/// reported a second time with <see cref="ValidationLoss"/> set.
+/// </summary>
 /// <param name="Step">Optimizer steps taken so far in the run (1 after the first update).</param>
 /// <param name="Epoch">Zero-based epoch the step belongs to.</param>
 /// <param name="Loss">The minibatch's training loss before the update.</param>

@@ -97,6 +97,29 @@ public sealed class IdxReaderTests
     }
 
     [TestMethod]
+    public void ReadLabelsCorruptGzipNamesTheFile()
+    {
+        using var temp = new TempDirectory();
+        // A deflate block of the reserved type 3 (first byte 0x07): the decompressor rejects it.
+        string path = temp.Write("labels.gz", [0x1F, 0x8B, 0x08, 0, 0, 0, 0, 0, 0, 0xFF, 0x07, 0, 0]);
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => IdxReader.ReadLabels(path));
+
+        StringAssert.Contains(error.Message, $"'{path}' is not a valid gzip stream");
+    }
+
+    [TestMethod]
+    public void ReadImagesSizesBeyondOneArrayAreRejected()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.Write("huge", [0, 0, 0x08, 0x03, 0x7F, 0xFF, 0xFF, 0xFF, 0x7F, 0xFF, 0xFF, 0xFF, 0x7F, 0xFF, 0xFF, 0xFF]);
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => IdxReader.ReadImages(path));
+
+        StringAssert.Contains(error.Message, "more elements than one array can hold");
+    }
+
+    [TestMethod]
     public void LoadImageAndLabelCountsDisagreeThrows()
     {
         using var temp = new TempDirectory();

@@ -101,6 +101,7 @@ public sealed class NpySequenceFileTests
     [DataRow("{'descr': '<i8', 'fortran_order': False, 'shape': (2, 1, 4, 4), }", "element type '<i8' is not supported")]
     [DataRow("{'descr': '|u1', 'fortran_order': False, 'shape': (2, 16, 16), }", "shape (2, 16, 16) has 3 dimensions; expected 4")]
     [DataRow("{'descr': '|u1', 'shape': (2, 1, 4, 4), }", "no valid 'fortran_order' entry")]
+    [DataRow("{'descr': '|u1', 'fortran_order': False, 'shape': (9, 9, 100000000000, 100000000000), }", "too large to address")]
     [DataRow("{'descr': '|u1', 'fortran_order': False, 'shape': (2, x, 4, 4), }", "invalid size 'x'")]
     public void BadHeaderSaysWhatIsWrongAndWhere(string header, string expected)
     {

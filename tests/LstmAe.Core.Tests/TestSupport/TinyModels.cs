@@ -18,6 +18,8 @@ internal static class TinyModels
         Layers = 2,
         Dropout = 0.25,
         Objective = TrainingObjective.MeanSquaredError,
+        // Conditional decoders take the step-by-step path, the one with feedback.
+        Conditioning = DecoderConditioning.Conditional,
     };
 
     /// <summary>Deterministic sequences with values in [0, 1), input and future frames per row.</summary>

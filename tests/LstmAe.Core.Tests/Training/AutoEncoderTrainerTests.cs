@@ -153,6 +153,17 @@ public sealed class AutoEncoderTrainerTests
     }
 
     [TestMethod]
+    public void AnEmptySourceIsAnArgumentErrorNotAnEndlessLoop()
+    {
+        using var model = LstmAutoEncoder.Create(TinyModels.Options);
+        var trainer = new AutoEncoderTrainer(model, new TrainingOptions { Epochs = null, MaxSteps = 10 });
+
+        var error = Assert.ThrowsExactly<ArgumentException>(() => trainer.Fit(new EmptySource(TinyModels.Options.FullSequenceLength)));
+
+        StringAssert.Contains(error.Message, "yielded no sequences");
+    }
+
+    [TestMethod]
     public void InvalidTrainingOptionsAreNamed()
     {
         using var model = LstmAutoEncoder.Create(TinyModels.Options);
@@ -178,5 +189,12 @@ public sealed class AutoEncoderTrainerTests
         var model = LstmAutoEncoder.Create(TinyModels.Options, seed);
         new AutoEncoderTrainer(model, new TrainingOptions { Epochs = 2, BatchSize = 3, Seed = seed }).Fit(TinyModels.Source(TinyModels.Options, 6));
         return model;
+    }
+
+    private sealed class EmptySource(int sequenceLength) : ISequenceSource
+    {
+        public int SequenceLength => sequenceLength;
+
+        public IEnumerable<ReadOnlyMemory<float>> Read(int epoch) => [];
     }
 }

@@ -68,10 +68,11 @@ public static class IdxReader
         try
         {
             int[] sizes = ReadHeader(content, source, expectedDimensions);
-            long count = sizes.Aggregate(1L, (product, size) => product * size);
+            // Saturating product: stops growing past the limit, so it cannot overflow.
+            long count = sizes.Aggregate(1L, (product, size) => Math.Min(product * size, Array.MaxLength + 1L));
             if (count > Array.MaxLength)
             {
-                throw new InvalidDataException($"{source} declares {count} elements, more than one array can hold.");
+                throw new InvalidDataException($"{source} declares sizes {string.Join(" x ", sizes)}, more elements than one array can hold.");
             }
 
             elements = new byte[count];
@@ -85,8 +86,9 @@ public static class IdxReader
 
             return sizes;
         }
-        catch (InvalidDataException e) when (gzip && !e.Message.Contains(sourceName, StringComparison.Ordinal))
+        catch (InvalidDataException e) when (e.Source == typeof(GZipStream).Assembly.GetName().Name)
         {
+            // The decompressor's own message does not say which file was corrupt.
             throw new InvalidDataException($"'{sourceName}' is not a valid gzip stream: {e.Message}", e);
         }
         finally

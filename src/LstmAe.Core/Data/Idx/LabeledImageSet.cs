@@ -50,14 +50,17 @@ public sealed class LabeledImageSet
     /// <summary>The pixels of image <paramref name="index"/>, row-major, 0 (background) to 255 (ink).</summary>
     public ReadOnlySpan<byte> GetImage(int index)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(index);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+        CheckIndex(index);
         int size = Height * Width;
         return _pixels.AsSpan(index * size, size);
     }
 
     /// <summary>The class label of image <paramref name="index"/>.</summary>
-    public int GetLabel(int index) => _labels[index];
+    public int GetLabel(int index)
+    {
+        CheckIndex(index);
+        return _labels[index];
+    }
 
     /// <summary>Reads an IDX image file and its IDX label file (raw or gzip), e.g. the standard MNIST files.</summary>
     /// <param name="imagesPath">An idx3-ubyte file, such as <c>train-images-idx3-ubyte.gz</c>.</param>
@@ -68,6 +71,12 @@ public sealed class LabeledImageSet
         IdxImages images = IdxReader.ReadImages(imagesPath);
         byte[] labels = IdxReader.ReadLabels(labelsPath);
         return Create(images, labels, imagesPath, labelsPath);
+    }
+
+    private void CheckIndex(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
     }
 
     internal static LabeledImageSet Create(IdxImages images, byte[] labels, string imagesName, string labelsName)

@@ -26,8 +26,8 @@ internal sealed partial record NpyHeader(NpyElementType ElementType, bool BigEnd
     /// <summary>The element type in numpy's words, for messages.</summary>
     public string TypeText => ElementType == NpyElementType.UnsignedByte ? "uint8" : "float32";
 
-    /// <summary>Bytes of data the header declares.</summary>
-    public long DataLength => Shape.Aggregate((long)ElementSize, (product, size) => product * size);
+    /// <summary>Bytes of data the header declares (validated not to overflow when the header is read).</summary>
+    public long DataLength => Shape.Aggregate((long)ElementSize, (product, size) => checked(product * size));
 
     /// <summary>The shape as numpy prints it, e.g. "(20, 10000, 64, 64)".</summary>
     public string ShapeText => $"({string.Join(", ", Shape)})";
@@ -85,7 +85,17 @@ internal sealed partial record NpyHeader(NpyElementType ElementType, bool BigEnd
         (NpyElementType type, bool bigEndian) = ParseDescr(Match(DescrPattern(), text, "descr", where), where);
         bool fortran = Match(FortranPattern(), text, "fortran_order", where) == "True";
         long[] shape = ParseShape(Match(ShapePattern(), text, "shape", where), where);
-        return new NpyHeader(type, bigEndian, fortran, shape, headerOffset, headerOffset + headerLength);
+        var header = new NpyHeader(type, bigEndian, fortran, shape, headerOffset, headerOffset + headerLength);
+        try
+        {
+            _ = header.DataLength;
+        }
+        catch (OverflowException)
+        {
+            throw new InvalidDataException($"{where}: shape {header.ShapeText} is too large to address.");
+        }
+
+        return header;
     }
 
     private static string Match(Regex pattern, string header, string key, string where)

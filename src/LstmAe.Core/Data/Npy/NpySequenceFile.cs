@@ -47,13 +47,19 @@ public sealed class NpySequenceFile : IDisposable
                 $"{_header.DataLength} bytes from offset {_header.DataOffset}, but the file ends at offset {data.Length} ({available} bytes of data).");
         }
 
-        long[] strides = ElementStrides(shape, _header.FortranOrder);
         (int timeAxis, int sequenceAxis) = Layout == NpySequenceLayout.TimeMajor ? (0, 1) : (1, 0);
+        if (shape[timeAxis] * shape[2] * shape[3] > Array.MaxLength || shape[sequenceAxis] > int.MaxValue)
+        {
+            throw new InvalidDataException(
+                $"{source}, header at offset {_header.HeaderOffset}: shape {_header.ShapeText} has sequences too long or too many to index.");
+        }
+
+        long[] strides = ElementStrides(shape, _header.FortranOrder);
         (_timeStride, _sequenceStride, _rowStride, _columnStride) = (strides[timeAxis], strides[sequenceAxis], strides[2], strides[3]);
-        FrameCount = checked((int)shape[timeAxis]);
-        FrameHeight = checked((int)shape[2]);
-        FrameWidth = checked((int)shape[3]);
-        TotalSequenceCount = checked((int)shape[sequenceAxis]);
+        FrameCount = (int)shape[timeAxis];
+        FrameHeight = (int)shape[2];
+        FrameWidth = (int)shape[3];
+        TotalSequenceCount = (int)shape[sequenceAxis];
         (_firstSequence, SequenceCount) = SelectSplit(options, TotalSequenceCount, source);
 
         _map = MemoryMappedFile.CreateFromFile(data, mapName: null, capacity: 0, MemoryMappedFileAccess.Read,

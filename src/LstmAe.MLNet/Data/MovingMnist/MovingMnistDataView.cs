@@ -12,6 +12,8 @@ namespace LstmAe.MLNet.Data;
 internal sealed class MovingMnistDataView : SequenceDataView
 {
     private const int PointDimensions = 2;
+    private const int FramesColumn = 0;
+    private const int ColumnsPerDigit = 3; // label, start, velocity
 
     // The annotation kind ML.NET reads key names from (its AnnotationUtils.Kinds.KeyValues is not public).
     private const string KeyValuesAnnotation = "KeyValues";
@@ -25,7 +27,7 @@ internal sealed class MovingMnistDataView : SequenceDataView
 
     protected override SequenceRowReader CreateReader() => new Reader(_generator);
 
-    // Column layout: 0 = Frames, then three columns per digit: label, start, velocity.
+    // Column layout: Frames, then per digit its label, start and velocity.
     private static DataViewSchema CreateSchema(MovingMnistGenerator generator)
     {
         MovingMnistOptions options = generator.Options;
@@ -64,13 +66,13 @@ internal sealed class MovingMnistDataView : SequenceDataView
 
         public override Delegate CreateGetter(int columnIndex)
         {
-            if (columnIndex == 0)
+            if (columnIndex == FramesColumn)
             {
                 return (ValueGetter<VBuffer<float>>)GetFrames;
             }
 
-            int digit = (columnIndex - 1) / 3;
-            return ((columnIndex - 1) % 3) switch
+            int digit = (columnIndex - 1) / ColumnsPerDigit;
+            return ((columnIndex - 1) % ColumnsPerDigit) switch
             {
                 0 => (ValueGetter<uint>)((ref uint key) => key = (uint)Motion(digit).Label + 1),
                 1 => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> point) => WritePoint(ref point, Motion(digit).StartX, Motion(digit).StartY)),

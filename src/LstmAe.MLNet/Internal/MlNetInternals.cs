@@ -1,0 +1,224 @@
+using System.Reflection;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+
+namespace LstmAe.MLNet.Internal;
+
+/// <summary>
+/// The one place that touches ML.NET internals. ML.NET 5 lets a transformer persist itself only through
+/// <see cref="ModelSaveContext"/> members that are internal (visible to its friend assemblies such as
+/// Microsoft.ML.TorchSharp), reads models back through the internal <c>ModelLoadContext</c>, and finds loaders
+/// through <c>LoadableClassAttribute</c>s that a third-party assembly cannot declare. Catalog extensions reach the
+/// environment only through the internal <c>IInternalCatalog</c>, and <c>MLContext.CancelExecution</c> is visible
+/// only as the internal <c>ICancelable</c>; an estimator cannot even describe its output columns, because
+/// <c>SchemaShape.Column</c>'s constructor is internal. This bridge reaches those members by reflection. Every member is resolved once, by name and signature, and a missing one fails with a
+/// <see cref="MissingMemberException"/> that names it, so an ML.NET upgrade that moves them breaks loudly
+/// (see MlNetInternalsTests) instead of corrupting models.
+/// </summary>
+internal static class MlNetInternals
+{
+    private const BindingFlags Instance = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
+
+    private static readonly Lazy<Members> Resolved = new(Members.Resolve, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>Resolves every internal member the bridge uses; throws <see cref="MissingMemberException"/> naming
+    /// the first one this ML.NET lacks.</summary>
+    public static void EnsureAvailable() => _ = Resolved.Value;
+
+    /// <summary>The environment behind a catalog, as ML.NET's own catalog extensions get it.</summary>
+    public static IHostEnvironment GetEnvironment(TransformsCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return (IHostEnvironment)Resolved.Value.CatalogEnvironment.GetValue(catalog)!;
+    }
+
+    /// <summary>Whether <c>MLContext.CancelExecution</c> has been called on the environment (or its parent).</summary>
+    public static bool IsCanceled(IHostEnvironment environment)
+    {
+        Members m = Resolved.Value;
+        return m.Cancelable.IsInstanceOfType(environment) && (bool)m.IsCanceled.GetValue(environment)!;
+    }
+
+    /// <summary>Calls ML.NET's internal <c>MLContext.CancelExecution</c>, which stops work on every host it made.</summary>
+    public static void CancelExecution(MLContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        Invoke(Resolved.Value.CancelExecution, context);
+    }
+
+    /// <summary>A <see cref="SchemaShape.Column"/>, for <see cref="IEstimator{TTransformer}.GetOutputSchema"/>.</summary>
+    public static SchemaShape.Column NewSchemaShapeColumn(string name, SchemaShape.Column.VectorKind kind, DataViewType itemType)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return (SchemaShape.Column)Construct(Resolved.Value.SchemaShapeColumnConstructor, name, kind, itemType, false, null);
+    }
+
+    /// <summary>Writes ML.NET's model header: an 8-character signature, versions, and the loader's name and
+    /// assembly, which <c>mlContext.Model.Load</c> uses to find the loader registered by <see cref="RegisterLoader"/>.</summary>
+    public static void SetVersionInfo(ModelSaveContext context, ModelVersion version)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        Members m = Resolved.Value;
+        m.SetVersionInfo.Invoke(context, [m.NewVersionInfo(version)]);
+    }
+
+    /// <summary>Writes one named entry beside the model's main stream (a file in the model zip).</summary>
+    public static void SaveBinaryStream(ModelSaveContext context, string entryName, Action<BinaryWriter> write)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        Invoke(Resolved.Value.SaveBinaryStream, context, entryName, write);
+    }
+
+    /// <summary>Checks the header of the model being loaded against <paramref name="version"/>: throws
+    /// <see cref="FormatException"/> for a foreign signature or an unreadable version.</summary>
+    public static void CheckVersionInfo(object loadContext, ModelVersion version)
+    {
+        Members m = Resolved.Value;
+        RequireLoadContext(loadContext, m);
+        Invoke(m.CheckVersionInfo, loadContext, m.NewVersionInfo(version));
+    }
+
+    /// <summary>Reads one named entry written by <see cref="SaveBinaryStream"/>; false when the entry is absent.</summary>
+    public static bool TryLoadBinaryStream(object loadContext, string entryName, Action<BinaryReader> read)
+    {
+        Members m = Resolved.Value;
+        RequireLoadContext(loadContext, m);
+        return (bool)Invoke(m.TryLoadBinaryStream, loadContext, entryName, read)!;
+    }
+
+    /// <summary>
+    /// Registers <paramref name="create"/> in <paramref name="catalog"/> as the loader named
+    /// <paramref name="loaderSignature"/> for ML.NET's model-load signature, exactly as a
+    /// <c>[assembly: LoadableClass(..., typeof(SignatureLoadModel), ...)]</c> would. <paramref name="create"/> is a
+    /// static method <c>(IHostEnvironment env, object modelLoadContext)</c> returning <paramref name="instanceType"/>.
+    /// Registering twice is harmless.
+    /// </summary>
+    public static void RegisterLoader(ComponentCatalog catalog, Type instanceType, MethodInfo create, string loaderSignature)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        Members m = Resolved.Value;
+        lock (m.CatalogLock.GetValue(catalog)!)
+        {
+            if (Invoke(m.GetLoadableClassInfo, catalog, loaderSignature, m.SignatureLoadModel) is not null)
+                return;
+            object attribute = Construct(m.LoadableClassAttributeConstructor,
+                instanceType, instanceType, null, m.SignatureLoadModel, loaderSignature, new[] { loaderSignature });
+            object info = Construct(m.LoadableClassInfoConstructor, attribute, null, null, create, true);
+            Invoke(m.AddClass, catalog, info, new[] { loaderSignature }, true);
+        }
+    }
+
+    private static void RequireLoadContext(object loadContext, Members m)
+    {
+        ArgumentNullException.ThrowIfNull(loadContext);
+        if (!m.ModelLoadContext.IsInstanceOfType(loadContext))
+            throw new ArgumentException($"Expected an ML.NET {m.ModelLoadContext.FullName}, got {loadContext.GetType().FullName}.", nameof(loadContext));
+    }
+
+    // Reflection wraps whatever the member throws; callers should see the original exception.
+    private static object? Invoke(MethodInfo method, object target, params object?[] arguments)
+    {
+        try
+        {
+            return method.Invoke(target, arguments);
+        }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
+            throw;
+        }
+    }
+
+    private static object Construct(ConstructorInfo constructor, params object?[] arguments)
+    {
+        try
+        {
+            return constructor.Invoke(arguments);
+        }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
+            throw;
+        }
+    }
+
+    /// <summary>The internal members, resolved once.</summary>
+    private sealed record Members(
+        PropertyInfo CatalogEnvironment,
+        Type Cancelable,
+        PropertyInfo IsCanceled,
+        MethodInfo CancelExecution,
+        ConstructorInfo SchemaShapeColumnConstructor,
+        Type ModelLoadContext,
+        Type SignatureLoadModel,
+        ConstructorInfo VersionInfoConstructor,
+        MethodInfo SetVersionInfo,
+        MethodInfo SaveBinaryStream,
+        MethodInfo CheckVersionInfo,
+        MethodInfo TryLoadBinaryStream,
+        FieldInfo CatalogLock,
+        MethodInfo GetLoadableClassInfo,
+        ConstructorInfo LoadableClassAttributeConstructor,
+        ConstructorInfo LoadableClassInfoConstructor,
+        MethodInfo AddClass)
+    {
+        public object NewVersionInfo(ModelVersion v) => Construct(VersionInfoConstructor,
+            v.ModelSignature, v.VersionWritten, v.VersionReadable, v.VersionWeCanReadBack,
+            v.LoaderAssemblyName, v.LoaderSignature, null);
+
+        public static Members Resolve()
+        {
+            Assembly core = typeof(ModelSaveContext).Assembly;
+            Type versionInfo = RequireType(core, "Microsoft.ML.VersionInfo");
+            Type loadContext = RequireType(core, "Microsoft.ML.ModelLoadContext");
+            Type signature = RequireType(core, "Microsoft.ML.SignatureLoadModel");
+            Type attributeType = RequireType(core, "Microsoft.ML.LoadableClassAttribute");
+            Type attributeBase = RequireType(core, "Microsoft.ML.LoadableClassAttributeBase");
+            Type classInfo = RequireType(core, "Microsoft.ML.Runtime.ComponentCatalog+LoadableClassInfo");
+            Type catalog = typeof(ComponentCatalog);
+            Type internalCatalog = RequireType(typeof(TransformsCatalog).Assembly, "Microsoft.ML.Data.IInternalCatalog");
+            Type cancelable = RequireType(core, "Microsoft.ML.Runtime.ICancelable");
+            return new Members(
+                RequireProperty(internalCatalog, "Environment"),
+                cancelable,
+                RequireProperty(cancelable, "IsCanceled"),
+                RequireMethod(typeof(MLContext), "CancelExecution"),
+                RequireConstructor(typeof(SchemaShape.Column), typeof(string), typeof(SchemaShape.Column.VectorKind),
+                    typeof(DataViewType), typeof(bool), typeof(SchemaShape)),
+                loadContext,
+                signature,
+                RequireConstructor(versionInfo, typeof(string), typeof(uint), typeof(uint), typeof(uint), typeof(string), typeof(string), typeof(string)),
+                RequireMethod(typeof(ModelSaveContext), "SetVersionInfo", versionInfo),
+                RequireMethod(typeof(ModelSaveContext), "SaveBinaryStream", typeof(string), typeof(Action<BinaryWriter>)),
+                RequireMethod(loadContext, "CheckAtModel", versionInfo),
+                RequireMethod(loadContext, "TryLoadBinaryStream", typeof(string), typeof(Action<BinaryReader>)),
+                catalog.GetField("_lock", Instance) ?? throw Missing(catalog, "_lock"),
+                RequireMethod(catalog, "GetLoadableClassInfo", typeof(string), typeof(Type)),
+                RequireConstructor(attributeType, typeof(Type), typeof(Type), typeof(Type), typeof(Type), typeof(string), typeof(string[])),
+                RequireConstructor(classInfo, attributeBase, typeof(MethodInfo), typeof(ConstructorInfo), typeof(MethodInfo), typeof(bool)),
+                RequireMethod(catalog, "AddClass", classInfo, typeof(string[]), typeof(bool)));
+        }
+
+        private static Type RequireType(Assembly assembly, string name) =>
+            assembly.GetType(name, throwOnError: false)
+            ?? throw new MissingMemberException($"{BridgeBroken}: type '{name}' is missing from {assembly.GetName()}.");
+
+        private static MethodInfo RequireMethod(Type type, string name, params Type[] parameters) =>
+            type.GetMethod(name, Instance, parameters) ?? throw Missing(type, $"{name}({Describe(parameters)})");
+
+        private static PropertyInfo RequireProperty(Type type, string name) =>
+            type.GetProperty(name, Instance) ?? throw Missing(type, name);
+
+        private static ConstructorInfo RequireConstructor(Type type, params Type[] parameters) =>
+            type.GetConstructor(Instance, parameters) ?? throw Missing(type, $".ctor({Describe(parameters)})");
+
+        private static MissingMemberException Missing(Type type, string member) =>
+            new($"{BridgeBroken}: member '{type.FullName}.{member}' is missing from {type.Assembly.GetName()}.");
+
+        private static string Describe(Type[] parameters) => string.Join(", ", parameters.Select(p => p.Name));
+
+        private const string BridgeBroken =
+            "LstmAe's ML.NET save/load bridge (LstmAe.MLNet.Internal.MlNetInternals) does not match this ML.NET version";
+    }
+}

@@ -1,0 +1,180 @@
+using LstmAe.MLNet.Internal;
+using LstmAe.MLNet.Schema;
+using LstmAe.MLNet.Training;
+using LstmAe.Model;
+using LstmAe.Training;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using TorchSharp;
+
+namespace LstmAe.MLNet;
+
+/// <summary>
+/// Trains a composite LSTM autoencoder on a column of frame sequences and returns a
+/// <see cref="LstmAutoEncoderTransformer"/> that adds encoder features. Created by
+/// <see cref="LstmAutoEncoderCatalog.LstmAutoEncode(TransformsCatalog, LstmAutoEncoderOptions)"/>.
+/// </summary>
+/// <remarks>
+/// Training streams the data through cursors (shuffled per epoch when the view can shuffle) and never copies it
+/// into memory. Progress goes to <c>mlContext.Log</c>; <c>MLContext.CancelExecution</c> stops training after the
+/// step in progress with an <see cref="OperationCanceledException"/>.
+/// </remarks>
+public sealed class LstmAutoEncoderEstimator : IEstimator<LstmAutoEncoderTransformer>
+{
+    private readonly IHostEnvironment _environment;
+    private readonly IHost _host;
+    private readonly LstmAutoEncoderOptions _options;
+
+    internal LstmAutoEncoderEstimator(IHostEnvironment environment, LstmAutoEncoderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.InputColumnName, nameof(options));
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.OutputColumnName, nameof(options));
+        if (options.EarlyStoppingPatience is not null && options.ValidationData is null && options.ValidationFraction == 0)
+            throw new ArgumentException(
+                $"{nameof(options.EarlyStoppingPatience)} needs validation data: set {nameof(options.ValidationData)} or {nameof(options.ValidationFraction)}.",
+                nameof(options));
+        _ = new RowSplit(options.ValidationFraction, options.Seed);
+        _environment = environment;
+        _host = environment.Register(nameof(LstmAutoEncoderEstimator));
+        _options = options;
+    }
+
+    /// <summary>The input schema plus the added columns. A <see cref="SchemaShape"/> has no sizes, so the frame
+    /// count and frame size are checked by <see cref="Fit"/> and the transformer.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The frame column is missing, not a vector of float32, or of
+    /// unknown size.</exception>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        FrameColumn.Check(inputSchema, _options.InputColumnName);
+        var columns = new Dictionary<string, SchemaShape.Column>();
+        foreach (SchemaShape.Column column in inputSchema)
+            columns[column.Name] = column;
+        foreach ((string? name, bool scalar) in new[]
+        {
+            (_options.OutputColumnName, false),
+            (_options.ReconstructionColumnName, false),
+            (_options.PredictionColumnName, false),
+            (_options.ReconstructionErrorColumnName, true),
+        })
+        {
+            if (name is null) continue;
+            columns[name] = MlNetInternals.NewSchemaShapeColumn(name,
+                scalar ? SchemaShape.Column.VectorKind.Scalar : SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single);
+        }
+        return new SchemaShape(columns.Values);
+    }
+
+    /// <summary>Trains on <paramref name="input"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The frame column is missing or has the wrong type or size, or
+    /// holds no future frames while the prediction decoder is to be trained.</exception>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    /// <exception cref="InvalidOperationException">A row holds NaN or infinite values.</exception>
+    /// <exception cref="OperationCanceledException"><c>MLContext.CancelExecution</c> was called.</exception>
+    public LstmAutoEncoderTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        FrameLayout layout = FrameColumn.Infer(input.Schema, _options.InputColumnName,
+            _options.InputFrames, _options.FutureFrames, _options.FrameHeight, _options.FrameWidth);
+        LstmAutoEncoderModelOptions modelOptions = ModelOptions(layout);
+        modelOptions.Validate();
+        var settings = TransformerSettings.From(_options);
+        settings.Validate(modelOptions);
+        TrainingOptions training = TrainingOptions();
+        training.Validate();
+        RequireFutureFramesIfPredicting(layout, modelOptions, _options.InputColumnName);
+        (ISequenceSource train, ISequenceSource? validation) = Sources(input, layout, modelOptions);
+
+        using IChannel channel = _host.Start("Training LSTM autoencoder");
+        LstmAutoEncoder model = LstmAutoEncoder.Create(modelOptions, _options.Seed, ResolveDevice(channel));
+        try
+        {
+            channel.Info(MessageSensitivity.None, $"Training {modelOptions.Mode} LSTM autoencoder ({modelOptions.Layers} x {modelOptions.HiddenSize} units) " +
+                $"on column '{_options.InputColumnName}', frames {layout.FrameHeight}x{layout.FrameWidth}, " +
+                $"{modelOptions.InputFrames} in + {modelOptions.FutureFrames} future, device {model.Device.type}.");
+            var progress = new ChannelProgress(channel, _options.LogEverySteps);
+            TrainingResult result;
+            using (var cancellation = new CancellationBridge(_environment))
+                result = new AutoEncoderTrainer(model, training).Fit(train, validation, progress, cancellation.Token);
+            if (progress.Last is { } last)
+                channel.Info(MessageSensitivity.None, $"Finished ({result.StopReason}) after {result.Steps} steps, {result.Epochs} epochs, " +
+                    $"{result.Elapsed.TotalSeconds:F1} s: {ChannelProgress.Format(last)}");
+            if (result.Cancelled)
+                throw new OperationCanceledException(
+                    $"LSTM autoencoder training was cancelled by MLContext.CancelExecution after {result.Steps} steps.");
+            return new LstmAutoEncoderTransformer(model, settings);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    private LstmAutoEncoderModelOptions ModelOptions(FrameLayout layout) => new()
+    {
+        FrameHeight = layout.FrameHeight,
+        FrameWidth = layout.FrameWidth,
+        InputFrames = layout.InputFrames,
+        FutureFrames = layout.FutureFrames,
+        HiddenSize = _options.HiddenSize,
+        Layers = _options.Layers,
+        Dropout = _options.Dropout,
+        Mode = _options.Mode,
+        Conditioning = _options.Conditioning,
+        Objective = _options.Objective,
+    };
+
+    private TrainingOptions TrainingOptions() => new()
+    {
+        Epochs = _options.Epochs,
+        MaxSteps = _options.MaxSteps,
+        BatchSize = _options.BatchSize,
+        LearningRate = _options.LearningRate,
+        Optimizer = _options.Optimizer,
+        GradientClipNorm = _options.GradientClipNorm,
+        EarlyStoppingPatience = _options.EarlyStoppingPatience,
+        Seed = _options.Seed,
+    };
+
+    private (ISequenceSource Train, ISequenceSource? Validation) Sources(IDataView input, FrameLayout layout,
+        LstmAutoEncoderModelOptions model)
+    {
+        string column = _options.InputColumnName;
+        if (_options.ValidationData is { } validationData)
+        {
+            FrameLayout validationLayout = FrameColumn.Check(validationData.Schema, column, layout);
+            RequireFutureFramesIfPredicting(validationLayout, model, column);
+            return (new DataViewSequenceSource(input, column, layout, _options.Seed),
+                new DataViewSequenceSource(validationData, column, validationLayout, _options.Seed));
+        }
+        if (_options.ValidationFraction == 0)
+            return (new DataViewSequenceSource(input, column, layout, _options.Seed), null);
+        var split = new RowSplit(_options.ValidationFraction, _options.Seed);
+        return (new DataViewSequenceSource(input, column, layout, _options.Seed, split, validationSide: false),
+            new DataViewSequenceSource(input, column, layout, _options.Seed, split, validationSide: true));
+    }
+
+    private static void RequireFutureFramesIfPredicting(FrameLayout layout, LstmAutoEncoderModelOptions model, string column)
+    {
+        if (model.HasPredictionDecoder && !layout.HasFutureFrames)
+            throw new ArgumentOutOfRangeException(column,
+                $"Column '{column}' holds {layout.StoredFrames} frames, but training the prediction decoder (mode " +
+                $"{model.Mode}) needs the {layout.InputFrames} input frames followed by {layout.FutureFrames} future " +
+                $"frames: shape [{layout.InputFrames + layout.FutureFrames}, {layout.FrameHeight}, {layout.FrameWidth}].");
+    }
+
+    // CUDA is asked for, not required: without it training falls back to the CPU with a warning in the log.
+    private string ResolveDevice(IChannel channel)
+    {
+        string device = _options.Device;
+        if (device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) && !torch.cuda.is_available())
+        {
+            channel.Warning(MessageSensitivity.None, $"Device '{device}' requested but CUDA is not available; training on the CPU.");
+            return "cpu";
+        }
+        return device;
+    }
+}

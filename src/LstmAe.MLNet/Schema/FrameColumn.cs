@@ -1,0 +1,97 @@
+using LstmAe.Model;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace LstmAe.MLNet.Schema;
+
+/// <summary>
+/// Checks the input column of frames and works out its <see cref="FrameLayout"/>. Schema errors are
+/// <see cref="ArgumentOutOfRangeException"/>s, as in ML.NET's own transforms, and name the column, its actual type
+/// and the accepted shapes.
+/// </summary>
+internal static class FrameColumn
+{
+    private static readonly int DefaultFrameHeight = LstmAutoEncoderModelOptions.CpuDefault.FrameHeight;
+    private static readonly int DefaultFrameWidth = LstmAutoEncoderModelOptions.CpuDefault.FrameWidth;
+
+    /// <summary>The check possible on a <see cref="SchemaShape"/>, which knows kinds but not sizes.</summary>
+    public static void Check(SchemaShape inputSchema, string columnName)
+    {
+        SchemaShape.Column column = inputSchema.LastOrDefault(c => c.Name == columnName);
+        if (column.Name is null)
+            throw Missing(columnName, inputSchema.Select(c => c.Name));
+        string actual = $"{column.Kind} of {column.ItemType}";
+        if (column.Kind == SchemaShape.Column.VectorKind.VariableVector && column.ItemType == NumberDataViewType.Single)
+            throw UnknownSize(columnName, actual);
+        if (column.Kind != SchemaShape.Column.VectorKind.Vector || column.ItemType != NumberDataViewType.Single)
+            throw WrongType(columnName, actual);
+    }
+
+    /// <summary>Infers the layout for training: frame size from dimensions [T, H, W] when the column has them,
+    /// else from <paramref name="frameHeight"/> / <paramref name="frameWidth"/> (64 when null).</summary>
+    public static FrameLayout Infer(DataViewSchema schema, string columnName, int inputFrames, int futureFrames,
+        int? frameHeight, int? frameWidth)
+    {
+        VectorDataViewType vector = RequireFixedFloatVector(schema, columnName);
+        int height = frameHeight ?? DefaultFrameHeight, width = frameWidth ?? DefaultFrameWidth;
+        if (vector.Dimensions.Length == 3)
+        {
+            (int dimHeight, int dimWidth) = (vector.Dimensions[1], vector.Dimensions[2]);
+            if ((frameHeight ?? dimHeight) != dimHeight || (frameWidth ?? dimWidth) != dimWidth)
+                throw SchemaError(
+                    $"Column '{columnName}' holds frames of {dimHeight}x{dimWidth} (type {vector}), but the options " +
+                    $"say {height}x{width}.");
+            (height, width) = (dimHeight, dimWidth);
+        }
+        return Match(vector, columnName, new FrameLayout(inputFrames, futureFrames, height, width, inputFrames));
+    }
+
+    /// <summary>Checks a column against a trained model's frame shape; the column may hold the input frames
+    /// only, or the input and future frames.</summary>
+    public static FrameLayout Check(DataViewSchema schema, string columnName, FrameLayout expected) =>
+        Match(RequireFixedFloatVector(schema, columnName), columnName, expected);
+
+    private static FrameLayout Match(VectorDataViewType vector, string columnName, FrameLayout expected)
+    {
+        int frameSize = expected.FrameSize;
+        bool dimensionsAgree = vector.Dimensions.Length != 3
+            || (vector.Dimensions[1] == expected.FrameHeight && vector.Dimensions[2] == expected.FrameWidth);
+        int frames = vector.Size / frameSize;
+        bool framesAgree = vector.Size % frameSize == 0
+            && (frames == expected.InputFrames || (expected.FutureFrames > 0 && frames == expected.InputFrames + expected.FutureFrames));
+        if (!dimensionsAgree || !framesAgree)
+            throw SchemaError(
+                $"Column '{columnName}' has type {vector} ({vector.Size} floats); expected a vector shaped " +
+                $"{expected.DescribeAccepted()}.");
+        return expected with { StoredFrames = frames };
+    }
+
+    private static VectorDataViewType RequireFixedFloatVector(DataViewSchema schema, string columnName)
+    {
+        DataViewSchema.Column column = schema.GetColumnOrNull(columnName)
+            ?? throw Missing(columnName, schema.Where(c => !c.IsHidden).Select(c => c.Name));
+        if (column.Type is not VectorDataViewType vector || vector.ItemType != NumberDataViewType.Single)
+            throw WrongType(columnName, column.Type.ToString() ?? column.Type.GetType().Name);
+        if (!vector.IsKnownSize)
+            throw UnknownSize(columnName, vector.ToString());
+        return vector;
+    }
+
+    private static ArgumentOutOfRangeException Missing(string columnName, IEnumerable<string> available) =>
+        SchemaError(
+            $"Input column '{columnName}' not found; expected a vector<float32> of frames. " +
+            $"Columns present: {string.Join(", ", available.Select(n => $"'{n}'"))}.");
+
+    private static ArgumentOutOfRangeException WrongType(string columnName, string actual) =>
+        SchemaError(
+            $"Column '{columnName}' has type {actual}; expected a known-size vector of Single (float32) frames, " +
+            "e.g. Vector<Single, 10, 64, 64>.");
+
+    private static ArgumentOutOfRangeException UnknownSize(string columnName, string actual) =>
+        SchemaError(
+            $"Column '{columnName}' has type {actual} of unknown size; expected a known-size vector of frames, " +
+            "e.g. Vector<Single, 10, 64, 64> (declare the size, e.g. [VectorType(10, 64, 64)]).");
+
+    // ML.NET reports schema mismatches as ArgumentOutOfRangeException; the message carries everything.
+    private static ArgumentOutOfRangeException SchemaError(string message) => new(message, innerException: null);
+}

@@ -1,0 +1,40 @@
+using LstmAe.Model;
+using Microsoft.ML.Data;
+
+namespace LstmAe.MLNet.Schema;
+
+/// <summary>What an output column of the transformer holds.</summary>
+internal enum OutputKind
+{
+    /// <summary>Encoder features, vector [feature size].</summary>
+    Features,
+    /// <summary>Reconstructed input frames, vector [InputFrames, H, W], natural time order.</summary>
+    Reconstruction,
+    /// <summary>Predicted future frames, vector [FutureFrames, H, W].</summary>
+    Prediction,
+    /// <summary>Mean squared reconstruction error per pixel, a scalar anomaly score.</summary>
+    ReconstructionError,
+}
+
+/// <summary>One column the transformer adds.</summary>
+internal sealed record OutputColumn(OutputKind Kind, string Name, DataViewType Type)
+{
+    /// <summary>The columns <paramref name="settings"/> ask for, typed by the model's sizes.</summary>
+    public static IReadOnlyList<OutputColumn> For(TransformerSettings settings, LstmAutoEncoderModelOptions model)
+    {
+        var columns = new List<OutputColumn>
+        {
+            new(OutputKind.Features, settings.OutputColumnName,
+                new VectorDataViewType(NumberDataViewType.Single, model.FeatureSize(settings.EncoderFeatures))),
+        };
+        if (settings.ReconstructionColumnName is { } reconstruction)
+            columns.Add(new(OutputKind.Reconstruction, reconstruction,
+                new VectorDataViewType(NumberDataViewType.Single, model.InputFrames, model.FrameHeight, model.FrameWidth)));
+        if (settings.PredictionColumnName is { } prediction)
+            columns.Add(new(OutputKind.Prediction, prediction,
+                new VectorDataViewType(NumberDataViewType.Single, model.FutureFrames, model.FrameHeight, model.FrameWidth)));
+        if (settings.ReconstructionErrorColumnName is { } error)
+            columns.Add(new(OutputKind.ReconstructionError, error, NumberDataViewType.Single));
+        return columns;
+    }
+}

@@ -1,0 +1,67 @@
+using LstmAe.MLNet.Schema;
+using LstmAe.Training;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace LstmAe.MLNet.Training;
+
+/// <summary>
+/// An <see cref="ISequenceSource"/> streaming one column of an <see cref="IDataView"/> through a cursor, one row
+/// at a time, so training never holds more of the data than the trainer's batch. Each epoch is shuffled with
+/// <c>seed + epoch</c> where the view can shuffle. With a <see cref="RowSplit"/>, only the rows on one side pass.
+/// </summary>
+internal sealed class DataViewSequenceSource : ISequenceSource
+{
+    private readonly IDataView _data;
+    private readonly DataViewSchema.Column _column;
+    private readonly int _seed;
+    private readonly RowSplit? _split;
+    private readonly bool _validationSide;
+
+    /// <summary>Streams a column of frames.</summary>
+    /// <param name="data">The rows.</param>
+    /// <param name="columnName">The column of frames, already checked against <paramref name="layout"/>.</param>
+    /// <param name="layout">How frames lie in the column.</param>
+    /// <param name="seed">Epoch e is shuffled with seed + e.</param>
+    /// <param name="split">When set, keeps only the rows on one side of it.</param>
+    /// <param name="validationSide">Which side of <paramref name="split"/> to keep.</param>
+    public DataViewSequenceSource(IDataView data, string columnName, FrameLayout layout, int seed,
+        RowSplit? split = null, bool validationSide = false)
+    {
+        _data = data;
+        _column = data.Schema[columnName];
+        SequenceLength = layout.SequenceLength;
+        _seed = seed;
+        _split = split;
+        _validationSide = validationSide;
+    }
+
+    /// <inheritdoc/>
+    public int SequenceLength { get; }
+
+    /// <summary>False when the view cannot shuffle, so every epoch has the data's order.</summary>
+    public bool Shuffles => _data.CanShuffle;
+
+    /// <inheritdoc/>
+    public IEnumerable<ReadOnlyMemory<float>> Read(int epoch)
+    {
+        using DataViewRowCursor cursor = _data.CanShuffle
+            ? _data.GetRowCursor([_column], new Random(unchecked(_seed + epoch)))
+            : _data.GetRowCursor([_column]);
+        var frames = new FrameReader(cursor, _column);
+        ValueGetter<DataViewRowId> id = cursor.GetIdGetter();
+        DataViewRowId rowId = default;
+        var sequence = new float[SequenceLength];
+        while (cursor.MoveNext())
+        {
+            if (_split is not null)
+            {
+                id(ref rowId);
+                if (_split.IsValidation(rowId) != _validationSide)
+                    continue;
+            }
+            frames.Read(sequence);
+            yield return sequence;
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using LstmAe.MLNet.Schema;
+using LstmAe.Model;
+
+namespace LstmAe.MLNet.Transform;
+
+/// <summary>
+/// Runs the model on a batch of sequences for the output columns a cursor needs. One instance per transformer;
+/// calls are serialised because parallel cursors share the model, and torch already spreads each forward pass
+/// over the cores.
+/// </summary>
+internal sealed class BatchEncoder(LstmAutoEncoder model, EncoderFeatures features)
+{
+    private readonly Lock _gate = new();
+
+    /// <summary>The model's options.</summary>
+    public LstmAutoEncoderModelOptions Options => model.Options;
+
+    /// <summary>Floats per row of an output of kind <paramref name="kind"/>.</summary>
+    public int RowSize(OutputKind kind) => kind switch
+    {
+        OutputKind.Features => model.Options.FeatureSize(features),
+        OutputKind.Reconstruction => model.Options.InputFrames * model.Options.FrameSize,
+        OutputKind.Prediction => model.Options.FutureFrames * model.Options.FrameSize,
+        OutputKind.ReconstructionError => 1,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+
+    /// <summary>Computes the outputs <paramref name="into"/> is set up for, for <paramref name="count"/> sequences.</summary>
+    public void Encode(ReadOnlySpan<float> sequences, int count, EncodedRows into)
+    {
+        lock (_gate)
+        {
+            if (into.Wants(OutputKind.Features))
+                model.Encode(sequences, count, features, into.Buffer(OutputKind.Features, count));
+            if (into.Wants(OutputKind.Reconstruction))
+                model.Reconstruct(sequences, count).CopyTo(into.Buffer(OutputKind.Reconstruction, count));
+            if (into.Wants(OutputKind.Prediction))
+                model.Predict(sequences, count).CopyTo(into.Buffer(OutputKind.Prediction, count));
+            if (into.Wants(OutputKind.ReconstructionError))
+                model.ReconstructionError(sequences, count).CopyTo(into.Buffer(OutputKind.ReconstructionError, count));
+        }
+    }
+}

@@ -1,0 +1,159 @@
+using LstmAe.MLNet.Data;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using SkiaSharp;
+
+namespace LstmAe.MLNet.Tests.Data;
+
+[TestClass]
+public sealed class FrameFolderDataViewTests
+{
+    // BT.601 luma of pure red, green and blue.
+    private const float Red = 0.299f, Green = 0.587f, Blue = 0.114f;
+
+    [TestMethod]
+    public void FramesAreGrayscaleInNaturalFileOrder()
+    {
+        using var temp = new TempDirectory();
+        // Ordinal order would be f1, f10, f2; natural order is f1, f2, f10.
+        WritePng(temp, "clip/f1.png", Solid(4, 4, SKColors.Red));
+        WritePng(temp, "clip/f10.png", Solid(4, 4, SKColors.Blue));
+        WritePng(temp, "clip/f2.png", Solid(4, 4, SKColors.Lime));
+        temp.Write("clip/notes.txt", [1, 2, 3]);
+
+        IDataView view = new MLContext().Data.LoadFrameSequences(temp.Path, new FrameFolderOptions { FrameHeight = 4, FrameWidth = 4 });
+        float[] frames = CursorReading.ReadVectors(view, "Frames").Single().Values;
+
+        int[] dimensions = [3, 4, 4];
+        CollectionAssert.AreEqual(dimensions, ((VectorDataViewType)view.Schema["Frames"].Type).Dimensions.ToArray());
+        AssertAll(frames.AsSpan(0, 16), Red, "frame 0 is f1 (red)");
+        AssertAll(frames.AsSpan(16, 16), Green, "frame 1 is f2 (green)");
+        AssertAll(frames.AsSpan(32, 16), Blue, "frame 2 is f10 (blue)");
+    }
+
+    [TestMethod]
+    public void LargerImagesAreResizedByAreaAveraging()
+    {
+        using var temp = new TempDirectory();
+        // 8x8: white left half, black right half; rows 0-3 also darken to gray 128 on the left.
+        using var bitmap = Solid(8, 8, SKColors.Black);
+        for (int y = 0; y < 8; y++)
+        {
+            for (int x = 0; x < 4; x++)
+            {
+                bitmap.SetPixel(x, y, y < 4 ? new SKColor(128, 128, 128) : SKColors.White);
+            }
+        }
+
+        WritePng(temp, "a/0.png", bitmap);
+
+        IDataView view = new MLContext().Data.LoadFrameSequences(temp.Path, new FrameFolderOptions { FrameHeight = 2, FrameWidth = 2 });
+        float[] frame = CursorReading.ReadVectors(view, "Frames").Single().Values;
+
+        float gray = (0.299f + 0.587f + 0.114f) * 128 / 255f;
+        CollectionAssert.AreEqual(new[] { gray, 0f, 1f, 0f }, frame, new ToleranceComparer(1e-5f));
+    }
+
+    [TestMethod]
+    public void SequencesAreSubfoldersWithTheirNamesAndJpegDecodes()
+    {
+        using var temp = new TempDirectory();
+        foreach (string clip in new[] { "walk10", "walk2" })
+        {
+            WritePng(temp, $"{clip}/a.png", Solid(6, 6, SKColors.White));
+            WriteJpeg(temp, $"{clip}/b.jpg", Solid(6, 6, new SKColor(100, 100, 100)));
+        }
+
+        IDataView view = new MLContext().Data.LoadFrameSequences(temp.Path, new FrameFolderOptions { FrameHeight = 3, FrameWidth = 3 });
+        using DataViewRowCursor cursor = view.GetRowCursor(view.Schema);
+        ValueGetter<ReadOnlyMemory<char>> name = cursor.GetGetter<ReadOnlyMemory<char>>(view.Schema["Name"]);
+        ValueGetter<VBuffer<float>> frames = cursor.GetGetter<VBuffer<float>>(view.Schema["Frames"]);
+        var names = new List<string>();
+        ReadOnlyMemory<char> value = default;
+        VBuffer<float> buffer = default;
+        while (cursor.MoveNext())
+        {
+            name(ref value);
+            names.Add(value.ToString());
+            frames(ref buffer);
+            float[] values = buffer.DenseValues().ToArray();
+            AssertAll(values.AsSpan(0, 9), 1f, "white png");
+            AssertAll(values.AsSpan(9, 9), 100 / 255f, "gray jpeg", tolerance: 3 / 255f);
+        }
+
+        string[] naturalOrder = ["walk2", "walk10"];
+        CollectionAssert.AreEqual(naturalOrder, names);
+    }
+
+    [TestMethod]
+    public void InconsistentFrameCountsNameTheFolderUnlessFrameCountTakesTheFirstFrames()
+    {
+        using var temp = new TempDirectory();
+        WritePng(temp, "long/1.png", Solid(2, 2, SKColors.White));
+        WritePng(temp, "long/2.png", Solid(2, 2, SKColors.Black));
+        WritePng(temp, "long/3.png", Solid(2, 2, SKColors.Black));
+        WritePng(temp, "short/1.png", Solid(2, 2, SKColors.Black));
+        WritePng(temp, "short/2.png", Solid(2, 2, SKColors.White));
+        var mlContext = new MLContext();
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => mlContext.Data.LoadFrameSequences(temp.Path));
+        IDataView firstTwo = mlContext.Data.LoadFrameSequences(temp.Path, new FrameFolderOptions { FrameCount = 2, FrameHeight = 2, FrameWidth = 2 });
+        var tooMany = Assert.ThrowsExactly<InvalidDataException>(() => mlContext.Data.LoadFrameSequences(temp.Path, new FrameFolderOptions { FrameCount = 3 }));
+
+        StringAssert.Contains(error.Message, Path.Combine(temp.Path, "short"));
+        StringAssert.Contains(error.Message, "holds 2 frames");
+        var rows = CursorReading.ReadVectors(firstTwo, "Frames");
+        float[] longFirstTwo = [1, 1, 1, 1, 0, 0, 0, 0];
+        float[] shortBoth = [0, 0, 0, 0, 1, 1, 1, 1];
+        CollectionAssert.AreEqual(longFirstTwo, rows[0].Values);
+        CollectionAssert.AreEqual(shortBoth, rows[1].Values);
+        StringAssert.Contains(tooMany.Message, "'" + Path.Combine(temp.Path, "short") + "' holds 2 frames, fewer than FrameFolderOptions.FrameCount (3)");
+    }
+
+    [TestMethod]
+    public void MissingOrEmptyFoldersAndUndecodableImagesGiveClearErrors()
+    {
+        using var temp = new TempDirectory();
+        var mlContext = new MLContext();
+
+        Assert.ThrowsExactly<DirectoryNotFoundException>(() => mlContext.Data.LoadFrameSequences(Path.Combine(temp.Path, "nowhere")));
+        StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => mlContext.Data.LoadFrameSequences(temp.Path)).Message, "holds no subfolders");
+        string broken = temp.Write("clip/0.png", [1, 2, 3, 4]);
+        IDataView view = mlContext.Data.LoadFrameSequences(temp.Path);
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => CursorReading.ReadVectors(view, "Frames"));
+        StringAssert.Contains(error.Message, broken);
+    }
+
+    private static SKBitmap Solid(int width, int height, SKColor color)
+    {
+        var bitmap = new SKBitmap(width, height, SKColorType.Rgba8888, SKAlphaType.Premul);
+        bitmap.Erase(color);
+        return bitmap;
+    }
+
+    private static void WritePng(TempDirectory temp, string name, SKBitmap bitmap) => Write(temp, name, bitmap, SKEncodedImageFormat.Png);
+
+    private static void WriteJpeg(TempDirectory temp, string name, SKBitmap bitmap) => Write(temp, name, bitmap, SKEncodedImageFormat.Jpeg);
+
+    private static void Write(TempDirectory temp, string name, SKBitmap bitmap, SKEncodedImageFormat format)
+    {
+        using (bitmap)
+        using (SKData data = bitmap.Encode(format, 95))
+        {
+            temp.Write(name, data.ToArray());
+        }
+    }
+
+    private static void AssertAll(ReadOnlySpan<float> values, float expected, string what, float tolerance = 1e-5f)
+    {
+        foreach (float value in values)
+        {
+            Assert.AreEqual(expected, value, tolerance, what);
+        }
+    }
+
+    private sealed class ToleranceComparer(float tolerance) : System.Collections.IComparer
+    {
+        public int Compare(object? x, object? y) => Math.Abs((float)x! - (float)y!) <= tolerance ? 0 : 1;
+    }
+}

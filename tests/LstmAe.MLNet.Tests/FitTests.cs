@@ -1,0 +1,134 @@
+using LstmAe.MLNet.Internal;
+using LstmAe.MLNet.Schema;
+using LstmAe.MLNet.Tests.Support;
+using LstmAe.MLNet.Training;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+
+namespace LstmAe.MLNet.Tests;
+
+/// <summary>Fit: streaming sequences from an IDataView, validation splits, logging, cancellation and device
+/// fallback.</summary>
+[TestClass]
+public sealed class FitTests
+{
+    [TestMethod]
+    public void ProgressReachesMlContextLog()
+    {
+        var ml = new MLContext(seed: 1);
+        var messages = new List<LoggingEventArgs>();
+        ml.Log += (_, e) => { lock (messages) messages.Add(e); };
+
+        using var _ = TinySequences.Fit(ml, count: 12, o => (o.Epochs, o.LogEverySteps, o.ValidationFraction) = (2, 2, 0.5));
+
+        string[] ours = messages.Where(m => m.Source.Contains(nameof(LstmAutoEncoderEstimator), StringComparison.Ordinal))
+            .Select(m => m.RawMessage).ToArray();
+        Assert.IsTrue(ours.Any(m => m.Contains("step 1 epoch", StringComparison.Ordinal) && m.Contains("sequences/s", StringComparison.Ordinal)),
+            string.Join("\n", ours));
+        Assert.IsTrue(ours.Any(m => m.Contains("validation", StringComparison.Ordinal)), string.Join("\n", ours));
+        Assert.IsTrue(ours.Any(m => m.StartsWith("Finished (EpochsCompleted)", StringComparison.Ordinal)), string.Join("\n", ours));
+    }
+
+    [TestMethod]
+    public void CancelExecutionStopsTrainingCleanly()
+    {
+        var ml = new MLContext(seed: 1);
+        ml.Log += (_, e) =>
+        {
+            if (e.RawMessage.StartsWith("step 1 epoch", StringComparison.Ordinal))
+                MlNetInternals.CancelExecution(ml);
+        };
+        // Bounded, so a broken cancellation fails the test instead of hanging it.
+        var estimator = ml.Transforms.LstmAutoEncode(TinySequences.Options(o => (o.Epochs, o.LogEverySteps) = (500, 1)));
+
+        var e = Assert.ThrowsExactly<OperationCanceledException>(() => estimator.Fit(TinySequences.Load(ml, 8)));
+        StringAssert.Contains(e.Message, "cancelled by MLContext.CancelExecution");
+    }
+
+    [TestMethod]
+    public void CudaFallsBackToCpuWithAWarning()
+    {
+        if (TorchSharp.torch.cuda.is_available())
+            Assert.Inconclusive("CUDA is available here; the fallback cannot happen.");
+        var ml = new MLContext(seed: 1);
+        var warnings = new List<string>();
+        ml.Log += (_, e) => { if (e.Kind == ChannelMessageKind.Warning) lock (warnings) warnings.Add(e.RawMessage); };
+
+        using LstmAutoEncoderTransformer transformer = TinySequences.Fit(ml, count: 4, o => o.Device = "cuda");
+
+        Assert.AreEqual(TorchSharp.DeviceType.CPU, transformer.Model.Device.type);
+        Assert.IsTrue(warnings.Any(w => w.Contains("CUDA is not available", StringComparison.Ordinal)), string.Join("\n", warnings));
+    }
+
+    [TestMethod]
+    public void SeparateValidationDataMustFitTheTrainingShape()
+    {
+        var ml = new MLContext(seed: 1);
+        var validation = ml.Data.LoadFromEnumerable(new[] { new WrongSize() });
+        var options = TinySequences.Options(o => o.ValidationData = validation);
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.Transforms.LstmAutoEncode(options).Fit(TinySequences.Load(ml, 4)));
+        StringAssert.Contains(e.Message, "Column 'Frames' has type Vector<Single, 10>");
+    }
+
+    [TestMethod]
+    public void EarlyStoppingNeedsValidation()
+    {
+        var ml = new MLContext(seed: 1);
+        var e = Assert.ThrowsExactly<ArgumentException>(
+            () => ml.Transforms.LstmAutoEncode(TinySequences.Options(o => o.EarlyStoppingPatience = 2)));
+        StringAssert.Contains(e.Message, "EarlyStoppingPatience needs validation data");
+    }
+
+    [TestMethod]
+    public void SequenceSourceShufflesEachEpochReproducibly()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = ml.Data.Cache(TinySequences.Load(ml, 20));
+        FrameLayout layout = FrameColumn.Infer(data.Schema, "Frames", 4, 4, null, null);
+        var source = new DataViewSequenceSource(data, "Frames", layout, seed: 3);
+
+        Assert.IsTrue(source.Shuffles);
+        Assert.AreEqual(TinySequences.Length, source.SequenceLength);
+        string[] epoch0 = Fingerprints(source, 0), epoch0Again = Fingerprints(source, 0), epoch1 = Fingerprints(source, 1);
+        CollectionAssert.AreEqual(epoch0, epoch0Again);
+        CollectionAssert.AreNotEqual(epoch0, epoch1);
+        CollectionAssert.AreEquivalent(epoch0, epoch1);
+        Assert.AreEqual(20, epoch0.Length);
+    }
+
+    [TestMethod]
+    public void ValidationSplitIsDeterministicDisjointAndNearTheFraction()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = ml.Data.Cache(TinySequences.Load(ml, 400));
+        FrameLayout layout = FrameColumn.Infer(data.Schema, "Frames", 4, 4, null, null);
+        var split = new RowSplit(0.25, seed: 5);
+        var train = new DataViewSequenceSource(data, "Frames", layout, 5, split, validationSide: false);
+        var validation = new DataViewSequenceSource(data, "Frames", layout, 5, split, validationSide: true);
+
+        string[] trainRows = Fingerprints(train, 0), validationRows = Fingerprints(validation, 0);
+        Assert.AreEqual(400, trainRows.Length + validationRows.Length);
+        Assert.IsTrue(validationRows.Length is > 70 and < 130, $"{validationRows.Length} of 400 held out");
+        CollectionAssert.AreEquivalent(validationRows, Fingerprints(validation, 3), "validation rows do not depend on the epoch");
+        CollectionAssert.AreEquivalent(trainRows, Fingerprints(train, 2), "training rows do not depend on the epoch");
+    }
+
+    [TestMethod]
+    public void RowSplitRejectsFractionsOutsideZeroToOne()
+    {
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new RowSplit(1.0, 0));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new RowSplit(-0.1, 0));
+        Assert.IsFalse(new RowSplit(0, 0).IsValidation(new DataViewRowId(1, 0)));
+    }
+
+    private sealed class WrongSize
+    {
+        [VectorType(10)]
+        public float[] Frames { get; set; } = new float[10];
+    }
+
+    // Rows are told apart by their contents: brightness and square positions differ between rows.
+    private static string[] Fingerprints(DataViewSequenceSource source, int epoch) =>
+        source.Read(epoch).Select(s => Convert.ToHexString(System.Runtime.InteropServices.MemoryMarshal.AsBytes(s.Span))).ToArray();
+}

@@ -1,0 +1,176 @@
+using LstmAe.MLNet.Internal;
+using LstmAe.MLNet.Tests.Support;
+using LstmAe.Model;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace LstmAe.MLNet.Tests;
+
+/// <summary>Every bad input fails with a .NET exception naming the column and the expected shape.</summary>
+[TestClass]
+public sealed class InputValidationTests
+{
+    private sealed class DoubleFrames
+    {
+        [VectorType(8, 6, 6)]
+        public double[] Frames { get; set; } = new double[288];
+    }
+
+    private sealed class ScalarFrames
+    {
+        public float Frames { get; set; }
+    }
+
+    private sealed class UnknownSizeFrames
+    {
+        public float[] Frames { get; set; } = new float[288];
+    }
+
+    private sealed class WrongSizeFrames
+    {
+        [VectorType(100)]
+        public float[] Frames { get; set; } = new float[100];
+    }
+
+    private sealed class WrongFrameShape
+    {
+        [VectorType(8, 5, 6)]
+        public float[] Frames { get; set; } = new float[240];
+    }
+
+    private sealed class FlatFrames
+    {
+        [VectorType(TinySequences.InputFrames * 36)]
+        public float[] Frames { get; set; } = new float[TinySequences.InputFrames * 36];
+    }
+
+    private static readonly MLContext Ml = new(seed: 1);
+    private static LstmAutoEncoderTransformer _fitted = null!;
+
+    [ClassInitialize]
+    public static void FitOnce(TestContext _) => _fitted = TinySequences.Fit(Ml);
+
+    [ClassCleanup]
+    public static void Release() => _fitted.Dispose();
+
+    [TestMethod]
+    public void MissingColumnIsNamed()
+    {
+        IDataView data = Ml.Data.LoadFromEnumerable(new[] { new ScalarFrames() });
+        var options = TinySequences.Options(o => o.InputColumnName = "Sequences");
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Ml.Transforms.LstmAutoEncode(options).Fit(data));
+        StringAssert.Contains(e.Message, "'Sequences' not found");
+        StringAssert.Contains(e.Message, "'Frames'");
+
+        var schemaError = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Ml.Transforms.LstmAutoEncode(options)
+            .GetOutputSchema(Shape("Frames", SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single)));
+        StringAssert.Contains(schemaError.Message, "'Sequences'");
+    }
+
+    [TestMethod]
+    public void NonFloatVectorIsRejectedWithItsType()
+    {
+        IDataView data = Ml.Data.LoadFromEnumerable(new[] { new DoubleFrames() });
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => _fitted.Transform(data));
+        StringAssert.Contains(e.Message, "Column 'Frames' has type Vector<Double");
+        StringAssert.Contains(e.Message, "Single");
+        var shapeError = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Ml.Transforms.LstmAutoEncode(TinySequences.Options())
+            .GetOutputSchema(Shape("Frames", SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Double)));
+        StringAssert.Contains(shapeError.Message, "Column 'Frames' has type Vector of Double");
+    }
+
+    [TestMethod]
+    public void ScalarIsRejected()
+    {
+        IDataView data = Ml.Data.LoadFromEnumerable(new[] { new ScalarFrames() });
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(
+            () => Ml.Transforms.LstmAutoEncode(TinySequences.Options()).Fit(data));
+        StringAssert.Contains(e.Message, "Column 'Frames' has type Single");
+    }
+
+    [TestMethod]
+    public void UnknownSizeIsRejected()
+    {
+        IDataView data = Ml.Data.LoadFromEnumerable(new[] { new UnknownSizeFrames() });
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => _fitted.GetOutputSchema(data.Schema));
+        StringAssert.Contains(e.Message, "Column 'Frames'");
+        StringAssert.Contains(e.Message, "unknown size");
+        var shapeError = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Ml.Transforms.LstmAutoEncode(TinySequences.Options())
+            .GetOutputSchema(Shape("Frames", SchemaShape.Column.VectorKind.VariableVector, NumberDataViewType.Single)));
+        StringAssert.Contains(shapeError.Message, "unknown size");
+    }
+
+    [TestMethod]
+    public void WrongSizeNamesTheExpectedShapes()
+    {
+        IDataView data = Ml.Data.LoadFromEnumerable(new[] { new WrongSizeFrames() });
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => _fitted.Transform(data));
+        StringAssert.Contains(e.Message, "Column 'Frames' has type Vector<Single, 100> (100 floats)");
+        StringAssert.Contains(e.Message, "[4, 6, 6] (144 floats) or [8, 6, 6] (288 floats)");
+    }
+
+    [TestMethod]
+    public void WrongFrameSizeIsRejectedEvenWhenTheTotalFits()
+    {
+        IDataView data = Ml.Data.LoadFromEnumerable(new[] { new WrongFrameShape() });
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => _fitted.Transform(data));
+        StringAssert.Contains(e.Message, "Vector<Single, 8, 5, 6>");
+    }
+
+    [TestMethod]
+    public void InputFramesOnlyAreEnoughToTransformButNotToTrainPrediction()
+    {
+        IDataView data = Ml.Data.LoadFromEnumerable(new[] { new FlatFrames() });
+        Assert.AreEqual(1, TinySequences.ReadVectors(_fitted.Transform(data), "Features").Count);
+
+        var options = TinySequences.Options(o => (o.FrameHeight, o.FrameWidth) = (6, 6));
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Ml.Transforms.LstmAutoEncode(options).Fit(data));
+        StringAssert.Contains(e.Message, "Column 'Frames' holds 4 frames");
+        StringAssert.Contains(e.Message, "[8, 6, 6]");
+
+        options.Mode = AutoEncoderMode.ReconstructionOnly;
+        using LstmAutoEncoderTransformer reconstructionOnly = Ml.Transforms.LstmAutoEncode(options).Fit(data);
+        Assert.AreEqual(AutoEncoderMode.ReconstructionOnly, reconstructionOnly.Model.Options.Mode);
+    }
+
+    [TestMethod]
+    public void NaNFailsTrainingAndTransformNamingColumnAndRow()
+    {
+        TinySequences.Row[] rows = TinySequences.Rows(6);
+        rows[4].Frames[17] = float.NaN;
+        IDataView data = Ml.Data.LoadFromEnumerable(rows);
+
+        var training = Assert.ThrowsExactly<InvalidOperationException>(
+            () => Ml.Transforms.LstmAutoEncode(TinySequences.Options(o => o.BatchSize = 2)).Fit(data));
+        StringAssert.Contains(training.Message, "Column 'Frames' row 4 holds NaN at index 17");
+
+        var transform = Assert.ThrowsExactly<InvalidOperationException>(
+            () => TinySequences.ReadVectors(_fitted.Transform(data), "Features"));
+        StringAssert.Contains(transform.Message, "Column 'Frames' row 4 holds NaN");
+
+        var engine = Ml.Model.CreatePredictionEngine<TinySequences.Row, FeaturesOnly>(_fitted);
+        Assert.ThrowsExactly<InvalidOperationException>(() => engine.Predict(rows[4]));
+    }
+
+    [TestMethod]
+    public void OutputsTheModelCannotProduceAreRejected()
+    {
+        var options = TinySequences.Options(o =>
+        {
+            o.Mode = AutoEncoderMode.ReconstructionOnly;
+            o.PredictionColumnName = "Future";
+        });
+        var e = Assert.ThrowsExactly<ArgumentException>(() => Ml.Transforms.LstmAutoEncode(options).Fit(TinySequences.Load(Ml, 4)));
+        StringAssert.Contains(e.Message, "'Future' needs the prediction decoder");
+    }
+
+    private sealed class FeaturesOnly
+    {
+        [VectorType(8)]
+        public float[] Features { get; set; } = [];
+    }
+
+    // SchemaShape has no public way to be made from a schema; the bridge's column constructor stands in.
+    private static SchemaShape Shape(string name, SchemaShape.Column.VectorKind kind, DataViewType itemType) =>
+        new([MlNetInternals.NewSchemaShapeColumn(name, kind, itemType)]);
+}

@@ -1,0 +1,150 @@
+using System.IO.Compression;
+using LstmAe.MLNet.Persistence;
+using LstmAe.MLNet.Tests.Support;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace LstmAe.MLNet.Tests;
+
+/// <summary>mlContext.Model.Save / Load: bit-identical outputs after reloading, and clear errors for damaged
+/// model zips.</summary>
+[TestClass]
+public sealed class PersistenceTests
+{
+    private static readonly MLContext Ml = new(seed: 1);
+    private static LstmAutoEncoderTransformer _transformer = null!;
+    private static IDataView _data = null!;
+    private static byte[] _savedZip = null!;
+
+    [ClassInitialize]
+    public static void FitAndSaveOnce(TestContext _)
+    {
+        _data = TinySequences.Load(Ml, 9, seed: 4);
+        _transformer = TinySequences.Fit(Ml, adjust: o => o.ReconstructionErrorColumnName = "Error");
+        using var zip = new MemoryStream();
+        Ml.Model.Save(_transformer, _data.Schema, zip);
+        _savedZip = zip.ToArray();
+    }
+
+    [ClassCleanup]
+    public static void Release() => _transformer.Dispose();
+
+    [TestMethod]
+    public void ReloadedModelGivesBitIdenticalOutputs()
+    {
+        var fresh = new MLContext(seed: 99);
+        fresh.ComponentCatalog.RegisterLstmAutoEncoder();
+        ITransformer loaded = fresh.Model.Load(new MemoryStream(_savedZip), out DataViewSchema inputSchema);
+
+        Assert.AreEqual(_data.Schema["Frames"].Type, inputSchema["Frames"].Type);
+        IDataView original = _transformer.Transform(_data), reloaded = loaded.Transform(_data);
+        foreach (string column in new[] { "Features" })
+        {
+            var expected = TinySequences.ReadVectors(original, column);
+            var actual = TinySequences.ReadVectors(reloaded, column);
+            Assert.AreEqual(expected.Count, actual.Count);
+            for (int i = 0; i < expected.Count; i++)
+                CollectionAssert.AreEqual(expected[i], actual[i], $"{column} row {i}");
+        }
+        CollectionAssert.AreEqual(
+            original.GetColumn<float>(original.Schema["Error"]).ToArray(), reloaded.GetColumn<float>(reloaded.Schema["Error"]).ToArray());
+    }
+
+    [TestMethod]
+    public void LoadingNeedsTheOneRegistrationCall()
+    {
+        var context = new MLContext(seed: 1);
+        // ML.NET's own message; it cannot name the missing loader because it never finds it.
+        Assert.ThrowsExactly<FormatException>(() => context.Model.Load(new MemoryStream(_savedZip), out _));
+
+        context.ComponentCatalog.RegisterLstmAutoEncoder();
+        Assert.IsInstanceOfType<LstmAutoEncoderTransformer>(context.Model.Load(new MemoryStream(_savedZip), out _));
+    }
+
+    [TestMethod]
+    public void ZipHoldsSettingsJsonAndModelEntries()
+    {
+        using var archive = new ZipArchive(new MemoryStream(_savedZip), ZipArchiveMode.Read);
+        ZipArchiveEntry settings = archive.Entries.Single(e => e.FullName.EndsWith(TransformerPersistence.SettingsEntry, StringComparison.Ordinal));
+        Assert.IsTrue(archive.Entries.Any(e => e.FullName.EndsWith(TransformerPersistence.ModelEntry, StringComparison.Ordinal)));
+        using var reader = new StreamReader(settings.Open());
+        string json = reader.ReadToEnd();
+        StringAssert.Contains(json, "\"FormatVersion\": 1");
+        StringAssert.Contains(json, "\"InputColumnName\": \"Frames\"");
+    }
+
+    [TestMethod]
+    public void TruncatedModelEntryIsNamed() =>
+        AssertLoadFailsNaming(TransformerPersistence.ModelEntry, bytes => bytes[..(bytes.Length / 2)]);
+
+    [TestMethod]
+    public void CorruptModelEntryIsNamed() =>
+        AssertLoadFailsNaming(TransformerPersistence.ModelEntry, bytes =>
+        {
+            byte[] copy = (byte[])bytes.Clone();
+            for (int i = copy.Length / 2; i < copy.Length / 2 + 64; i++) copy[i] ^= 0x5A;
+            return copy;
+        });
+
+    [TestMethod]
+    public void ForeignModelEntryIsNamed() =>
+        AssertLoadFailsNaming(TransformerPersistence.ModelEntry, _ => "PK not a model at all"u8.ToArray());
+
+    [TestMethod]
+    public void CorruptSettingsEntryIsNamed() =>
+        AssertLoadFailsNaming(TransformerPersistence.SettingsEntry, bytes => bytes[..(bytes.Length - 10)]);
+
+    [TestMethod]
+    public void SettingsFromAFutureFormatAreRejected() =>
+        AssertLoadFailsNaming(TransformerPersistence.SettingsEntry, bytes =>
+            System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(bytes)
+                .Replace("\"FormatVersion\": 1", "\"FormatVersion\": 7", StringComparison.Ordinal)));
+
+    [TestMethod]
+    public void MissingEntryIsNamed() => AssertLoadFailsNaming(TransformerPersistence.ModelEntry, replace: null);
+
+    private static void AssertLoadFailsNaming(string entryName, Func<byte[], byte[]>? replace)
+    {
+        byte[] damaged = RewriteEntry(_savedZip, entryName, replace);
+        var fresh = new MLContext(seed: 1);
+        fresh.ComponentCatalog.RegisterLstmAutoEncoder();
+        var e = Assert.Throws<Exception>(() => fresh.Model.Load(new MemoryStream(damaged), out _));
+        InvalidDataException? cause = Causes(e).OfType<InvalidDataException>().FirstOrDefault();
+        Assert.IsNotNull(cause, $"Expected an InvalidDataException in the chain; got: {Flatten(e)}");
+        StringAssert.Contains(cause.Message, $"'{entryName}'");
+    }
+
+    /// <summary>A copy of <paramref name="zip"/> with the entry ending in <paramref name="entryName"/> replaced
+    /// (or removed when <paramref name="replace"/> is null).</summary>
+    private static byte[] RewriteEntry(byte[] zip, string entryName, Func<byte[], byte[]>? replace)
+    {
+        var output = new MemoryStream();
+        output.Write(zip);
+        using (var archive = new ZipArchive(output, ZipArchiveMode.Update, leaveOpen: true))
+        {
+            ZipArchiveEntry entry = archive.Entries.Single(e => e.FullName.EndsWith(entryName, StringComparison.Ordinal));
+            string name = entry.FullName;
+            byte[] original;
+            using (var content = new MemoryStream())
+            {
+                using (Stream stream = entry.Open()) stream.CopyTo(content);
+                original = content.ToArray();
+            }
+            entry.Delete();
+            if (replace is not null)
+            {
+                using Stream stream = archive.CreateEntry(name).Open();
+                stream.Write(replace(original));
+            }
+        }
+        return output.ToArray();
+    }
+
+    private static IEnumerable<Exception> Causes(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+            yield return x;
+    }
+
+    private static string Flatten(Exception e) => string.Join(" <- ", Causes(e).Select(x => $"{x.GetType().Name}: {x.Message}"));
+}

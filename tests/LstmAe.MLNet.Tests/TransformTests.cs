@@ -1,0 +1,170 @@
+using LstmAe.MLNet.Tests.Support;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace LstmAe.MLNet.Tests;
+
+/// <summary>The lazy batched transform: same values as one-row-at-a-time prediction and as the raw model, in
+/// every cursor arrangement, with input columns passed through.</summary>
+[TestClass]
+public sealed class TransformTests
+{
+    private const int RowCount = 13; // not a multiple of the transform batch (5): the last batch is partial
+
+    private static readonly int[] FrameShape = [TinySequences.InputFrames, TinySequences.Height, TinySequences.Width];
+    private static readonly MLContext Ml = new(seed: 1);
+    private static LstmAutoEncoderTransformer _transformer = null!;
+    private static TinySequences.Row[] _rows = null!;
+    private static IDataView _output = null!;
+
+    [ClassInitialize]
+    public static void FitOnce(TestContext _)
+    {
+        _transformer = TinySequences.Fit(Ml, adjust: o =>
+        {
+            o.ReconstructionColumnName = "Reconstruction";
+            o.PredictionColumnName = "Prediction";
+            o.ReconstructionErrorColumnName = "Error";
+        });
+        _rows = TinySequences.Rows(RowCount, seed: 3);
+        // Cached: a view that can shuffle and split into cursor sets, like a real loader.
+        _output = _transformer.Transform(Ml.Data.Cache(Ml.Data.LoadFromEnumerable(_rows)));
+    }
+
+    [ClassCleanup]
+    public static void Release() => _transformer.Dispose();
+
+    public sealed class Outputs
+    {
+        public float[] Features { get; set; } = [];
+        public float[] Reconstruction { get; set; } = [];
+        public float[] Prediction { get; set; } = [];
+        public float Error { get; set; }
+        public string Id { get; set; } = "";
+    }
+
+    [TestMethod]
+    public void OutputSchemaHasKnownSizes()
+    {
+        DataViewSchema schema = _output.Schema;
+        Assert.AreEqual(8, ((VectorDataViewType)schema["Features"].Type).Size);
+        CollectionAssert.AreEqual(FrameShape, ((VectorDataViewType)schema["Reconstruction"].Type).Dimensions.ToArray());
+        CollectionAssert.AreEqual(FrameShape, ((VectorDataViewType)schema["Prediction"].Type).Dimensions.ToArray());
+        Assert.AreEqual(NumberDataViewType.Single, schema["Error"].Type);
+        Assert.AreEqual(TextDataViewType.Instance, schema["Id"].Type);
+    }
+
+    [TestMethod]
+    public void BatchedTransformMatchesTheRawModel()
+    {
+        float[] flat = _rows.SelectMany(r => r.Frames).ToArray();
+        float[] expected = _transformer.Model.Encode(flat, RowCount);
+        float[] actual = TinySequences.ReadVectors(_output, "Features").SelectMany(f => f).ToArray();
+        AssertClose(expected, actual, 1e-6f);
+        AssertClose(_transformer.Model.ReconstructionError(flat, RowCount),
+            Ml.Data.CreateEnumerable<Outputs>(_output, reuseRowObject: false).Select(p => p.Error).ToArray(), 1e-6f);
+    }
+
+    [TestMethod]
+    public void BatchedTransformMatchesPredictionEngineRowByRow()
+    {
+        Outputs[] batched = Ml.Data.CreateEnumerable<Outputs>(_output, reuseRowObject: false).ToArray();
+        var engine = Ml.Model.CreatePredictionEngine<TinySequences.Row, Outputs>(_transformer);
+        Assert.AreEqual(RowCount, batched.Length);
+        for (int i = 0; i < RowCount; i++)
+        {
+            Outputs single = engine.Predict(_rows[i]);
+            AssertClose(single.Features, batched[i].Features, 1e-6f);
+            AssertClose(single.Reconstruction, batched[i].Reconstruction, 1e-6f);
+            AssertClose(single.Prediction, batched[i].Prediction, 1e-6f);
+            Assert.AreEqual(single.Error, batched[i].Error, 1e-6f);
+            Assert.AreEqual(_rows[i].Id, batched[i].Id);
+            Assert.AreEqual(_rows[i].Id, single.Id);
+        }
+    }
+
+    [TestMethod]
+    public void ParallelCursorsGiveTheSameValuesAsOneCursor()
+    {
+        DataViewSchema.Column[] columns = [_output.Schema["Id"], _output.Schema["Features"], _output.Schema["Error"]];
+        var sequential = ReadById(_output.GetRowCursor(columns));
+        DataViewRowCursor[] set = _output.GetRowCursorSet(columns, n: 3);
+        var parallel = new Dictionary<string, (float[], float)>();
+        Parallel.ForEach(set, cursor =>
+        {
+            foreach (var (id, value) in ReadById(cursor))
+                lock (parallel) parallel.Add(id, value);
+        });
+        Assert.AreEqual(RowCount, parallel.Count);
+        foreach (var (id, (features, error)) in sequential)
+        {
+            CollectionAssert.AreEqual(features, parallel[id].Item1, $"row {id}");
+            Assert.AreEqual(error, parallel[id].Item2, $"row {id}");
+        }
+    }
+
+    [TestMethod]
+    public void InputColumnsPassThroughUnchanged()
+    {
+        TinySequences.Row[] passed = Ml.Data.CreateEnumerable<TinySequences.Row>(_output, reuseRowObject: false).ToArray();
+        for (int i = 0; i < RowCount; i++)
+        {
+            CollectionAssert.AreEqual(_rows[i].Frames, passed[i].Frames);
+            Assert.AreEqual(_rows[i].Label, passed[i].Label);
+            Assert.AreEqual(_rows[i].Id, passed[i].Id);
+        }
+    }
+
+    [TestMethod]
+    public void ShuffledCursorsKeepRowsAndTheirOutputsTogether()
+    {
+        var inOrder = ReadById(_output.GetRowCursor(_output.Schema));
+        var shuffled = ReadById(_output.GetRowCursor(_output.Schema, new Random(5)));
+        CollectionAssert.AreNotEqual(inOrder.Select(r => r.Id).ToArray(), shuffled.Select(r => r.Id).ToArray());
+        var byId = inOrder.ToDictionary(r => r.Id, r => r.Value);
+        foreach (var (id, (features, _)) in shuffled)
+            AssertClose(byId[id].Item1, features, 1e-6f);
+    }
+
+    [TestMethod]
+    public void OnlyRequestedColumnsAreActive()
+    {
+        using DataViewRowCursor cursor = _output.GetRowCursor([_output.Schema["Id"]]);
+        Assert.IsTrue(cursor.IsColumnActive(_output.Schema["Id"]));
+        Assert.IsFalse(cursor.IsColumnActive(_output.Schema["Features"]));
+        Assert.IsFalse(cursor.IsColumnActive(_output.Schema["Frames"]));
+        int rows = 0;
+        while (cursor.MoveNext()) rows++;
+        Assert.AreEqual(RowCount, rows);
+        Assert.ThrowsExactly<InvalidOperationException>(() => cursor.GetGetter<VBuffer<float>>(_output.Schema["Features"]));
+    }
+
+    private static List<(string Id, (float[], float) Value)> ReadById(DataViewRowCursor cursor)
+    {
+        using (cursor)
+        {
+            var rows = new List<(string, (float[], float))>();
+            var id = cursor.GetGetter<ReadOnlyMemory<char>>(cursor.Schema["Id"]);
+            var features = cursor.GetGetter<VBuffer<float>>(cursor.Schema["Features"]);
+            var error = cursor.GetGetter<float>(cursor.Schema["Error"]);
+            ReadOnlyMemory<char> idValue = default;
+            VBuffer<float> featureValue = default;
+            float errorValue = 0;
+            while (cursor.MoveNext())
+            {
+                id(ref idValue);
+                features(ref featureValue);
+                error(ref errorValue);
+                rows.Add((idValue.ToString(), (featureValue.DenseValues().ToArray(), errorValue)));
+            }
+            return rows;
+        }
+    }
+
+    private static void AssertClose(float[] expected, float[] actual, float tolerance)
+    {
+        Assert.AreEqual(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.AreEqual(expected[i], actual[i], tolerance, $"index {i}");
+    }
+}
