@@ -2,12 +2,13 @@ namespace LstmAe.Samples.Anomaly.Data;
 
 /// <summary>
 /// Simulates a small plant whose sensors oscillate, each at its own level, amplitude and period, all nudged by a
-/// shared slow load cycle, plus measurement noise; then injects faults into some windows. Deterministic for a seed.
+/// shared slow load cycle, plus measurement noise; then injects faults into some windows. Readings are in the
+/// sensors' full-scale range [0, 1]. Deterministic for a seed.
 /// </summary>
 public sealed class SensorSimulator
 {
     // Ranges of each channel's fixed character, in reading units (readings stay roughly in [0, 1]).
-    private const double MinLevel = 0.3, MaxLevel = 0.7;
+    private const double MinLevel = 0.3, MaxLevel = 0.65;
     private const double MinAmplitude = 0.1, MaxAmplitude = 0.2;
     private const double MinPeriod = 5, MaxPeriod = 14;
     private const double LoadPeriod = 40, LoadAmplitude = 0.08;
@@ -76,6 +77,11 @@ public sealed class SensorSimulator
             }
         }
         InjectFault(readings, kind, random);
+        // A sensor reports within its full-scale range [0, 1]: a large fault saturates rather than leaving it.
+        foreach (ref float reading in readings.AsSpan())
+        {
+            reading = Math.Clamp(reading, 0f, 1f);
+        }
         return new SensorWindow { Readings = readings, Label = kind != AnomalyKind.None, Kind = kind.ToString() };
     }
 

@@ -18,7 +18,7 @@ public sealed class SensorSimulatorTests
         {
             Assert.AreEqual(6, windows.Count(w => w.Kind == kind.ToString()), kind.ToString());
         }
-        Assert.IsTrue(windows.All(w => w.Readings.Length == 48 && w.Readings.All(float.IsFinite)));
+        Assert.IsTrue(windows.All(w => w.Readings.Length == 48 && w.Readings.All(r => r is >= 0 and <= 1)));
         Assert.IsTrue(windows.All(w => w.Label == (w.Kind != nameof(AnomalyKind.None))));
     }
 
