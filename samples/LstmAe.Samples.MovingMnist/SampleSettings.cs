@@ -30,7 +30,7 @@ public sealed record SampleSettings
     public DecoderConditioning Conditioning { get; init; } = LstmAutoEncoderModelOptions.CpuDefault.Conditioning;
 
     /// <summary>Generated two-digit training sequences.</summary>
-    public int TrainSequences { get; init; } = 4_000;
+    public int TrainSequences { get; init; } = 8_000;
 
     /// <summary>Generated validation sequences (training digits, another seed).</summary>
     public int ValidationSequences { get; init; } = 128;

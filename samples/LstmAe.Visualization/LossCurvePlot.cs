@@ -10,7 +10,10 @@ namespace LstmAe.Visualization;
 /// <param name="Loss">The loss at that step (y axis).</param>
 public readonly record struct LossPoint(double Step, double Loss);
 
-/// <summary>A PNG chart of the training and validation loss against the optimiser step (OxyPlot, drawn by SkiaSharp).</summary>
+/// <summary>
+/// A PNG chart of the training and validation loss against the optimiser step (OxyPlot, drawn by SkiaSharp), on a
+/// logarithmic loss axis when every loss is positive.
+/// </summary>
 public static class LossCurvePlot
 {
     /// <summary>Image width in pixels.</summary>
@@ -53,7 +56,11 @@ public static class LossCurvePlot
 
         var model = new PlotModel { Title = "Training and validation loss", Background = OxyColors.White };
         model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "step", MajorGridlineStyle = LineStyle.Dot });
-        model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Title = lossName, MajorGridlineStyle = LineStyle.Dot });
+        // Losses fall by orders of magnitude early on; a log scale keeps the later, slower progress visible.
+        bool positive = training.Concat(validation).All(p => p.Loss > 0);
+        model.Axes.Add(positive
+            ? new LogarithmicAxis { Position = AxisPosition.Left, Title = lossName, MajorGridlineStyle = LineStyle.Dot, MinorGridlineStyle = LineStyle.Dot }
+            : new LinearAxis { Position = AxisPosition.Left, Title = lossName, MajorGridlineStyle = LineStyle.Dot });
         model.Legends.Add(new Legend { LegendPosition = LegendPosition.TopRight, LegendPlacement = LegendPlacement.Inside });
         model.Series.Add(CreateSeries("training", training, OxyColors.SteelBlue, MarkerType.None));
         if (validation.Count > 0)

@@ -105,7 +105,18 @@ public sealed class PictureTests
 
         using var image = ImageAssert.IsPng(path, LossCurvePlot.Width, LossCurvePlot.Height);
         Assert.IsGreaterThan(2u, image.TotalColors, "The chart should have lines and text, not a blank canvas.");
-        Assert.AreEqual(2, LossCurvePlot.CreateModel(training, validation).Series.Count);
+        var model = LossCurvePlot.CreateModel(training, validation);
+        Assert.AreEqual(2, model.Series.Count);
+        Assert.IsInstanceOfType<OxyPlot.Axes.LogarithmicAxis>(model.Axes[1]);
+    }
+
+    [TestMethod]
+    public void LossCurveFallsBackToALinearAxisForNonPositiveLosses()
+    {
+        var model = LossCurvePlot.CreateModel([new(0, 0.5), new(1, 0)], []);
+
+        Assert.IsNotInstanceOfType<OxyPlot.Axes.LogarithmicAxis>(model.Axes[1]);
+        Assert.AreEqual(1, model.Series.Count);
     }
 
     [TestMethod]
