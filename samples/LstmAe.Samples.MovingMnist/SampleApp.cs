@@ -35,7 +35,6 @@ public static class SampleApp
             error.WriteLine($"lstmae-sample: {parsed.Errors[0].Message.ReplaceLineEndings(" ")} (see --help)");
             return 2;
         }
-        int exitCode = 0;
         root.SetAction(result =>
         {
             var preset = result.GetValue(tiny) ? SampleSettings.Tiny : SampleSettings.Default;
@@ -55,15 +54,15 @@ public static class SampleApp
             try
             {
                 new MovingMnistSample(settings, console).Run();
+                return 0;
             }
             catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
             {
                 error.WriteLine($"lstmae-sample: {e.Message}");
-                exitCode = 1;
+                return 1;
             }
         });
-        int invoked = parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
-        return invoked != 0 ? invoked : exitCode;
+        return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
     }
 
     private static Option<int?> PositiveOption(string name, string description)

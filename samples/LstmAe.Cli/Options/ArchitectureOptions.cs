@@ -12,7 +12,7 @@ internal sealed class ArchitectureOptions
     {
         Preset = new Option<string>("--preset")
         {
-            Description = "Starting point: default (1 x 256 units, sized for a CPU) or paper (2 x 2048 units, as in Srivastava et al.).",
+            Description = $"Starting point: default ({Describe(LstmAutoEncoderModelOptions.CpuDefault)}, sized for a CPU) or paper ({Describe(LstmAutoEncoderModelOptions.Paper)}, as in Srivastava et al.).",
             DefaultValueFactory = _ => DefaultPreset,
         };
         Preset.AcceptOnlyFromAmong(DefaultPreset, PaperPreset);
@@ -68,6 +68,9 @@ internal sealed class ArchitectureOptions
         }
         return options;
     }
+
+    private static string Describe(LstmAutoEncoderModelOptions preset) =>
+        $"{preset.Layers} x {preset.HiddenSize} units, {preset.Conditioning.ToString().ToLowerInvariant()} decoders";
 
     private static Option<int?> PositiveOrNull(string name, string description)
     {

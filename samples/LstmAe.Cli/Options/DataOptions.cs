@@ -29,7 +29,7 @@ internal sealed class DataOptions
         };
         Split = new Option<DataSplit>("--split")
         {
-            Description = "Which part: Train, Test or All. Generated data draws digits from the train or test pool; files take their first 9,000 or the rest.",
+            Description = "Which part: Train, Test or All. Generated data draws digits from the train or test pool; a .npy file gives its first 9,000 sequences or the rest; frame folders are used whole.",
             DefaultValueFactory = _ => defaultSplit,
         };
         Seed = new Option<int>("--data-seed") { Description = "Seed of the generated Moving MNIST sequences." };

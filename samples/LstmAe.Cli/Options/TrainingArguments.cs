@@ -13,6 +13,7 @@ internal sealed class TrainingArguments
         MaxSteps = new Option<long?>("--max-steps") { Description = "Stop after this many optimiser steps in all (counting steps before a resume)." };
         BatchSize = new Option<int>("--batch-size") { Description = "Sequences per minibatch.", DefaultValueFactory = _ => defaults.BatchSize };
         LearningRate = new Option<double>("--learning-rate") { Description = "Adam's learning rate.", DefaultValueFactory = _ => defaults.LearningRate };
+        GradientClip = new Option<double?>("--gradient-clip") { Description = "Scale gradients down to this global norm when larger (off by default)." };
         ValidationFraction = new Option<double>("--validation-fraction")
         {
             Description = "Share of the sequences held out (the last ones) to report validation loss.",
@@ -48,6 +49,13 @@ internal sealed class TrainingArguments
                 result.AddError("--learning-rate must be positive.");
             }
         });
+        GradientClip.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double?>() is double clip && !(clip > 0))
+            {
+                result.AddError("--gradient-clip must be positive.");
+            }
+        });
         ValidationFraction.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<double>() is not (>= 0 and < 1))
@@ -61,6 +69,7 @@ internal sealed class TrainingArguments
     public Option<long?> MaxSteps { get; }
     public Option<int> BatchSize { get; }
     public Option<double> LearningRate { get; }
+    public Option<double?> GradientClip { get; }
     public Option<double> ValidationFraction { get; }
     public Option<int> Seed { get; }
     public Option<string?> Checkpoint { get; }
@@ -70,7 +79,7 @@ internal sealed class TrainingArguments
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Epochs, MaxSteps, BatchSize, LearningRate, ValidationFraction, Seed, Checkpoint, CheckpointEvery, Resume, ProgressEvery })
+        foreach (var option in new Option[] { Epochs, MaxSteps, BatchSize, LearningRate, GradientClip, ValidationFraction, Seed, Checkpoint, CheckpointEvery, Resume, ProgressEvery })
         {
             command.Add(option);
         }
@@ -91,6 +100,7 @@ internal sealed class TrainingArguments
             MaxSteps = parsed.GetValue(MaxSteps),
             BatchSize = parsed.GetValue(BatchSize),
             LearningRate = parsed.GetValue(LearningRate),
+            GradientClipNorm = parsed.GetValue(GradientClip),
             Seed = parsed.GetValue(Seed),
             CheckpointPath = checkpoint,
             CheckpointEverySteps = parsed.GetValue(CheckpointEvery),

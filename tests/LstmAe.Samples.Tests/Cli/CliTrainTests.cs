@@ -12,7 +12,7 @@ public sealed class CliTrainTests
     private static readonly string[] Tiny =
     [
         "--sequences", "6", "--frames-per-sequence", "4", "--hidden", "8", "--input-frames", "2", "--future-frames", "2",
-        "--batch-size", "2", "--validation-fraction", "0.34", "--progress-every", "1",
+        "--batch-size", "2", "--validation-fraction", "0.34", "--progress-every", "1", "--gradient-clip", "1",
     ];
 
     [TestMethod]
@@ -57,6 +57,7 @@ public sealed class CliTrainTests
 
         CliResult.Run(["train", "--output", model, "--epochs", "0"]).AssertFailed(ExitCodes.Usage, "--epochs must be positive");
         CliResult.Run(["train", "--output", model, "--learning-rate", "-1"]).AssertFailed(ExitCodes.Usage, "--learning-rate must be positive");
+        CliResult.Run(["train", "--output", model, "--gradient-clip", "0"]).AssertFailed(ExitCodes.Usage, "--gradient-clip must be positive");
         CliResult.Run(["train", "--output", model, "--data", "npy"]).AssertFailed(ExitCodes.Usage, "--data npy needs --path");
         CliResult.Run(["train", "--output", model, "--data", "video"]).AssertFailed(ExitCodes.Usage, "video");
         CliResult.Run(["train", "--output", model, "--resume"]).AssertFailed(ExitCodes.Failure, "no checkpoint");
