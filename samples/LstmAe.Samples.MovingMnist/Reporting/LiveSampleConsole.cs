@@ -40,12 +40,12 @@ public sealed class LiveSampleConsole(IAnsiConsole console, int frameSize) : ISa
                      new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
             .Start(context =>
             {
-                var task = context.AddTask("training", maxValue: totalSteps);
+                var task = context.AddTask("starting", maxValue: totalSteps);
                 return train(new Progress(entry =>
                 {
                     lastValidation = entry.Validation ?? lastValidation;
-                    string validation = lastValidation is double v ? string.Create(CultureInfo.InvariantCulture, $", validation {v:F4}") : "";
-                    task.Description = Markup.Escape($"step {entry.Step}: {TrainingText.Losses(entry, frameSize)}{validation}");
+                    string validation = lastValidation is double v ? string.Create(CultureInfo.InvariantCulture, $", validation {v:F3}") : "";
+                    task.Description = Markup.Escape($"{TrainingText.CompactLosses(entry, frameSize)}{validation}");
                     task.Value = Math.Min(entry.Step, totalSteps);
                 }));
             });

@@ -20,4 +20,13 @@ internal static class TrainingText
         string detail = parts.Count == 0 ? "" : $" ({string.Join(", ", parts)} nats/frame)";
         return string.Create(CultureInfo.InvariantCulture, $"loss {entry.Loss:F4}{detail}");
     }
+
+    /// <summary>"2051 + 2012 nats/frame": short enough for a progress bar's label on a narrow terminal.</summary>
+    public static string CompactLosses(TrainingLogEntry entry, int frameSize)
+    {
+        var terms = new[] { entry.Reconstruction, entry.Prediction }.OfType<double>().Select(term => (term * frameSize).ToString("F0", CultureInfo.InvariantCulture)).ToList();
+        return terms.Count == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"loss {entry.Loss:F4}")
+            : $"{string.Join(" + ", terms)} nats/frame";
+    }
 }
