@@ -1,6 +1,7 @@
 using LstmAe.MLNet.Internal;
 using LstmAe.MLNet.Schema;
 using LstmAe.MLNet.Training;
+using LstmAe.MLNet.Transform;
 using LstmAe.Model;
 using LstmAe.Training;
 using Microsoft.ML;
@@ -17,8 +18,9 @@ namespace LstmAe.MLNet;
 /// </summary>
 /// <remarks>
 /// Training streams the data through cursors (shuffled per epoch when the view can shuffle) and never copies it
-/// into memory. Progress goes to <c>mlContext.Log</c>; <c>MLContext.CancelExecution</c> stops training after the
-/// step in progress with an <see cref="OperationCanceledException"/>.
+/// into memory. Progress goes to <c>mlContext.Log</c>. <see cref="LstmAutoEncoderOptions.CancellationToken"/>, or
+/// ML.NET's own cancellation (<c>MLContext.CancelExecution</c>, internal to ML.NET and used by AutoML), stops
+/// training after the step in progress with an <see cref="OperationCanceledException"/>.
 /// </remarks>
 public sealed class LstmAutoEncoderEstimator : IEstimator<LstmAutoEncoderTransformer>
 {
@@ -35,7 +37,9 @@ public sealed class LstmAutoEncoderEstimator : IEstimator<LstmAutoEncoderTransfo
             throw new ArgumentException(
                 $"{nameof(options.EarlyStoppingPatience)} needs validation data: set {nameof(options.ValidationData)} or {nameof(options.ValidationFraction)}.",
                 nameof(options));
-        _ = new RowSplit(options.ValidationFraction, options.Seed);
+        if (options.ValidationFraction is not (>= 0 and < 1))
+            throw new ArgumentException(
+                $"{nameof(options.ValidationFraction)} must be in [0, 1); got {options.ValidationFraction}.", nameof(options));
         _environment = environment;
         _host = environment.Register(nameof(LstmAutoEncoderEstimator));
         _options = options;
@@ -48,7 +52,8 @@ public sealed class LstmAutoEncoderEstimator : IEstimator<LstmAutoEncoderTransfo
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        FrameColumn.Check(inputSchema, _options.InputColumnName);
+        FrameColumn.Check(inputSchema, _options.InputColumnName, FrameColumn.Requested(
+            _options.InputFrames, _options.FutureFrames, _options.FrameHeight, _options.FrameWidth));
         var columns = new Dictionary<string, SchemaShape.Column>();
         foreach (SchemaShape.Column column in inputSchema)
             columns[column.Name] = column;
@@ -72,7 +77,7 @@ public sealed class LstmAutoEncoderEstimator : IEstimator<LstmAutoEncoderTransfo
     /// holds no future frames while the prediction decoder is to be trained.</exception>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     /// <exception cref="InvalidOperationException">A row holds NaN or infinite values.</exception>
-    /// <exception cref="OperationCanceledException"><c>MLContext.CancelExecution</c> was called.</exception>
+    /// <exception cref="OperationCanceledException">Training was cancelled.</exception>
     public LstmAutoEncoderTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -96,14 +101,14 @@ public sealed class LstmAutoEncoderEstimator : IEstimator<LstmAutoEncoderTransfo
                 $"{modelOptions.InputFrames} in + {modelOptions.FutureFrames} future, device {model.Device.type}.");
             var progress = new ChannelProgress(channel, _options.LogEverySteps);
             TrainingResult result;
-            using (var cancellation = new CancellationBridge(_environment))
-                result = new AutoEncoderTrainer(model, training).Fit(train, validation, progress, cancellation.Token);
+            using (var cancellation = new CancellationBridge(_environment, _options.CancellationToken, progress))
+                result = new AutoEncoderTrainer(model, training).Fit(train, validation, cancellation, cancellation.Token);
             if (progress.Last is { } last)
                 channel.Info(MessageSensitivity.None, $"Finished ({result.StopReason}) after {result.Steps} steps, {result.Epochs} epochs, " +
                     $"{result.Elapsed.TotalSeconds:F1} s: {ChannelProgress.Format(last)}");
             if (result.Cancelled)
                 throw new OperationCanceledException(
-                    $"LSTM autoencoder training was cancelled by MLContext.CancelExecution after {result.Steps} steps.");
+                    $"LSTM autoencoder training was cancelled after {result.Steps} steps.", _options.CancellationToken);
             return new LstmAutoEncoderTransformer(model, settings);
         }
         catch

@@ -112,6 +112,10 @@ public sealed class LstmAutoEncoderOptions
     /// <summary>"cpu", or "cuda" (falls back to the CPU with a logged warning when CUDA is unavailable).</summary>
     public string Device { get; set; } = "cpu";
 
+    /// <summary>Stops training after the step in progress (Fit then throws <see cref="OperationCanceledException"/>).
+    /// ML.NET's own <c>MLContext.CancelExecution</c> does the same, but ML.NET keeps it internal.</summary>
+    public CancellationToken CancellationToken { get; set; }
+
     /// <summary>Training steps between progress lines in <c>mlContext.Log</c>.</summary>
     public int LogEverySteps { get; set; } = 10;
 

@@ -16,6 +16,11 @@ namespace LstmAe.MLNet;
 /// <c>mlContext.Model.Save</c>; to load in a new process, first call
 /// <see cref="LstmAutoEncoderCatalog.RegisterLstmAutoEncoder(ComponentCatalog)"/>.
 /// </summary>
+/// <remarks>
+/// The transformer holds native tensors and is <see cref="IDisposable"/>. As with ML.NET's own TorchSharp
+/// transformers, disposing a <see cref="PredictionEngine{TSrc, TDst}"/> created with default options disposes the
+/// transformer too (<see cref="PredictionEngineOptions.OwnsTransformer"/>); set that option to false to keep it.
+/// </remarks>
 public sealed class LstmAutoEncoderTransformer : ITransformer, IDisposable
 {
     private readonly TransformerSettings _settings;

@@ -43,7 +43,25 @@ public sealed class FitTests
         var estimator = ml.Transforms.LstmAutoEncode(TinySequences.Options(o => (o.Epochs, o.LogEverySteps) = (500, 1)));
 
         var e = Assert.ThrowsExactly<OperationCanceledException>(() => estimator.Fit(TinySequences.Load(ml, 8)));
-        StringAssert.Contains(e.Message, "cancelled by MLContext.CancelExecution");
+        StringAssert.Contains(e.Message, "training was cancelled after 1 steps");
+    }
+
+    [TestMethod]
+    public void CancellationTokenStopsTrainingCleanly()
+    {
+        var ml = new MLContext(seed: 1);
+        using var cancellation = new CancellationTokenSource();
+        ml.Log += (_, e) =>
+        {
+            if (e.RawMessage.StartsWith("step 2 epoch", StringComparison.Ordinal))
+                cancellation.Cancel();
+        };
+        var estimator = ml.Transforms.LstmAutoEncode(TinySequences.Options(o =>
+            (o.Epochs, o.LogEverySteps, o.CancellationToken) = (500, 1, cancellation.Token)));
+
+        var e = Assert.ThrowsExactly<OperationCanceledException>(() => estimator.Fit(TinySequences.Load(ml, 8)));
+        StringAssert.Contains(e.Message, "cancelled after 2 steps");
+        Assert.AreEqual(cancellation.Token, e.CancellationToken);
     }
 
     [TestMethod]

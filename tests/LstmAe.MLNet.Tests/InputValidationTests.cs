@@ -59,7 +59,7 @@ public sealed class InputValidationTests
         IDataView data = Ml.Data.LoadFromEnumerable(new[] { new ScalarFrames() });
         var options = TinySequences.Options(o => o.InputColumnName = "Sequences");
         var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Ml.Transforms.LstmAutoEncode(options).Fit(data));
-        StringAssert.Contains(e.Message, "'Sequences' not found");
+        StringAssert.Contains(e.Message, "'Sequences' not found; expected a vector of Single shaped [4, 64, 64] (16384 floats) or [8, 64, 64]");
         StringAssert.Contains(e.Message, "'Frames'");
 
         var schemaError = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Ml.Transforms.LstmAutoEncode(options)
@@ -73,7 +73,7 @@ public sealed class InputValidationTests
         IDataView data = Ml.Data.LoadFromEnumerable(new[] { new DoubleFrames() });
         var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => _fitted.Transform(data));
         StringAssert.Contains(e.Message, "Column 'Frames' has type Vector<Double");
-        StringAssert.Contains(e.Message, "Single");
+        StringAssert.Contains(e.Message, "expected a vector of Single (float32) shaped [4, 6, 6] (144 floats) or [8, 6, 6] (288 floats)");
         var shapeError = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Ml.Transforms.LstmAutoEncode(TinySequences.Options())
             .GetOutputSchema(Shape("Frames", SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Double)));
         StringAssert.Contains(shapeError.Message, "Column 'Frames' has type Vector of Double");

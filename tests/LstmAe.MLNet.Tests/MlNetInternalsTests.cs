@@ -27,6 +27,23 @@ public sealed class MlNetInternalsTests
     }
 
     [TestMethod]
+    public void AMissingMemberIsNamedWithItsSignature()
+    {
+        var method = Assert.ThrowsExactly<MissingMemberException>(
+            () => RequiredMember.Method(typeof(ModelSaveContext), "SaveBinaryStreamV2", typeof(string)));
+        StringAssert.Contains(method.Message, "'Microsoft.ML.ModelSaveContext.SaveBinaryStreamV2(String)'");
+        StringAssert.Contains(method.Message, "MlNetInternals");
+
+        var type = Assert.ThrowsExactly<MissingMemberException>(
+            () => RequiredMember.Type(typeof(MLContext).Assembly, "Microsoft.ML.NoSuchType"));
+        StringAssert.Contains(type.Message, "'Microsoft.ML.NoSuchType'");
+
+        var constructor = Assert.ThrowsExactly<MissingMemberException>(
+            () => RequiredMember.Constructor(typeof(ComponentCatalog), typeof(int)));
+        StringAssert.Contains(constructor.Message, "ComponentCatalog..ctor(Int32)");
+    }
+
+    [TestMethod]
     public void CatalogEnvironmentIsTheContextsEnvironment()
     {
         var ml = new MLContext(seed: 1);

@@ -126,6 +126,28 @@ public sealed class TransformTests
             AssertClose(byId[id].Item1, features, 1e-6f);
     }
 
+    private sealed class SparseRow
+    {
+        [VectorType(TinySequences.InputFrames + TinySequences.FutureFrames, TinySequences.Height, TinySequences.Width)]
+        public VBuffer<float> Frames { get; set; }
+    }
+
+    [TestMethod]
+    public void SparseFramesEncodeLikeDenseOnes()
+    {
+        SparseRow[] sparse = _rows.Select(r =>
+        {
+            int[] indices = Enumerable.Range(0, r.Frames.Length).Where(i => r.Frames[i] != 0).ToArray();
+            return new SparseRow { Frames = new VBuffer<float>(r.Frames.Length, indices.Length, indices.Select(i => r.Frames[i]).ToArray(), indices) };
+        }).ToArray();
+        Assert.IsFalse(sparse[0].Frames.IsDense);
+
+        var fromSparse = TinySequences.ReadVectors(_transformer.Transform(Ml.Data.LoadFromEnumerable(sparse)), "Features");
+        var fromDense = TinySequences.ReadVectors(_output, "Features");
+        for (int i = 0; i < RowCount; i++)
+            CollectionAssert.AreEqual(fromDense[i], fromSparse[i], $"row {i}");
+    }
+
     [TestMethod]
     public void OnlyRequestedColumnsAreActive()
     {

@@ -68,10 +68,10 @@ public sealed class AutoEncoderTrainer
         {
             using var noGrad = no_grad();
             var sums = new LossAccumulator();
-            foreach (Func<Minibatch> next in batches.Read(epoch: 0))
+            foreach (BufferedMinibatch buffered in batches.Read(epoch: 0))
             {
                 using var scope = NewDisposeScope();
-                Minibatch batch = next();
+                Minibatch batch = batches.ToTensors(buffered);
                 AutoEncoderOutput output = model.Module.call(batch.Input, batch.Future);
                 sums.Add(AutoEncoderLoss.Values(output, batch.Input, batch.Future, model.Options.Objective), batch.Count);
             }
@@ -113,11 +113,11 @@ public sealed class AutoEncoderTrainer
             using OptimizerHelper optimizer = trainer.CreateOptimizer();
             torch.manual_seed(options.Seed);
             if (options.ResumeFromCheckpoint && File.Exists(options.CheckpointPath))
-                position = TrainingCheckpoint.Restore(options.CheckpointPath, model, optimizer);
+                position = TrainingCheckpoint.Restore(options.CheckpointPath, model, options.Optimizer, optimizer);
             try
             {
                 TrainingStopReason reason = Train(optimizer);
-                if (options.CheckpointPath is not null) TrainingCheckpoint.Write(options.CheckpointPath, position, model, optimizer);
+                if (options.CheckpointPath is not null) TrainingCheckpoint.Write(options.CheckpointPath, position, model, options.Optimizer, optimizer);
                 return new TrainingResult(reason, position.Step, position.Epoch, last, position.BestValidationLoss, wallClock.Elapsed);
             }
             finally
@@ -131,17 +131,17 @@ public sealed class AutoEncoderTrainer
             while (options.Epochs is not { } epochs || position.Epoch < epochs)
             {
                 bool resumingMidEpoch = position.BatchesIntoEpoch > 0, any = false;
-                foreach (Func<Minibatch> next in trainBatches.Read(position.Epoch, position.BatchesIntoEpoch))
+                foreach (BufferedMinibatch buffered in trainBatches.Read(position.Epoch, position.BatchesIntoEpoch))
                 {
                     any = true;
                     if (position.Step >= options.MaxSteps) return TrainingStopReason.MaxStepsReached;
                     if (cancellationToken.IsCancellationRequested) return TrainingStopReason.Cancelled;
-                    TrainingProgress report = Step(optimizer, next);
+                    TrainingProgress report = Step(optimizer, buffered);
                     position = position with { Step = position.Step + 1, BatchesIntoEpoch = position.BatchesIntoEpoch + 1 };
                     double? validationLoss = options.ValidateEverySteps is { } every && position.Step % every == 0 ? Validate() : null;
                     Report(report with { Step = position.Step, ValidationLoss = validationLoss });
                     if (position.Step % options.CheckpointEverySteps == 0)
-                        TrainingCheckpoint.Write(options.CheckpointPath!, position, model, optimizer);
+                        TrainingCheckpoint.Write(options.CheckpointPath!, position, model, options.Optimizer, optimizer);
                     if (PatienceExhausted) return TrainingStopReason.EarlyStopped;
                 }
                 if (!any && !resumingMidEpoch)
@@ -158,12 +158,12 @@ public sealed class AutoEncoderTrainer
             return TrainingStopReason.EpochsCompleted;
         }
 
-        private TrainingProgress Step(OptimizerHelper optimizer, Func<Minibatch> next)
+        private TrainingProgress Step(OptimizerHelper optimizer, BufferedMinibatch buffered)
         {
             trainingClock.Start();
             using var scope = NewDisposeScope();
             model.Module.train();
-            Minibatch batch = next();
+            Minibatch batch = trainBatches.ToTensors(buffered);
             double learningRate = options.LearningRate * options.Schedule.Factor(position.Step);
             foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
 

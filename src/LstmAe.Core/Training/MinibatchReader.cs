@@ -7,9 +7,13 @@ namespace LstmAe.Training;
 /// <summary>A minibatch as tensors: input frames and, when the source has them, future frames.</summary>
 internal sealed record Minibatch(Tensor Input, Tensor? Future, int Count);
 
+/// <summary>Which sequences the reader's buffer holds: <see cref="Count"/> of them, from item <see cref="FirstItem"/>.</summary>
+internal readonly record struct BufferedMinibatch(int Epoch, long FirstItem, int Count);
+
 /// <summary>
-/// Groups a source's sequences into minibatches, checking each sequence's length and values on the way, and
-/// builds the tensors of each minibatch in the caller's dispose scope.
+/// Groups a source's sequences into minibatches in one reused buffer, checking each sequence's length and values.
+/// Tensors are built by <see cref="ToTensors"/> rather than while enumerating, so they land in the dispose scope the
+/// caller opens for the step.
 /// </summary>
 internal sealed class MinibatchReader
 {
@@ -33,10 +37,10 @@ internal sealed class MinibatchReader
     public bool HasFuture { get; }
 
     /// <summary>
-    /// The minibatches of <paramref name="epoch"/>, skipping the first <paramref name="skipBatches"/>. Each call of
-    /// <c>build</c> turns the current buffer into tensors; the buffer is reused for the next minibatch.
+    /// Fills the buffer with each minibatch of <paramref name="epoch"/> in turn, after skipping the first
+    /// <paramref name="skipBatches"/>; the buffer is valid until the enumerator moves on.
     /// </summary>
-    public IEnumerable<Func<Minibatch>> Read(int epoch, long skipBatches = 0)
+    public IEnumerable<BufferedMinibatch> Read(int epoch, long skipBatches = 0)
     {
         int length = source.SequenceLength, filled = 0;
         long skip = skipBatches * batchSize, index = 0;
@@ -50,31 +54,29 @@ internal sealed class MinibatchReader
             sequence.Span.CopyTo(buffer.AsSpan(filled * length));
             if (++filled == batchSize)
             {
-                yield return () => Build(batchSize, epoch, index - batchSize);
+                yield return new BufferedMinibatch(epoch, index - batchSize, batchSize);
                 filled = 0;
             }
         }
-        if (filled > 0)
-        {
-            int count = filled;
-            yield return () => Build(count, epoch, index - count);
-        }
+        if (filled > 0) yield return new BufferedMinibatch(epoch, index - filled, filled);
     }
 
-    private Minibatch Build(int count, int epoch, long firstItem)
+    /// <summary>The buffered minibatch as tensors on the model's device.</summary>
+    /// <exception cref="ArgumentException">A value is NaN or infinite; the message gives its position.</exception>
+    public Minibatch ToTensors(BufferedMinibatch minibatch)
     {
         int length = source.SequenceLength, frameSize = options.FrameSize;
-        ReadOnlySpan<float> values = buffer.AsSpan(0, count * length);
+        ReadOnlySpan<float> values = buffer.AsSpan(0, minibatch.Count * length);
         int bad = IndexOfNonFinite(values);
         if (bad >= 0)
             throw new ArgumentException(
-                $"Sequence {firstItem + (bad / length)} of epoch {epoch} holds {values[bad].ToString(CultureInfo.InvariantCulture)} at frame " +
-                $"{bad % length / frameSize}, pixel {bad % frameSize}; expected finite values.");
-        long frames = length / frameSize;
-        Tensor all = tensor(values.ToArray(), [count, frames, frameSize], device: device);
+                $"Sequence {minibatch.FirstItem + (bad / length)} of epoch {minibatch.Epoch} holds " +
+                $"{values[bad].ToString(CultureInfo.InvariantCulture)} at frame {bad % length / frameSize}, " +
+                $"pixel {bad % frameSize}; expected finite values.");
+        Tensor all = tensor(values.ToArray(), [minibatch.Count, length / frameSize, frameSize], device: device);
         Tensor input = all[.., ..options.InputFrames];
         Tensor? future = HasFuture ? all[.., options.InputFrames..] : null;
-        return new Minibatch(input, future, count);
+        return new Minibatch(input, future, minibatch.Count);
     }
 
     private static bool CheckSequenceLength(ISequenceSource source, LstmAutoEncoderModelOptions options, string sourceName)

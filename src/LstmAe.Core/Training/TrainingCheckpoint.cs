@@ -24,7 +24,8 @@ internal static class TrainingCheckpoint
     private static ReadOnlySpan<byte> Magic => "LSTMAECK"u8;
     private const int FormatVersion = 1;
 
-    public static void Write(string path, TrainingPosition position, LstmAutoEncoder model, OptimizerHelper optimizer)
+    public static void Write(string path, TrainingPosition position, LstmAutoEncoder model, OptimizerAlgorithm algorithm,
+        OptimizerHelper optimizer)
     {
         string temporary = path + ".tmp";
         using (var file = File.Create(temporary))
@@ -32,6 +33,7 @@ internal static class TrainingCheckpoint
         {
             writer.Write(Magic);
             writer.Write(FormatVersion);
+            writer.Write((int)algorithm);
             writer.Write(position.Step);
             writer.Write(position.Epoch);
             writer.Write(position.BatchesIntoEpoch);
@@ -52,7 +54,8 @@ internal static class TrainingCheckpoint
 
     /// <summary>Restores the model's weights, the optimizer and torch's random state; returns the position.</summary>
     /// <exception cref="InvalidDataException">The file is not a checkpoint or belongs to a different model.</exception>
-    public static TrainingPosition Restore(string path, LstmAutoEncoder model, OptimizerHelper optimizer)
+    public static TrainingPosition Restore(string path, LstmAutoEncoder model, OptimizerAlgorithm algorithm,
+        OptimizerHelper optimizer)
     {
         using var file = File.OpenRead(path);
         using var reader = new BinaryReader(file, Encoding.UTF8);
@@ -63,6 +66,9 @@ internal static class TrainingCheckpoint
             int version = reader.ReadInt32();
             if (version != FormatVersion)
                 throw new InvalidDataException($"{path} has checkpoint format {version}; this library reads {FormatVersion}.");
+            var saved = (OptimizerAlgorithm)reader.ReadInt32();
+            if (saved != algorithm)
+                throw new InvalidDataException($"{path} holds {saved} optimizer state; this run uses {algorithm}.");
             long step = reader.ReadInt64();
             int epoch = reader.ReadInt32();
             long batches = reader.ReadInt64();

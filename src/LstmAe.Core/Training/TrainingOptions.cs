@@ -1,6 +1,9 @@
 namespace LstmAe.Training;
 
-/// <summary>How <see cref="AutoEncoderTrainer"/> trains. Defaults follow the PyTorch tutorial where it has one.</summary>
+/// <summary>
+/// How <see cref="AutoEncoderTrainer"/> trains. The optimizer and learning rate default to the PyTorch tutorial's
+/// (Adam, 5e-4); the batch is smaller than its 128 to suit a CPU.
+/// </summary>
 public sealed record TrainingOptions
 {
     /// <summary>Passes over the training source; null to stop on <see cref="MaxSteps"/> only.</summary>

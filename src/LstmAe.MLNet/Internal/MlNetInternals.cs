@@ -12,14 +12,13 @@ namespace LstmAe.MLNet.Internal;
 /// through <c>LoadableClassAttribute</c>s that a third-party assembly cannot declare. Catalog extensions reach the
 /// environment only through the internal <c>IInternalCatalog</c>, and <c>MLContext.CancelExecution</c> is visible
 /// only as the internal <c>ICancelable</c>; an estimator cannot even describe its output columns, because
-/// <c>SchemaShape.Column</c>'s constructor is internal. This bridge reaches those members by reflection. Every member is resolved once, by name and signature, and a missing one fails with a
-/// <see cref="MissingMemberException"/> that names it, so an ML.NET upgrade that moves them breaks loudly
-/// (see MlNetInternalsTests) instead of corrupting models.
+/// <c>SchemaShape.Column</c>'s constructor is internal. This bridge reaches those members by reflection. Every
+/// member is resolved once, by name and signature, and a missing one fails with a <see cref="MissingMemberException"/>
+/// that names it, so an ML.NET upgrade that moves them breaks loudly (see MlNetInternalsTests) instead of corrupting
+/// models.
 /// </summary>
 internal static class MlNetInternals
 {
-    private const BindingFlags Instance = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
-
     private static readonly Lazy<Members> Resolved = new(Members.Resolve, LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>Resolves every internal member the bridge uses; throws <see cref="MissingMemberException"/> naming
@@ -40,7 +39,8 @@ internal static class MlNetInternals
         return m.Cancelable.IsInstanceOfType(environment) && (bool)m.IsCanceled.GetValue(environment)!;
     }
 
-    /// <summary>Calls ML.NET's internal <c>MLContext.CancelExecution</c>, which stops work on every host it made.</summary>
+    /// <summary>Calls ML.NET's internal <c>MLContext.CancelExecution</c> (which its friend assemblies such as AutoML
+    /// use to stop a trial), so tests can cancel as they do.</summary>
     public static void CancelExecution(MLContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -60,7 +60,7 @@ internal static class MlNetInternals
     {
         ArgumentNullException.ThrowIfNull(context);
         Members m = Resolved.Value;
-        m.SetVersionInfo.Invoke(context, [m.NewVersionInfo(version)]);
+        Invoke(m.SetVersionInfo, context, m.NewVersionInfo(version));
     }
 
     /// <summary>Writes one named entry beside the model's main stream (a file in the model zip).</summary>
@@ -170,55 +170,70 @@ internal static class MlNetInternals
         public static Members Resolve()
         {
             Assembly core = typeof(ModelSaveContext).Assembly;
-            Type versionInfo = RequireType(core, "Microsoft.ML.VersionInfo");
-            Type loadContext = RequireType(core, "Microsoft.ML.ModelLoadContext");
-            Type signature = RequireType(core, "Microsoft.ML.SignatureLoadModel");
-            Type attributeType = RequireType(core, "Microsoft.ML.LoadableClassAttribute");
-            Type attributeBase = RequireType(core, "Microsoft.ML.LoadableClassAttributeBase");
-            Type classInfo = RequireType(core, "Microsoft.ML.Runtime.ComponentCatalog+LoadableClassInfo");
+            Type versionInfo = RequiredMember.Type(core, "Microsoft.ML.VersionInfo");
+            Type loadContext = RequiredMember.Type(core, "Microsoft.ML.ModelLoadContext");
+            Type signature = RequiredMember.Type(core, "Microsoft.ML.SignatureLoadModel");
+            Type attributeType = RequiredMember.Type(core, "Microsoft.ML.LoadableClassAttribute");
+            Type attributeBase = RequiredMember.Type(core, "Microsoft.ML.LoadableClassAttributeBase");
+            Type classInfo = RequiredMember.Type(core, "Microsoft.ML.Runtime.ComponentCatalog+LoadableClassInfo");
             Type catalog = typeof(ComponentCatalog);
-            Type internalCatalog = RequireType(typeof(TransformsCatalog).Assembly, "Microsoft.ML.Data.IInternalCatalog");
-            Type cancelable = RequireType(core, "Microsoft.ML.Runtime.ICancelable");
+            Type internalCatalog = RequiredMember.Type(typeof(TransformsCatalog).Assembly, "Microsoft.ML.Data.IInternalCatalog");
+            Type cancelable = RequiredMember.Type(core, "Microsoft.ML.Runtime.ICancelable");
             return new Members(
-                RequireProperty(internalCatalog, "Environment"),
+                RequiredMember.Property(internalCatalog, "Environment"),
                 cancelable,
-                RequireProperty(cancelable, "IsCanceled"),
-                RequireMethod(typeof(MLContext), "CancelExecution"),
-                RequireConstructor(typeof(SchemaShape.Column), typeof(string), typeof(SchemaShape.Column.VectorKind),
+                RequiredMember.Property(cancelable, "IsCanceled"),
+                RequiredMember.Method(typeof(MLContext), "CancelExecution"),
+                RequiredMember.Constructor(typeof(SchemaShape.Column), typeof(string), typeof(SchemaShape.Column.VectorKind),
                     typeof(DataViewType), typeof(bool), typeof(SchemaShape)),
                 loadContext,
                 signature,
-                RequireConstructor(versionInfo, typeof(string), typeof(uint), typeof(uint), typeof(uint), typeof(string), typeof(string), typeof(string)),
-                RequireMethod(typeof(ModelSaveContext), "SetVersionInfo", versionInfo),
-                RequireMethod(typeof(ModelSaveContext), "SaveBinaryStream", typeof(string), typeof(Action<BinaryWriter>)),
-                RequireMethod(loadContext, "CheckAtModel", versionInfo),
-                RequireMethod(loadContext, "TryLoadBinaryStream", typeof(string), typeof(Action<BinaryReader>)),
-                catalog.GetField("_lock", Instance) ?? throw Missing(catalog, "_lock"),
-                RequireMethod(catalog, "GetLoadableClassInfo", typeof(string), typeof(Type)),
-                RequireConstructor(attributeType, typeof(Type), typeof(Type), typeof(Type), typeof(Type), typeof(string), typeof(string[])),
-                RequireConstructor(classInfo, attributeBase, typeof(MethodInfo), typeof(ConstructorInfo), typeof(MethodInfo), typeof(bool)),
-                RequireMethod(catalog, "AddClass", classInfo, typeof(string[]), typeof(bool)));
+                RequiredMember.Constructor(versionInfo, typeof(string), typeof(uint), typeof(uint), typeof(uint), typeof(string), typeof(string), typeof(string)),
+                RequiredMember.Method(typeof(ModelSaveContext), "SetVersionInfo", versionInfo),
+                RequiredMember.Method(typeof(ModelSaveContext), "SaveBinaryStream", typeof(string), typeof(Action<BinaryWriter>)),
+                RequiredMember.Method(loadContext, "CheckAtModel", versionInfo),
+                RequiredMember.Method(loadContext, "TryLoadBinaryStream", typeof(string), typeof(Action<BinaryReader>)),
+                RequiredMember.Field(catalog, "_lock"),
+                RequiredMember.Method(catalog, "GetLoadableClassInfo", typeof(string), typeof(Type)),
+                RequiredMember.Constructor(attributeType, typeof(Type), typeof(Type), typeof(Type), typeof(Type), typeof(string), typeof(string[])),
+                RequiredMember.Constructor(classInfo, attributeBase, typeof(MethodInfo), typeof(ConstructorInfo), typeof(MethodInfo), typeof(bool)),
+                RequiredMember.Method(catalog, "AddClass", classInfo, typeof(string[]), typeof(bool)));
         }
-
-        private static Type RequireType(Assembly assembly, string name) =>
-            assembly.GetType(name, throwOnError: false)
-            ?? throw new MissingMemberException($"{BridgeBroken}: type '{name}' is missing from {assembly.GetName()}.");
-
-        private static MethodInfo RequireMethod(Type type, string name, params Type[] parameters) =>
-            type.GetMethod(name, Instance, parameters) ?? throw Missing(type, $"{name}({Describe(parameters)})");
-
-        private static PropertyInfo RequireProperty(Type type, string name) =>
-            type.GetProperty(name, Instance) ?? throw Missing(type, name);
-
-        private static ConstructorInfo RequireConstructor(Type type, params Type[] parameters) =>
-            type.GetConstructor(Instance, parameters) ?? throw Missing(type, $".ctor({Describe(parameters)})");
-
-        private static MissingMemberException Missing(Type type, string member) =>
-            new($"{BridgeBroken}: member '{type.FullName}.{member}' is missing from {type.Assembly.GetName()}.");
-
-        private static string Describe(Type[] parameters) => string.Join(", ", parameters.Select(p => p.Name));
-
-        private const string BridgeBroken =
-            "LstmAe's ML.NET save/load bridge (LstmAe.MLNet.Internal.MlNetInternals) does not match this ML.NET version";
     }
+}
+
+/// <summary>Finds a non-public ML.NET member by name and signature, or throws a <see cref="MissingMemberException"/>
+/// that names it and says which bridge broke.</summary>
+internal static class RequiredMember
+{
+    private const BindingFlags Instance = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
+
+    private const string BridgeBroken =
+        "LstmAe's ML.NET bridge (LstmAe.MLNet.Internal.MlNetInternals) does not match this ML.NET version";
+
+    /// <summary>The type <paramref name="name"/> of <paramref name="assembly"/>.</summary>
+    public static Type Type(Assembly assembly, string name) =>
+        assembly.GetType(name, throwOnError: false)
+        ?? throw new MissingMemberException($"{BridgeBroken}: type '{name}' is missing from {assembly.GetName()}.");
+
+    /// <summary>The instance method <paramref name="name"/>(<paramref name="parameters"/>) of <paramref name="type"/>.</summary>
+    public static MethodInfo Method(Type type, string name, params Type[] parameters) =>
+        type.GetMethod(name, Instance, parameters) ?? throw Missing(type, $"{name}({Describe(parameters)})");
+
+    /// <summary>The instance property <paramref name="name"/> of <paramref name="type"/>.</summary>
+    public static PropertyInfo Property(Type type, string name) =>
+        type.GetProperty(name, Instance) ?? throw Missing(type, name);
+
+    /// <summary>The instance field <paramref name="name"/> of <paramref name="type"/>.</summary>
+    public static FieldInfo Field(Type type, string name) =>
+        type.GetField(name, Instance) ?? throw Missing(type, name);
+
+    /// <summary>The constructor of <paramref name="type"/> taking <paramref name="parameters"/>.</summary>
+    public static ConstructorInfo Constructor(Type type, params Type[] parameters) =>
+        type.GetConstructor(Instance, parameters) ?? throw Missing(type, $".ctor({Describe(parameters)})");
+
+    private static MissingMemberException Missing(Type type, string member) =>
+        new($"{BridgeBroken}: member '{type.FullName}.{member}' is missing from {type.Assembly.GetName()}.");
+
+    private static string Describe(Type[] parameters) => string.Join(", ", parameters.Select(p => p.Name));
 }

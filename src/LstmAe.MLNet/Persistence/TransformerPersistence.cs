@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using LstmAe.MLNet.Internal;
+using LstmAe.MLNet.Transform;
 using LstmAe.Model;
 using Microsoft.ML;
 

@@ -14,17 +14,21 @@ internal static class FrameColumn
     private static readonly int DefaultFrameHeight = LstmAutoEncoderModelOptions.CpuDefault.FrameHeight;
     private static readonly int DefaultFrameWidth = LstmAutoEncoderModelOptions.CpuDefault.FrameWidth;
 
+    /// <summary>The layout the options ask for, with 64x64 frames where they leave the size open.</summary>
+    public static FrameLayout Requested(int inputFrames, int futureFrames, int? frameHeight, int? frameWidth) =>
+        new(inputFrames, futureFrames, frameHeight ?? DefaultFrameHeight, frameWidth ?? DefaultFrameWidth, inputFrames);
+
     /// <summary>The check possible on a <see cref="SchemaShape"/>, which knows kinds but not sizes.</summary>
-    public static void Check(SchemaShape inputSchema, string columnName)
+    public static void Check(SchemaShape inputSchema, string columnName, FrameLayout expected)
     {
         SchemaShape.Column column = inputSchema.LastOrDefault(c => c.Name == columnName);
         if (column.Name is null)
-            throw Missing(columnName, inputSchema.Select(c => c.Name));
+            throw Missing(columnName, expected, inputSchema.Select(c => c.Name));
         string actual = $"{column.Kind} of {column.ItemType}";
         if (column.Kind == SchemaShape.Column.VectorKind.VariableVector && column.ItemType == NumberDataViewType.Single)
-            throw UnknownSize(columnName, actual);
+            throw UnknownSize(columnName, expected, actual);
         if (column.Kind != SchemaShape.Column.VectorKind.Vector || column.ItemType != NumberDataViewType.Single)
-            throw WrongType(columnName, actual);
+            throw WrongType(columnName, expected, actual);
     }
 
     /// <summary>Infers the layout for training: frame size from dimensions [T, H, W] when the column has them,
@@ -32,8 +36,9 @@ internal static class FrameColumn
     public static FrameLayout Infer(DataViewSchema schema, string columnName, int inputFrames, int futureFrames,
         int? frameHeight, int? frameWidth)
     {
-        VectorDataViewType vector = RequireFixedFloatVector(schema, columnName);
-        int height = frameHeight ?? DefaultFrameHeight, width = frameWidth ?? DefaultFrameWidth;
+        FrameLayout requested = Requested(inputFrames, futureFrames, frameHeight, frameWidth);
+        VectorDataViewType vector = RequireFixedFloatVector(schema, columnName, requested);
+        (int height, int width) = (requested.FrameHeight, requested.FrameWidth);
         if (vector.Dimensions.Length == 3)
         {
             (int dimHeight, int dimWidth) = (vector.Dimensions[1], vector.Dimensions[2]);
@@ -43,13 +48,13 @@ internal static class FrameColumn
                     $"say {height}x{width}.");
             (height, width) = (dimHeight, dimWidth);
         }
-        return Match(vector, columnName, new FrameLayout(inputFrames, futureFrames, height, width, inputFrames));
+        return Match(vector, columnName, requested with { FrameHeight = height, FrameWidth = width });
     }
 
     /// <summary>Checks a column against a trained model's frame shape; the column may hold the input frames
     /// only, or the input and future frames.</summary>
     public static FrameLayout Check(DataViewSchema schema, string columnName, FrameLayout expected) =>
-        Match(RequireFixedFloatVector(schema, columnName), columnName, expected);
+        Match(RequireFixedFloatVector(schema, columnName, expected), columnName, expected);
 
     private static FrameLayout Match(VectorDataViewType vector, string columnName, FrameLayout expected)
     {
@@ -66,31 +71,30 @@ internal static class FrameColumn
         return expected with { StoredFrames = frames };
     }
 
-    private static VectorDataViewType RequireFixedFloatVector(DataViewSchema schema, string columnName)
+    private static VectorDataViewType RequireFixedFloatVector(DataViewSchema schema, string columnName, FrameLayout expected)
     {
         DataViewSchema.Column column = schema.GetColumnOrNull(columnName)
-            ?? throw Missing(columnName, schema.Where(c => !c.IsHidden).Select(c => c.Name));
+            ?? throw Missing(columnName, expected, schema.Where(c => !c.IsHidden).Select(c => c.Name));
         if (column.Type is not VectorDataViewType vector || vector.ItemType != NumberDataViewType.Single)
-            throw WrongType(columnName, column.Type.ToString() ?? column.Type.GetType().Name);
+            throw WrongType(columnName, expected, column.Type.ToString() ?? column.Type.GetType().Name);
         if (!vector.IsKnownSize)
-            throw UnknownSize(columnName, vector.ToString());
+            throw UnknownSize(columnName, expected, vector.ToString());
         return vector;
     }
 
-    private static ArgumentOutOfRangeException Missing(string columnName, IEnumerable<string> available) =>
+    private static ArgumentOutOfRangeException Missing(string columnName, FrameLayout expected, IEnumerable<string> available) =>
         SchemaError(
-            $"Input column '{columnName}' not found; expected a vector<float32> of frames. " +
+            $"Input column '{columnName}' not found; expected a vector of Single shaped {expected.DescribeAccepted()}. " +
             $"Columns present: {string.Join(", ", available.Select(n => $"'{n}'"))}.");
 
-    private static ArgumentOutOfRangeException WrongType(string columnName, string actual) =>
+    private static ArgumentOutOfRangeException WrongType(string columnName, FrameLayout expected, string actual) =>
         SchemaError(
-            $"Column '{columnName}' has type {actual}; expected a known-size vector of Single (float32) frames, " +
-            "e.g. Vector<Single, 10, 64, 64>.");
+            $"Column '{columnName}' has type {actual}; expected a vector of Single (float32) shaped {expected.DescribeAccepted()}.");
 
-    private static ArgumentOutOfRangeException UnknownSize(string columnName, string actual) =>
+    private static ArgumentOutOfRangeException UnknownSize(string columnName, FrameLayout expected, string actual) =>
         SchemaError(
-            $"Column '{columnName}' has type {actual} of unknown size; expected a known-size vector of frames, " +
-            "e.g. Vector<Single, 10, 64, 64> (declare the size, e.g. [VectorType(10, 64, 64)]).");
+            $"Column '{columnName}' has type {actual} of unknown size; expected a vector of Single shaped " +
+            $"{expected.DescribeAccepted()} (declare the size, e.g. [VectorType(frames, height, width)]).");
 
     // ML.NET reports schema mismatches as ArgumentOutOfRangeException; the message carries everything.
     private static ArgumentOutOfRangeException SchemaError(string message) => new(message, innerException: null);

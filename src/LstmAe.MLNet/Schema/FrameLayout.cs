@@ -9,6 +9,9 @@ internal sealed record FrameLayout(int InputFrames, int FutureFrames, int FrameH
     /// <summary>Floats in one frame.</summary>
     public int FrameSize => FrameHeight * FrameWidth;
 
+    /// <summary>Floats of one row the encoder reads: its input frames.</summary>
+    public int InputLength => InputFrames * FrameSize;
+
     /// <summary>Floats in one row of the input column.</summary>
     public int SequenceLength => StoredFrames * FrameSize;
 

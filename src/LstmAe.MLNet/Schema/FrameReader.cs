@@ -1,39 +1,69 @@
+using System.Numerics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
 namespace LstmAe.MLNet.Schema;
 
-/// <summary>Reads the frames of the current row into a dense span, checking the length and that every value is
-/// finite, so bad rows fail with the column and row named rather than deep inside the model.</summary>
+/// <summary>Reads the frames of the current row into a dense span, checking the row's length and that every value
+/// copied is finite, so bad rows fail with the column and row named rather than deep inside the model.</summary>
 internal sealed class FrameReader
 {
     private readonly ValueGetter<VBuffer<float>> _getter;
     private readonly DataViewRow _row;
     private readonly string _columnName;
+    private readonly int _rowLength;
     private VBuffer<float> _buffer;
+    private float[] _dense = [];
 
-    /// <summary>Reads <paramref name="column"/> of <paramref name="row"/>, which must be active.</summary>
-    public FrameReader(DataViewRow row, DataViewSchema.Column column)
+    /// <summary>Reads <paramref name="column"/> of <paramref name="row"/> (which must be active), whose rows hold
+    /// <paramref name="rowLength"/> floats.</summary>
+    public FrameReader(DataViewRow row, DataViewSchema.Column column, int rowLength)
     {
         _row = row;
         _columnName = column.Name;
+        _rowLength = rowLength;
         _getter = row.GetGetter<VBuffer<float>>(column);
     }
 
-    /// <summary>Copies the current row's frames into <paramref name="destination"/>, whose length is the
-    /// expected sequence length.</summary>
-    /// <exception cref="InvalidOperationException">The row has the wrong length or a NaN or infinite value.</exception>
+    /// <summary>Copies the first <c>destination.Length</c> floats of the current row into
+    /// <paramref name="destination"/>: the whole row, or only its input frames when that is all the consumer reads.</summary>
+    /// <exception cref="InvalidOperationException">The row has the wrong length or a NaN or infinite value among
+    /// the floats copied.</exception>
     public void Read(Span<float> destination)
     {
         _getter(ref _buffer);
-        if (_buffer.Length != destination.Length)
+        if (_buffer.Length != _rowLength)
             throw new InvalidOperationException(
-                $"Column '{_columnName}' row {_row.Position} holds {_buffer.Length} floats; expected {destination.Length}.");
-        _buffer.CopyTo(destination);
-        // Comparison puts NaN below every number, so this finds NaN as well as infinities.
-        int bad = destination.IndexOfAnyExceptInRange(float.MinValue, float.MaxValue);
-        if (bad >= 0)
+                $"Column '{_columnName}' row {_row.Position} holds {_buffer.Length} floats; expected {_rowLength}.");
+        ReadOnlySpan<float> values = _buffer.IsDense ? _buffer.GetValues() : Densify();
+        values[..destination.Length].CopyTo(destination);
+        if (!AllFinite(destination))
+        {
+            // Comparison puts NaN below every number, so this finds NaN as well as infinities.
+            int bad = destination.IndexOfAnyExceptInRange(float.MinValue, float.MaxValue);
             throw new InvalidOperationException(
                 $"Column '{_columnName}' row {_row.Position} holds {destination[bad]} at index {bad}; frames must be finite.");
+        }
+    }
+
+    private float[] Densify()
+    {
+        if (_dense.Length != _rowLength)
+            _dense = new float[_rowLength];
+        _buffer.CopyTo(_dense);
+        return _dense;
+    }
+
+    // x * 0 is 0 for finite x and NaN for NaN or infinity: one vectorised pass instead of a compare per float.
+    private static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        var accumulator = Vector<float>.Zero;
+        int i = 0;
+        for (; i <= values.Length - Vector<float>.Count; i += Vector<float>.Count)
+            accumulator += new Vector<float>(values[i..]) * Vector<float>.Zero;
+        float rest = Vector.Sum(accumulator);
+        for (; i < values.Length; i++)
+            rest += values[i] * 0f;
+        return rest == 0f;
     }
 }

@@ -1,3 +1,4 @@
+using LstmAe.MLNet.Transform;
 using LstmAe.Model;
 using Microsoft.ML.Data;
 

@@ -48,7 +48,7 @@ internal sealed class DataViewSequenceSource : ISequenceSource
         using DataViewRowCursor cursor = _data.CanShuffle
             ? _data.GetRowCursor([_column], new Random(unchecked(_seed + epoch)))
             : _data.GetRowCursor([_column]);
-        var frames = new FrameReader(cursor, _column);
+        var frames = new FrameReader(cursor, _column, SequenceLength);
         ValueGetter<DataViewRowId> id = cursor.GetIdGetter();
         DataViewRowId rowId = default;
         var sequence = new float[SequenceLength];

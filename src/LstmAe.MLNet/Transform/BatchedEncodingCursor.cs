@@ -38,8 +38,8 @@ internal sealed class BatchedEncodingCursor : DataViewRowCursor
         _input = input;
         _capacity = bindings.Settings.TransformBatchSize;
         _outputs = new EncodedRows(bindings.Encoder, request.Computed, _capacity);
-        _frames = _outputs.WantsAny ? new FrameReader(input, bindings.FramesColumn) : null;
-        _sequences = _outputs.WantsAny ? new float[_capacity * bindings.Layout.SequenceLength] : [];
+        _frames = _outputs.WantsAny ? new FrameReader(input, bindings.FramesColumn, bindings.Layout.SequenceLength) : null;
+        _sequences = _outputs.WantsAny ? new float[_capacity * bindings.Layout.InputLength] : [];
         foreach (DataViewSchema.Column column in request.PassThrough)
             _passThrough[column.Index] = ColumnCache.Create(input, column, _capacity);
         _inputId = input.GetIdGetter();
@@ -91,7 +91,7 @@ internal sealed class BatchedEncodingCursor : DataViewRowCursor
     {
         _count = 0;
         _current = -1;
-        int length = _bindings.Layout.SequenceLength;
+        int length = _bindings.Layout.InputLength; // the encoder reads only the input frames
         while (_count < _capacity && _input.MoveNext())
         {
             _frames?.Read(_sequences.AsSpan(_count * length, length));

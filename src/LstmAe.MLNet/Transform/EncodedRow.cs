@@ -23,8 +23,8 @@ internal sealed class EncodedRow : DataViewRow
         _input = input;
         _request = request;
         _outputs = new EncodedRows(bindings.Encoder, request.Computed, capacity: 1);
-        _frames = _outputs.WantsAny ? new FrameReader(input, bindings.FramesColumn) : null;
-        _sequence = _outputs.WantsAny ? new float[bindings.Layout.SequenceLength] : [];
+        _frames = _outputs.WantsAny ? new FrameReader(input, bindings.FramesColumn, bindings.Layout.SequenceLength) : null;
+        _sequence = _outputs.WantsAny ? new float[bindings.Layout.InputLength] : [];
     }
 
     /// <inheritdoc/>

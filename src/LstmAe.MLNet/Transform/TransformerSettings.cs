@@ -1,6 +1,6 @@
 using LstmAe.Model;
 
-namespace LstmAe.MLNet;
+namespace LstmAe.MLNet.Transform;
 
 /// <summary>What a fitted <see cref="LstmAutoEncoderTransformer"/> needs besides the model: its columns and how it
 /// runs. Saved with the model as JSON.</summary>

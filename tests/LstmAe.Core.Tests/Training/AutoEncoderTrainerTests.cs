@@ -70,6 +70,31 @@ public sealed class AutoEncoderTrainerTests
     }
 
     [TestMethod]
+    public void ACheckpointOfAnotherModelOrOptimizerIsInvalidData()
+    {
+        string checkpoint = Path.Combine(Path.GetTempPath(), $"lstmae-foreign-{Environment.ProcessId}.ckpt");
+        try
+        {
+            var options = new TrainingOptions { Epochs = 1, BatchSize = 4, CheckpointPath = checkpoint };
+            using (var model = LstmAutoEncoder.Create(TinyModels.Options))
+                new AutoEncoderTrainer(model, options).Fit(TinyModels.Source(TinyModels.Options, 4));
+            var resume = options with { ResumeFromCheckpoint = true };
+
+            using var wider = LstmAutoEncoder.Create(TinyModels.Options with { HiddenSize = 24 });
+            var error = Assert.ThrowsExactly<InvalidDataException>(() => new AutoEncoderTrainer(wider, resume).Fit(TinyModels.Source(TinyModels.Options, 4)));
+            StringAssert.Contains(error.Message, "different model");
+
+            using var same = LstmAutoEncoder.Create(TinyModels.Options);
+            error = Assert.ThrowsExactly<InvalidDataException>(() => new AutoEncoderTrainer(same, resume with { Optimizer = OptimizerAlgorithm.Sgd }).Fit(TinyModels.Source(TinyModels.Options, 4)));
+            StringAssert.Contains(error.Message, "Adam optimizer state");
+        }
+        finally
+        {
+            File.Delete(checkpoint);
+        }
+    }
+
+    [TestMethod]
     public void CancellationStopsAfterTheCurrentStep()
     {
         using var model = LstmAutoEncoder.Create(TinyModels.Options);

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using LstmAe.Data;
+using LstmAe.MLNet;
+using LstmAe.Model;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace LstmAe.Benchmarks;
+
+/// <summary>
+/// Features per second of the ML.NET transformer, three ways over the same generated Moving MNIST rows, with the
+/// CpuDefault model: iterating the cursor of <c>Transform</c> (batched), one row at a time through
+/// <c>PredictionEngine</c>, and the raw batched <c>LstmAutoEncoder.Encode</c> on the same rows in memory, the
+/// ceiling the transformer aims for. Rows are generated and cached before timing, so the figures compare encoding
+/// paths, not data generation.
+/// </summary>
+public sealed class TransformBenchmarks : IBenchmarkSuite
+{
+    private const int Repetitions = 3;
+
+    /// <inheritdoc/>
+    public string Name => "transform";
+
+    /// <inheritdoc/>
+    public string Description => "Features/s through Transform, PredictionEngine and raw batched encode (CpuDefault)";
+
+    /// <inheritdoc/>
+    public void Run(bool quick)
+    {
+        int rows = quick ? 128 : 1024, engineRows = quick ? 32 : 128;
+        var ml = new MLContext(seed: 0);
+        LstmAutoEncoderModelOptions preset = LstmAutoEncoderModelOptions.CpuDefault;
+        IDataView data = ml.Data.Cache(ml.Data.LoadMovingMnist(new MovingMnistOptions { SequenceCount = rows }));
+        var options = new LstmAutoEncoderOptions
+        {
+            HiddenSize = preset.HiddenSize,
+            Layers = preset.Layers,
+            Mode = preset.Mode,
+            Conditioning = preset.Conditioning,
+            Objective = preset.Objective,
+            MaxSteps = 1, // throughput does not depend on the weights: one step only makes the transformer
+            BatchSize = 1,
+        };
+        using LstmAutoEncoderTransformer transformer = ml.Transforms.LstmAutoEncode(options).Fit(data);
+        // The raw path gets the input frames only, contiguous, which is the facade's fastest input.
+        float[] sequences = ReadInputFrames(data, rows, preset.FullSequenceLength, preset.InputSequenceLength);
+        int batch = options.TransformBatchSize;
+
+        double raw = Best(() => EncodeRaw(transformer.Model, sequences, rows, batch));
+        double transform = Best(() => IterateTransform(transformer.Transform(data)));
+        double engine = Best(() => PredictOneByOne(ml, transformer, data, engineRows));
+
+        Console.WriteLine($"CpuDefault ({preset.Layers} x {preset.HiddenSize}, {preset.InputFrames} frames of " +
+            $"{preset.FrameHeight}x{preset.FrameWidth}); batch {batch}; {rows} rows ({engineRows} for PredictionEngine); best of {Repetitions}");
+        Console.WriteLine($"{"path",-28} {"features/s",11} {"vs raw",7}");
+        Console.WriteLine($"{"raw batched Encode (facade)",-28} {raw,11:F1} {1.0,7:F2}x");
+        Console.WriteLine($"{"Transform cursor (batched)",-28} {transform,11:F1} {transform / raw,7:F2}x");
+        Console.WriteLine($"{"PredictionEngine (per row)",-28} {engine,11:F1} {engine / raw,7:F2}x");
+    }
+
+    private static double Best(Func<double> measure) => Enumerable.Range(0, Repetitions).Max(_ => measure());
+
+    private static double EncodeRaw(LstmAutoEncoder model, float[] sequences, int rows, int batch)
+    {
+        int length = sequences.Length / rows, featureSize = model.Options.FeatureSize(EncoderFeatures.LastLayerHidden);
+        var features = new float[batch * featureSize];
+        var clock = Stopwatch.StartNew();
+        for (int first = 0; first < rows; first += batch)
+        {
+            int count = Math.Min(batch, rows - first);
+            model.Encode(sequences.AsSpan(first * length, count * length), count, EncoderFeatures.LastLayerHidden,
+                features.AsSpan(0, count * featureSize));
+        }
+        return rows / clock.Elapsed.TotalSeconds;
+    }
+
+    private static double IterateTransform(IDataView transformed)
+    {
+        DataViewSchema.Column column = transformed.Schema["Features"];
+        var clock = Stopwatch.StartNew();
+        using DataViewRowCursor cursor = transformed.GetRowCursor([column]);
+        ValueGetter<VBuffer<float>> getter = cursor.GetGetter<VBuffer<float>>(column);
+        VBuffer<float> features = default;
+        long rows = 0;
+        while (cursor.MoveNext())
+        {
+            getter(ref features);
+            rows++;
+        }
+        return rows / clock.Elapsed.TotalSeconds;
+    }
+
+    private static double PredictOneByOne(MLContext ml, ITransformer transformer, IDataView data, int rows)
+    {
+        SequenceRow[] inputs = ml.Data.CreateEnumerable<SequenceRow>(data, reuseRowObject: false).Take(rows).ToArray();
+        // The row class's float[] has no size; the definition gives it the data's [T, H, W] shape.
+        SchemaDefinition definition = SchemaDefinition.Create(typeof(SequenceRow));
+        definition[nameof(SequenceRow.Frames)].ColumnType = data.Schema["Frames"].Type;
+        using var engine = ml.Model.CreatePredictionEngine<SequenceRow, FeatureRow>(transformer,
+            new PredictionEngineOptions { InputSchemaDefinition = definition, OwnsTransformer = false });
+        engine.Predict(inputs[0]);
+        var clock = Stopwatch.StartNew();
+        foreach (SequenceRow input in inputs)
+            engine.Predict(input);
+        return rows / clock.Elapsed.TotalSeconds;
+    }
+
+    private static float[] ReadInputFrames(IDataView data, int rows, int rowLength, int inputLength)
+    {
+        var sequences = new float[(long)rows * inputLength];
+        var row = new float[rowLength];
+        DataViewSchema.Column column = data.Schema["Frames"];
+        using DataViewRowCursor cursor = data.GetRowCursor([column]);
+        ValueGetter<VBuffer<float>> getter = cursor.GetGetter<VBuffer<float>>(column);
+        VBuffer<float> frames = default;
+        for (int index = 0; cursor.MoveNext(); index++)
+        {
+            getter(ref frames);
+            frames.CopyTo(row);
+            row.AsSpan(0, inputLength).CopyTo(sequences.AsSpan(index * inputLength, inputLength));
+        }
+        return sequences;
+    }
+
+    private sealed class SequenceRow
+    {
+        public float[] Frames { get; set; } = [];
+    }
+
+    private sealed class FeatureRow
+    {
+        public float[] Features { get; set; } = [];
+    }
+}

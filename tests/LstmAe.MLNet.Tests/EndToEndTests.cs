@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using LstmAe.Data;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace LstmAe.MLNet.Tests;
+
+/// <summary>
+/// Moving MNIST -> LstmAutoEncode -> multiclass classifier on the digit label -> evaluate; then save, load in a
+/// separate process (LstmAe.MLNet.ModelRunner) and compare its predictions with this process's, bit for bit.
+/// </summary>
+[TestClass]
+public sealed class EndToEndTests
+{
+    private const int Frames = 6; // 3 input + 3 future
+    private const int Side = 36;  // room for a 28x28 digit to move
+
+    [TestMethod]
+    public void DigitClassifierOnAutoencoderFeaturesRoundTripsThroughAnotherProcess()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView train = MovingMnist(ml, count: 96, DataSplit.Train);
+        IDataView test = ml.Data.Cache(MovingMnist(ml, count: 40, DataSplit.Test));
+
+        var pipeline = ml.Transforms.LstmAutoEncode(new LstmAutoEncoderOptions
+            {
+                InputFrames = Frames / 2,
+                FutureFrames = Frames / 2,
+                HiddenSize = 32,
+                Epochs = 3,
+                BatchSize = 16,
+                LearningRate = 3e-3,
+                Seed = 2,
+            })
+            .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy("Label", "Features", maximumNumberOfIterations: 20));
+        var model = pipeline.Fit(train);
+
+        IDataView predictions = model.Transform(test);
+        MulticlassClassificationMetrics metrics = ml.MulticlassClassification.Evaluate(predictions, "Label");
+        Assert.AreEqual(40, metrics.ConfusionMatrix.Counts.Sum(row => row.Sum()));
+        Assert.IsTrue(double.IsFinite(metrics.LogLoss), $"log-loss {metrics.LogLoss}");
+        // Ten classes: features from a few seconds of training already beat chance (0.225 when measured).
+        Assert.IsTrue(metrics.MicroAccuracy > 0.1, $"micro-accuracy {metrics.MicroAccuracy}");
+
+        using var directory = new TemporaryDirectory();
+        string modelPath = directory.File("model.zip"), inputPath = directory.File("test.idv"), outputPath = directory.File("out.idv");
+        ml.Model.Save(model, train.Schema, modelPath);
+        using (FileStream file = File.Create(inputPath))
+            ml.Data.SaveAsBinary(test, file, keepHidden: false);
+
+        RunModelRunner(modelPath, inputPath, outputPath, "Features", "Score", "PredictedLabel");
+
+        IDataView other = ml.Data.LoadFromBinary(outputPath);
+        CollectionAssert.AreEqual(Column<uint>(predictions, "PredictedLabel"), Column<uint>(other, "PredictedLabel"));
+        AssertBitIdentical(Vectors(predictions, "Features"), Vectors(other, "Features"));
+        AssertBitIdentical(Vectors(predictions, "Score"), Vectors(other, "Score"));
+    }
+
+    private static IDataView MovingMnist(MLContext ml, int count, DataSplit split) => ml.Data.LoadMovingMnist(new MovingMnistOptions
+    {
+        SequenceCount = count,
+        FrameCount = Frames,
+        FrameHeight = Side,
+        FrameWidth = Side,
+        DigitsPerSequence = 1,
+        Speed = 2f,
+        Split = split,
+        Seed = 11,
+    });
+
+    // The runner is started with this test assembly's runtimeconfig and deps files, so it resolves ML.NET,
+    // TorchSharp and libtorch exactly as the test process does.
+    private static void RunModelRunner(params string[] arguments)
+    {
+        string directory = AppContext.BaseDirectory;
+        string testAssembly = Path.GetFileNameWithoutExtension(typeof(EndToEndTests).Assembly.Location);
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = directory,
+        };
+        foreach (string argument in new[]
+        {
+            "exec",
+            "--runtimeconfig", Path.Combine(directory, testAssembly + ".runtimeconfig.json"),
+            "--depsfile", Path.Combine(directory, testAssembly + ".deps.json"),
+            Path.Combine(directory, "LstmAe.MLNet.ModelRunner.dll"),
+        }.Concat(arguments))
+            start.ArgumentList.Add(argument);
+        start.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
+
+        using Process process = Process.Start(start)!;
+        Task<string> output = process.StandardOutput.ReadToEndAsync(), errors = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("The model runner did not finish within 2 minutes.");
+        }
+        Assert.AreEqual(0, process.ExitCode, $"Model runner failed:\n{output.Result}\n{errors.Result}");
+    }
+
+    private static T[] Column<T>(IDataView data, string name) => data.GetColumn<T>(data.Schema[name]).ToArray();
+
+    private static float[][] Vectors(IDataView data, string name) =>
+        data.GetColumn<VBuffer<float>>(data.Schema[name]).Select(v => v.DenseValues().ToArray()).ToArray();
+
+    private static void AssertBitIdentical(float[][] expected, float[][] actual)
+    {
+        Assert.AreEqual(expected.Length, actual.Length);
+        for (int row = 0; row < expected.Length; row++)
+            CollectionAssert.AreEqual(
+                expected[row].Select(BitConverter.SingleToInt32Bits).ToArray(),
+                actual[row].Select(BitConverter.SingleToInt32Bits).ToArray(), $"row {row}");
+    }
+
+    private sealed class TemporaryDirectory : IDisposable
+    {
+        private readonly string _path = Directory.CreateTempSubdirectory("lstmae-mlnet-").FullName;
+
+        public string File(string name) => Path.Combine(_path, name);
+
+        public void Dispose() => Directory.Delete(_path, recursive: true);
+    }
+}
