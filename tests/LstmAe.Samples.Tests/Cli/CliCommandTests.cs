@@ -105,6 +105,23 @@ public sealed class CliCommandTests
     }
 
     [TestMethod]
+    public void EncodeAndEvaluateReadANpyVideoArray()
+    {
+        using var folder = new TemporaryDirectory();
+        string model = TinyModel.Save(folder.File("tiny.lstmae"));
+        string npy = Path.Combine(AppContext.BaseDirectory, "Fixtures", "time_major_u8.npy");
+        string csv = folder.File("npy.csv");
+
+        CliResult.Run("encode", "--model", model, "--data", "npy", "--path", npy, "--split", "All", "--output", csv).AssertSucceeded();
+        var evaluation = CliResult.Run("evaluate", "--model", model, "--data", "npy", "--path", npy, "--split", "All");
+
+        Assert.HasCount(1 + 6, File.ReadAllLines(csv));
+        evaluation.AssertSucceeded();
+        StringAssert.Contains(evaluation.Output, "6 sequences of");
+        CliResult.Run("evaluate", "--model", model, "--data", "npy", "--path", folder.File("none.npy")).AssertFailed(ExitCodes.Usage, "is not a file");
+    }
+
+    [TestMethod]
     public void EncodeRefusesToOverwriteWithoutForceAndRejectsUnknownFormats()
     {
         using var folder = new TemporaryDirectory();
