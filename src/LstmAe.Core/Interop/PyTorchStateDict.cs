@@ -25,15 +25,8 @@ public static class PyTorchStateDict
         ArgumentNullException.ThrowIfNull(module);
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"PyTorch state_dict not found: {path}", path);
-        Dictionary<string, Tensor> tensors = Read(path);
-        try
-        {
-            StateDictTransfer.CopyInto(module, tensors, path);
-        }
-        finally
-        {
-            foreach (Tensor t in tensors.Values) t.Dispose();
-        }
+        using LoadedStateDict weights = Read(path);
+        weights.CopyInto(module, path);
     }
 
     /// <summary>Writes <paramref name="module"/>'s parameters and buffers as a state_dict PyTorch loads.</summary>
@@ -44,7 +37,7 @@ public static class PyTorchStateDict
         module.save_py(path);
     }
 
-    private static Dictionary<string, Tensor> Read(string path)
+    private static LoadedStateDict Read(string path)
     {
         Hashtable table;
         try
@@ -56,13 +49,21 @@ public static class PyTorchStateDict
             // The unpickler reports foreign or damaged files with assorted exception types.
             throw new InvalidDataException($"{path} is not a PyTorch state_dict saved by torch.save: {e.Message}", e);
         }
-        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (DictionaryEntry entry in table)
+        var weights = new LoadedStateDict();
+        try
         {
-            if (entry.Key is not string name || entry.Value is not Tensor value)
-                throw new InvalidDataException($"{path} holds an entry that is not a named tensor ({entry.Key}).");
-            tensors.Add(name, value);
+            foreach (DictionaryEntry entry in table)
+            {
+                if (entry.Key is not string name || entry.Value is not Tensor value)
+                    throw new InvalidDataException($"{path} holds an entry that is not a named tensor ({entry.Key}).");
+                weights.Add(name, value);
+            }
+            return weights;
         }
-        return tensors;
+        catch
+        {
+            weights.Dispose();
+            throw;
+        }
     }
 }

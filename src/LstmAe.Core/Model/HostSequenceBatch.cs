@@ -47,7 +47,8 @@ internal readonly ref struct HostSequenceBatch
         for (int row = 0; row < length; row++)
         {
             ReadOnlySpan<float> source = sequences.Slice((first + row) * rowStride, inputLength);
-            int bad = FirstNonFinite(source);
+            // NaN compares below every number, so it falls outside the range too.
+            int bad = source.IndexOfAnyExceptInRange(float.MinValue, float.MaxValue);
             if (bad >= 0)
                 throw new ArgumentException(
                     $"Sequence {first + row}, frame {bad / options.FrameSize}, pixel {bad % options.FrameSize} is " +
@@ -55,12 +56,5 @@ internal readonly ref struct HostSequenceBatch
             source.CopyTo(buffer.AsSpan(row * inputLength));
         }
         return tensor(buffer, [length, options.InputFrames, options.FrameSize], device: device);
-    }
-
-    private static int FirstNonFinite(ReadOnlySpan<float> values)
-    {
-        for (int i = 0; i < values.Length; i++)
-            if (!float.IsFinite(values[i])) return i;
-        return -1;
     }
 }

@@ -75,14 +75,7 @@ public sealed class LstmAutoEncoder : IDisposable
             throw new ArgumentException(
                 $"Expected room for {count} x {featureSize} = {(long)count * featureSize} floats; got {destination.Length}.",
                 nameof(destination));
-        using var inference = new InferenceScope(Module);
-        for (int first = 0; first < count; first += InferenceChunk)
-        {
-            using var scope = torch.NewDisposeScope();
-            int length = Math.Min(InferenceChunk, count - first);
-            LstmState state = Module.Encoder.call(batch.InputFrames(first, length, Device));
-            CopyToHost(FeatureVector(state, features), destination.Slice(first * featureSize, length * featureSize));
-        }
+        RunInChunks(batch, featureSize, destination, input => FeatureVector(Module.Encoder.call(input), features));
     }
 
     /// <summary>Encodes each sequence's input frames into a feature vector.</summary>
@@ -93,6 +86,7 @@ public sealed class LstmAutoEncoder : IDisposable
     /// <exception cref="ArgumentException">A length is wrong or a value is not finite.</exception>
     public float[] Encode(ReadOnlySpan<float> sequences, int count, EncoderFeatures features = EncoderFeatures.LastLayerHidden)
     {
+        // A non-positive count gets its ArgumentOutOfRangeException from the call below.
         var result = new float[(long)Math.Max(count, 0) * Options.FeatureSize(features)];
         Encode(sequences, count, features, result);
         return result;
@@ -105,7 +99,8 @@ public sealed class LstmAutoEncoder : IDisposable
     public float[] Reconstruct(ReadOnlySpan<float> sequences, int count)
     {
         RequireDecoder(Options.HasReconstructionDecoder, "reconstruct", AutoEncoderMode.PredictionOnly);
-        return RunDecoder(sequences, count, Options.InputFrames, (input, output) => output.ReversedReconstruction!.flip(1));
+        var batch = new HostSequenceBatch(sequences, count, Options, nameof(sequences));
+        return RunInChunks(batch, Options.InputSequenceLength, NaturalOrderReconstruction);
     }
 
     /// <summary>Generates the future frames of each sequence as pixel values.</summary>
@@ -115,7 +110,8 @@ public sealed class LstmAutoEncoder : IDisposable
     public float[] Predict(ReadOnlySpan<float> sequences, int count)
     {
         RequireDecoder(Options.HasPredictionDecoder, "predict", AutoEncoderMode.ReconstructionOnly);
-        return RunDecoder(sequences, count, Options.FutureFrames, (input, output) => output.Prediction!);
+        var batch = new HostSequenceBatch(sequences, count, Options, nameof(sequences));
+        return RunInChunks(batch, Options.FutureFrames * Options.FrameSize, input => ToPixels(Module.call(input, null).Prediction!));
     }
 
     /// <summary>
@@ -129,17 +125,7 @@ public sealed class LstmAutoEncoder : IDisposable
     {
         RequireDecoder(Options.HasReconstructionDecoder, "score reconstructions", AutoEncoderMode.PredictionOnly);
         var batch = new HostSequenceBatch(sequences, count, Options, nameof(sequences));
-        var errors = new float[count];
-        using var inference = new InferenceScope(Module);
-        for (int first = 0; first < count; first += InferenceChunk)
-        {
-            using var scope = torch.NewDisposeScope();
-            int length = Math.Min(InferenceChunk, count - first);
-            Tensor input = batch.InputFrames(first, length, Device);
-            Tensor reconstruction = ToPixels(Module.call(input, null).ReversedReconstruction!).flip(1);
-            CopyToHost((reconstruction - input).square().mean([1, 2]), errors.AsSpan(first, length));
-        }
-        return errors;
+        return RunInChunks(batch, 1, input => (NaturalOrderReconstruction(input) - input).square().mean([1, 2]));
     }
 
     /// <summary>
@@ -159,13 +145,13 @@ public sealed class LstmAutoEncoder : IDisposable
     public static LstmAutoEncoder Load(Stream stream, string device = "cpu")
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var (options, tensors) = ModelStreamFormat.Read(stream);
-        try
+        var (options, weights) = ModelStreamFormat.Read(stream);
+        using (weights)
         {
             var model = Create(options, seed: 0, device);
             try
             {
-                StateDictTransfer.CopyInto(model.Module, tensors, "the model stream");
+                weights.CopyInto(model.Module, "the model stream");
                 return model;
             }
             catch
@@ -173,10 +159,6 @@ public sealed class LstmAutoEncoder : IDisposable
                 model.Dispose();
                 throw;
             }
-        }
-        finally
-        {
-            foreach (Tensor t in tensors.Values) t.Dispose();
         }
     }
 
@@ -195,22 +177,32 @@ public sealed class LstmAutoEncoder : IDisposable
     /// <summary>Releases the native tensors.</summary>
     public void Dispose() => Module.Dispose();
 
-    private float[] RunDecoder(ReadOnlySpan<float> sequences, int count, int frames, Func<Tensor, AutoEncoderOutput, Tensor> select)
+    private float[] RunInChunks(in HostSequenceBatch batch, int rowLength, Func<Tensor, Tensor> compute)
     {
-        var batch = new HostSequenceBatch(sequences, count, Options, nameof(sequences));
-        int rowLength = frames * Options.FrameSize;
-        var result = new float[(long)count * rowLength];
-        using var inference = new InferenceScope(Module);
-        for (int first = 0; first < count; first += InferenceChunk)
-        {
-            using var scope = torch.NewDisposeScope();
-            int length = Math.Min(InferenceChunk, count - first);
-            Tensor input = batch.InputFrames(first, length, Device);
-            Tensor frameValues = ToPixels(select(input, Module.call(input, null)));
-            CopyToHost(frameValues, result.AsSpan(first * rowLength, length * rowLength));
-        }
+        var result = new float[(long)batch.Count * rowLength];
+        RunInChunks(batch, rowLength, result, compute);
         return result;
     }
+
+    /// <summary>
+    /// Runs <paramref name="compute"/> on the input frames of at most <see cref="InferenceChunk"/> sequences at a
+    /// time, in eval mode without gradients, and copies its [chunk, rowLength] result to the host.
+    /// </summary>
+    private void RunInChunks(in HostSequenceBatch batch, int rowLength, Span<float> destination, Func<Tensor, Tensor> compute)
+    {
+        using var inference = new InferenceScope(Module);
+        for (int first = 0; first < batch.Count; first += InferenceChunk)
+        {
+            using var scope = torch.NewDisposeScope();
+            int length = Math.Min(InferenceChunk, batch.Count - first);
+            Tensor result = compute(batch.InputFrames(first, length, Device));
+            CopyToHost(result, destination.Slice(first * rowLength, length * rowLength));
+        }
+    }
+
+    /// <summary>The reconstruction decoder's frames in natural time order (v1..vn), as pixel values.</summary>
+    private Tensor NaturalOrderReconstruction(Tensor input) =>
+        ToPixels(Module.call(input, null).ReversedReconstruction!).flip(1);
 
     /// <summary>Decoder outputs as pixel values: logits pass through the sigmoid under cross-entropy.</summary>
     private Tensor ToPixels(Tensor decoderOutput) =>

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using LstmAe.Interop;
 using System.Security.Cryptography;
 using System.Text;
 using static TorchSharp.torch;
@@ -28,8 +29,8 @@ internal static class ModelStreamFormat
         writer.Flush();
     }
 
-    /// <summary>Reads one saved model; the caller disposes the returned tensors.</summary>
-    public static (LstmAutoEncoderModelOptions Options, Dictionary<string, Tensor> Tensors) Read(Stream stream)
+    /// <summary>Reads one saved model; the caller disposes the returned weights.</summary>
+    public static (LstmAutoEncoderModelOptions Options, LoadedStateDict Weights) Read(Stream stream)
     {
         using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
         byte[] magic = ReadExactly(reader, Magic.Length, "the header");
@@ -68,9 +69,9 @@ internal static class ModelStreamFormat
         return buffer.ToArray();
     }
 
-    private static (LstmAutoEncoderModelOptions, Dictionary<string, Tensor>) ReadPayload(byte[] payload)
+    private static (LstmAutoEncoderModelOptions, LoadedStateDict) ReadPayload(byte[] payload)
     {
-        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        var weights = new LoadedStateDict();
         try
         {
             using var reader = new BinaryReader(new MemoryStream(payload, writable: false), Encoding.UTF8);
@@ -87,16 +88,15 @@ internal static class ModelStreamFormat
                 if (elements < 0 || elements * sizeof(float) > payload.Length)
                     throw new InvalidDataException($"Tensor {name} has an impossible shape [{string.Join(", ", shape)}].");
                 float[] values = MemoryMarshal.Cast<byte, float>(ReadExactly(reader, (int)elements * sizeof(float), name)).ToArray();
-                if (!tensors.TryAdd(name, tensor(values, shape)))
-                    throw new InvalidDataException($"Tensor {name} appears twice.");
+                weights.Add(name, tensor(values, shape));
             }
             if (reader.BaseStream.Position != payload.Length)
                 throw new InvalidDataException("Saved LstmAe model has bytes after its last tensor.");
-            return (options, tensors);
+            return (options, weights);
         }
         catch (Exception e) when (e is EndOfStreamException or ArgumentException or InvalidDataException)
         {
-            foreach (Tensor t in tensors.Values) t.Dispose();
+            weights.Dispose();
             throw e as InvalidDataException ?? new InvalidDataException($"Saved LstmAe model is malformed: {e.Message}", e);
         }
     }

@@ -67,7 +67,7 @@ internal sealed class MinibatchReader
     {
         int length = source.SequenceLength, frameSize = options.FrameSize;
         ReadOnlySpan<float> values = buffer.AsSpan(0, minibatch.Count * length);
-        int bad = IndexOfNonFinite(values);
+        int bad = values.IndexOfAnyExceptInRange(float.MinValue, float.MaxValue);
         if (bad >= 0)
             throw new ArgumentException(
                 $"Sequence {minibatch.FirstItem + (bad / length)} of epoch {minibatch.Epoch} holds " +
@@ -98,12 +98,5 @@ internal sealed class MinibatchReader
             $"The {sourceName} source's sequences hold {length} floats; expected {options.InputSequenceLength} " +
             $"({options.InputFrames} frames of {options.FrameSize}) or {options.FullSequenceLength} " +
             $"({options.InputFrames}+{options.FutureFrames} frames).", sourceName);
-    }
-
-    private static int IndexOfNonFinite(ReadOnlySpan<float> values)
-    {
-        for (int i = 0; i < values.Length; i++)
-            if (!float.IsFinite(values[i])) return i;
-        return -1;
     }
 }

@@ -76,17 +76,13 @@ internal static class TrainingCheckpoint
             int stale = reader.ReadInt32();
             byte[] rngState = reader.ReadBytes(reader.ReadInt32());
 
-            var (options, tensors) = ModelStreamFormat.Read(file);
-            try
+            var (options, weights) = ModelStreamFormat.Read(file);
+            using (weights)
             {
                 if (options != model.Options)
                     throw new InvalidDataException(
                         $"{path} was written for a different model: {options.ToJson()}; this model is {model.Options.ToJson()}.");
-                StateDictTransfer.CopyInto(model.Module, tensors, path);
-            }
-            finally
-            {
-                foreach (Tensor t in tensors.Values) t.Dispose();
+                weights.CopyInto(model.Module, path);
             }
             optimizer.load_state_dict(reader);
             using (Tensor rng = tensor(rngState, dtype: ScalarType.Byte)) set_rng_state(rng);

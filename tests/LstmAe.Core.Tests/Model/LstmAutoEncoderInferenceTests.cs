@@ -38,6 +38,28 @@ public sealed class LstmAutoEncoderInferenceTests
     }
 
     [TestMethod]
+    public void InputsLargerThanOneChunkGiveTheSameRowsAsSingleSequences()
+    {
+        var options = TinyModels.Options;
+        using var model = LstmAutoEncoder.Create(options);
+        const int count = 70; // more than the 64 sequences of one inference chunk
+        float[] sequences = TinyModels.Sequences(options, count);
+        int row = options.FullSequenceLength, frames = options.InputSequenceLength;
+
+        float[] all = model.Reconstruct(sequences, count);
+        float[] scores = model.ReconstructionError(sequences, count);
+
+        foreach (int i in new[] { 0, 63, 64, 69 })
+        {
+            ReadOnlySpan<float> one = sequences.AsSpan(i * row, row);
+            TensorAssert.AreClose(model.Reconstruct(one, 1), all.AsSpan(i * frames, frames), 1e-6, $"sequence {i}");
+            Assert.AreEqual(model.ReconstructionError(one, 1)[0], scores[i], 1e-6, $"score of sequence {i}");
+            double meanSquaredError = Enumerable.Range(0, frames).Average(p => Math.Pow(all[(i * frames) + p] - sequences[(i * row) + p], 2));
+            Assert.AreEqual(meanSquaredError, scores[i], 1e-6, $"score of sequence {i} is the per-pixel MSE");
+        }
+    }
+
+    [TestMethod]
     public void EncodeFeatureSetsAreSlicesOfTheFullState()
     {
         var options = TinyModels.Options;
