@@ -1,2 +1,3 @@
-Console.WriteLine("not yet implemented");
-return 1;
+using LstmAe.Cli;
+
+return CliApp.Run(args, Console.Out, Console.Error);

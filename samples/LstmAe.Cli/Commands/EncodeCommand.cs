@@ -1,0 +1,63 @@
+using System.CommandLine;
+using LstmAe.Cli.Features;
+using LstmAe.Cli.Options;
+using LstmAe.Cli.Sequences;
+using LstmAe.Data;
+using LstmAe.Model;
+
+namespace LstmAe.Cli.Commands;
+
+/// <summary><c>lstmae encode</c>: writes the encoder's feature vector of every sequence to CSV or Parquet.</summary>
+internal static class EncodeCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var model = ModelOptions.CreateModelOption();
+        var data = new DataOptions(defaultSequences: 1000, defaultSplit: DataSplit.Test);
+        var target = new OutputOptions("The feature file: *.csv or *.parquet (one row per sequence: 'sequence', then f0, f1, ...).");
+        var features = new Option<EncoderFeatures>("--features")
+        {
+            Description = "Which encoder state: LastLayerHidden, LastLayerHiddenAndCell, AllLayersHidden or AllLayersHiddenAndCell.",
+            DefaultValueFactory = _ => EncoderFeatures.LastLayerHidden,
+        };
+        var batchSize = ModelOptions.CreateBatchSizeOption(64);
+        var command = new Command("encode", "Encode sequences into feature vectors for other tools (CSV or Parquet).")
+        {
+            model, features, batchSize,
+        };
+        data.AddTo(command);
+        target.AddTo(command);
+        command.Validators.Add(result =>
+        {
+            string extension = Path.GetExtension(result.GetValue(target.Output) ?? "").ToLowerInvariant();
+            if (extension is not (".csv" or ".parquet"))
+            {
+                result.AddError("--output must end in .csv or .parquet.");
+            }
+        });
+        command.SetAction(parsed =>
+        {
+            string path = target.File(parsed);
+            using var autoEncoder = ModelFile.Load(parsed.GetRequiredValue(model));
+            using var sequences = data.Open(parsed);
+            var table = Encode(autoEncoder, sequences, parsed.GetValue(features), parsed.GetValue(batchSize));
+            FeatureTableWriter.Write(table, path);
+            output.WriteLine($"Wrote {table.Rows} x {table.Width} features of {sequences.Description} to {path}.");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static FeatureTable Encode(LstmAutoEncoder model, ISequenceCollection data, EncoderFeatures features, int batchSize)
+    {
+        int frames = SequenceBatch.FramesFor(data, model.Options);
+        int width = model.Options.FeatureSize(features);
+        var values = new float[(long)data.Count * width];
+        foreach (var (first, count) in SequenceBatch.Batches(data.Count, batchSize))
+        {
+            float[] rows = SequenceBatch.Read(data, first, count, frames);
+            model.Encode(rows, count, features, values.AsSpan(first * width, count * width));
+        }
+        return new FeatureTable(Enumerable.Range(0, data.Count).ToArray(), values, width);
+    }
+}

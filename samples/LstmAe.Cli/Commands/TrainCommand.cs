@@ -1,0 +1,101 @@
+using System.CommandLine;
+using System.Globalization;
+using LstmAe.Cli.Options;
+using LstmAe.Cli.Sequences;
+using LstmAe.Data;
+using LstmAe.Model;
+using LstmAe.Training;
+
+namespace LstmAe.Cli.Commands;
+
+/// <summary><c>lstmae train</c>: trains a new model (or resumes a checkpoint) and writes the model file.</summary>
+internal static class TrainCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var data = new DataOptions(defaultSequences: 1000, defaultSplit: DataSplit.Train);
+        var architecture = new ArchitectureOptions();
+        var training = new TrainingArguments();
+        var target = new OutputOptions($"The model file to write (*{ModelFile.Extension}).");
+        var command = new Command("train", "Train a composite LSTM autoencoder on generated Moving MNIST, a .npy array or frame folders.");
+        data.AddTo(command);
+        architecture.AddTo(command);
+        training.AddTo(command);
+        target.AddTo(command);
+        command.SetAction(parsed =>
+        {
+            string path = target.File(parsed);
+            var trainingOptions = training.Build(parsed, path);
+            if (trainingOptions.ResumeFromCheckpoint is false && File.Exists(trainingOptions.CheckpointPath) && !parsed.GetValue(target.Force))
+            {
+                throw new CliException($"The checkpoint '{trainingOptions.CheckpointPath}' exists; pass --resume to continue it or --force to start afresh.");
+            }
+            if (!trainingOptions.ResumeFromCheckpoint && File.Exists(trainingOptions.CheckpointPath))
+            {
+                File.Delete(trainingOptions.CheckpointPath!);
+            }
+            using var sequences = data.Open(parsed);
+            var modelOptions = architecture.Build(parsed, sequences.FrameHeight, sequences.FrameWidth);
+            using var model = LstmAutoEncoder.Create(modelOptions, parsed.GetValue(training.Seed));
+            var (train, validation) = Split(sequences, modelOptions, parsed.GetValue(training.ValidationFraction), parsed.GetValue(training.Seed));
+
+            output.WriteLine($"Training on {sequences.Description}: {modelOptions.Layers} x {modelOptions.HiddenSize} units, {modelOptions.Mode}, {modelOptions.Objective}.");
+            var progress = new ProgressLines(output, parsed.GetValue(training.ProgressEvery));
+            var result = new AutoEncoderTrainer(model, trainingOptions).Fit(train, validation, progress);
+            ModelFile.Save(model, path);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Stopped ({result.StopReason}) after {result.Steps} steps, {result.Epochs} epochs, {result.Elapsed.TotalSeconds:F0} s; best validation loss {result.BestValidationLoss:F4}."));
+            output.WriteLine($"Wrote {path} (checkpoint: {trainingOptions.CheckpointPath}).");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>The first sequences train; the last <paramref name="validationFraction"/> validate.</summary>
+    private static (ISequenceSource Train, ISequenceSource? Validation) Split(
+        ISequenceCollection data, LstmAutoEncoderModelOptions model, double validationFraction, int seed)
+    {
+        int frames = SequenceBatch.FramesFor(data, model);
+        if (model.HasPredictionDecoder && frames < model.InputFrames + model.FutureFrames)
+        {
+            throw new CliException(
+                $"Training prediction needs {model.InputFrames} + {model.FutureFrames} frames per sequence but {data.Description} have {data.FrameCount}; " +
+                "use longer sequences, fewer --future-frames or --mode ReconstructionOnly.");
+        }
+        int held = (int)Math.Round(data.Count * validationFraction);
+        if (held >= data.Count)
+        {
+            throw new CliException($"--validation-fraction {validationFraction} leaves no training sequences of {data.Count}.");
+        }
+        var train = new CollectionSequenceSource(data, 0, data.Count - held, frames, shuffle: true, seed);
+        var validation = held == 0 ? null : new CollectionSequenceSource(data, data.Count - held, held, frames, shuffle: false, seed);
+        return (train, validation);
+    }
+
+    /// <summary>One plain line every few steps, and one each time validation loss is measured.</summary>
+    private sealed class ProgressLines(TextWriter output, int every) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value)
+        {
+            if (value.ValidationLoss is double validation)
+            {
+                output.WriteLine(FormattableString.Invariant($"step {value.Step,6}  epoch {value.Epoch,3}  validation loss {validation,9:F4}"));
+            }
+            else if (value.Step % every == 0)
+            {
+                output.WriteLine(FormattableString.Invariant(
+                    $"step {value.Step,6}  epoch {value.Epoch,3}  loss {value.Loss,9:F4}{NatsPerFrame(value)}  ({value.SequencesPerSecond:F1} sequences/s)"));
+            }
+        }
+
+        /// <summary>The paper's unit, where the objective is cross-entropy.</summary>
+        private static string NatsPerFrame(TrainingProgress value) =>
+            (value.ReconstructionNatsPerFrame, value.PredictionNatsPerFrame) switch
+            {
+                (double r, double p) => FormattableString.Invariant($"  [nats/frame: reconstruction {r:F1}, prediction {p:F1}]"),
+                (double r, null) => FormattableString.Invariant($"  [nats/frame: reconstruction {r:F1}]"),
+                (null, double p) => FormattableString.Invariant($"  [nats/frame: prediction {p:F1}]"),
+                _ => "",
+            };
+    }
+}

@@ -1,0 +1,15 @@
+namespace LstmAe.Cli.Features;
+
+/// <summary>Feature vectors of sequences, one row each, ready to be written for other tools.</summary>
+/// <param name="SequenceIndex">The sequence each row came from.</param>
+/// <param name="Values">Rows one after another, <paramref name="Width"/> floats each.</param>
+/// <param name="Width">Features per row.</param>
+internal sealed record FeatureTable(int[] SequenceIndex, float[] Values, int Width)
+{
+    public int Rows => SequenceIndex.Length;
+
+    /// <summary>Column names: <c>sequence</c>, then <c>f0</c>, <c>f1</c>, ...</summary>
+    public static string FeatureName(int column) => $"f{column}";
+
+    public ReadOnlySpan<float> Row(int row) => Values.AsSpan(row * Width, Width);
+}

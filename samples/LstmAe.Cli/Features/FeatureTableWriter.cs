@@ -1,0 +1,71 @@
+using System.Globalization;
+using Parquet;
+using Parquet.Schema;
+
+namespace LstmAe.Cli.Features;
+
+/// <summary>Writes a <see cref="FeatureTable"/> as CSV or Parquet, chosen by the file extension.</summary>
+internal static class FeatureTableWriter
+{
+    public const string SequenceColumn = "sequence";
+
+    public static void Write(FeatureTable table, string path)
+    {
+        switch (Path.GetExtension(path).ToLowerInvariant())
+        {
+            case ".csv":
+                WriteCsv(table, path);
+                break;
+            case ".parquet":
+                WriteParquetAsync(table, path).GetAwaiter().GetResult();
+                break;
+            default:
+                throw new CliException($"'{path}' must end in .csv or .parquet to choose the format.", ExitCodes.Usage);
+        }
+    }
+
+    /// <summary>A header row, then one row per sequence; invariant culture, round-trippable floats.</summary>
+    private static void WriteCsv(FeatureTable table, string path)
+    {
+        using var writer = new StreamWriter(path);
+        writer.Write(SequenceColumn);
+        for (int column = 0; column < table.Width; column++)
+        {
+            writer.Write(',');
+            writer.Write(FeatureTable.FeatureName(column));
+        }
+        writer.WriteLine();
+        for (int row = 0; row < table.Rows; row++)
+        {
+            writer.Write(table.SequenceIndex[row].ToString(CultureInfo.InvariantCulture));
+            foreach (float value in table.Row(row))
+            {
+                writer.Write(',');
+                writer.Write(value.ToString("R", CultureInfo.InvariantCulture));
+            }
+            writer.WriteLine();
+        }
+    }
+
+    /// <summary>One row group, one float column per feature (a wide table pandas and Spark read directly).</summary>
+    private static async Task WriteParquetAsync(FeatureTable table, string path)
+    {
+        var sequenceField = new DataField<int>(SequenceColumn);
+        var featureFields = Enumerable.Range(0, table.Width).Select(c => new DataField<float>(FeatureTable.FeatureName(c))).ToArray();
+        var schema = new ParquetSchema([sequenceField, .. featureFields]);
+
+        await using var stream = File.Create(path);
+        await using var writer = await ParquetWriter.CreateAsync(schema, stream);
+        using var group = writer.CreateRowGroup();
+        await group.WriteAsync<int>(sequenceField, table.SequenceIndex);
+        var column = new float[table.Rows];
+        for (int c = 0; c < table.Width; c++)
+        {
+            for (int row = 0; row < table.Rows; row++)
+            {
+                column[row] = table.Values[row * table.Width + c];
+            }
+            await group.WriteAsync<float>(featureFields[c], column);
+        }
+    }
+}

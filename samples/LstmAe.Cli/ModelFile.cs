@@ -1,0 +1,33 @@
+using LstmAe.Model;
+
+namespace LstmAe.Cli;
+
+/// <summary>Reads and writes LstmAe model files (the format of <see cref="LstmAutoEncoder.Save"/>).</summary>
+internal static class ModelFile
+{
+    /// <summary>The customary extension of a model file.</summary>
+    public const string Extension = ".lstmae";
+
+    public static LstmAutoEncoder Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new CliException($"The model file '{path}' does not exist.");
+        }
+        using var stream = File.OpenRead(path);
+        try
+        {
+            return LstmAutoEncoder.Load(stream);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CliException($"'{path}' is not a readable LstmAe model: {e.Message}");
+        }
+    }
+
+    public static void Save(LstmAutoEncoder model, string path)
+    {
+        using var stream = File.Create(path);
+        model.Save(stream);
+    }
+}

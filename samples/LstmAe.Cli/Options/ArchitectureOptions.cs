@@ -1,0 +1,87 @@
+using System.CommandLine;
+using LstmAe.Model;
+
+namespace LstmAe.Cli.Options;
+
+/// <summary>The options that size a new model: a preset, then any size or variant overridden one by one.</summary>
+internal sealed class ArchitectureOptions
+{
+    public const string DefaultPreset = "default", PaperPreset = "paper";
+
+    public ArchitectureOptions()
+    {
+        Preset = new Option<string>("--preset")
+        {
+            Description = $"Starting point: default ({Describe(LstmAutoEncoderModelOptions.CpuDefault)}, sized for a CPU) or paper ({Describe(LstmAutoEncoderModelOptions.Paper)}, as in Srivastava et al.).",
+            DefaultValueFactory = _ => DefaultPreset,
+        };
+        Preset.AcceptOnlyFromAmong(DefaultPreset, PaperPreset);
+        Hidden = PositiveOrNull("--hidden", "Units in each LSTM layer.");
+        Layers = PositiveOrNull("--layers", "Stacked LSTM layers in the encoder and each decoder.");
+        InputFrames = PositiveOrNull("--input-frames", "Frames the encoder reads.");
+        FutureFrames = PositiveOrNull("--future-frames", "Frames the prediction decoder generates.");
+        Mode = new Option<AutoEncoderMode?>("--mode") { Description = "Decoders: Composite, ReconstructionOnly or PredictionOnly." };
+        Conditioning = new Option<DecoderConditioning?>("--conditioning") { Description = "Decoder input after the first step: Conditional, Unconditioned or TeacherForced." };
+        Objective = new Option<TrainingObjective?>("--objective") { Description = "Loss: BinaryCrossEntropy (the paper) or MeanSquaredError." };
+    }
+
+    public Option<string> Preset { get; }
+    public Option<int?> Hidden { get; }
+    public Option<int?> Layers { get; }
+    public Option<int?> InputFrames { get; }
+    public Option<int?> FutureFrames { get; }
+    public Option<AutoEncoderMode?> Mode { get; }
+    public Option<DecoderConditioning?> Conditioning { get; }
+    public Option<TrainingObjective?> Objective { get; }
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Preset, Hidden, Layers, InputFrames, FutureFrames, Mode, Conditioning, Objective })
+        {
+            command.Add(option);
+        }
+    }
+
+    /// <summary>The preset with every given override, validated.</summary>
+    public LstmAutoEncoderModelOptions Build(ParseResult parsed, int frameHeight, int frameWidth)
+    {
+        var preset = parsed.GetValue(Preset) == PaperPreset ? LstmAutoEncoderModelOptions.Paper : LstmAutoEncoderModelOptions.CpuDefault;
+        var options = preset with
+        {
+            FrameHeight = frameHeight,
+            FrameWidth = frameWidth,
+            HiddenSize = parsed.GetValue(Hidden) ?? preset.HiddenSize,
+            Layers = parsed.GetValue(Layers) ?? preset.Layers,
+            InputFrames = parsed.GetValue(InputFrames) ?? preset.InputFrames,
+            FutureFrames = parsed.GetValue(FutureFrames) ?? preset.FutureFrames,
+            Mode = parsed.GetValue(Mode) ?? preset.Mode,
+            Conditioning = parsed.GetValue(Conditioning) ?? preset.Conditioning,
+            Objective = parsed.GetValue(Objective) ?? preset.Objective,
+        };
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException(e.Message, ExitCodes.Usage);
+        }
+        return options;
+    }
+
+    private static string Describe(LstmAutoEncoderModelOptions preset) =>
+        $"{preset.Layers} x {preset.HiddenSize} units, {preset.Conditioning.ToString().ToLowerInvariant()} decoders";
+
+    private static Option<int?> PositiveOrNull(string name, string description)
+    {
+        var option = new Option<int?>(name) { Description = description + " Overrides the preset." };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is int value && value <= 0)
+            {
+                result.AddError($"{name} must be positive; got {value}.");
+            }
+        });
+        return option;
+    }
+}

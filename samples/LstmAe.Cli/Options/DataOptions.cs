@@ -1,0 +1,154 @@
+using System.CommandLine;
+using LstmAe.Cli.Sequences;
+using LstmAe.Data;
+using LstmAe.MLNet.Data;
+using Microsoft.ML;
+
+namespace LstmAe.Cli.Options;
+
+/// <summary>The options that choose a set of sequences: generated Moving MNIST, a .npy array or a folder of frames.</summary>
+internal sealed class DataOptions
+{
+    public const string MovingMnist = "moving-mnist", Npy = "npy", Frames = "frames";
+
+    /// <summary>Frames per generated sequence: the paper's 10 input + 10 future.</summary>
+    private const int DefaultFrames = 20;
+
+    public DataOptions(int defaultSequences, DataSplit defaultSplit)
+    {
+        Source = new Option<string>("--data")
+        {
+            Description = "Where the sequences come from: moving-mnist (generated from the embedded digits), npy (a 4-D .npy video array, --path) or frames (a folder of sequence folders of frame images, --path).",
+            DefaultValueFactory = _ => MovingMnist,
+        };
+        Source.AcceptOnlyFromAmong(MovingMnist, Npy, Frames);
+        Path = new Option<string>("--path") { Description = "The .npy file or the frames folder (for --data npy or frames)." };
+        Sequences = new Option<int?>("--sequences", "-n")
+        {
+            Description = $"Sequences to use: how many to generate for moving-mnist (default {defaultSequences}), at most this many from a file or folder (default all).",
+        };
+        Split = new Option<DataSplit>("--split")
+        {
+            Description = "Which part: Train, Test or All. Generated data draws digits from the train or test pool; a .npy file gives its first 9,000 sequences or the rest; frame folders are used whole.",
+            DefaultValueFactory = _ => defaultSplit,
+        };
+        Seed = new Option<int>("--data-seed") { Description = "Seed of the generated Moving MNIST sequences." };
+        Digits = new Option<int>("--digits")
+        {
+            Description = "Digits per generated Moving MNIST sequence.",
+            DefaultValueFactory = _ => 2,
+        };
+        FramesPerSequence = new Option<int?>("--frames-per-sequence")
+        {
+            Description = $"Frames per sequence: generated (default {DefaultFrames}) or taken from each frame folder (default all).",
+        };
+        FrameHeight = new Option<int>("--frame-height")
+        {
+            Description = "Frame rows: the generated canvas, or the size frame images are resized to.",
+            DefaultValueFactory = _ => 64,
+        };
+        FrameWidth = new Option<int>("--frame-width")
+        {
+            Description = "Frame columns: the generated canvas, or the size frame images are resized to.",
+            DefaultValueFactory = _ => 64,
+        };
+        Layout = new Option<NpySequenceLayout>("--layout")
+        {
+            Description = "Axis order of a .npy array: TimeMajor (frames, sequences, h, w), like mnist_test_seq.npy, or BatchMajor.",
+            DefaultValueFactory = _ => NpySequenceLayout.TimeMajor,
+        };
+        DefaultSequences = defaultSequences;
+        Sequences.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is <= 0)
+            {
+                result.AddError("--sequences must be positive.");
+            }
+        });
+        Positive(Digits);
+        Positive(FrameHeight);
+        Positive(FrameWidth);
+        FramesPerSequence.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is <= 0)
+            {
+                result.AddError("--frames-per-sequence must be positive.");
+            }
+        });
+    }
+
+    public Option<string> Source { get; }
+    public Option<string> Path { get; }
+    public Option<int?> Sequences { get; }
+    public Option<DataSplit> Split { get; }
+    public Option<int> Seed { get; }
+    public Option<int> Digits { get; }
+    public Option<int?> FramesPerSequence { get; }
+    public Option<int> FrameHeight { get; }
+    public Option<int> FrameWidth { get; }
+    public Option<NpySequenceLayout> Layout { get; }
+    private int DefaultSequences { get; }
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Source, Path, Sequences, Split, Seed, Digits, FramesPerSequence, FrameHeight, FrameWidth, Layout })
+        {
+            command.Add(option);
+        }
+        command.Validators.Add(result =>
+        {
+            string source = result.GetValue(Source) ?? MovingMnist;
+            string? path = result.GetValue(Path);
+            if (source != MovingMnist && string.IsNullOrEmpty(path))
+            {
+                result.AddError($"--data {source} needs --path.");
+            }
+            else if (source == Npy && !File.Exists(path))
+            {
+                result.AddError($"--path '{path}' is not a file.");
+            }
+            else if (source == Frames && !Directory.Exists(path))
+            {
+                result.AddError($"--path '{path}' is not a folder.");
+            }
+        });
+    }
+
+    /// <summary>Opens the sequences the options describe.</summary>
+    public ISequenceCollection Open(ParseResult parsed)
+    {
+        int? limit = parsed.GetValue(Sequences);
+        var split = parsed.GetValue(Split);
+        string? path = parsed.GetValue(Path);
+        return parsed.GetValue(Source) switch
+        {
+            Npy => new NpySequences(NpySequenceFile.Open(path!, new NpySequenceOptions { Layout = parsed.GetValue(Layout), Split = split }), limit),
+            Frames => new DataViewSequences(
+                new MLContext().Data.LoadFrameSequences(path!, new FrameFolderOptions
+                {
+                    FrameHeight = parsed.GetValue(FrameHeight),
+                    FrameWidth = parsed.GetValue(FrameWidth),
+                    FrameCount = parsed.GetValue(FramesPerSequence),
+                }),
+                SequenceColumnNames.Frames, $"the frame folders in '{path}'", limit),
+            _ => new MovingMnistSequences(new MovingMnistOptions
+            {
+                SequenceCount = limit ?? DefaultSequences,
+                Split = split,
+                Seed = parsed.GetValue(Seed),
+                DigitsPerSequence = parsed.GetValue(Digits),
+                FrameCount = parsed.GetValue(FramesPerSequence) ?? DefaultFrames,
+                FrameHeight = parsed.GetValue(FrameHeight),
+                FrameWidth = parsed.GetValue(FrameWidth),
+            }),
+        };
+    }
+
+    internal static void Positive(Option<int> option) => option.Validators.Add(result =>
+    {
+        if (result.GetValueOrDefault<int>() <= 0)
+        {
+            result.AddError($"{option.Name} must be positive; got {result.GetValueOrDefault<int>()}.");
+        }
+    });
+}

@@ -1,0 +1,55 @@
+using System.CommandLine;
+
+namespace LstmAe.Cli.Options;
+
+/// <summary><c>--output</c> and <c>--force</c>: where a command writes, and whether it may replace what is there.</summary>
+internal sealed class OutputOptions
+{
+    public OutputOptions(string description)
+    {
+        Output = new Option<string>("--output", "-o") { Description = description, Required = true };
+        Force = new Option<bool>("--force") { Description = "Replace existing files; without it the command refuses to overwrite anything." };
+    }
+
+    public Option<string> Output { get; }
+
+    public Option<bool> Force { get; }
+
+    public void AddTo(Command command)
+    {
+        command.Add(Output);
+        command.Add(Force);
+    }
+
+    /// <summary>The output file, after checking it may be written: refuses an existing file unless --force.</summary>
+    public string File(ParseResult parsed)
+    {
+        string path = Path.GetFullPath(parsed.GetRequiredValue(Output));
+        if (Directory.Exists(path))
+        {
+            throw new CliException($"'{path}' is a folder; --output needs a file name here.", ExitCodes.Usage);
+        }
+        if (System.IO.File.Exists(path) && !parsed.GetValue(Force))
+        {
+            throw new CliException($"'{path}' already exists; pass --force to overwrite it.");
+        }
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        return path;
+    }
+
+    /// <summary>The output folder, created if needed: refuses a non-empty folder unless --force.</summary>
+    public string Folder(ParseResult parsed)
+    {
+        string path = Path.GetFullPath(parsed.GetRequiredValue(Output));
+        if (System.IO.File.Exists(path))
+        {
+            throw new CliException($"'{path}' is a file; --output needs a folder here.", ExitCodes.Usage);
+        }
+        if (Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any() && !parsed.GetValue(Force))
+        {
+            throw new CliException($"'{path}' is not empty; pass --force to write into it (files of the same name are replaced).");
+        }
+        Directory.CreateDirectory(path);
+        return path;
+    }
+}

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using LstmAe.Metrics;
+using LstmAe.Samples.MovingMnist.Reporting;
+using LstmAe.Samples.MovingMnist.Steps;
+using Microsoft.ML;
+
+namespace LstmAe.Samples.MovingMnist;
+
+/// <summary>
+/// The Moving MNIST walk-through: generate data, fit <c>LstmAutoEncode</c>, save and reload the ML.NET model, score
+/// it on test sequences, draw what it sees, and compare its features with raw pixels and an untrained encoder as
+/// inputs to a digit classifier.
+/// </summary>
+/// <param name="settings">Sizes and the output folder.</param>
+/// <param name="console">Where to report.</param>
+public sealed class MovingMnistSample(SampleSettings settings, ISampleConsole console)
+{
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+
+    /// <summary>Runs every step and returns what was measured.</summary>
+    /// <returns>The figures and files of the run.</returns>
+    /// <exception cref="ArgumentException">A setting is out of range.</exception>
+    /// <exception cref="IOException">The output folder is not empty and <see cref="SampleSettings.Force"/> is off.</exception>
+    public SampleResults Run()
+    {
+        settings.Validate();
+        var clock = Stopwatch.StartNew();
+        var folder = OutputFolder.Prepare(settings.OutputFolder, settings.Force);
+        var mlContext = new MLContext(seed: settings.Seed);
+
+        console.Heading("1. Data");
+        var data = SampleData.Generate(mlContext, settings);
+        console.Line(Invariant($"Moving MNIST, {settings.FrameSize}x{settings.FrameSize}, two digits, {settings.InputFrames} input + {settings.FutureFrames} future frames: {settings.TrainSequences:N0} training, {settings.ValidationSequences:N0} validation, {settings.TestSequences:N0} test sequences (test digits held out)."));
+
+        console.Heading("2. Training the composite LSTM autoencoder");
+        console.Line(Invariant($"1 x {settings.HiddenSize} units, cross-entropy, {settings.Conditioning.ToString().ToLowerInvariant()} decoders; {settings.Epochs} epochs of batches of {settings.BatchSize}, Adam {settings.LearningRate} with gradient clipping at {settings.GradientClipNorm}."));
+        var (fitted, history) = AutoEncoderTraining.Fit(mlContext, data, settings, console);
+        var modelOptions = fitted.Model.Options;
+        long steps = (long)history.Training[^1].Step;
+
+        console.Heading("3. Save, load, test");
+        string modelPath = folder.File(OutputFolder.ModelFile);
+        mlContext.Model.Save(fitted, data.Train.Schema, modelPath);
+        fitted.Dispose();
+        mlContext.ComponentCatalog.RegisterLstmAutoEncoder();
+        var loaded = mlContext.Model.Load(modelPath, out _);
+        console.Line(Invariant($"Saved {OutputFolder.ModelFile} ({new FileInfo(modelPath).Length / 1e6:F1} MB) and loaded it back; scoring the loaded model on the test set."));
+        var test = TestEvaluation.Run(loaded, data.Test, settings);
+        console.Table(["test set", "frames", "cross-entropy (nats/frame)", "MSE/frame", "MAE/frame", "SSIM"],
+            [MetricsRow("reconstruction", test.Reconstruction), MetricsRow("prediction", test.Prediction)]);
+
+        console.Heading("4. Pictures");
+        var files = new List<string> { OutputFolder.ModelFile };
+        files.AddRange(Pictures.Write(folder, test.Examples, history, settings.FrameSize * settings.FrameSize));
+        console.Line($"Wrote to {folder.Path}: {string.Join(", ", files.Skip(1))}.");
+
+        console.Heading("5. Are the features useful? Digit classification on single-digit Moving MNIST");
+        var comparison = FeatureComparison.Run(mlContext, loaded, modelOptions, settings);
+        console.Table(
+            ["features", .. comparison.LabelCounts.Select(n => Invariant($"{n:N0} labels"))],
+            comparison.Rows.Select(row => (IReadOnlyList<string>)[row.Representation, .. row.Accuracy.Select(a => Invariant($"{a:P1}"))]));
+        (loaded as IDisposable)?.Dispose();
+
+        var results = new SampleResults(folder.Path, files, steps, test.Reconstruction, test.Prediction, comparison.LabelCounts,
+            comparison.Rows.ToDictionary(row => row.Representation, row => row.Accuracy), clock.Elapsed);
+        File.WriteAllText(folder.File(OutputFolder.ResultsFile), JsonSerializer.Serialize(results, JsonOptions));
+        files.Add(OutputFolder.ResultsFile);
+        console.Line(Invariant($"Done in {clock.Elapsed.TotalMinutes:F1} minutes; figures in {OutputFolder.ResultsFile}."));
+        return results with { Files = files };
+    }
+
+    private static IReadOnlyList<string> MetricsRow(string name, FrameMetricsSummary metrics) =>
+    [
+        name,
+        Invariant($"{metrics.Frames:N0}"),
+        Invariant($"{metrics.CrossEntropyNats:F1}"),
+        Invariant($"{metrics.SquaredError:F1}"),
+        Invariant($"{metrics.AbsoluteError:F1}"),
+        metrics.Ssim is double ssim ? Invariant($"{ssim:F3}") : "n/a",
+    ];
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,56 @@
+namespace LstmAe.Samples.MovingMnist;
+
+/// <summary>The folder the sample writes into, and the names of what it writes.</summary>
+public sealed class OutputFolder
+{
+    /// <summary>The ML.NET model (a zip that <c>mlContext.Model.Load</c> reads).</summary>
+    public const string ModelFile = "model.zip";
+
+    /// <summary>Training and validation loss against the step.</summary>
+    public const string LossCurveFile = "loss-curves.png";
+
+    /// <summary>Input, reconstruction and prediction of a few test sequences, as a grid.</summary>
+    public const string ContactSheetFile = "contact-sheet.png";
+
+    /// <summary>The figures the sample printed, as JSON.</summary>
+    public const string ResultsFile = "results.json";
+
+    private OutputFolder(string path) => Path = path;
+
+    /// <summary>The folder's full path.</summary>
+    public string Path { get; }
+
+    /// <summary>The animated GIF of rendered test sequence <paramref name="index"/>.</summary>
+    /// <param name="index">Which rendered sequence.</param>
+    /// <returns>The file name.</returns>
+    public static string AnimationFile(int index) => $"sequence-{index:D2}.gif";
+
+    /// <summary>The full path of a file in the folder.</summary>
+    /// <param name="name">The file name.</param>
+    /// <returns>The full path.</returns>
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    /// <summary>
+    /// Prepares the folder: created when missing; an existing non-empty folder is used only with
+    /// <paramref name="force"/>, so the sample never overwrites files it was not asked to.
+    /// </summary>
+    /// <param name="path">The folder.</param>
+    /// <param name="force">Allow writing into a non-empty folder.</param>
+    /// <returns>The prepared folder.</returns>
+    /// <exception cref="IOException">The path is a file, or a non-empty folder without <paramref name="force"/>.</exception>
+    public static OutputFolder Prepare(string path, bool force)
+    {
+        string fullPath = System.IO.Path.GetFullPath(path);
+        if (System.IO.File.Exists(fullPath))
+        {
+            throw new IOException($"The output path '{fullPath}' is a file; give a folder.");
+        }
+        if (Directory.Exists(fullPath) && Directory.EnumerateFileSystemEntries(fullPath).Any() && !force)
+        {
+            throw new IOException(
+                $"The output folder '{fullPath}' is not empty; pass --force to write into it (files of the same name are replaced), or choose another with --output.");
+        }
+        Directory.CreateDirectory(fullPath);
+        return new OutputFolder(fullPath);
+    }
+}

@@ -1,0 +1,80 @@
+using System.CommandLine;
+using LstmAe.Samples.MovingMnist.Reporting;
+using Spectre.Console;
+
+namespace LstmAe.Samples.MovingMnist;
+
+/// <summary>The sample's command line: settings from arguments, then one run. Callable in-process by tests.</summary>
+public static class SampleApp
+{
+    /// <summary>Parses the arguments and runs the sample.</summary>
+    /// <param name="args">The arguments.</param>
+    /// <param name="output">Receives the report (plain lines unless <paramref name="interactive"/>).</param>
+    /// <param name="error">Receives the one-line error, if any.</param>
+    /// <param name="interactive">Draw live progress and tables on the terminal instead of plain lines.</param>
+    /// <returns>0 on success, 1 when the run failed, 2 for bad arguments.</returns>
+    public static int Run(string[] args, TextWriter output, TextWriter error, bool interactive = false)
+    {
+        var outputFolder = new Option<string>("--output", "-o") { Description = "Folder for the model, pictures and results.", DefaultValueFactory = _ => SampleSettings.Default.OutputFolder };
+        var force = new Option<bool>("--force") { Description = "Write into a non-empty output folder, replacing files of the same name." };
+        var tiny = new Option<bool>("--tiny") { Description = "A seconds-long run on 32x32 frames with a tiny model, to check the plumbing." };
+        var trainSequences = PositiveOption("--train-sequences", "Training sequences to generate.");
+        var epochs = PositiveOption("--epochs", "Passes over the training sequences.");
+        var hidden = PositiveOption("--hidden", "Units in the LSTM layer.");
+        var batchSize = PositiveOption("--batch-size", "Sequences per training step.");
+        var classifierSequences = PositiveOption("--classifier-sequences", "Labelled sequences for the classifiers (the 'all labels' column).");
+        var seed = new Option<int?>("--seed") { Description = "Seed of the data and the weights." };
+        var root = new RootCommand("Composite LSTM autoencoder on Moving MNIST with ML.NET: train, save and load, score, draw, and classify with its features.")
+        {
+            outputFolder, force, tiny, trainSequences, epochs, hidden, batchSize, classifierSequences, seed,
+        };
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            error.WriteLine($"lstmae-sample: {parsed.Errors[0].Message.ReplaceLineEndings(" ")} (see --help)");
+            return 2;
+        }
+        root.SetAction(result =>
+        {
+            var preset = result.GetValue(tiny) ? SampleSettings.Tiny : SampleSettings.Default;
+            var settings = preset with
+            {
+                OutputFolder = result.GetValue(outputFolder)!,
+                Force = result.GetValue(force),
+                TrainSequences = result.GetValue(trainSequences) ?? preset.TrainSequences,
+                Epochs = result.GetValue(epochs) ?? preset.Epochs,
+                HiddenSize = result.GetValue(hidden) ?? preset.HiddenSize,
+                BatchSize = result.GetValue(batchSize) ?? preset.BatchSize,
+                ClassifierTrainSequences = result.GetValue(classifierSequences) ?? preset.ClassifierTrainSequences,
+                Seed = result.GetValue(seed) ?? preset.Seed,
+            };
+            int frameSize = settings.FrameSize * settings.FrameSize;
+            ISampleConsole console = interactive ? new LiveSampleConsole(AnsiConsole.Console, frameSize) : new PlainSampleConsole(output, frameSize);
+            try
+            {
+                new MovingMnistSample(settings, console).Run();
+                return 0;
+            }
+            catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+            {
+                error.WriteLine($"lstmae-sample: {e.Message}");
+                return 1;
+            }
+        });
+        return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+    }
+
+    private static Option<int?> PositiveOption(string name, string description)
+    {
+        var option = new Option<int?>(name) { Description = description + " Overrides the preset." };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is int value && value <= 0)
+            {
+                result.AddError($"{name} must be positive; got {value}.");
+            }
+        });
+        return option;
+    }
+}

@@ -1,0 +1,214 @@
+using System.Globalization;
+using LstmAe.Cli;
+using LstmAe.Model;
+using LstmAe.Samples.Tests.Visualization;
+using Parquet;
+
+namespace LstmAe.Samples.Tests.Cli;
+
+[TestClass]
+public sealed class CliCommandTests
+{
+    private static readonly string[] Subcommands = ["train", "evaluate", "encode", "render", "import-pytorch", "export-pytorch"];
+
+    [TestMethod]
+    public void HelpListsEverySubcommandAndEachHasItsOwnHelp()
+    {
+        var root = CliResult.Run("--help");
+        root.AssertSucceeded();
+        foreach (string subcommand in Subcommands)
+        {
+            StringAssert.Contains(root.Output, subcommand);
+            var help = CliResult.Run(subcommand, "--help");
+            help.AssertSucceeded();
+            StringAssert.Contains(help.Output, "--");
+        }
+    }
+
+    [TestMethod]
+    public void AnUnknownSubcommandIsOneLineAndAUsageExitCode()
+    {
+        CliResult.Run("fly").AssertFailed(ExitCodes.Usage, "fly");
+        CliResult.Run().AssertFailed(ExitCodes.Usage, "lstmae");
+    }
+
+    [TestMethod]
+    public void EvaluatePrintsMetricsOfBothDecoders()
+    {
+        using var folder = new TemporaryDirectory();
+        string model = TinyModel.Save(folder.File("tiny.lstmae"));
+
+        var run = CliResult.Run(["evaluate", "--model", model, .. TinyModel.DataArguments]);
+
+        run.AssertSucceeded();
+        StringAssert.Contains(run.Output, "BCE nats/frame");
+        StringAssert.Matches(run.Output, new System.Text.RegularExpressions.Regex(@"reconstruction\s+6\s+\d+\.\d"));
+        StringAssert.Matches(run.Output, new System.Text.RegularExpressions.Regex(@"prediction\s+6\s+\d+\.\d"));
+    }
+
+    [TestMethod]
+    public void EvaluateRejectsMissingAndBrokenModels()
+    {
+        using var folder = new TemporaryDirectory();
+        CliResult.Run("evaluate").AssertFailed(ExitCodes.Usage, "--model");
+        CliResult.Run("evaluate", "--model", folder.File("none.lstmae")).AssertFailed(ExitCodes.Failure, "does not exist");
+        File.WriteAllText(folder.File("junk.lstmae"), "not a model");
+        CliResult.Run("evaluate", "--model", folder.File("junk.lstmae")).AssertFailed(ExitCodes.Failure, "not a readable LstmAe model");
+        CliResult.Run(["evaluate", "--model", TinyModel.Save(folder.File("tiny.lstmae")), "--sequences", "-3"])
+            .AssertFailed(ExitCodes.Usage, "--sequences must be positive");
+    }
+
+    [TestMethod]
+    public void EvaluateRejectsSequencesShorterThanTheModelInput()
+    {
+        using var folder = new TemporaryDirectory();
+        string model = TinyModel.Save(folder.File("tiny.lstmae"));
+
+        CliResult.Run("evaluate", "--model", model, "--sequences", "2", "--frames-per-sequence", "1")
+            .AssertFailed(ExitCodes.Failure, "reads 2 frames per sequence");
+    }
+
+    [TestMethod]
+    public void EncodeWritesCsvThatMatchesTheModel()
+    {
+        using var folder = new TemporaryDirectory();
+        string model = TinyModel.Save(folder.File("tiny.lstmae"));
+        string csv = folder.File("features.csv");
+
+        CliResult.Run(["encode", "--model", model, "--output", csv, .. TinyModel.DataArguments]).AssertSucceeded();
+
+        string[] lines = File.ReadAllLines(csv);
+        Assert.HasCount(4, lines);
+        Assert.AreEqual("sequence," + string.Join(',', Enumerable.Range(0, 8).Select(i => $"f{i}")), lines[0]);
+        float[] firstRow = lines[1].Split(',').Skip(1).Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        CollectionAssert.AreEqual(ExpectedFeatures(model, sequence: 0), firstRow);
+    }
+
+    [TestMethod]
+    public async Task EncodeWritesParquetOtherToolsCanRead()
+    {
+        using var folder = new TemporaryDirectory();
+        string model = TinyModel.Save(folder.File("tiny.lstmae"));
+        string parquet = folder.File("features.parquet");
+
+        CliResult.Run(["encode", "--model", model, "--output", parquet, "--features", "LastLayerHiddenAndCell", .. TinyModel.DataArguments])
+            .AssertSucceeded();
+
+        await using var reader = await ParquetReader.CreateAsync(parquet);
+        var fields = reader.Schema.DataFields;
+        Assert.HasCount(1 + 16, fields);
+        using var group = reader.OpenRowGroupReader(0);
+        Assert.AreEqual(3L, group.RowCount);
+        var f0 = new float[3];
+        await group.ReadAsync<float>(fields[1], f0);
+        Assert.AreEqual(ExpectedFeatures(model, 0, EncoderFeatures.LastLayerHiddenAndCell)[0], f0[0]);
+    }
+
+    [TestMethod]
+    public void EncodeAndEvaluateReadANpyVideoArray()
+    {
+        using var folder = new TemporaryDirectory();
+        string model = TinyModel.Save(folder.File("tiny.lstmae"));
+        string npy = Path.Combine(AppContext.BaseDirectory, "Fixtures", "time_major_u8.npy");
+        string csv = folder.File("npy.csv");
+
+        CliResult.Run("encode", "--model", model, "--data", "npy", "--path", npy, "--split", "All", "--output", csv).AssertSucceeded();
+        var evaluation = CliResult.Run("evaluate", "--model", model, "--data", "npy", "--path", npy, "--split", "All");
+
+        Assert.HasCount(1 + 6, File.ReadAllLines(csv));
+        evaluation.AssertSucceeded();
+        StringAssert.Contains(evaluation.Output, "6 sequences of");
+        CliResult.Run("evaluate", "--model", model, "--data", "npy", "--path", folder.File("none.npy")).AssertFailed(ExitCodes.Usage, "is not a file");
+    }
+
+    [TestMethod]
+    public void EncodeRefusesToOverwriteWithoutForceAndRejectsUnknownFormats()
+    {
+        using var folder = new TemporaryDirectory();
+        string model = TinyModel.Save(folder.File("tiny.lstmae"));
+        string existing = folder.File("mine.csv");
+        File.WriteAllText(existing, "precious");
+
+        CliResult.Run(["encode", "--model", model, "--output", existing, .. TinyModel.DataArguments])
+            .AssertFailed(ExitCodes.Failure, "--force");
+        Assert.AreEqual("precious", File.ReadAllText(existing));
+        CliResult.Run(["encode", "--model", model, "--output", existing, "--force", .. TinyModel.DataArguments]).AssertSucceeded();
+        CliResult.Run(["encode", "--model", model, "--output", folder.File("f.txt"), .. TinyModel.DataArguments])
+            .AssertFailed(ExitCodes.Usage, ".csv or .parquet");
+        CliResult.Run(["encode", "--model", model, "--output", folder.File("f.csv"), "--features", "Everything"])
+            .AssertFailed(ExitCodes.Usage, "Everything");
+    }
+
+    [TestMethod]
+    public void RenderDrawsAGifPerSequenceAndAContactSheet()
+    {
+        using var folder = new TemporaryDirectory();
+        string model = TinyModel.Save(folder.File("tiny.lstmae"));
+        string pictures = Path.Combine(folder.Path, "pictures");
+
+        CliResult.Run(["render", "--model", model, "--output", pictures, "--scale", "1", .. TinyModel.DataArguments]).AssertSucceeded();
+
+        for (int i = 0; i < 3; i++)
+        {
+            using var gif = ImageAssert.IsAnimatedGif(Path.Combine(pictures, $"sequence-{i:D3}.gif"), frames: 4);
+        }
+        using var sheet = ImageAssert.IsPng(Path.Combine(pictures, "contact-sheet.png"));
+        Assert.IsGreaterThan(4 * 64u, sheet.Width);
+    }
+
+    [TestMethod]
+    public void RenderRefusesANonEmptyFolderWithoutForce()
+    {
+        using var folder = new TemporaryDirectory();
+        string model = TinyModel.Save(folder.File("tiny.lstmae"));
+
+        CliResult.Run(["render", "--model", model, "--output", folder.Path, .. TinyModel.DataArguments]).AssertFailed(ExitCodes.Failure, "not empty");
+        CliResult.Run(["render", "--model", model, "--output", folder.Path, "--scale", "0"]).AssertFailed(ExitCodes.Usage, "--scale must be positive");
+    }
+
+    [TestMethod]
+    public void ExportThenImportPyTorchKeepsTheWeights()
+    {
+        using var folder = new TemporaryDirectory();
+        string model = TinyModel.Save(folder.File("tiny.lstmae"), seed: 5);
+        string stateDict = folder.File("tiny.pt");
+        string imported = folder.File("imported.lstmae");
+
+        CliResult.Run("export-pytorch", "--model", model, "--output", stateDict).AssertSucceeded();
+        CliResult.Run("import-pytorch", "--state-dict", stateDict, "--output", imported,
+            "--hidden", "8", "--input-frames", "2", "--future-frames", "2").AssertSucceeded();
+
+        CollectionAssert.AreEqual(ExpectedFeatures(model, 0), ExpectedFeatures(imported, 0));
+    }
+
+    [TestMethod]
+    public void ImportPyTorchRejectsAMissingFileAndAMismatchedArchitecture()
+    {
+        using var folder = new TemporaryDirectory();
+        string stateDict = folder.File("tiny.pt");
+        CliResult.Run("export-pytorch", "--model", TinyModel.Save(folder.File("tiny.lstmae")), "--output", stateDict).AssertSucceeded();
+
+        CliResult.Run("import-pytorch", "--state-dict", folder.File("none.pt"), "--output", folder.File("x.lstmae"))
+            .AssertFailed(ExitCodes.Usage, "is not a file");
+        CliResult.Run("import-pytorch", "--state-dict", stateDict, "--output", folder.File("x.lstmae"), "--hidden", "9",
+            "--input-frames", "2", "--future-frames", "2").AssertFailed(ExitCodes.Failure, "shape");
+        CliResult.Run("import-pytorch", "--state-dict", stateDict, "--output", folder.File("x.lstmae"), "--preset", "huge")
+            .AssertFailed(ExitCodes.Usage, "huge");
+        Assert.IsFalse(File.Exists(folder.File("x.lstmae")));
+    }
+
+    [TestMethod]
+    public void ExportPyTorchNeedsAnOutput()
+    {
+        using var folder = new TemporaryDirectory();
+        CliResult.Run("export-pytorch", "--model", TinyModel.Save(folder.File("tiny.lstmae"))).AssertFailed(ExitCodes.Usage, "--output");
+    }
+
+    private static float[] ExpectedFeatures(string modelPath, int sequence, EncoderFeatures features = EncoderFeatures.LastLayerHidden)
+    {
+        using var stream = File.OpenRead(modelPath);
+        using var model = LstmAutoEncoder.Load(stream);
+        var generator = new LstmAe.Data.MovingMnistGenerator(new() { SequenceCount = 3, FrameCount = 4, Split = LstmAe.Data.DataSplit.Test });
+        return model.Encode(generator.Generate(sequence), 1, features);
+    }
+}

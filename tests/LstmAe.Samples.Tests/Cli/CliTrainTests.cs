@@ -1,0 +1,102 @@
+using ImageMagick;
+using ImageMagick.Drawing;
+using LstmAe.Cli;
+using LstmAe.Model;
+
+namespace LstmAe.Samples.Tests.Cli;
+
+[TestClass]
+public sealed class CliTrainTests
+{
+    // A few steps of a tiny model on four 4-frame sequences: seconds on two cores.
+    private static readonly string[] Tiny =
+    [
+        "--sequences", "6", "--frames-per-sequence", "4", "--hidden", "8", "--input-frames", "2", "--future-frames", "2",
+        "--batch-size", "2", "--validation-fraction", "0.34", "--progress-every", "1", "--gradient-clip", "1",
+    ];
+
+    [TestMethod]
+    public void TrainWritesAModelThatLoadsWithTheRequestedArchitecture()
+    {
+        using var folder = new TemporaryDirectory();
+        string model = folder.File("tiny.lstmae");
+
+        var run = CliResult.Run(["train", "--output", model, "--epochs", "1", .. Tiny]);
+
+        run.AssertSucceeded();
+        StringAssert.Contains(run.Output, "step      1");
+        StringAssert.Contains(run.Output, "validation loss");
+        StringAssert.Contains(run.Output, "nats/frame");
+        StringAssert.Contains(run.Output, "after 2 steps");
+        using var stream = File.OpenRead(model);
+        using var loaded = LstmAutoEncoder.Load(stream);
+        Assert.AreEqual(8, loaded.Options.HiddenSize);
+        Assert.AreEqual(2, loaded.Options.FutureFrames);
+        Assert.IsTrue(File.Exists(model + ".ckpt"));
+    }
+
+    [TestMethod]
+    public void TrainResumesFromItsCheckpoint()
+    {
+        using var folder = new TemporaryDirectory();
+        string model = folder.File("tiny.lstmae");
+        CliResult.Run(["train", "--output", model, "--max-steps", "1", .. Tiny]).AssertSucceeded();
+
+        var resumed = CliResult.Run(["train", "--output", model, "--force", "--resume", "--max-steps", "3", .. Tiny]);
+
+        resumed.AssertSucceeded();
+        StringAssert.Contains(resumed.Output, "after 3 steps");
+        Assert.IsFalse(resumed.Output.Contains("step      1 ", StringComparison.Ordinal), "Step 1 should not be trained again.");
+    }
+
+    [TestMethod]
+    public void TrainRejectsBadArgumentsInOneLine()
+    {
+        using var folder = new TemporaryDirectory();
+        string model = folder.File("tiny.lstmae");
+
+        CliResult.Run(["train", "--output", model, "--epochs", "0"]).AssertFailed(ExitCodes.Usage, "--epochs must be positive");
+        CliResult.Run(["train", "--output", model, "--learning-rate", "-1"]).AssertFailed(ExitCodes.Usage, "--learning-rate must be positive");
+        CliResult.Run(["train", "--output", model, "--gradient-clip", "0"]).AssertFailed(ExitCodes.Usage, "--gradient-clip must be positive");
+        CliResult.Run(["train", "--output", model, "--data", "npy"]).AssertFailed(ExitCodes.Usage, "--data npy needs --path");
+        CliResult.Run(["train", "--output", model, "--data", "video"]).AssertFailed(ExitCodes.Usage, "video");
+        CliResult.Run(["train", "--output", model, "--resume"]).AssertFailed(ExitCodes.Failure, "no checkpoint");
+        CliResult.Run(["train", "--output", model, "--epochs", "1", "--frames-per-sequence", "3", "--sequences", "2", "--input-frames", "2", "--future-frames", "2", "--hidden", "8"])
+            .AssertFailed(ExitCodes.Failure, "needs 2 + 2 frames");
+        Assert.IsFalse(File.Exists(model));
+    }
+
+    [TestMethod]
+    public void TrainAndEvaluateReadFrameFolders()
+    {
+        using var folder = new TemporaryDirectory();
+        string frames = Path.Combine(folder.Path, "frames");
+        WriteFrameFolders(frames, sequences: 3, framesPerSequence: 4, size: 16);
+        string model = folder.File("frames.lstmae");
+        string[] source = ["--data", "frames", "--path", frames, "--frame-height", "16", "--frame-width", "16"];
+
+        CliResult.Run(["train", "--output", model, "--epochs", "1", "--hidden", "4", "--input-frames", "2", "--future-frames", "2",
+            "--validation-fraction", "0", .. source]).AssertSucceeded();
+        var evaluation = CliResult.Run(["evaluate", "--model", model, .. source]);
+
+        evaluation.AssertSucceeded();
+        StringAssert.Contains(evaluation.Output, "3 sequences of the frame folders");
+        StringAssert.Contains(evaluation.Output, "SSIM");
+    }
+
+    /// <summary>Sequences of a bright square moving one pixel per frame, one PNG per frame.</summary>
+    private static void WriteFrameFolders(string root, int sequences, int framesPerSequence, int size)
+    {
+        for (int s = 0; s < sequences; s++)
+        {
+            string sequence = Path.Combine(root, $"clip{s}");
+            Directory.CreateDirectory(sequence);
+            for (int t = 0; t < framesPerSequence; t++)
+            {
+                using var image = new MagickImage(MagickColors.Black, (uint)size, (uint)size);
+                new Drawables().FillColor(MagickColors.White).Rectangle(s + t, 4, s + t + 4, 8).Draw(image);
+                image.Write(Path.Combine(sequence, $"frame{t}.png"), MagickFormat.Png);
+            }
+        }
+    }
+}
