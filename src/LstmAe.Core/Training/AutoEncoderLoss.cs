@@ -33,7 +33,8 @@ public static class AutoEncoderLoss
     }
 
     /// <summary>Every term of the loss as numbers, including cross-entropy in nats per frame.</summary>
-    /// <remarks>Under MSE the outputs are pixel values, so their cross-entropy is taken after clamping them into (0, 1).</remarks>
+    /// <remarks>Under MSE the outputs are pixel values, so their cross-entropy is taken after clamping them into (0, 1);
+    /// it is left out (null) when the targets are not pixel values in [0, 1], as with sensor data.</remarks>
     public static LossValues Values(AutoEncoderOutput output, Tensor input, Tensor? future, TrainingObjective objective)
     {
         ArgumentNullException.ThrowIfNull(output);
@@ -62,9 +63,12 @@ public static class AutoEncoderLoss
         _ => throw new ArgumentOutOfRangeException(nameof(objective), objective, "Unknown objective."),
     };
 
-    /// <summary>Cross-entropy summed over a frame's pixels, averaged over frames and sequences (the paper's unit).</summary>
-    private static double NatsPerFrame(Tensor decoded, Tensor target, TrainingObjective objective)
+    /// <summary>Cross-entropy summed over a frame's pixels, averaged over frames and sequences (the paper's unit);
+    /// null when it is undefined because a target lies outside [0, 1].</summary>
+    private static double? NatsPerFrame(Tensor decoded, Tensor target, TrainingObjective objective)
     {
+        if (target.lt(0).any().item<bool>() || target.gt(1).any().item<bool>())
+            return null;
         Tensor meanPerPixel = objective == TrainingObjective.BinaryCrossEntropy
             ? nn.functional.binary_cross_entropy_with_logits(decoded, target)
             : nn.functional.binary_cross_entropy(decoded.clamp(PixelClamp, 1 - PixelClamp), target);

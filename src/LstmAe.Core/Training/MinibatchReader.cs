@@ -62,17 +62,21 @@ internal sealed class MinibatchReader
     }
 
     /// <summary>The buffered minibatch as tensors on the model's device.</summary>
-    /// <exception cref="ArgumentException">A value is NaN or infinite; the message gives its position.</exception>
+    /// <exception cref="ArgumentException">A value is NaN or infinite, or outside [0, 1] under cross-entropy; the
+    /// message gives its position.</exception>
     public Minibatch ToTensors(BufferedMinibatch minibatch)
     {
         int length = source.SequenceLength, frameSize = options.FrameSize;
         ReadOnlySpan<float> values = buffer.AsSpan(0, minibatch.Count * length);
-        int bad = values.IndexOfAnyExceptInRange(float.MinValue, float.MaxValue);
+        // Cross-entropy targets are probabilities; squared error takes any finite value. NaN falls outside any range.
+        bool pixels = options.Objective == TrainingObjective.BinaryCrossEntropy;
+        int bad = pixels ? values.IndexOfAnyExceptInRange(0f, 1f) : values.IndexOfAnyExceptInRange(float.MinValue, float.MaxValue);
         if (bad >= 0)
             throw new ArgumentException(
                 $"Sequence {minibatch.FirstItem + (bad / length)} of epoch {minibatch.Epoch} holds " +
                 $"{values[bad].ToString(CultureInfo.InvariantCulture)} at frame {bad % length / frameSize}, " +
-                $"pixel {bad % frameSize}; expected finite values.");
+                $"pixel {bad % frameSize}; expected " +
+                (pixels ? "pixel values in [0, 1] under the cross-entropy objective (use MeanSquaredError for other data)." : "finite values."));
         Tensor all = tensor(values.ToArray(), [minibatch.Count, length / frameSize, frameSize], device: device);
         Tensor input = all[.., ..options.InputFrames];
         Tensor? future = HasFuture ? all[.., options.InputFrames..] : null;

@@ -11,8 +11,8 @@ namespace LstmAe.Training;
 /// <param name="PredictionLoss">Its prediction term; null without a prediction decoder.</param>
 /// <param name="ValidationLoss">Validation loss, when a validation ran after this step; otherwise null.</param>
 /// <param name="SequencesPerSecond">Training throughput since the run (or resume) began, excluding validation.</param>
-/// <param name="ReconstructionNatsPerFrame">Reconstruction cross-entropy in nats per frame; null when absent.</param>
-/// <param name="PredictionNatsPerFrame">Prediction cross-entropy in nats per frame; null when absent.</param>
+/// <param name="ReconstructionNatsPerFrame">Reconstruction cross-entropy in nats per frame; null when the decoder is absent or the targets are not pixel values in [0, 1].</param>
+/// <param name="PredictionNatsPerFrame">Prediction cross-entropy in nats per frame; null when the decoder is absent or the targets are not pixel values in [0, 1].</param>
 /// <param name="LearningRate">Learning rate used for the step.</param>
 /// <param name="GradientNorm">Global L2 norm of the gradients, before any clipping.</param>
 public sealed record TrainingProgress(

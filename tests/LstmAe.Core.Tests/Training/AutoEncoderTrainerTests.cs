@@ -178,6 +178,40 @@ public sealed class AutoEncoderTrainerTests
     }
 
     [TestMethod]
+    public void CrossEntropyNeedsPixelValuesInTheUnitInterval()
+    {
+        var options = TinyModels.Options with { Objective = TrainingObjective.BinaryCrossEntropy };
+        using var model = LstmAutoEncoder.Create(options);
+        var trainer = new AutoEncoderTrainer(model, new TrainingOptions { Epochs = 1, BatchSize = 2 });
+        float[] sequences = TinyModels.Sequences(options, 2);
+        sequences[options.FullSequenceLength + 7] = 1.5f;
+
+        var error = Assert.ThrowsExactly<ArgumentException>(() => trainer.Fit(new InMemorySequenceSource(sequences, options.FullSequenceLength, shuffle: false)));
+
+        StringAssert.Contains(error.Message, "Sequence 1 of epoch 0 holds 1.5 at frame 0, pixel 7");
+        StringAssert.Contains(error.Message, "[0, 1]");
+    }
+
+    [TestMethod]
+    public void SquaredErrorTrainsOnValuesOutsideTheUnitIntervalAndLeavesNatsUndefined()
+    {
+        // Sensor-like data: any finite value. Cross-entropy in nats has no meaning there, so it is reported as null.
+        var options = TinyModels.Options;
+        using var model = LstmAutoEncoder.Create(options);
+        float[] sequences = TinyModels.Sequences(options, 4).Select(v => (v * 40f) - 20f).ToArray();
+        var reports = new List<TrainingProgress>();
+        var trainer = new AutoEncoderTrainer(model, new TrainingOptions { Epochs = 1, BatchSize = 2 });
+
+        TrainingResult result = trainer.Fit(new InMemorySequenceSource(sequences, options.FullSequenceLength, shuffle: false),
+            progress: new SynchronousProgress<TrainingProgress>(reports.Add));
+
+        Assert.AreEqual(2, result.Steps);
+        Assert.IsNotEmpty(reports);
+        Assert.IsTrue(reports.All(r => r.ReconstructionNatsPerFrame is null && r.PredictionNatsPerFrame is null));
+        Assert.IsTrue(reports.All(r => double.IsFinite(r.Loss)));
+    }
+
+    [TestMethod]
     public void AnEmptySourceIsAnArgumentErrorNotAnEndlessLoop()
     {
         using var model = LstmAutoEncoder.Create(TinyModels.Options);
