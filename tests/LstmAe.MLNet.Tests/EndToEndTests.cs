@@ -1,3 +1,4 @@
+using LstmAe.Tests.Shared;
 using System.Diagnostics;
 using LstmAe.Data;
 using Microsoft.ML;
@@ -42,7 +43,7 @@ public sealed class EndToEndTests
         // Ten classes: features from a few seconds of training already beat chance (0.225 when measured).
         Assert.IsTrue(metrics.MicroAccuracy > 0.1, $"micro-accuracy {metrics.MicroAccuracy}");
 
-        using var directory = new TemporaryDirectory();
+        using var directory = new TempDirectory();
         string modelPath = directory.File("model.zip"), inputPath = directory.File("test.idv"), outputPath = directory.File("out.idv");
         ml.Model.Save(model, train.Schema, modelPath);
         using (FileStream file = File.Create(inputPath))
@@ -112,14 +113,5 @@ public sealed class EndToEndTests
             CollectionAssert.AreEqual(
                 expected[row].Select(BitConverter.SingleToInt32Bits).ToArray(),
                 actual[row].Select(BitConverter.SingleToInt32Bits).ToArray(), $"row {row}");
-    }
-
-    private sealed class TemporaryDirectory : IDisposable
-    {
-        private readonly string _path = Directory.CreateTempSubdirectory("lstmae-mlnet-").FullName;
-
-        public string File(string name) => Path.Combine(_path, name);
-
-        public void Dispose() => Directory.Delete(_path, recursive: true);
     }
 }

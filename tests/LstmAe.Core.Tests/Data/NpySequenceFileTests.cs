@@ -1,3 +1,4 @@
+using LstmAe.Tests.Shared;
 using System.Text;
 using System.Text.Json;
 using LstmAe.Data;

@@ -1,3 +1,4 @@
+using LstmAe.Tests.Shared;
 using LstmAe.MLNet.Data;
 using Microsoft.ML;
 using Microsoft.ML.Data;

@@ -1,3 +1,4 @@
+using LstmAe.Tests.Shared;
 using System.IO.Compression;
 using System.Text;
 using LstmAe.Data;

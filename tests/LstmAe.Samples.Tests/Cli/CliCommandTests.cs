@@ -1,3 +1,4 @@
+using LstmAe.Tests.Shared;
 using System.Globalization;
 using LstmAe.Cli;
 using LstmAe.Model;
@@ -35,7 +36,7 @@ public sealed class CliCommandTests
     [TestMethod]
     public void EvaluatePrintsMetricsOfBothDecoders()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TempDirectory();
         string model = TinyModel.Save(folder.File("tiny.lstmae"));
 
         var run = CliResult.Run(["evaluate", "--model", model, .. TinyModel.DataArguments]);
@@ -49,7 +50,7 @@ public sealed class CliCommandTests
     [TestMethod]
     public void EvaluateRejectsMissingAndBrokenModels()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TempDirectory();
         CliResult.Run("evaluate").AssertFailed(ExitCodes.Usage, "--model");
         CliResult.Run("evaluate", "--model", folder.File("none.lstmae")).AssertFailed(ExitCodes.Failure, "does not exist");
         File.WriteAllText(folder.File("junk.lstmae"), "not a model");
@@ -61,7 +62,7 @@ public sealed class CliCommandTests
     [TestMethod]
     public void EvaluateRejectsSequencesShorterThanTheModelInput()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TempDirectory();
         string model = TinyModel.Save(folder.File("tiny.lstmae"));
 
         CliResult.Run("evaluate", "--model", model, "--sequences", "2", "--frames-per-sequence", "1")
@@ -71,7 +72,7 @@ public sealed class CliCommandTests
     [TestMethod]
     public void EncodeWritesCsvThatMatchesTheModel()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TempDirectory();
         string model = TinyModel.Save(folder.File("tiny.lstmae"));
         string csv = folder.File("features.csv");
 
@@ -87,7 +88,7 @@ public sealed class CliCommandTests
     [TestMethod]
     public async Task EncodeWritesParquetOtherToolsCanRead()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TempDirectory();
         string model = TinyModel.Save(folder.File("tiny.lstmae"));
         string parquet = folder.File("features.parquet");
 
@@ -107,7 +108,7 @@ public sealed class CliCommandTests
     [TestMethod]
     public void EncodeAndEvaluateReadANpyVideoArray()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TempDirectory();
         string model = TinyModel.Save(folder.File("tiny.lstmae"));
         string npy = Path.Combine(AppContext.BaseDirectory, "Fixtures", "time_major_u8.npy");
         string csv = folder.File("npy.csv");
@@ -124,7 +125,7 @@ public sealed class CliCommandTests
     [TestMethod]
     public void EncodeRefusesToOverwriteWithoutForceAndRejectsUnknownFormats()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TempDirectory();
         string model = TinyModel.Save(folder.File("tiny.lstmae"));
         string existing = folder.File("mine.csv");
         File.WriteAllText(existing, "precious");
@@ -142,7 +143,7 @@ public sealed class CliCommandTests
     [TestMethod]
     public void RenderDrawsAGifPerSequenceAndAContactSheet()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TempDirectory();
         string model = TinyModel.Save(folder.File("tiny.lstmae"));
         string pictures = Path.Combine(folder.Path, "pictures");
 
@@ -159,7 +160,7 @@ public sealed class CliCommandTests
     [TestMethod]
     public void RenderRefusesANonEmptyFolderWithoutForce()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TempDirectory();
         string model = TinyModel.Save(folder.File("tiny.lstmae"));
 
         CliResult.Run(["render", "--model", model, "--output", folder.Path, .. TinyModel.DataArguments]).AssertFailed(ExitCodes.Failure, "not empty");
@@ -169,7 +170,7 @@ public sealed class CliCommandTests
     [TestMethod]
     public void ExportThenImportPyTorchKeepsTheWeights()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TempDirectory();
         string model = TinyModel.Save(folder.File("tiny.lstmae"), seed: 5);
         string stateDict = folder.File("tiny.pt");
         string imported = folder.File("imported.lstmae");
@@ -184,7 +185,7 @@ public sealed class CliCommandTests
     [TestMethod]
     public void ImportPyTorchRejectsAMissingFileAndAMismatchedArchitecture()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TempDirectory();
         string stateDict = folder.File("tiny.pt");
         CliResult.Run("export-pytorch", "--model", TinyModel.Save(folder.File("tiny.lstmae")), "--output", stateDict).AssertSucceeded();
 
@@ -200,7 +201,7 @@ public sealed class CliCommandTests
     [TestMethod]
     public void ExportPyTorchNeedsAnOutput()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TempDirectory();
         CliResult.Run("export-pytorch", "--model", TinyModel.Save(folder.File("tiny.lstmae"))).AssertFailed(ExitCodes.Usage, "--output");
     }
 

@@ -1,3 +1,4 @@
+using LstmAe.Tests.Shared;
 using ImageMagick;
 using ImageMagick.Drawing;
 using LstmAe.Cli;
@@ -18,7 +19,7 @@ public sealed class CliTrainTests
     [TestMethod]
     public void TrainWritesAModelThatLoadsWithTheRequestedArchitecture()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TempDirectory();
         string model = folder.File("tiny.lstmae");
 
         var run = CliResult.Run(["train", "--output", model, "--epochs", "1", .. Tiny]);
@@ -38,7 +39,7 @@ public sealed class CliTrainTests
     [TestMethod]
     public void TrainResumesFromItsCheckpoint()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TempDirectory();
         string model = folder.File("tiny.lstmae");
         CliResult.Run(["train", "--output", model, "--max-steps", "1", .. Tiny]).AssertSucceeded();
 
@@ -52,7 +53,7 @@ public sealed class CliTrainTests
     [TestMethod]
     public void TrainRejectsBadArgumentsInOneLine()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TempDirectory();
         string model = folder.File("tiny.lstmae");
 
         CliResult.Run(["train", "--output", model, "--epochs", "0"]).AssertFailed(ExitCodes.Usage, "--epochs must be positive");
@@ -69,7 +70,7 @@ public sealed class CliTrainTests
     [TestMethod]
     public void TrainAndEvaluateReadFrameFolders()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TempDirectory();
         string frames = Path.Combine(folder.Path, "frames");
         WriteFrameFolders(frames, sequences: 3, framesPerSequence: 4, size: 16);
         string model = folder.File("frames.lstmae");

@@ -1,3 +1,4 @@
+using LstmAe.Tests.Shared;
 using System.IO.Compression;
 using System.Text.Json;
 using LstmAe.Samples.MovingMnist;
@@ -13,7 +14,7 @@ public sealed class MovingMnistSampleTests
     [TestMethod]
     public void TheTinyRunWritesAValidModelPicturesAndResults()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TempDirectory();
         using var output = new StringWriter();
         using var error = new StringWriter();
 
@@ -65,7 +66,7 @@ public sealed class MovingMnistSampleTests
     [TestMethod]
     public void ANonEmptyOutputFolderIsRefusedWithoutForce()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TempDirectory();
         string mine = folder.File("notes.txt");
         File.WriteAllText(mine, "mine");
         using var output = new StringWriter();

@@ -1,3 +1,4 @@
+using LstmAe.Tests.Shared;
 using LstmAe.Visualization;
 
 namespace LstmAe.Samples.Tests.Visualization;
@@ -19,7 +20,7 @@ public sealed class PictureTests
     [TestMethod]
     public void AnimationShowsTruthReconstructionAndPredictionSideBySide()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TempDirectory();
         string path = folder.File("sequence.gif");
 
         ComparisonAnimation.WriteGif(path, Example(), Layout);
@@ -45,7 +46,7 @@ public sealed class PictureTests
     [TestMethod]
     public void AnimationLeavesOutPanelsWithoutData()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TempDirectory();
         string path = folder.File("input-only.gif");
 
         ComparisonAnimation.WriteGif(path, new SequenceComparison(Height, Width, Filled(1f)), Layout);
@@ -57,7 +58,7 @@ public sealed class PictureTests
     [TestMethod]
     public void ContactSheetPutsTheModelRowUnderTheTruthRow()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TempDirectory();
         string path = folder.File("sheet.png");
 
         ContactSheet.WritePng(path, [Example(), Example()], Layout);
@@ -96,7 +97,7 @@ public sealed class PictureTests
     [TestMethod]
     public void LossCurveIsAPngWithBothSeries()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TempDirectory();
         string path = folder.File("loss.png");
         LossPoint[] training = [new(0, 900), new(10, 600), new(20, 450), new(30, 400)];
         LossPoint[] validation = [new(15, 520), new(30, 430)];
