@@ -18,7 +18,7 @@ namespace LstmAe.MLNet;
 /// </summary>
 /// <remarks>
 /// Training streams the data through cursors (shuffled per epoch when the view can shuffle) and never copies it
-/// into memory. Progress goes to <c>mlContext.Log</c>. <see cref="LstmAutoEncoderOptions.CancellationToken"/>, or
+/// into memory. Progress goes to <c>mlContext.Log</c> and to <see cref="LstmAutoEncoderOptions.Progress"/>. <see cref="LstmAutoEncoderOptions.CancellationToken"/>, or
 /// ML.NET's own cancellation (<c>MLContext.CancelExecution</c>, internal to ML.NET and used by AutoML), stops
 /// training after the step in progress with an <see cref="OperationCanceledException"/>.
 /// </remarks>
@@ -100,8 +100,9 @@ public sealed class LstmAutoEncoderEstimator : IEstimator<LstmAutoEncoderTransfo
                 $"on column '{_options.InputColumnName}', frames {layout.FrameHeight}x{layout.FrameWidth}, " +
                 $"{modelOptions.InputFrames} in + {modelOptions.FutureFrames} future, device {model.Device.type}.");
             var progress = new ChannelProgress(channel, _options.LogEverySteps);
+            IProgress<TrainingProgress> reports = _options.Progress is { } caller ? new ProgressFanOut(progress, caller) : progress;
             TrainingResult result;
-            using (var cancellation = new CancellationBridge(_environment, _options.CancellationToken, progress))
+            using (var cancellation = new CancellationBridge(_environment, _options.CancellationToken, reports))
                 result = new AutoEncoderTrainer(model, training).Fit(train, validation, cancellation, cancellation.Token);
             if (progress.Last is { } last)
                 channel.Info(MessageSensitivity.None, $"Finished ({result.StopReason}) after {result.Steps} steps, {result.Epochs} epochs, " +

@@ -116,6 +116,12 @@ public sealed class LstmAutoEncoderOptions
     /// ML.NET's own <c>MLContext.CancelExecution</c> does the same, but ML.NET keeps it internal.</summary>
     public CancellationToken CancellationToken { get; set; }
 
+    /// <summary>Receives a <see cref="TrainingProgress"/> after every optimizer step and again, with
+    /// <see cref="TrainingProgress.ValidationLoss"/> set, after every validation; null: progress goes to
+    /// <c>mlContext.Log</c> only. Called synchronously on the training thread, so a slow callback slows training
+    /// (and <see cref="System.Progress{T}"/> would post to the thread pool, out of order). Not saved with the model.</summary>
+    public IProgress<TrainingProgress>? Progress { get; set; }
+
     /// <summary>Training steps between progress lines in <c>mlContext.Log</c>.</summary>
     public int LogEverySteps { get; set; } = 10;
 

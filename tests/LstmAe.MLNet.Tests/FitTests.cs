@@ -2,6 +2,7 @@ using LstmAe.MLNet.Internal;
 using LstmAe.MLNet.Schema;
 using LstmAe.MLNet.Tests.Support;
 using LstmAe.MLNet.Training;
+using LstmAe.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -28,6 +29,39 @@ public sealed class FitTests
             string.Join("\n", ours));
         Assert.IsTrue(ours.Any(m => m.Contains("validation", StringComparison.Ordinal)), string.Join("\n", ours));
         Assert.IsTrue(ours.Any(m => m.StartsWith("Finished (EpochsCompleted)", StringComparison.Ordinal)), string.Join("\n", ours));
+    }
+
+    [TestMethod]
+    public void ProgressCallbackReceivesEveryStepInOrderOnTheTrainingThread()
+    {
+        var ml = new MLContext(seed: 1);
+        var progress = new RecordingProgress();
+
+        // 8 rows in batches of 4: two steps per epoch, four in all.
+        using var _ = TinySequences.Fit(ml, count: 8, o => (o.Epochs, o.Progress) = (2, progress));
+
+        Assert.AreEqual("step 1 epoch 0, step 2 epoch 0, step 3 epoch 1, step 4 epoch 1", StepsAndEpochs(progress.Reports));
+        Assert.IsTrue(progress.Reports.All(p => double.IsFinite(p.Loss) && p.Loss > 0), string.Join("\n", progress.Reports));
+        Assert.IsTrue(progress.Reports.All(p => p.ValidationLoss is null), "no validation was configured");
+        Assert.IsTrue(progress.Threads.All(thread => thread == Environment.CurrentManagedThreadId), "reported on another thread");
+    }
+
+    [TestMethod]
+    public void ProgressCallbackReceivesTheValidationLossAfterEachEpoch()
+    {
+        var ml = new MLContext(seed: 1);
+        var progress = new RecordingProgress();
+        IDataView validation = TinySequences.Load(ml, 4, seed: 2);
+
+        using var _ = TinySequences.Fit(ml, count: 8, o => (o.Epochs, o.ValidationData, o.Progress) = (2, validation, progress));
+
+        // Each epoch's last step comes again, with the validation loss that followed it.
+        Assert.AreEqual("step 1 epoch 0, step 2 epoch 0, step 2 epoch 0, step 3 epoch 1, step 4 epoch 1, step 4 epoch 1",
+            StepsAndEpochs(progress.Reports));
+        TrainingProgress[] validated = progress.Reports.Where(p => p.ValidationLoss is not null).ToArray();
+        Assert.AreEqual("step 2 epoch 0, step 4 epoch 1", StepsAndEpochs(validated));
+        Assert.IsTrue(validated.All(p => double.IsFinite(p.ValidationLoss!.Value) && p.ValidationLoss > 0), string.Join("\n", validated));
+        Assert.IsTrue(progress.Reports.All(p => double.IsFinite(p.Loss)), string.Join("\n", progress.Reports));
     }
 
     [TestMethod]
@@ -139,6 +173,23 @@ public sealed class FitTests
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new RowSplit(-0.1, 0));
         Assert.IsFalse(new RowSplit(0, 0).IsValidation(new DataViewRowId(1, 0)));
     }
+
+    /// <summary>Records reports as they arrive (<see cref="Progress{T}"/> would post them to the thread pool).</summary>
+    private sealed class RecordingProgress : IProgress<TrainingProgress>
+    {
+        public List<TrainingProgress> Reports { get; } = [];
+
+        public List<int> Threads { get; } = [];
+
+        public void Report(TrainingProgress value)
+        {
+            Reports.Add(value);
+            Threads.Add(Environment.CurrentManagedThreadId);
+        }
+    }
+
+    private static string StepsAndEpochs(IEnumerable<TrainingProgress> reports) =>
+        string.Join(", ", reports.Select(p => $"step {p.Step} epoch {p.Epoch}"));
 
     private sealed class WrongSize
     {

@@ -1,3 +1,5 @@
+using LstmAe.Training;
+
 namespace LstmAe.Samples.MovingMnist.Reporting;
 
 /// <summary>Where the sample reports: a live terminal, or plain lines when output is redirected.</summary>
@@ -16,10 +18,10 @@ public interface ISampleConsole
     /// <param name="rows">Cells, one list per row.</param>
     void Table(IReadOnlyList<string> columns, IEnumerable<IReadOnlyList<string>> rows);
 
-    /// <summary>Runs <paramref name="train"/>, showing the progress entries it reports.</summary>
+    /// <summary>Runs <paramref name="train"/>, showing the progress it reports.</summary>
     /// <typeparam name="T">What training returns.</typeparam>
     /// <param name="totalSteps">Steps expected, for a progress bar.</param>
     /// <param name="train">The training, given a sink for its progress.</param>
     /// <returns>What <paramref name="train"/> returned.</returns>
-    T Train<T>(long totalSteps, Func<IProgress<TrainingLogEntry>, T> train);
+    T Train<T>(long totalSteps, Func<IProgress<TrainingProgress>, T> train);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LstmAe.Training;
 using Spectre.Console;
 
 namespace LstmAe.Samples.MovingMnist.Reporting;
@@ -31,7 +32,7 @@ public sealed class LiveSampleConsole(IAnsiConsole console, int frameSize) : ISa
     }
 
     /// <inheritdoc/>
-    public T Train<T>(long totalSteps, Func<IProgress<TrainingLogEntry>, T> train)
+    public T Train<T>(long totalSteps, Func<IProgress<TrainingProgress>, T> train)
     {
         double? lastValidation = null;
         return console.Progress()
@@ -41,18 +42,13 @@ public sealed class LiveSampleConsole(IAnsiConsole console, int frameSize) : ISa
             .Start(context =>
             {
                 var task = context.AddTask("starting", maxValue: totalSteps);
-                return train(new Progress(entry =>
+                return train(new SynchronousProgress<TrainingProgress>(report =>
                 {
-                    lastValidation = entry.Validation ?? lastValidation;
+                    lastValidation = report.ValidationLoss ?? lastValidation;
                     string validation = lastValidation is double v ? string.Create(CultureInfo.InvariantCulture, $", validation {v:F3}") : "";
-                    task.Description = Markup.Escape($"{TrainingText.CompactLosses(entry, frameSize)}{validation}");
-                    task.Value = Math.Min(entry.Step, totalSteps);
+                    task.Description = Markup.Escape($"{TrainingText.CompactLosses(report, frameSize)}{validation}");
+                    task.Value = Math.Min(report.Step, totalSteps);
                 }));
             });
-    }
-
-    private sealed class Progress(Action<TrainingLogEntry> report) : IProgress<TrainingLogEntry>
-    {
-        public void Report(TrainingLogEntry value) => report(value);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LstmAe.Training;
 
 namespace LstmAe.Samples.MovingMnist.Reporting;
 
@@ -36,26 +37,20 @@ public sealed class PlainSampleConsole(TextWriter output, int frameSize) : ISamp
     }
 
     /// <inheritdoc/>
-    public T Train<T>(long totalSteps, Func<IProgress<TrainingLogEntry>, T> train)
+    public T Train<T>(long totalSteps, Func<IProgress<TrainingProgress>, T> train)
     {
         long every = Math.Max(1, totalSteps / ProgressLines);
-        return train(new Progress(entry =>
+        return train(new SynchronousProgress<TrainingProgress>(report =>
         {
-            if (entry.Validation is double validation)
+            if (report.ValidationLoss is double validation)
             {
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"step {entry.Step}/{totalSteps}: validation loss {validation:F4}"));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"step {report.Step}/{totalSteps}: validation loss {validation:F4}"));
             }
-            else if (entry.Step % every == 0 || entry.Step == 1)
+            else if (report.Step % every == 0 || report.Step == 1)
             {
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"step {entry.Step}/{totalSteps} (epoch {entry.Epoch + 1}): {TrainingText.Losses(entry, frameSize)}, {entry.SequencesPerSecond:F1} sequences/s"));
+                    $"step {report.Step}/{totalSteps} (epoch {report.Epoch + 1}): {TrainingText.Losses(report, frameSize)}, {report.SequencesPerSecond:F1} sequences/s"));
             }
         }));
-    }
-
-    /// <summary>Reports synchronously on the training thread (System.Progress would post to the thread pool).</summary>
-    private sealed class Progress(Action<TrainingLogEntry> report) : IProgress<TrainingLogEntry>
-    {
-        public void Report(TrainingLogEntry value) => report(value);
     }
 }

@@ -1,10 +1,10 @@
-using LstmAe.Samples.MovingMnist.Reporting;
+using LstmAe.Training;
 using LstmAe.Visualization;
 
 namespace LstmAe.Samples.MovingMnist.Steps;
 
 /// <summary>The training and validation losses seen during training, for the loss-curve chart.</summary>
-internal sealed class LossHistory : IProgress<TrainingLogEntry>
+internal sealed class LossHistory : IProgress<TrainingProgress>
 {
     private readonly List<LossPoint> _training = [];
     private readonly List<LossPoint> _validation = [];
@@ -13,9 +13,9 @@ internal sealed class LossHistory : IProgress<TrainingLogEntry>
 
     public IReadOnlyList<LossPoint> Validation => _validation;
 
-    public void Report(TrainingLogEntry value)
+    public void Report(TrainingProgress value)
     {
-        if (value.Validation is double validation)
+        if (value.ValidationLoss is double validation)
         {
             _validation.Add(new LossPoint(value.Step, validation));
         }
