@@ -4,12 +4,6 @@ using static TorchSharp.torch;
 
 namespace LstmAe.Training;
 
-/// <summary>A minibatch as tensors: input frames and, when the source has them, future frames.</summary>
-internal sealed record Minibatch(Tensor Input, Tensor? Future, int Count);
-
-/// <summary>Which sequences the reader's buffer holds: <see cref="Count"/> of them, from item <see cref="FirstItem"/>.</summary>
-internal readonly record struct BufferedMinibatch(int Epoch, long FirstItem, int Count);
-
 /// <summary>
 /// Groups a source's sequences into minibatches in one reused buffer, checking each sequence's length and values.
 /// Tensors are built by <see cref="ToTensors"/> rather than while enumerating, so they land in the dispose scope the

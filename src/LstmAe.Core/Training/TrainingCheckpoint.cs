@@ -6,14 +6,6 @@ using static TorchSharp.torch;
 
 namespace LstmAe.Training;
 
-/// <summary>Where a run stands, beyond the weights and optimizer state.</summary>
-internal sealed record TrainingPosition(
-    long Step,
-    int Epoch,
-    long BatchesIntoEpoch,
-    double? BestValidationLoss,
-    int ValidationsWithoutImprovement);
-
 /// <summary>
 /// A resumable snapshot: position, torch's random state (dropout), the model and the optimizer state. Shuffling
 /// needs no state of its own: sources derive each epoch's order from the epoch number. Written to a temporary file

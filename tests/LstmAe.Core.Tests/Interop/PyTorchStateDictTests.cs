@@ -92,7 +92,7 @@ public sealed class PyTorchStateDictTests
         float[] before = TinyModels.Weights(model)["encoder.lstm.weight_ih_l0"];
         var trainer = new AutoEncoderTrainer(model, new TrainingOptions { Epochs = null, MaxSteps = 2, BatchSize = 3 });
 
-        TrainingResult result = trainer.Fit(new InMemorySequenceSource(SeedFixture.FullSequences(), 9 * 64));
+        TrainingResult result = trainer.Fit(new InMemorySequenceSource(SeedFixture.FullSequences(), SeedFixture.FullSequenceLength));
 
         Assert.IsTrue(model.Module.parameters().All(p => p.requires_grad), "Loaded parameters must stay trainable.");
         Assert.IsGreaterThan(0.0, result.LastProgress!.GradientNorm);
