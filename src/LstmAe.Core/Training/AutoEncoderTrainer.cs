@@ -113,11 +113,11 @@ public sealed class AutoEncoderTrainer
             using OptimizerHelper optimizer = trainer.CreateOptimizer();
             torch.manual_seed(options.Seed);
             if (options.ResumeFromCheckpoint && File.Exists(options.CheckpointPath))
-                position = TrainingCheckpoint.Restore(options.CheckpointPath, model, options.Optimizer, optimizer);
+                position = TrainingCheckpoint.Restore(options.CheckpointPath, model, options, optimizer);
             try
             {
                 TrainingStopReason reason = Train(optimizer);
-                if (options.CheckpointPath is not null) TrainingCheckpoint.Write(options.CheckpointPath, position, model, options.Optimizer, optimizer);
+                if (options.CheckpointPath is not null) TrainingCheckpoint.Write(options.CheckpointPath, position, model, options, optimizer);
                 return new TrainingResult(reason, position.Step, position.Epoch, last, position.BestValidationLoss, wallClock.Elapsed);
             }
             finally
@@ -141,7 +141,7 @@ public sealed class AutoEncoderTrainer
                     double? validationLoss = options.ValidateEverySteps is { } every && position.Step % every == 0 ? Validate() : null;
                     Report(report with { Step = position.Step, ValidationLoss = validationLoss });
                     if (position.Step % options.CheckpointEverySteps == 0)
-                        TrainingCheckpoint.Write(options.CheckpointPath!, position, model, options.Optimizer, optimizer);
+                        TrainingCheckpoint.Write(options.CheckpointPath!, position, model, options, optimizer);
                     if (PatienceExhausted) return TrainingStopReason.EarlyStopped;
                 }
                 if (!any && !resumingMidEpoch)
