@@ -1,6 +1,7 @@
 using LstmAe.Core.Tests.TestSupport;
 using LstmAe.Model;
 using LstmAe.Training;
+using TorchSharp;
 
 namespace LstmAe.Core.Tests.Training;
 
@@ -39,6 +40,31 @@ public sealed class AutoEncoderTrainerTests
 
         TinyModels.AssertBitIdentical(first, second);
         CollectionAssert.AreNotEqual(TinyModels.Weights(first)["predict_decoder.fc.weight"], TinyModels.Weights(other)["predict_decoder.fc.weight"]);
+    }
+
+    [TestMethod]
+    public void FitLeavesTorchsGlobalGeneratorAsItWas()
+    {
+        using var model = LstmAutoEncoder.Create(TinyModels.Options);
+        var trainer = new AutoEncoderTrainer(model, new TrainingOptions { Epochs = 1, BatchSize = 4, Seed = 11 });
+        float[] expected = DrawAfterSeeding(1234, () => { });
+
+        float[] afterFit = DrawAfterSeeding(1234, () => trainer.Fit(TinyModels.Source(TinyModels.Options, 4)));
+        float[] withNaN = TinyModels.Sequences(TinyModels.Options, 4);
+        withNaN[^1] = float.NaN; // fails mid-run, after seeding
+        float[] afterFailedFit = DrawAfterSeeding(1234, () => Assert.ThrowsExactly<ArgumentException>(
+            () => trainer.Fit(new InMemorySequenceSource(withNaN, TinyModels.Options.FullSequenceLength, shuffle: false))));
+
+        CollectionAssert.AreEqual(expected, afterFit);
+        CollectionAssert.AreEqual(expected, afterFailedFit);
+
+        static float[] DrawAfterSeeding(int seed, Action between)
+        {
+            torch.manual_seed(seed);
+            between();
+            using var draw = torch.rand(8);
+            return draw.data<float>().ToArray();
+        }
     }
 
     [TestMethod]
