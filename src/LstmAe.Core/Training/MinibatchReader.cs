@@ -1,4 +1,3 @@
-using System.Globalization;
 using LstmAe.Model;
 using static TorchSharp.torch;
 
@@ -64,12 +63,11 @@ internal sealed class MinibatchReader
         ReadOnlySpan<float> values = buffer.AsSpan(0, minibatch.Count * length);
         // Cross-entropy targets are probabilities; squared error takes any finite value. NaN falls outside any range.
         bool pixels = options.Objective == TrainingObjective.BinaryCrossEntropy;
-        int bad = pixels ? values.IndexOfAnyExceptInRange(0f, 1f) : values.IndexOfAnyExceptInRange(float.MinValue, float.MaxValue);
+        int bad = pixels ? FrameValueCheck.IndexOfFirstOutside(values, 0f, 1f) : FrameValueCheck.IndexOfFirstNonFinite(values);
         if (bad >= 0)
             throw new ArgumentException(
-                $"Sequence {minibatch.FirstItem + (bad / length)} of epoch {minibatch.Epoch} holds " +
-                $"{values[bad].ToString(CultureInfo.InvariantCulture)} at frame {bad % length / frameSize}, " +
-                $"pixel {bad % frameSize}; expected " +
+                $"Sequence {minibatch.FirstItem + (bad / length)} of epoch {minibatch.Epoch}: " +
+                $"{FrameValueCheck.Describe(values.Slice(bad / length * length, length), bad % length, frameSize)}; expected " +
                 (pixels ? "pixel values in [0, 1] under the cross-entropy objective (use MeanSquaredError for other data)." : "finite values."));
         Tensor all = tensor(values.ToArray(), [minibatch.Count, length / frameSize, frameSize], device: device);
         Tensor input = all[.., ..options.InputFrames];

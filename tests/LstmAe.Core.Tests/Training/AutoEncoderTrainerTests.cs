@@ -200,7 +200,7 @@ public sealed class AutoEncoderTrainerTests
         float[] sequences = TinyModels.Sequences(options, 4);
         sequences[(3 * options.FullSequenceLength) + 5] = float.PositiveInfinity;
         error = Assert.ThrowsExactly<ArgumentException>(() => trainer.Fit(new InMemorySequenceSource(sequences, options.FullSequenceLength, shuffle: false)));
-        StringAssert.Contains(error.Message, "Sequence 3 of epoch 0 holds Infinity at frame 0, pixel 5");
+        StringAssert.Contains(error.Message, "Sequence 3 of epoch 0: frame 0, pixel 5 is Infinity");
     }
 
     [TestMethod]
@@ -214,7 +214,7 @@ public sealed class AutoEncoderTrainerTests
 
         var error = Assert.ThrowsExactly<ArgumentException>(() => trainer.Fit(new InMemorySequenceSource(sequences, options.FullSequenceLength, shuffle: false)));
 
-        StringAssert.Contains(error.Message, "Sequence 1 of epoch 0 holds 1.5 at frame 0, pixel 7");
+        StringAssert.Contains(error.Message, "Sequence 1 of epoch 0: frame 0, pixel 7 is 1.5");
         StringAssert.Contains(error.Message, "[0, 1]");
     }
 
