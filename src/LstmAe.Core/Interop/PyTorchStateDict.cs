@@ -63,6 +63,8 @@ public static class PyTorchStateDict
         catch
         {
             weights.Dispose();
+            // The unpickler built every tensor up front; those not yet handed to weights would leak.
+            foreach (object? value in table.Values) (value as Tensor)?.Dispose();
             throw;
         }
     }

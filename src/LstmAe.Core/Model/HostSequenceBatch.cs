@@ -1,4 +1,3 @@
-using System.Globalization;
 using static TorchSharp.torch;
 
 namespace LstmAe.Model;
@@ -47,12 +46,11 @@ internal readonly ref struct HostSequenceBatch
         for (int row = 0; row < length; row++)
         {
             ReadOnlySpan<float> source = sequences.Slice((first + row) * rowStride, inputLength);
-            // NaN compares below every number, so it falls outside the range too.
-            int bad = source.IndexOfAnyExceptInRange(float.MinValue, float.MaxValue);
+            int bad = FrameValueCheck.IndexOfFirstNonFinite(source);
             if (bad >= 0)
                 throw new ArgumentException(
-                    $"Sequence {first + row}, frame {bad / options.FrameSize}, pixel {bad % options.FrameSize} is " +
-                    $"{source[bad].ToString(CultureInfo.InvariantCulture)}; expected a finite value.", paramName);
+                    $"Sequence {first + row}, {FrameValueCheck.Describe(source, bad, options.FrameSize)}; expected a finite value.",
+                    paramName);
             source.CopyTo(buffer.AsSpan(row * inputLength));
         }
         return tensor(buffer, [length, options.InputFrames, options.FrameSize], device: device);

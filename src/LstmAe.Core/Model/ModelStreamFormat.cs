@@ -43,7 +43,7 @@ internal static class ModelStreamFormat
         if (length <= 0 || length > Array.MaxLength)
             throw new InvalidDataException($"Saved LstmAe model declares a payload of {length} bytes, which is impossible.");
         byte[] hash = ReadExactly(reader, HashSize, "the checksum");
-        byte[] payload = ReadExactly(reader, (int)length, "the payload");
+        byte[] payload = ReadPayloadBytes(stream, length);
         if (!SHA256.HashData(payload).AsSpan().SequenceEqual(hash))
             throw new InvalidDataException("Saved LstmAe model is corrupt: its checksum does not match its contents.");
         return ReadPayload(payload);
@@ -84,8 +84,8 @@ internal static class ModelStreamFormat
                 if (rank is < 0 or > 8) throw new InvalidDataException($"Tensor {name} has rank {rank}.");
                 long[] shape = new long[rank];
                 for (int d = 0; d < rank; d++) shape[d] = reader.ReadInt64();
-                long elements = shape.Aggregate(1L, (a, b) => b < 0 ? -1 : a * b);
-                if (elements < 0 || elements * sizeof(float) > payload.Length)
+                long elements = ElementCount(shape);
+                if (elements < 0 || elements > payload.Length / sizeof(float))
                     throw new InvalidDataException($"Tensor {name} has an impossible shape [{string.Join(", ", shape)}].");
                 float[] values = MemoryMarshal.Cast<byte, float>(ReadExactly(reader, (int)elements * sizeof(float), name)).ToArray();
                 weights.Add(name, tensor(values, shape));
@@ -98,6 +98,52 @@ internal static class ModelStreamFormat
         {
             weights.Dispose();
             throw e as InvalidDataException ?? new InvalidDataException($"Saved LstmAe model is malformed: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Reads the declared payload without trusting its length: a corrupt header must give InvalidDataException, not
+    /// one huge allocation. Seekable streams are checked against the bytes they hold; others are read in chunks.
+    /// </summary>
+    private static byte[] ReadPayloadBytes(Stream stream, long length)
+    {
+        if (stream.CanSeek)
+        {
+            long remaining = stream.Length - stream.Position;
+            if (length > remaining)
+                throw new InvalidDataException(
+                    $"Saved LstmAe model is truncated: it declares a payload of {length} bytes, only {remaining} remain.");
+            byte[] payload = new byte[length];
+            stream.ReadExactly(payload);
+            return payload;
+        }
+        const int ChunkSize = 1 << 20;
+        using var buffer = new MemoryStream();
+        byte[] chunk = new byte[Math.Min(length, ChunkSize)];
+        while (buffer.Length < length)
+        {
+            int read = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, length - buffer.Length));
+            if (read == 0)
+                throw new InvalidDataException(
+                    $"Saved LstmAe model is truncated: it declares a payload of {length} bytes, only {buffer.Length} remain.");
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>The product of the dimensions, or -1 when one is negative or the product overflows.</summary>
+    private static long ElementCount(long[] shape)
+    {
+        if (shape.Any(dim => dim < 0)) return -1;
+        try
+        {
+            long elements = 1;
+            foreach (long dim in shape) elements = checked(elements * dim);
+            return elements;
+        }
+        catch (OverflowException)
+        {
+            return -1;
         }
     }
 

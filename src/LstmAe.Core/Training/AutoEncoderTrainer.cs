@@ -11,6 +11,13 @@ namespace LstmAe.Training;
 /// (<see cref="AutoEncoderLoss"/>), the chosen optimizer, optional clipping, schedule, validation, early stopping
 /// and checkpoints. Native memory stays flat: each step runs in its own dispose scope.
 /// </summary>
+/// <remarks>
+/// Training draws dropout masks from torch's process-wide generator: <see cref="Fit"/> seeds it and restores it
+/// afterwards, so two <see cref="Fit"/> calls (on any trainers) must not run concurrently, nor other torch code that
+/// draws random numbers. On CUDA, dropout uses the CUDA generator, which TorchSharp 0.107 can seed but not read:
+/// checkpoints and the restore after <see cref="Fit"/> cover the CPU generator only, so a resumed CUDA run is
+/// reproducible but not bit-identical to an uninterrupted one.
+/// </remarks>
 public sealed class AutoEncoderTrainer
 {
     private readonly LstmAutoEncoder model;
@@ -33,14 +40,16 @@ public sealed class AutoEncoderTrainer
     /// <summary>
     /// Trains until the epochs or steps run out, validation stops improving, or <paramref name="cancellationToken"/>
     /// fires (checked between steps, so training stops after the step in progress). Seeds torch's generator with
-    /// <see cref="TrainingOptions.Seed"/>, or restores it from the checkpoint when resuming.
+    /// <see cref="TrainingOptions.Seed"/>, or restores it from the checkpoint when resuming, and puts the caller's
+    /// generator state back afterwards. Not thread-safe across trainers: see the remarks on the class.
     /// </summary>
     /// <param name="train">Training sequences; rows must hold the future frames unless the model only reconstructs.</param>
     /// <param name="validation">Optional held-out sequences for validation loss and early stopping.</param>
     /// <param name="progress">Receives a report after every step, synchronously on the training thread.</param>
     /// <param name="cancellationToken">Stops training after the current step.</param>
     /// <exception cref="ArgumentException">A source's sequences do not fit the model, or hold NaN or infinite values.</exception>
-    /// <exception cref="InvalidDataException">The checkpoint to resume from is unreadable or for another model.</exception>
+    /// <exception cref="InvalidDataException">The checkpoint to resume from is unreadable, damaged, or for another
+    /// model, optimizer, batch size or seed.</exception>
     public TrainingResult Fit(ISequenceSource train, ISequenceSource? validation = null,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -111,17 +120,20 @@ public sealed class AutoEncoderTrainer
         {
             bool trainingBefore = model.Module.training;
             using OptimizerHelper optimizer = trainer.CreateOptimizer();
-            torch.manual_seed(options.Seed);
-            if (options.ResumeFromCheckpoint && File.Exists(options.CheckpointPath))
-                position = TrainingCheckpoint.Restore(options.CheckpointPath, model, options.Optimizer, optimizer);
+            // Dropout draws from the process-wide generator; the caller gets it back as it was, as after Create.
+            using Tensor globalState = torch.get_rng_state();
             try
             {
+                torch.manual_seed(options.Seed);
+                if (options.ResumeFromCheckpoint && File.Exists(options.CheckpointPath))
+                    position = TrainingCheckpoint.Restore(options.CheckpointPath, model, options, optimizer);
                 TrainingStopReason reason = Train(optimizer);
-                if (options.CheckpointPath is not null) TrainingCheckpoint.Write(options.CheckpointPath, position, model, options.Optimizer, optimizer);
+                if (options.CheckpointPath is not null) TrainingCheckpoint.Write(options.CheckpointPath, position, model, options, optimizer);
                 return new TrainingResult(reason, position.Step, position.Epoch, last, position.BestValidationLoss, wallClock.Elapsed);
             }
             finally
             {
+                torch.set_rng_state(globalState);
                 model.Module.train(trainingBefore);
             }
         }
@@ -141,7 +153,7 @@ public sealed class AutoEncoderTrainer
                     double? validationLoss = options.ValidateEverySteps is { } every && position.Step % every == 0 ? Validate() : null;
                     Report(report with { Step = position.Step, ValidationLoss = validationLoss });
                     if (position.Step % options.CheckpointEverySteps == 0)
-                        TrainingCheckpoint.Write(options.CheckpointPath!, position, model, options.Optimizer, optimizer);
+                        TrainingCheckpoint.Write(options.CheckpointPath!, position, model, options, optimizer);
                     if (PatienceExhausted) return TrainingStopReason.EarlyStopped;
                 }
                 if (!any && !resumingMidEpoch)

@@ -1,14 +1,7 @@
-using System.Globalization;
 using LstmAe.Model;
 using static TorchSharp.torch;
 
 namespace LstmAe.Training;
-
-/// <summary>A minibatch as tensors: input frames and, when the source has them, future frames.</summary>
-internal sealed record Minibatch(Tensor Input, Tensor? Future, int Count);
-
-/// <summary>Which sequences the reader's buffer holds: <see cref="Count"/> of them, from item <see cref="FirstItem"/>.</summary>
-internal readonly record struct BufferedMinibatch(int Epoch, long FirstItem, int Count);
 
 /// <summary>
 /// Groups a source's sequences into minibatches in one reused buffer, checking each sequence's length and values.
@@ -70,12 +63,11 @@ internal sealed class MinibatchReader
         ReadOnlySpan<float> values = buffer.AsSpan(0, minibatch.Count * length);
         // Cross-entropy targets are probabilities; squared error takes any finite value. NaN falls outside any range.
         bool pixels = options.Objective == TrainingObjective.BinaryCrossEntropy;
-        int bad = pixels ? values.IndexOfAnyExceptInRange(0f, 1f) : values.IndexOfAnyExceptInRange(float.MinValue, float.MaxValue);
+        int bad = pixels ? FrameValueCheck.IndexOfFirstOutside(values, 0f, 1f) : FrameValueCheck.IndexOfFirstNonFinite(values);
         if (bad >= 0)
             throw new ArgumentException(
-                $"Sequence {minibatch.FirstItem + (bad / length)} of epoch {minibatch.Epoch} holds " +
-                $"{values[bad].ToString(CultureInfo.InvariantCulture)} at frame {bad % length / frameSize}, " +
-                $"pixel {bad % frameSize}; expected " +
+                $"Sequence {minibatch.FirstItem + (bad / length)} of epoch {minibatch.Epoch}: " +
+                $"{FrameValueCheck.Describe(values.Slice(bad / length * length, length), bad % length, frameSize)}; expected " +
                 (pixels ? "pixel values in [0, 1] under the cross-entropy objective (use MeanSquaredError for other data)." : "finite values."));
         Tensor all = tensor(values.ToArray(), [minibatch.Count, length / frameSize, frameSize], device: device);
         Tensor input = all[.., ..options.InputFrames];

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using LstmAe.Interop;
 using LstmAe.Model;
@@ -6,34 +7,95 @@ using static TorchSharp.torch;
 
 namespace LstmAe.Training;
 
-/// <summary>Where a run stands, beyond the weights and optimizer state.</summary>
-internal sealed record TrainingPosition(
-    long Step,
-    int Epoch,
-    long BatchesIntoEpoch,
-    double? BestValidationLoss,
-    int ValidationsWithoutImprovement);
-
 /// <summary>
-/// A resumable snapshot: position, torch's random state (dropout), the model and the optimizer state. Shuffling
-/// needs no state of its own: sources derive each epoch's order from the epoch number. Written to a temporary file
-/// and renamed over the target, so a crash never leaves a half-written checkpoint.
+/// A resumable snapshot: position, the batch size and seed that position counts in, torch's CPU random state
+/// (dropout), the model and the optimizer state. Shuffling needs no state of its own: sources derive each epoch's
+/// order from the epoch number. Layout: magic, format version, payload length, SHA-256 of the payload, payload.
+/// Written to a temporary file, flushed to disk and renamed over the target, so a crash never leaves a
+/// half-written checkpoint and a damaged one is caught by its checksum.
 /// </summary>
 internal static class TrainingCheckpoint
 {
     private static ReadOnlySpan<byte> Magic => "LSTMAECK"u8;
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
 
-    public static void Write(string path, TrainingPosition position, LstmAutoEncoder model, OptimizerAlgorithm algorithm,
+    public static void Write(string path, TrainingPosition position, LstmAutoEncoder model, TrainingOptions options,
         OptimizerHelper optimizer)
     {
+        byte[] payload = WritePayload(position, model, options, optimizer);
         string temporary = path + ".tmp";
         using (var file = File.Create(temporary))
-        using (var writer = new BinaryWriter(file, Encoding.UTF8))
         {
-            writer.Write(Magic);
-            writer.Write(FormatVersion);
-            writer.Write((int)algorithm);
+            using (var writer = new BinaryWriter(file, Encoding.UTF8, leaveOpen: true))
+            {
+                writer.Write(Magic);
+                writer.Write(FormatVersion);
+                writer.Write((long)payload.Length);
+                writer.Write(SHA256.HashData(payload));
+                writer.Write(payload);
+            }
+            // The rename must never land before the bytes do.
+            file.Flush(flushToDisk: true);
+        }
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>Restores the model's weights, the optimizer and torch's random state; returns the position.</summary>
+    /// <exception cref="InvalidDataException">The file is not a checkpoint, is damaged, or belongs to a different
+    /// model, optimizer, batch size or seed.</exception>
+    public static TrainingPosition Restore(string path, LstmAutoEncoder model, TrainingOptions options,
+        OptimizerHelper optimizer)
+    {
+        byte[] payload = ReadPayload(path);
+        using var reader = new BinaryReader(new MemoryStream(payload, writable: false), Encoding.UTF8);
+        try
+        {
+            var saved = (OptimizerAlgorithm)reader.ReadInt32();
+            if (saved != options.Optimizer)
+                throw new InvalidDataException($"{path} holds {saved} optimizer state; this run uses {options.Optimizer}.");
+            // The position counts batches, so it only means the same rows under the same batch size and seed.
+            int batchSize = reader.ReadInt32(), seed = reader.ReadInt32();
+            if (batchSize != options.BatchSize || seed != options.Seed)
+                throw new InvalidDataException(
+                    $"{path} was written with BatchSize {batchSize} and Seed {seed}; this run uses BatchSize " +
+                    $"{options.BatchSize} and Seed {options.Seed}. Resume with the same values or start afresh.");
+            long step = reader.ReadInt64();
+            int epoch = reader.ReadInt32();
+            long batches = reader.ReadInt64();
+            double best = reader.ReadDouble();
+            int stale = reader.ReadInt32();
+            int rngLength = reader.ReadInt32();
+            if (rngLength < 0 || rngLength > payload.Length - reader.BaseStream.Position)
+                throw new InvalidDataException($"{path} declares a random state of {rngLength} bytes, which it does not hold.");
+            byte[] rngState = reader.ReadBytes(rngLength);
+
+            var (modelOptions, weights) = ModelStreamFormat.Read(reader.BaseStream);
+            using (weights)
+            {
+                if (modelOptions != model.Options)
+                    throw new InvalidDataException(
+                        $"{path} was written for a different model: {modelOptions.ToJson()}; this model is {model.Options.ToJson()}.");
+                weights.CopyInto(model.Module, path);
+            }
+            optimizer.load_state_dict(reader);
+            using (Tensor rng = tensor(rngState, dtype: ScalarType.Byte)) set_rng_state(rng);
+            return new TrainingPosition(step, epoch, batches, double.IsNaN(best) ? null : best, stale);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new InvalidDataException($"{path} is a truncated checkpoint.", e);
+        }
+    }
+
+    private static byte[] WritePayload(TrainingPosition position, LstmAutoEncoder model, TrainingOptions options,
+        OptimizerHelper optimizer)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write((int)options.Optimizer);
+            writer.Write(options.BatchSize);
+            writer.Write(options.Seed);
             writer.Write(position.Step);
             writer.Write(position.Epoch);
             writer.Write(position.BatchesIntoEpoch);
@@ -46,16 +108,14 @@ internal static class TrainingCheckpoint
                 writer.Write(state);
             }
             writer.Flush();
-            model.Save(file);
+            model.Save(buffer);
             optimizer.save_state_dict(writer);
         }
-        File.Move(temporary, path, overwrite: true);
+        return buffer.ToArray();
     }
 
-    /// <summary>Restores the model's weights, the optimizer and torch's random state; returns the position.</summary>
-    /// <exception cref="InvalidDataException">The file is not a checkpoint or belongs to a different model.</exception>
-    public static TrainingPosition Restore(string path, LstmAutoEncoder model, OptimizerAlgorithm algorithm,
-        OptimizerHelper optimizer)
+    /// <summary>Checks the header and checksum and returns the payload; lengths are checked before allocating.</summary>
+    private static byte[] ReadPayload(string path)
     {
         using var file = File.OpenRead(path);
         using var reader = new BinaryReader(file, Encoding.UTF8);
@@ -66,27 +126,15 @@ internal static class TrainingCheckpoint
             int version = reader.ReadInt32();
             if (version != FormatVersion)
                 throw new InvalidDataException($"{path} has checkpoint format {version}; this library reads {FormatVersion}.");
-            var saved = (OptimizerAlgorithm)reader.ReadInt32();
-            if (saved != algorithm)
-                throw new InvalidDataException($"{path} holds {saved} optimizer state; this run uses {algorithm}.");
-            long step = reader.ReadInt64();
-            int epoch = reader.ReadInt32();
-            long batches = reader.ReadInt64();
-            double best = reader.ReadDouble();
-            int stale = reader.ReadInt32();
-            byte[] rngState = reader.ReadBytes(reader.ReadInt32());
-
-            var (options, weights) = ModelStreamFormat.Read(file);
-            using (weights)
-            {
-                if (options != model.Options)
-                    throw new InvalidDataException(
-                        $"{path} was written for a different model: {options.ToJson()}; this model is {model.Options.ToJson()}.");
-                weights.CopyInto(model.Module, path);
-            }
-            optimizer.load_state_dict(reader);
-            using (Tensor rng = tensor(rngState, dtype: ScalarType.Byte)) set_rng_state(rng);
-            return new TrainingPosition(step, epoch, batches, double.IsNaN(best) ? null : best, stale);
+            long length = reader.ReadInt64();
+            byte[] hash = reader.ReadBytes(SHA256.HashSizeInBytes);
+            long remaining = file.Length - file.Position;
+            if (length != remaining || length > Array.MaxLength)
+                throw new InvalidDataException($"{path} declares a payload of {length} bytes but holds {remaining}; it is damaged or truncated.");
+            byte[] payload = reader.ReadBytes((int)length);
+            if (!SHA256.HashData(payload).AsSpan().SequenceEqual(hash))
+                throw new InvalidDataException($"{path} is corrupt: its checksum does not match its contents.");
+            return payload;
         }
         catch (EndOfStreamException e)
         {

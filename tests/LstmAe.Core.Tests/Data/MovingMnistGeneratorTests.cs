@@ -192,6 +192,22 @@ public sealed class MovingMnistGeneratorTests
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new MovingMnistGenerator(new MovingMnistOptions { SequenceCount = 5 }).Generate(5));
     }
 
+    [TestMethod]
+    public void DigitsPerSequenceIsCappedAndEveryAllowedCountGenerates()
+    {
+        var tooMany = Assert.ThrowsExactly<ArgumentException>(
+            () => new MovingMnistGenerator(new MovingMnistOptions { DigitsPerSequence = MovingMnistOptions.MaxDigitsPerSequence + 1 }));
+        StringAssert.Contains(tooMany.Message, $"DigitsPerSequence must be between 1 and {MovingMnistOptions.MaxDigitsPerSequence}");
+
+        foreach (int digits in new[] { 1, MovingMnistOptions.MaxDigitsPerSequence })
+        {
+            var generator = new MovingMnistGenerator(new MovingMnistOptions { SequenceCount = 1, FrameCount = 2, DigitsPerSequence = digits });
+            float[] frames = generator.Generate(0);
+            Assert.AreEqual(generator.SequenceLength, frames.Length);
+            Assert.AreEqual(1f, frames.Max(), $"{digits} digits");
+        }
+    }
+
     private static double Speed(DigitMotion m) => Math.Sqrt((double)m.VelocityX * m.VelocityX + (double)m.VelocityY * m.VelocityY);
 
     private static LabeledImageSet SolidDigits(int size, params byte[] values)

@@ -1,6 +1,9 @@
+using System.IO.Compression;
+using System.Text;
 using LstmAe.Core.Tests.TestSupport;
 using LstmAe.Model;
 using LstmAe.Training;
+using TorchSharp;
 
 namespace LstmAe.Core.Tests.Interop;
 
@@ -86,17 +89,83 @@ public sealed class PyTorchStateDictTests
     }
 
     [TestMethod]
+    public void AnEntryThatIsNotATensorIsInvalidDataAndLeaksNoTensor()
+    {
+        string valid = TempFile(), invalid = valid + ".invalid.pt";
+        temporaryFiles.Add(invalid);
+        using (var model = LstmAutoEncoder.Create(TinyModels.Options)) model.SavePyTorchStateDict(valid);
+        File.Copy(valid, invalid);
+        // Several bad entries among the tensors, so whatever order the table yields, some tensors come after one.
+        AddNonTensorEntries(invalid, "not_a_tensor_1", "not_a_tensor_2", "not_a_tensor_3");
+        using var target = LstmAutoEncoder.Create(TinyModels.Options);
+
+        // The unpickler keeps some tensors of its own alive until finalized; a failed load may leave no more.
+        int aliveAfterSuccess = TensorsAliveAfter(() => target.LoadPyTorchStateDict(valid));
+        int aliveAfterFailure = TensorsAliveAfter(() =>
+        {
+            var error = Assert.ThrowsExactly<InvalidDataException>(() => target.LoadPyTorchStateDict(invalid));
+            StringAssert.Contains(error.Message, "not a named tensor (not_a_tensor_");
+        });
+
+        Assert.AreEqual(aliveAfterSuccess, aliveAfterFailure, "Tensors read from the file are still alive.");
+
+        static int TensorsAliveAfter(Action action)
+        {
+            using var scope = torch.NewDisposeScope();
+            action();
+            return scope.DisposablesView.OfType<torch.Tensor>().Count(t => !t.IsInvalid);
+        }
+    }
+
+    [TestMethod]
     public void APyTorchLoadedModelTrains()
     {
         using var model = SeedFixture.LoadModel(DecoderConditioning.Conditional, TrainingObjective.MeanSquaredError);
         float[] before = TinyModels.Weights(model)["encoder.lstm.weight_ih_l0"];
         var trainer = new AutoEncoderTrainer(model, new TrainingOptions { Epochs = null, MaxSteps = 2, BatchSize = 3 });
 
-        TrainingResult result = trainer.Fit(new InMemorySequenceSource(SeedFixture.FullSequences(), 9 * 64));
+        TrainingResult result = trainer.Fit(new InMemorySequenceSource(SeedFixture.FullSequences(), SeedFixture.FullSequenceLength));
 
         Assert.IsTrue(model.Module.parameters().All(p => p.requires_grad), "Loaded parameters must stay trainable.");
         Assert.IsGreaterThan(0.0, result.LastProgress!.GradientNorm);
         CollectionAssert.AreNotEqual(before, TinyModels.Weights(model)["encoder.lstm.weight_ih_l0"]);
+    }
+
+    /// <summary>
+    /// Adds name: 5 entries to the state_dict pickle. It opens with PROTO 2, EMPTY_DICT, BINPUT 0, MARK; the pairs
+    /// between that MARK and its SETITEMS become the dict's entries, so new pairs go right after the MARK.
+    /// </summary>
+    private static void AddNonTensorEntries(string path, params string[] names)
+    {
+        using var archive = ZipFile.Open(path, ZipArchiveMode.Update);
+        ZipArchiveEntry entry = archive.Entries.Single(e => e.FullName.EndsWith("data.pkl", StringComparison.Ordinal));
+        byte[] pickle;
+        using (var stream = entry.Open()) pickle = ReadAll(stream);
+        byte[] opening = [0x80, 2, (byte)'}', (byte)'q', 0, (byte)'('];
+        CollectionAssert.AreEqual(opening, pickle[..opening.Length], "The pickle layout changed; update this helper.");
+        var pairs = new MemoryStream();
+        foreach (string name in names)
+        {
+            byte[] utf8 = Encoding.UTF8.GetBytes(name);
+            pairs.WriteByte((byte)'X'); // BINUNICODE: length, then UTF-8
+            pairs.Write(BitConverter.GetBytes(utf8.Length));
+            pairs.Write(utf8);
+            pairs.Write([(byte)'K', 5]); // BININT1 5
+        }
+        using (var stream = entry.Open())
+        {
+            stream.SetLength(0);
+            stream.Write(pickle.AsSpan(0, opening.Length));
+            stream.Write(pairs.ToArray());
+            stream.Write(pickle.AsSpan(opening.Length));
+        }
+
+        static byte[] ReadAll(Stream stream)
+        {
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            return copy.ToArray();
+        }
     }
 
     private string TempFile()

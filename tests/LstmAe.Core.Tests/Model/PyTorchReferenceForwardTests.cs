@@ -50,7 +50,7 @@ public sealed class PyTorchReferenceForwardTests
 
         float[] reconstruction = model.Reconstruct(SeedFixture.Array("past"), SeedFixture.Batch);
 
-        const int frames = 5, frameSize = 64;
+        int frames = SeedFixture.InputFrames, frameSize = SeedFixture.FrameSize;
         for (int s = 0; s < SeedFixture.Batch; s++)
         {
             for (int t = 0; t < frames; t++)
@@ -76,5 +76,5 @@ public sealed class PyTorchReferenceForwardTests
         CollectionAssert.AreEqual(fromInputRows, fromFullRows);
     }
 
-    private static Tensor PastTensor() => tensor(SeedFixture.Array("past"), [SeedFixture.Batch, 5, 64]);
+    private static Tensor PastTensor() => tensor(SeedFixture.Array("past"), [SeedFixture.Batch, SeedFixture.InputFrames, SeedFixture.FrameSize]);
 }

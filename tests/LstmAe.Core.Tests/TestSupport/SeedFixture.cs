@@ -4,25 +4,37 @@ using LstmAe.Model;
 namespace LstmAe.Core.Tests.TestSupport;
 
 /// <summary>
-/// The PyTorch reference fixture in Fixtures/seed-seq2seq: a tutorial-layout model (frame 64, hidden 32, 2 layers,
-/// 5 input + 4 future frames) with its inputs, outputs and losses as PyTorch 1.13 computed them.
+/// The PyTorch reference fixture in Fixtures/seed-seq2seq: a tutorial-layout model with its inputs, outputs and
+/// losses as PyTorch 1.13 computed them. Its sizes come from the <c>shapes</c> section of expected.json.
 /// </summary>
 internal static class SeedFixture
 {
-    public const int Batch = 3;
-
     public static string Directory => Path.Combine(AppContext.BaseDirectory, "Fixtures", "seed-seq2seq");
+
+    public static int Batch { get; } = Shape("batch");
+
+    public static int InputFrames { get; } = Shape("input_frames");
+
+    public static int FutureFrames { get; } = Shape("future_frames");
+
+    public static int FrameSize { get; } = Shape("frame_size");
+
+    private static int FrameSide => (int)Math.Sqrt(FrameSize);
+
+    /// <summary>Floats in one row of input and future frames.</summary>
+    public static int FullSequenceLength => (InputFrames + FutureFrames) * FrameSize;
 
     public static string PathOf(string file) => Path.Combine(Directory, file);
 
     public static LstmAutoEncoderModelOptions Options(DecoderConditioning conditioning, TrainingObjective objective) => new()
     {
-        FrameHeight = 8,
-        FrameWidth = 8,
-        InputFrames = 5,
-        FutureFrames = 4,
-        HiddenSize = 32,
-        Layers = 2,
+        // The fixture's frames are square.
+        FrameHeight = FrameSide,
+        FrameWidth = FrameSide,
+        InputFrames = InputFrames,
+        FutureFrames = FutureFrames,
+        HiddenSize = Shape("hidden"),
+        Layers = Shape("layers"),
         Conditioning = conditioning,
         Objective = objective,
     };
@@ -37,11 +49,11 @@ internal static class SeedFixture
 
     public static float[] Array(string name) => NpyTestReader.ReadFloat32(PathOf(name + ".npy")).Values;
 
-    /// <summary>Past and future frames concatenated per sequence: rows of 9 frames.</summary>
+    /// <summary>Past and future frames concatenated per sequence.</summary>
     public static float[] FullSequences()
     {
         float[] past = Array("past"), future = Array("future");
-        int pastRow = 5 * 64, futureRow = 4 * 64;
+        int pastRow = InputFrames * FrameSize, futureRow = FutureFrames * FrameSize;
         var result = new float[Batch * (pastRow + futureRow)];
         for (int i = 0; i < Batch; i++)
         {
@@ -56,6 +68,8 @@ internal static class SeedFixture
         using JsonDocument document = JsonDocument.Parse(File.ReadAllText(PathOf("expected.json")));
         return document.RootElement.GetProperty("parameter_names").EnumerateArray().Select(e => e.GetString()!).ToArray();
     }
+
+    private static int Shape(string key) => Expected("shapes", key).GetInt32();
 
     public static JsonElement Expected(string section, string key)
     {

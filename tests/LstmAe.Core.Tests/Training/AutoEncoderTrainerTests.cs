@@ -1,6 +1,7 @@
 using LstmAe.Core.Tests.TestSupport;
 using LstmAe.Model;
 using LstmAe.Training;
+using TorchSharp;
 
 namespace LstmAe.Core.Tests.Training;
 
@@ -39,6 +40,31 @@ public sealed class AutoEncoderTrainerTests
 
         TinyModels.AssertBitIdentical(first, second);
         CollectionAssert.AreNotEqual(TinyModels.Weights(first)["predict_decoder.fc.weight"], TinyModels.Weights(other)["predict_decoder.fc.weight"]);
+    }
+
+    [TestMethod]
+    public void FitLeavesTorchsGlobalGeneratorAsItWas()
+    {
+        using var model = LstmAutoEncoder.Create(TinyModels.Options);
+        var trainer = new AutoEncoderTrainer(model, new TrainingOptions { Epochs = 1, BatchSize = 4, Seed = 11 });
+        float[] expected = DrawAfterSeeding(1234, () => { });
+
+        float[] afterFit = DrawAfterSeeding(1234, () => trainer.Fit(TinyModels.Source(TinyModels.Options, 4)));
+        float[] withNaN = TinyModels.Sequences(TinyModels.Options, 4);
+        withNaN[^1] = float.NaN; // fails mid-run, after seeding
+        float[] afterFailedFit = DrawAfterSeeding(1234, () => Assert.ThrowsExactly<ArgumentException>(
+            () => trainer.Fit(new InMemorySequenceSource(withNaN, TinyModels.Options.FullSequenceLength, shuffle: false))));
+
+        CollectionAssert.AreEqual(expected, afterFit);
+        CollectionAssert.AreEqual(expected, afterFailedFit);
+
+        static float[] DrawAfterSeeding(int seed, Action between)
+        {
+            torch.manual_seed(seed);
+            between();
+            using var draw = torch.rand(8);
+            return draw.data<float>().ToArray();
+        }
     }
 
     [TestMethod]
@@ -174,7 +200,7 @@ public sealed class AutoEncoderTrainerTests
         float[] sequences = TinyModels.Sequences(options, 4);
         sequences[(3 * options.FullSequenceLength) + 5] = float.PositiveInfinity;
         error = Assert.ThrowsExactly<ArgumentException>(() => trainer.Fit(new InMemorySequenceSource(sequences, options.FullSequenceLength, shuffle: false)));
-        StringAssert.Contains(error.Message, "Sequence 3 of epoch 0 holds Infinity at frame 0, pixel 5");
+        StringAssert.Contains(error.Message, "Sequence 3 of epoch 0: frame 0, pixel 5 is Infinity");
     }
 
     [TestMethod]
@@ -188,7 +214,7 @@ public sealed class AutoEncoderTrainerTests
 
         var error = Assert.ThrowsExactly<ArgumentException>(() => trainer.Fit(new InMemorySequenceSource(sequences, options.FullSequenceLength, shuffle: false)));
 
-        StringAssert.Contains(error.Message, "Sequence 1 of epoch 0 holds 1.5 at frame 0, pixel 7");
+        StringAssert.Contains(error.Message, "Sequence 1 of epoch 0: frame 0, pixel 7 is 1.5");
         StringAssert.Contains(error.Message, "[0, 1]");
     }
 

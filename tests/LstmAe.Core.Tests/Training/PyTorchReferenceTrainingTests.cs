@@ -24,8 +24,8 @@ public sealed class PyTorchReferenceTrainingTests
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         model.Module.eval();
-        Tensor past = tensor(SeedFixture.Array("past"), [3, 5, 64]);
-        Tensor future = tensor(SeedFixture.Array("future"), [3, 4, 64]);
+        Tensor past = tensor(SeedFixture.Array("past"), [SeedFixture.Batch, SeedFixture.InputFrames, SeedFixture.FrameSize]);
+        Tensor future = tensor(SeedFixture.Array("future"), [SeedFixture.Batch, SeedFixture.FutureFrames, SeedFixture.FrameSize]);
         AutoEncoderOutput output = model.Module.call(past, null);
 
         LossValues mse = AutoEncoderLoss.Values(output, past, future, TrainingObjective.MeanSquaredError);
@@ -44,7 +44,7 @@ public sealed class PyTorchReferenceTrainingTests
     public void OneAdamStepMatchesPyTorch()
     {
         using var model = SeedFixture.LoadModel(DecoderConditioning.Conditional, TrainingObjective.MeanSquaredError);
-        var source = new InMemorySequenceSource(SeedFixture.FullSequences(), 9 * 64, shuffle: false);
+        var source = new InMemorySequenceSource(SeedFixture.FullSequences(), SeedFixture.FullSequenceLength, shuffle: false);
         var trainer = new AutoEncoderTrainer(model, new TrainingOptions
         {
             Epochs = null,

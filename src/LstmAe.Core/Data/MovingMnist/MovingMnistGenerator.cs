@@ -11,6 +11,9 @@ namespace LstmAe.Data;
 /// </remarks>
 public sealed class MovingMnistGenerator
 {
+    /// <summary>Motions up to this many digits live on the stack; more go on the heap.</summary>
+    private const int StackDigits = 4;
+
     private readonly int _poolStart;
     private readonly int _poolCount;
     private readonly int _maxX;
@@ -115,7 +118,9 @@ public sealed class MovingMnistGenerator
     public float[] Generate(long index)
     {
         var frames = new float[SequenceLength];
-        Generate(index, frames, stackalloc DigitMotion[Options.DigitsPerSequence]);
+        int digits = Options.DigitsPerSequence;
+        Span<DigitMotion> motions = digits <= StackDigits ? stackalloc DigitMotion[StackDigits] : new DigitMotion[digits];
+        Generate(index, frames, motions[..digits]);
         return frames;
     }
 

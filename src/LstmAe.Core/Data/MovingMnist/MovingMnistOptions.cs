@@ -18,7 +18,11 @@ public sealed record MovingMnistOptions
     /// <summary>Canvas columns.</summary>
     public int FrameWidth { get; init; } = 64;
 
-    /// <summary>Digits bouncing in each sequence; where they overlap the brighter pixel wins.</summary>
+    /// <summary>Most digits a sequence may hold; more would only blur the canvas into one blob.</summary>
+    public const int MaxDigitsPerSequence = 16;
+
+    /// <summary>Digits bouncing in each sequence, 1 to <see cref="MaxDigitsPerSequence"/>; where they overlap the
+    /// brighter pixel wins.</summary>
     public int DigitsPerSequence { get; init; } = 2;
 
     /// <summary>Pixels per frame. 3.6 is the original's step of 0.1 of the free range (64 - 28 = 36 pixels).</summary>
@@ -47,7 +51,8 @@ public sealed record MovingMnistOptions
         ArgumentNullException.ThrowIfNull(digits);
         Require(SequenceCount >= 0, nameof(SequenceCount), $"must not be negative, got {SequenceCount}");
         Require(FrameCount >= 1, nameof(FrameCount), $"must be at least 1, got {FrameCount}");
-        Require(DigitsPerSequence >= 1, nameof(DigitsPerSequence), $"must be at least 1, got {DigitsPerSequence}");
+        Require(DigitsPerSequence is >= 1 and <= MaxDigitsPerSequence, nameof(DigitsPerSequence),
+            $"must be between 1 and {MaxDigitsPerSequence}, got {DigitsPerSequence}");
         Require(FrameHeight >= digits.Height && FrameWidth >= digits.Width, nameof(FrameHeight),
             $"the {FrameHeight}x{FrameWidth} canvas cannot hold {digits.Height}x{digits.Width} digits");
         Require(float.IsFinite(Speed) && Speed >= 0, nameof(Speed), $"must be finite and non-negative, got {Speed}");

@@ -24,7 +24,9 @@ internal struct SplitMix64
     /// <summary>Uniform on [0, <paramref name="maxExclusive"/>); multiply-shift (Lemire), bias below 2^-32.</summary>
     public int NextInt(int maxExclusive) => (int)((NextUInt64() >> 32) * (ulong)maxExclusive >> 32);
 
-    private static ulong Mix(ulong z)
+    /// <summary>The SplitMix64 finaliser: a bijective 64-bit mixer whose output bits all depend on every input
+    /// bit. Shared with LstmAe.MLNet (InternalsVisibleTo), which hashes row ids with it.</summary>
+    public static ulong Mix(ulong z)
     {
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EB;
