@@ -130,5 +130,8 @@ public sealed class LstmAutoEncoderOptions
     /// <summary>Rows the transformer's cursors encode per forward pass.</summary>
     public int TransformBatchSize { get; set; } = 64;
 
+    /// <summary>A shallow copy (data views and callbacks are shared), which the estimator keeps.</summary>
+    internal LstmAutoEncoderOptions Clone() => (LstmAutoEncoderOptions)MemberwiseClone();
+
     private static readonly TrainingOptions TrainingDefaults = new();
 }

@@ -133,6 +133,42 @@ public sealed class FitTests
     }
 
     [TestMethod]
+    public void InvalidOptionsAreRejectedNamingTheOption()
+    {
+        var ml = new MLContext(seed: 1);
+        void AssertRejected(Action<LstmAutoEncoderOptions> adjust, string option)
+        {
+            var e = Assert.Throws<ArgumentException>(() => ml.Transforms.LstmAutoEncode(TinySequences.Options(adjust)));
+            StringAssert.Contains(e.Message, option);
+        }
+
+        // A zero frame size would divide by zero while the flat frame column's layout is worked out.
+        AssertRejected(o => o.FrameHeight = 0, "FrameHeight");
+        AssertRejected(o => o.FrameWidth = 0, "FrameWidth");
+        // Progress lines are logged every LogEverySteps steps: zero would divide by zero after the first step.
+        AssertRejected(o => o.LogEverySteps = 0, "LogEverySteps");
+        AssertRejected(o => o.Device = null!, "Device");
+        AssertRejected(o => o.Device = " ", "Device");
+    }
+
+    [TestMethod]
+    public void EditsToTheOptionsAfterConstructionDoNotReachTheEstimator()
+    {
+        var ml = new MLContext(seed: 1);
+        LstmAutoEncoderOptions options = TinySequences.Options();
+        var estimator = ml.Transforms.LstmAutoEncode(options);
+        (options.HiddenSize, options.OutputColumnName, options.LogEverySteps, options.FrameHeight, options.Device) =
+            (3, "Other", 0, 0, null!);
+
+        using LstmAutoEncoderTransformer transformer = estimator.Fit(TinySequences.Load(ml, 4));
+
+        Assert.AreEqual(TinySequences.Options().HiddenSize, transformer.Model.Options.HiddenSize);
+        DataViewSchema output = transformer.GetOutputSchema(TinySequences.Load(ml, 1).Schema);
+        Assert.IsNotNull(output.GetColumnOrNull("Features"));
+        Assert.IsNull(output.GetColumnOrNull("Other"));
+    }
+
+    [TestMethod]
     public void SequenceSourceShufflesEachEpochReproducibly()
     {
         var ml = new MLContext(seed: 1);
