@@ -71,7 +71,7 @@ public sealed class FitTests
         ml.Log += (_, e) =>
         {
             if (e.RawMessage.StartsWith("step 1 epoch", StringComparison.Ordinal))
-                MlNetInternals.CancelExecution(ml);
+                MlContextCancellation.CancelExecution(ml);
         };
         // Bounded, so a broken cancellation fails the test instead of hanging it.
         var estimator = ml.Transforms.LstmAutoEncode(TinySequences.Options(o => (o.Epochs, o.LogEverySteps) = (500, 1)));
@@ -167,6 +167,25 @@ public sealed class FitTests
         Assert.IsNotNull(output.GetColumnOrNull("Features"));
         Assert.IsNull(output.GetColumnOrNull("Other"));
     }
+
+    [TestMethod]
+    public void ShortOverloadKeepsTheOptionsDefaults()
+    {
+        var ml = new MLContext(seed: 1);
+        LstmAutoEncoderOptions defaults = new(), shortOverload = OptionsOf(ml.Transforms.LstmAutoEncode());
+        foreach (System.Reflection.PropertyInfo property in typeof(LstmAutoEncoderOptions).GetProperties())
+            Assert.AreEqual(property.GetValue(defaults), property.GetValue(shortOverload), property.Name);
+
+        LstmAutoEncoderOptions adjusted = OptionsOf(ml.Transforms.LstmAutoEncode(hiddenSize: 8, epochs: 2, learningRate: 0.1));
+        Assert.AreEqual((8, 2, 0.1), (adjusted.HiddenSize, adjusted.Epochs, adjusted.LearningRate));
+        Assert.AreEqual(defaults.BatchSize, adjusted.BatchSize);
+    }
+
+    // The options an estimator keeps are private; reading them back is a test's business only.
+    private static LstmAutoEncoderOptions OptionsOf(LstmAutoEncoderEstimator estimator) =>
+        (LstmAutoEncoderOptions)typeof(LstmAutoEncoderEstimator)
+            .GetField("_options", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!
+            .GetValue(estimator)!;
 
     [TestMethod]
     public void SequenceSourceShufflesEachEpochReproducibly()
