@@ -62,8 +62,10 @@ public sealed class TransformTests
         float[] expected = _transformer.Model.Encode(flat, RowCount);
         float[] actual = TinySequences.ReadVectors(_output, "Features").SelectMany(f => f).ToArray();
         AssertClose(expected, actual, 1e-6f);
-        AssertClose(_transformer.Model.ReconstructionError(flat, RowCount),
-            Ml.Data.CreateEnumerable<Outputs>(_output, reuseRowObject: false).Select(p => p.Error).ToArray(), 1e-6f);
+        Outputs[] outputs = Ml.Data.CreateEnumerable<Outputs>(_output, reuseRowObject: false).ToArray();
+        AssertClose(_transformer.Model.Reconstruct(flat, RowCount), outputs.SelectMany(p => p.Reconstruction).ToArray(), 1e-6f);
+        AssertClose(_transformer.Model.Predict(flat, RowCount), outputs.SelectMany(p => p.Prediction).ToArray(), 1e-6f);
+        AssertClose(_transformer.Model.ReconstructionError(flat, RowCount), outputs.Select(p => p.Error).ToArray(), 1e-6f);
     }
 
     [TestMethod]
