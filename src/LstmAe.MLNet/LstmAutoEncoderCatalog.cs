@@ -14,13 +14,14 @@ public static class LstmAutoEncoderCatalog
     /// <summary>
     /// Trains an LSTM autoencoder on <paramref name="inputColumnName"/> (vector&lt;float32&gt; of frames, shaped
     /// [frames, height, width] or flat with 64x64 frames) and adds its encoder features as
-    /// <paramref name="outputColumnName"/>. For every setting use the overload taking <see cref="LstmAutoEncoderOptions"/>.
+    /// <paramref name="outputColumnName"/>. A null argument keeps the <see cref="LstmAutoEncoderOptions"/> default;
+    /// for every setting use the overload taking <see cref="LstmAutoEncoderOptions"/>.
     /// </summary>
     /// <param name="catalog">The transforms catalog.</param>
     /// <param name="outputColumnName">Column of encoder features to add.</param>
     /// <param name="inputColumnName">Column of frames: the input frames, or input followed by future frames.</param>
-    /// <param name="hiddenSize">Units in each LSTM layer; null: that of <see cref="LstmAutoEncoderModelOptions.CpuDefault"/>.</param>
-    /// <param name="layers">Stacked LSTM layers; null: that of <see cref="LstmAutoEncoderModelOptions.CpuDefault"/>.</param>
+    /// <param name="hiddenSize">Units in each LSTM layer.</param>
+    /// <param name="layers">Stacked LSTM layers.</param>
     /// <param name="mode">Which decoders to train; prediction needs the future frames in the input column.</param>
     /// <param name="inputFrames">Frames the encoder reads.</param>
     /// <param name="futureFrames">Frames the prediction decoder generates.</param>
@@ -29,38 +30,40 @@ public static class LstmAutoEncoderCatalog
     /// <param name="learningRate">Optimizer learning rate.</param>
     /// <param name="encoderFeatures">Which encoder state forms the features.</param>
     /// <param name="seed">Seed of initialisation and shuffling.</param>
+    /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
     public static LstmAutoEncoderEstimator LstmAutoEncode(this TransformsCatalog catalog,
         string outputColumnName = LstmAutoEncoderOptions.DefaultOutputColumnName,
         string inputColumnName = LstmAutoEncoderOptions.DefaultInputColumnName,
         int? hiddenSize = null,
         int? layers = null,
-        AutoEncoderMode mode = AutoEncoderMode.Composite,
-        int inputFrames = 10,
-        int futureFrames = 10,
-        int epochs = 10,
-        int batchSize = 16,
-        double learningRate = 5e-4,
-        EncoderFeatures encoderFeatures = EncoderFeatures.LastLayerHidden,
-        int seed = 0) =>
-        catalog.LstmAutoEncode(new LstmAutoEncoderOptions
-        {
-            OutputColumnName = outputColumnName,
-            InputColumnName = inputColumnName,
-            HiddenSize = hiddenSize ?? LstmAutoEncoderModelOptions.CpuDefault.HiddenSize,
-            Layers = layers ?? LstmAutoEncoderModelOptions.CpuDefault.Layers,
-            Mode = mode,
-            InputFrames = inputFrames,
-            FutureFrames = futureFrames,
-            Epochs = epochs,
-            BatchSize = batchSize,
-            LearningRate = learningRate,
-            EncoderFeatures = encoderFeatures,
-            Seed = seed,
-        });
+        AutoEncoderMode? mode = null,
+        int? inputFrames = null,
+        int? futureFrames = null,
+        int? epochs = null,
+        int? batchSize = null,
+        double? learningRate = null,
+        EncoderFeatures? encoderFeatures = null,
+        int? seed = null)
+    {
+        var options = new LstmAutoEncoderOptions { OutputColumnName = outputColumnName, InputColumnName = inputColumnName };
+        options.HiddenSize = hiddenSize ?? options.HiddenSize;
+        options.Layers = layers ?? options.Layers;
+        options.Mode = mode ?? options.Mode;
+        options.InputFrames = inputFrames ?? options.InputFrames;
+        options.FutureFrames = futureFrames ?? options.FutureFrames;
+        options.Epochs = epochs ?? options.Epochs;
+        options.BatchSize = batchSize ?? options.BatchSize;
+        options.LearningRate = learningRate ?? options.LearningRate;
+        options.EncoderFeatures = encoderFeatures ?? options.EncoderFeatures;
+        options.Seed = seed ?? options.Seed;
+        return catalog.LstmAutoEncode(options);
+    }
 
     /// <summary>Trains an LSTM autoencoder configured by <paramref name="options"/>.</summary>
     /// <param name="catalog">The transforms catalog.</param>
-    /// <param name="options">Every setting: columns, frame shape, model, training and outputs.</param>
+    /// <param name="options">Every setting: columns, frame shape, model, training and outputs. The estimator keeps
+    /// a copy: later edits to <paramref name="options"/> do not reach it.</param>
+    /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
     public static LstmAutoEncoderEstimator LstmAutoEncode(this TransformsCatalog catalog, LstmAutoEncoderOptions options)
     {
         ArgumentNullException.ThrowIfNull(catalog);

@@ -31,18 +31,11 @@ public sealed class LstmAutoEncoderEstimator : IEstimator<LstmAutoEncoderTransfo
     internal LstmAutoEncoderEstimator(IHostEnvironment environment, LstmAutoEncoderOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentException.ThrowIfNullOrWhiteSpace(options.InputColumnName, nameof(options));
-        ArgumentException.ThrowIfNullOrWhiteSpace(options.OutputColumnName, nameof(options));
-        if (options.EarlyStoppingPatience is not null && options.ValidationData is null && options.ValidationFraction == 0)
-            throw new ArgumentException(
-                $"{nameof(options.EarlyStoppingPatience)} needs validation data: set {nameof(options.ValidationData)} or {nameof(options.ValidationFraction)}.",
-                nameof(options));
-        if (options.ValidationFraction is not (>= 0 and < 1))
-            throw new ArgumentException(
-                $"{nameof(options.ValidationFraction)} must be in [0, 1); got {options.ValidationFraction}.", nameof(options));
+        // A copy, so that later edits to the caller's object cannot bypass the checks below.
+        _options = options.Clone();
+        Validate(_options);
         _environment = environment;
         _host = environment.Register(nameof(LstmAutoEncoderEstimator));
-        _options = options;
     }
 
     /// <summary>The input schema plus the added columns. A <see cref="SchemaShape"/> has no sizes, so the frame
@@ -118,6 +111,30 @@ public sealed class LstmAutoEncoderEstimator : IEstimator<LstmAutoEncoderTransfo
             throw;
         }
     }
+
+    /// <summary>The checks that need no data; each failure names the option. Sizes the model checks itself are
+    /// left to <see cref="LstmAutoEncoderModelOptions.Validate"/>, except the frame size, which the frame column's
+    /// layout is worked out from first.</summary>
+    private static void Validate(LstmAutoEncoderOptions options)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.InputColumnName, OptionName(nameof(options.InputColumnName)));
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.OutputColumnName, OptionName(nameof(options.OutputColumnName)));
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.Device, OptionName(nameof(options.Device)));
+        if (options.FrameHeight is { } height)
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height, OptionName(nameof(options.FrameHeight)));
+        if (options.FrameWidth is { } width)
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width, OptionName(nameof(options.FrameWidth)));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.LogEverySteps, OptionName(nameof(options.LogEverySteps)));
+        if (options.EarlyStoppingPatience is not null && options.ValidationData is null && options.ValidationFraction == 0)
+            throw new ArgumentException(
+                $"{nameof(options.EarlyStoppingPatience)} needs validation data: set {nameof(options.ValidationData)} or {nameof(options.ValidationFraction)}.",
+                nameof(options));
+        if (options.ValidationFraction is not (>= 0 and < 1))
+            throw new ArgumentException(
+                $"{nameof(options.ValidationFraction)} must be in [0, 1); got {options.ValidationFraction}.", nameof(options));
+    }
+
+    private static string OptionName(string property) => $"options.{property}";
 
     private LstmAutoEncoderModelOptions ModelOptions(FrameLayout layout) => new()
     {

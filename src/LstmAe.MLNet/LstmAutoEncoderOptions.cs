@@ -16,6 +16,9 @@ public sealed class LstmAutoEncoderOptions
     /// <summary>Default name of the feature column the transformer adds.</summary>
     public const string DefaultOutputColumnName = "Features";
 
+    /// <summary>Default <see cref="TransformBatchSize"/>; also what saved settings without one mean.</summary>
+    internal const int DefaultTransformBatchSize = 64;
+
     // ---- Columns -------------------------------------------------------------------------------------------
 
     /// <summary>Input column: vector&lt;float32&gt; holding the input frames, or the input frames followed by the
@@ -128,7 +131,10 @@ public sealed class LstmAutoEncoderOptions
     // ---- Transform -----------------------------------------------------------------------------------------
 
     /// <summary>Rows the transformer's cursors encode per forward pass.</summary>
-    public int TransformBatchSize { get; set; } = 64;
+    public int TransformBatchSize { get; set; } = DefaultTransformBatchSize;
+
+    /// <summary>A shallow copy (data views and callbacks are shared), which the estimator keeps.</summary>
+    internal LstmAutoEncoderOptions Clone() => (LstmAutoEncoderOptions)MemberwiseClone();
 
     private static readonly TrainingOptions TrainingDefaults = new();
 }

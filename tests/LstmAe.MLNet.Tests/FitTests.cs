@@ -71,7 +71,7 @@ public sealed class FitTests
         ml.Log += (_, e) =>
         {
             if (e.RawMessage.StartsWith("step 1 epoch", StringComparison.Ordinal))
-                MlNetInternals.CancelExecution(ml);
+                MlContextCancellation.CancelExecution(ml);
         };
         // Bounded, so a broken cancellation fails the test instead of hanging it.
         var estimator = ml.Transforms.LstmAutoEncode(TinySequences.Options(o => (o.Epochs, o.LogEverySteps) = (500, 1)));
@@ -131,6 +131,61 @@ public sealed class FitTests
             () => ml.Transforms.LstmAutoEncode(TinySequences.Options(o => o.EarlyStoppingPatience = 2)));
         StringAssert.Contains(e.Message, "EarlyStoppingPatience needs validation data");
     }
+
+    [TestMethod]
+    public void InvalidOptionsAreRejectedNamingTheOption()
+    {
+        var ml = new MLContext(seed: 1);
+        void AssertRejected(Action<LstmAutoEncoderOptions> adjust, string option)
+        {
+            var e = Assert.Throws<ArgumentException>(() => ml.Transforms.LstmAutoEncode(TinySequences.Options(adjust)));
+            StringAssert.Contains(e.Message, option);
+        }
+
+        // A zero frame size would divide by zero while the flat frame column's layout is worked out.
+        AssertRejected(o => o.FrameHeight = 0, "FrameHeight");
+        AssertRejected(o => o.FrameWidth = 0, "FrameWidth");
+        // Progress lines are logged every LogEverySteps steps: zero would divide by zero after the first step.
+        AssertRejected(o => o.LogEverySteps = 0, "LogEverySteps");
+        AssertRejected(o => o.Device = null!, "Device");
+        AssertRejected(o => o.Device = " ", "Device");
+    }
+
+    [TestMethod]
+    public void EditsToTheOptionsAfterConstructionDoNotReachTheEstimator()
+    {
+        var ml = new MLContext(seed: 1);
+        LstmAutoEncoderOptions options = TinySequences.Options();
+        var estimator = ml.Transforms.LstmAutoEncode(options);
+        (options.HiddenSize, options.OutputColumnName, options.LogEverySteps, options.FrameHeight, options.Device) =
+            (3, "Other", 0, 0, null!);
+
+        using LstmAutoEncoderTransformer transformer = estimator.Fit(TinySequences.Load(ml, 4));
+
+        Assert.AreEqual(TinySequences.Options().HiddenSize, transformer.Model.Options.HiddenSize);
+        DataViewSchema output = transformer.GetOutputSchema(TinySequences.Load(ml, 1).Schema);
+        Assert.IsNotNull(output.GetColumnOrNull("Features"));
+        Assert.IsNull(output.GetColumnOrNull("Other"));
+    }
+
+    [TestMethod]
+    public void ShortOverloadKeepsTheOptionsDefaults()
+    {
+        var ml = new MLContext(seed: 1);
+        LstmAutoEncoderOptions defaults = new(), shortOverload = OptionsOf(ml.Transforms.LstmAutoEncode());
+        foreach (System.Reflection.PropertyInfo property in typeof(LstmAutoEncoderOptions).GetProperties())
+            Assert.AreEqual(property.GetValue(defaults), property.GetValue(shortOverload), property.Name);
+
+        LstmAutoEncoderOptions adjusted = OptionsOf(ml.Transforms.LstmAutoEncode(hiddenSize: 8, epochs: 2, learningRate: 0.1));
+        Assert.AreEqual((8, 2, 0.1), (adjusted.HiddenSize, adjusted.Epochs, adjusted.LearningRate));
+        Assert.AreEqual(defaults.BatchSize, adjusted.BatchSize);
+    }
+
+    // The options an estimator keeps are private; reading them back is a test's business only.
+    private static LstmAutoEncoderOptions OptionsOf(LstmAutoEncoderEstimator estimator) =>
+        (LstmAutoEncoderOptions)typeof(LstmAutoEncoderEstimator)
+            .GetField("_options", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!
+            .GetValue(estimator)!;
 
     [TestMethod]
     public void SequenceSourceShufflesEachEpochReproducibly()

@@ -1,3 +1,4 @@
+using System.Globalization;
 using LstmAe.MLNet.Internal;
 using LstmAe.MLNet.Tests.Support;
 using LstmAe.Model;
@@ -150,6 +151,26 @@ public sealed class InputValidationTests
 
         var engine = Ml.Model.CreatePredictionEngine<TinySequences.Row, FeaturesOnly>(_fitted);
         Assert.ThrowsExactly<InvalidOperationException>(() => engine.Predict(rows[4]));
+    }
+
+    [TestMethod]
+    public void InfinityIsNamedTheSameWhateverTheCulture()
+    {
+        TinySequences.Row[] rows = TinySequences.Rows(2);
+        rows[1].Frames[3] = float.NegativeInfinity;
+        IDataView data = Ml.Data.LoadFromEnumerable(rows);
+        CultureInfo culture = CultureInfo.CurrentCulture;
+        try
+        {
+            CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("fr-FR"); // writes "-∞"
+            var e = Assert.ThrowsExactly<InvalidOperationException>(
+                () => TinySequences.ReadVectors(_fitted.Transform(data), "Features"));
+            StringAssert.Contains(e.Message, "row 1 holds -Infinity at index 3");
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = culture;
+        }
     }
 
     [TestMethod]

@@ -1,5 +1,6 @@
 using LstmAe.MLNet.Internal;
 using LstmAe.MLNet.Persistence;
+using LstmAe.MLNet.Tests.Support;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -60,7 +61,7 @@ public sealed class MlNetInternalsTests
         Assert.IsFalse(MlNetInternals.IsCanceled(environment));
         Assert.IsFalse(MlNetInternals.IsCanceled(host));
 
-        MlNetInternals.CancelExecution(ml);
+        MlContextCancellation.CancelExecution(ml);
 
         Assert.IsTrue(MlNetInternals.IsCanceled(environment));
         Assert.IsTrue(MlNetInternals.IsCanceled(host));

@@ -1,6 +1,8 @@
 using System.IO.Compression;
 using LstmAe.MLNet.Persistence;
 using LstmAe.MLNet.Tests.Support;
+using LstmAe.MLNet.Transform;
+using LstmAe.Model;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -20,7 +22,15 @@ public sealed class PersistenceTests
     public static void FitAndSaveOnce(TestContext _)
     {
         _data = TinySequences.Load(Ml, 9, seed: 4);
-        _transformer = TinySequences.Fit(Ml, adjust: o => o.ReconstructionErrorColumnName = "Error");
+        // Every output column, and settings away from their defaults, so the round trip has to keep them all.
+        _transformer = TinySequences.Fit(Ml, adjust: o =>
+        {
+            o.ReconstructionColumnName = "Reconstruction";
+            o.PredictionColumnName = "Prediction";
+            o.ReconstructionErrorColumnName = "Error";
+            o.EncoderFeatures = EncoderFeatures.AllLayersHiddenAndCell;
+            o.TransformBatchSize = 4;
+        });
         using var zip = new MemoryStream();
         Ml.Model.Save(_transformer, _data.Schema, zip);
         _savedZip = zip.ToArray();
@@ -38,17 +48,44 @@ public sealed class PersistenceTests
 
         Assert.AreEqual(_data.Schema["Frames"].Type, inputSchema["Frames"].Type);
         IDataView original = _transformer.Transform(_data), reloaded = loaded.Transform(_data);
-        foreach (string column in new[] { "Features" })
+        CollectionAssert.AreEqual(
+            original.Schema.Select(c => (c.Name, c.Type)).ToArray(), reloaded.Schema.Select(c => (c.Name, c.Type)).ToArray());
+        LstmAutoEncoderOptions options = TinySequences.Options();
+        Assert.AreEqual(2 * options.Layers * options.HiddenSize, ((VectorDataViewType)reloaded.Schema["Features"].Type).Size,
+            "all layers' h and c");
+        foreach (string column in new[] { "Features", "Reconstruction", "Prediction" })
         {
             var expected = TinySequences.ReadVectors(original, column);
             var actual = TinySequences.ReadVectors(reloaded, column);
             Assert.AreEqual(expected.Count, actual.Count);
             for (int i = 0; i < expected.Count; i++)
-                CollectionAssert.AreEqual(expected[i], actual[i], $"{column} row {i}");
+                CollectionAssert.AreEqual(Bits(expected[i]), Bits(actual[i]), $"{column} row {i}");
         }
         CollectionAssert.AreEqual(
-            original.GetColumn<float>(original.Schema["Error"]).ToArray(), reloaded.GetColumn<float>(reloaded.Schema["Error"]).ToArray());
+            Bits(original.GetColumn<float>(original.Schema["Error"]).ToArray()),
+            Bits(reloaded.GetColumn<float>(reloaded.Schema["Error"]).ToArray()));
     }
+
+    [TestMethod]
+    public void ReloadedModelKeepsEverySetting()
+    {
+        var fresh = new MLContext(seed: 99);
+        fresh.ComponentCatalog.RegisterLstmAutoEncoder();
+        var loaded = (LstmAutoEncoderTransformer)fresh.Model.Load(new MemoryStream(_savedZip), out _);
+
+        TransformerSettings saved = SettingsOf(_transformer), reloaded = SettingsOf(loaded);
+        Assert.AreEqual(4, reloaded.TransformBatchSize);
+        Assert.AreEqual(EncoderFeatures.AllLayersHiddenAndCell, reloaded.EncoderFeatures);
+        Assert.AreEqual(saved, reloaded);
+    }
+
+    // The settings are private to the transformer; reading them back is a test's business only.
+    private static TransformerSettings SettingsOf(LstmAutoEncoderTransformer transformer) =>
+        (TransformerSettings)typeof(LstmAutoEncoderTransformer)
+            .GetField("_settings", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!
+            .GetValue(transformer)!;
+
+    private static int[] Bits(float[] values) => values.Select(BitConverter.SingleToInt32Bits).ToArray();
 
     [TestMethod]
     public void LoadingNeedsTheOneRegistrationCall()

@@ -1,6 +1,7 @@
 using LstmAe.MLNet.Tests.Support;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Transforms.Image;
 
 namespace LstmAe.MLNet.Tests;
 
@@ -61,8 +62,10 @@ public sealed class TransformTests
         float[] expected = _transformer.Model.Encode(flat, RowCount);
         float[] actual = TinySequences.ReadVectors(_output, "Features").SelectMany(f => f).ToArray();
         AssertClose(expected, actual, 1e-6f);
-        AssertClose(_transformer.Model.ReconstructionError(flat, RowCount),
-            Ml.Data.CreateEnumerable<Outputs>(_output, reuseRowObject: false).Select(p => p.Error).ToArray(), 1e-6f);
+        Outputs[] outputs = Ml.Data.CreateEnumerable<Outputs>(_output, reuseRowObject: false).ToArray();
+        AssertClose(_transformer.Model.Reconstruct(flat, RowCount), outputs.SelectMany(p => p.Reconstruction).ToArray(), 1e-6f);
+        AssertClose(_transformer.Model.Predict(flat, RowCount), outputs.SelectMany(p => p.Prediction).ToArray(), 1e-6f);
+        AssertClose(_transformer.Model.ReconstructionError(flat, RowCount), outputs.Select(p => p.Error).ToArray(), 1e-6f);
     }
 
     [TestMethod]
@@ -89,6 +92,7 @@ public sealed class TransformTests
         DataViewSchema.Column[] columns = [_output.Schema["Id"], _output.Schema["Features"], _output.Schema["Error"]];
         var sequential = ReadById(_output.GetRowCursor(columns));
         DataViewRowCursor[] set = _output.GetRowCursorSet(columns, n: 3);
+        Assert.IsGreaterThan(1, set.Length, "the cached view should split into several cursors");
         var parallel = new Dictionary<string, (float[], float)>();
         Parallel.ForEach(set, cursor =>
         {
@@ -148,6 +152,33 @@ public sealed class TransformTests
             CollectionAssert.AreEqual(fromDense[i], fromSparse[i], $"row {i}");
     }
 
+    private sealed class RowWithImage
+    {
+        [VectorType(TinySequences.InputFrames + TinySequences.FutureFrames, TinySequences.Height, TinySequences.Width)]
+        public float[] Frames { get; set; } = [];
+
+        [ImageType(2, 2)]
+        public MLImage? Image { get; set; }
+    }
+
+    [TestMethod]
+    public void ObjectColumnsAreRejectedByNameRatherThanKeptByReference()
+    {
+        RowWithImage[] rows = _rows.Take(3).Select(r => new RowWithImage
+        {
+            Frames = r.Frames,
+            Image = MLImage.CreateFromPixels(2, 2, MLPixelFormat.Bgra32, new byte[2 * 2 * 4]),
+        }).ToArray();
+        IDataView output = _transformer.Transform(Ml.Data.LoadFromEnumerable(rows));
+
+        // The read-ahead cannot copy an image, and upstream may reuse or dispose it once the input cursor moves on.
+        var e = Assert.ThrowsExactly<NotSupportedException>(() => output.GetRowCursor(output.Schema));
+        StringAssert.Contains(e.Message, "'Image'");
+        Assert.ThrowsExactly<NotSupportedException>(() => output.GetRowCursorSet(output.Schema, n: 2));
+        Assert.HasCount(3, TinySequences.ReadVectors(output, "Features"));
+        foreach (RowWithImage row in rows) row.Image!.Dispose();
+    }
+
     [TestMethod]
     public void OnlyRequestedColumnsAreActive()
     {
@@ -178,7 +209,12 @@ public sealed class TransformTests
                 features(ref featureValue);
                 error(ref errorValue);
                 rows.Add((idValue.ToString(), (featureValue.DenseValues().ToArray(), errorValue)));
+                Assert.AreEqual(rows.Count - 1, cursor.Position);
             }
+            // Past the end a cursor is back at -1, as ML.NET's own cursors are.
+            Assert.AreEqual(-1L, cursor.Position, "Position after the last row");
+            Assert.IsFalse(cursor.MoveNext());
+            Assert.AreEqual(-1L, cursor.Position, "Position after moving past the end again");
             return rows;
         }
     }

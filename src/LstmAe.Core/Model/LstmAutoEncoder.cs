@@ -61,6 +61,36 @@ public sealed class LstmAutoEncoder : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs the model once per chunk of sequences and writes every output <paramref name="outputs"/> asks for
+    /// (those with a non-empty span): cheaper than calling <see cref="Encode(ReadOnlySpan{float}, int, EncoderFeatures)"/>,
+    /// <see cref="Reconstruct"/>, <see cref="Predict"/> and <see cref="ReconstructionError"/> one after another.
+    /// </summary>
+    /// <param name="sequences">The sequences, row after row.</param>
+    /// <param name="count">Number of sequences.</param>
+    /// <param name="outputs">The buffers to fill, each sized for <paramref name="count"/> rows.</param>
+    /// <exception cref="ArgumentException">A length is wrong, a value is not finite, or no output is asked for.</exception>
+    /// <exception cref="InvalidOperationException">An output needs a decoder the model does not have.</exception>
+    public void Infer(ReadOnlySpan<float> sequences, int count, InferenceOutputs outputs)
+    {
+        if (!outputs.Reconstruction.IsEmpty || !outputs.ReconstructionError.IsEmpty)
+            RequireDecoder(Options.HasReconstructionDecoder, "reconstruct", AutoEncoderMode.PredictionOnly);
+        if (!outputs.Prediction.IsEmpty)
+            RequireDecoder(Options.HasPredictionDecoder, "predict", AutoEncoderMode.ReconstructionOnly);
+        var batch = new HostSequenceBatch(sequences, count, Options, nameof(sequences));
+        if (outputs.Features.IsEmpty && outputs.Reconstruction.IsEmpty && outputs.Prediction.IsEmpty && outputs.ReconstructionError.IsEmpty)
+            throw new ArgumentException("No output requested: every buffer is empty.", nameof(outputs));
+        if (!outputs.Features.IsEmpty)
+            RequireLength(outputs.Features, count, Options.FeatureSize(outputs.FeatureSet), nameof(outputs.Features));
+        if (!outputs.Reconstruction.IsEmpty)
+            RequireLength(outputs.Reconstruction, count, Options.InputSequenceLength, nameof(outputs.Reconstruction));
+        if (!outputs.Prediction.IsEmpty)
+            RequireLength(outputs.Prediction, count, FutureSequenceLength, nameof(outputs.Prediction));
+        if (!outputs.ReconstructionError.IsEmpty)
+            RequireLength(outputs.ReconstructionError, count, 1, nameof(outputs.ReconstructionError));
+        Run(batch, outputs);
+    }
+
     /// <summary>Encodes each sequence's input frames into a feature vector written to <paramref name="destination"/>.</summary>
     /// <param name="sequences">The sequences, row after row.</param>
     /// <param name="count">Number of sequences.</param>
@@ -69,13 +99,9 @@ public sealed class LstmAutoEncoder : IDisposable
     /// <exception cref="ArgumentException">A length is wrong or a value is not finite.</exception>
     public void Encode(ReadOnlySpan<float> sequences, int count, EncoderFeatures features, Span<float> destination)
     {
-        int featureSize = Options.FeatureSize(features);
         var batch = new HostSequenceBatch(sequences, count, Options, nameof(sequences));
-        if (destination.Length != (long)count * featureSize)
-            throw new ArgumentException(
-                $"Expected room for {count} x {featureSize} = {(long)count * featureSize} floats; got {destination.Length}.",
-                nameof(destination));
-        RunInChunks(batch, featureSize, destination, input => FeatureVector(Module.Encoder.call(input), features));
+        RequireLength(destination, count, Options.FeatureSize(features), nameof(destination));
+        Run(batch, new InferenceOutputs { Features = destination, FeatureSet = features });
     }
 
     /// <summary>Encodes each sequence's input frames into a feature vector.</summary>
@@ -86,9 +112,9 @@ public sealed class LstmAutoEncoder : IDisposable
     /// <exception cref="ArgumentException">A length is wrong or a value is not finite.</exception>
     public float[] Encode(ReadOnlySpan<float> sequences, int count, EncoderFeatures features = EncoderFeatures.LastLayerHidden)
     {
-        // A non-positive count gets its ArgumentOutOfRangeException from the call below.
-        var result = new float[(long)Math.Max(count, 0) * Options.FeatureSize(features)];
-        Encode(sequences, count, features, result);
+        var batch = new HostSequenceBatch(sequences, count, Options, nameof(sequences));
+        var result = new float[(long)count * Options.FeatureSize(features)];
+        Run(batch, new InferenceOutputs { Features = result, FeatureSet = features });
         return result;
     }
 
@@ -100,7 +126,9 @@ public sealed class LstmAutoEncoder : IDisposable
     {
         RequireDecoder(Options.HasReconstructionDecoder, "reconstruct", AutoEncoderMode.PredictionOnly);
         var batch = new HostSequenceBatch(sequences, count, Options, nameof(sequences));
-        return RunInChunks(batch, Options.InputSequenceLength, NaturalOrderReconstruction);
+        var result = new float[(long)count * Options.InputSequenceLength];
+        Run(batch, new InferenceOutputs { Reconstruction = result });
+        return result;
     }
 
     /// <summary>Generates the future frames of each sequence as pixel values.</summary>
@@ -111,7 +139,9 @@ public sealed class LstmAutoEncoder : IDisposable
     {
         RequireDecoder(Options.HasPredictionDecoder, "predict", AutoEncoderMode.ReconstructionOnly);
         var batch = new HostSequenceBatch(sequences, count, Options, nameof(sequences));
-        return RunInChunks(batch, Options.FutureFrames * Options.FrameSize, input => ToPixels(Module.call(input, null).Prediction!));
+        var result = new float[(long)count * FutureSequenceLength];
+        Run(batch, new InferenceOutputs { Prediction = result });
+        return result;
     }
 
     /// <summary>
@@ -125,7 +155,9 @@ public sealed class LstmAutoEncoder : IDisposable
     {
         RequireDecoder(Options.HasReconstructionDecoder, "score reconstructions", AutoEncoderMode.PredictionOnly);
         var batch = new HostSequenceBatch(sequences, count, Options, nameof(sequences));
-        return RunInChunks(batch, 1, input => (NaturalOrderReconstruction(input) - input).square().mean([1, 2]));
+        var result = new float[count];
+        Run(batch, new InferenceOutputs { ReconstructionError = result });
+        return result;
     }
 
     /// <summary>
@@ -177,32 +209,39 @@ public sealed class LstmAutoEncoder : IDisposable
     /// <summary>Releases the native tensors.</summary>
     public void Dispose() => Module.Dispose();
 
-    private float[] RunInChunks(in HostSequenceBatch batch, int rowLength, Func<Tensor, Tensor> compute)
-    {
-        var result = new float[(long)batch.Count * rowLength];
-        RunInChunks(batch, rowLength, result, compute);
-        return result;
-    }
+    /// <summary>Floats per sequence of future frames.</summary>
+    private int FutureSequenceLength => Options.FutureFrames * Options.FrameSize;
 
     /// <summary>
-    /// Runs <paramref name="compute"/> on the input frames of at most <see cref="InferenceChunk"/> sequences at a
-    /// time, in eval mode without gradients, and copies its [chunk, rowLength] result to the host.
+    /// The one inference loop: runs the model on the input frames of at most <see cref="InferenceChunk"/>
+    /// sequences at a time, in eval mode without gradients, and copies each requested output to the host. The
+    /// decoders run only when a decoder output is requested. Arguments are already validated.
     /// </summary>
-    private void RunInChunks(in HostSequenceBatch batch, int rowLength, Span<float> destination, Func<Tensor, Tensor> compute)
+    private void Run(in HostSequenceBatch batch, InferenceOutputs outputs)
     {
+        bool decode = !outputs.Reconstruction.IsEmpty || !outputs.Prediction.IsEmpty || !outputs.ReconstructionError.IsEmpty;
+        int featureSize = Options.FeatureSize(outputs.FeatureSet);
+        int reconstructionSize = Options.InputSequenceLength, predictionSize = FutureSequenceLength;
         using var inference = new InferenceScope(Module);
         for (int first = 0; first < batch.Count; first += InferenceChunk)
         {
             using var scope = torch.NewDisposeScope();
             int length = Math.Min(InferenceChunk, batch.Count - first);
-            Tensor result = compute(batch.InputFrames(first, length, Device));
-            CopyToHost(result, destination.Slice(first * rowLength, length * rowLength));
+            Tensor input = batch.InputFrames(first, length, Device);
+            AutoEncoderOutput output = decode ? Module.call(input, null) : new(Module.Encoder.call(input), null, null);
+            if (!outputs.Features.IsEmpty)
+                CopyToHost(FeatureVector(output.EncoderState, outputs.FeatureSet), outputs.Features.Slice(first * featureSize, length * featureSize));
+            if (!outputs.Prediction.IsEmpty)
+                CopyToHost(ToPixels(output.Prediction!), outputs.Prediction.Slice(first * predictionSize, length * predictionSize));
+            if (outputs.Reconstruction.IsEmpty && outputs.ReconstructionError.IsEmpty)
+                continue;
+            Tensor reconstruction = ToPixels(output.ReversedReconstruction!).flip(1); // natural time order, v1..vn
+            if (!outputs.Reconstruction.IsEmpty)
+                CopyToHost(reconstruction, outputs.Reconstruction.Slice(first * reconstructionSize, length * reconstructionSize));
+            if (!outputs.ReconstructionError.IsEmpty)
+                CopyToHost((reconstruction - input).square().mean([1, 2]), outputs.ReconstructionError.Slice(first, length));
         }
     }
-
-    /// <summary>The reconstruction decoder's frames in natural time order (v1..vn), as pixel values.</summary>
-    private Tensor NaturalOrderReconstruction(Tensor input) =>
-        ToPixels(Module.call(input, null).ReversedReconstruction!).flip(1);
 
     /// <summary>Decoder outputs as pixel values: logits pass through the sigmoid under cross-entropy.</summary>
     private Tensor ToPixels(Tensor decoderOutput) =>
@@ -224,6 +263,13 @@ public sealed class LstmAutoEncoder : IDisposable
 
     private static void CopyToHost(Tensor values, Span<float> destination) =>
         values.cpu().contiguous().data<float>().CopyTo(destination);
+
+    private static void RequireLength(Span<float> buffer, int count, int rowSize, string paramName)
+    {
+        if (buffer.Length != (long)count * rowSize)
+            throw new ArgumentException(
+                $"Expected room for {count} x {rowSize} = {(long)count * rowSize} floats; got {buffer.Length}.", paramName);
+    }
 
     private static void RequireDecoder(bool present, string action, AutoEncoderMode mode)
     {

@@ -39,14 +39,6 @@ internal static class MlNetInternals
         return m.Cancelable.IsInstanceOfType(environment) && (bool)m.IsCanceled.GetValue(environment)!;
     }
 
-    /// <summary>Calls ML.NET's internal <c>MLContext.CancelExecution</c> (which its friend assemblies such as AutoML
-    /// use to stop a trial), so tests can cancel as they do.</summary>
-    public static void CancelExecution(MLContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        Invoke(Resolved.Value.CancelExecution, context);
-    }
-
     /// <summary>A <see cref="SchemaShape.Column"/>, for <see cref="IEstimator{TTransformer}.GetOutputSchema"/>.</summary>
     public static SchemaShape.Column NewSchemaShapeColumn(string name, SchemaShape.Column.VectorKind kind, DataViewType itemType)
     {
@@ -148,7 +140,6 @@ internal static class MlNetInternals
         PropertyInfo CatalogEnvironment,
         Type Cancelable,
         PropertyInfo IsCanceled,
-        MethodInfo CancelExecution,
         ConstructorInfo SchemaShapeColumnConstructor,
         Type ModelLoadContext,
         Type SignatureLoadModel,
@@ -183,7 +174,6 @@ internal static class MlNetInternals
                 RequiredMember.Property(internalCatalog, "Environment"),
                 cancelable,
                 RequiredMember.Property(cancelable, "IsCanceled"),
-                RequiredMember.Method(typeof(MLContext), "CancelExecution"),
                 RequiredMember.Constructor(typeof(SchemaShape.Column), typeof(string), typeof(SchemaShape.Column.VectorKind),
                     typeof(DataViewType), typeof(bool), typeof(SchemaShape)),
                 loadContext,

@@ -25,19 +25,22 @@ internal sealed class BatchEncoder(LstmAutoEncoder model, EncoderFeatures featur
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
-    /// <summary>Computes the outputs <paramref name="into"/> is set up for, for <paramref name="count"/> sequences.</summary>
+    /// <summary>Computes the outputs <paramref name="into"/> is set up for, for <paramref name="count"/> sequences,
+    /// in one forward pass per chunk.</summary>
     public void Encode(ReadOnlySpan<float> sequences, int count, EncodedRows into)
     {
-        lock (_gate)
+        var outputs = new InferenceOutputs
         {
-            if (into.Wants(OutputKind.Features))
-                model.Encode(sequences, count, features, into.Buffer(OutputKind.Features, count));
-            if (into.Wants(OutputKind.Reconstruction))
-                model.Reconstruct(sequences, count).CopyTo(into.Buffer(OutputKind.Reconstruction, count));
-            if (into.Wants(OutputKind.Prediction))
-                model.Predict(sequences, count).CopyTo(into.Buffer(OutputKind.Prediction, count));
-            if (into.Wants(OutputKind.ReconstructionError))
-                model.ReconstructionError(sequences, count).CopyTo(into.Buffer(OutputKind.ReconstructionError, count));
-        }
+            Features = BufferIfWanted(into, OutputKind.Features, count),
+            FeatureSet = features,
+            Reconstruction = BufferIfWanted(into, OutputKind.Reconstruction, count),
+            Prediction = BufferIfWanted(into, OutputKind.Prediction, count),
+            ReconstructionError = BufferIfWanted(into, OutputKind.ReconstructionError, count),
+        };
+        lock (_gate)
+            model.Infer(sequences, count, outputs);
     }
+
+    private static Span<float> BufferIfWanted(EncodedRows rows, OutputKind kind, int count) =>
+        rows.Wants(kind) ? rows.Buffer(kind, count) : [];
 }

@@ -80,7 +80,10 @@ internal sealed class BatchedEncodingCursor : DataViewRowCursor
     public override bool MoveNext()
     {
         if (_current + 1 >= _count && !ReadAhead())
+        {
+            _position = -1; // past the end, as in ML.NET's own cursors
             return false;
+        }
         _current++;
         _position++;
         return true;

@@ -18,16 +18,26 @@ internal sealed class LstmAutoEncoderDataView(IDataView source, AutoEncoderBindi
     /// <inheritdoc/>
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
     {
-        ColumnRequest request = bindings.Split(columnsNeeded);
+        ColumnRequest request = BatchedRequest(columnsNeeded);
         return new BatchedEncodingCursor(bindings, source.GetRowCursor(request.InputColumns, rand), request);
     }
 
     /// <inheritdoc/>
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
     {
-        ColumnRequest request = bindings.Split(columnsNeeded);
+        ColumnRequest request = BatchedRequest(columnsNeeded);
         return source.GetRowCursorSet(request.InputColumns, n, rand)
             .Select(input => (DataViewRowCursor)new BatchedEncodingCursor(bindings, input, request))
             .ToArray();
+    }
+
+    /// <summary>The columns to compute and pass through, checked before any input cursor opens.</summary>
+    /// <exception cref="NotSupportedException">A pass-through column holds objects the read-ahead cannot copy.</exception>
+    private ColumnRequest BatchedRequest(IEnumerable<DataViewSchema.Column> columnsNeeded)
+    {
+        ColumnRequest request = bindings.Split(columnsNeeded);
+        foreach (DataViewSchema.Column column in request.PassThrough)
+            ColumnCache.RequireCopyable(column);
+        return request;
     }
 }

@@ -25,7 +25,7 @@ internal sealed record TransformerSettings
     public string? ReconstructionErrorColumnName { get; init; }
 
     /// <summary>Rows per forward pass in the transformer's cursors.</summary>
-    public int TransformBatchSize { get; init; } = 64;
+    public int TransformBatchSize { get; init; } = LstmAutoEncoderOptions.DefaultTransformBatchSize;
 
     /// <summary>The settings of <paramref name="options"/>.</summary>
     public static TransformerSettings From(LstmAutoEncoderOptions options) => new()

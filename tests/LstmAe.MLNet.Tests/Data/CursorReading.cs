@@ -6,7 +6,8 @@ namespace LstmAe.MLNet.Tests.Data;
 /// <summary>Reads views through raw cursors, keyed by row id, so tests can compare any cursor order.</summary>
 internal static class CursorReading
 {
-    /// <summary>Every row a cursor yields: its id and its values of <paramref name="column"/>.</summary>
+    /// <summary>Every row a cursor yields: its id and its values of <paramref name="column"/>; checks the cursor's
+    /// <c>Position</c> on the way and after the end.</summary>
     public static List<(ulong Id, float[] Values)> ReadVectors(DataViewRowCursor cursor, string column)
     {
         var rows = new List<(ulong, float[])>();
@@ -19,8 +20,13 @@ internal static class CursorReading
             getter(ref buffer);
             id(ref rowId);
             rows.Add((rowId.Low, buffer.DenseValues().ToArray()));
+            Assert.AreEqual(rows.Count - 1, cursor.Position);
         }
 
+        // Past the end a cursor is back at -1 and stays there, as ML.NET's own cursors are.
+        Assert.AreEqual(-1L, cursor.Position, "Position after the last row");
+        Assert.IsFalse(cursor.MoveNext());
+        Assert.AreEqual(-1L, cursor.Position, "Position after moving past the end again");
         return rows;
     }
 

@@ -11,6 +11,7 @@ internal sealed class SequenceRowCursor : DataViewRowCursor
     private readonly SequenceRowReader _reader;
     private long _position = -1;
     private int _row = -1;
+    private bool _ended;
 
     public SequenceRowCursor(DataViewSchema schema, RowSchedule schedule, bool[] active, SequenceRowReader reader)
     {
@@ -30,14 +31,22 @@ internal sealed class SequenceRowCursor : DataViewRowCursor
 
     public override bool MoveNext()
     {
-        if (_row < 0 && _position >= 0)
+        if (_ended)
         {
             return false;
         }
 
         _row = _schedule.RowAt(++_position);
         _reader.MoveTo(_row);
-        return _row >= 0;
+        if (_row >= 0)
+        {
+            return true;
+        }
+
+        // Past the end, Position is -1 again, as in ML.NET's own cursors.
+        _ended = true;
+        _position = -1;
+        return false;
     }
 
     public override ValueGetter<DataViewRowId> GetIdGetter() => (ref DataViewRowId id) =>

@@ -1,0 +1,72 @@
+using LstmAe.Core.Tests.TestSupport;
+using LstmAe.Model;
+
+namespace LstmAe.Core.Tests.Model;
+
+/// <summary><see cref="LstmAutoEncoder.Infer"/>: every output from one forward pass per chunk, the same bits as
+/// the one-output methods, and clear errors for buffers it cannot fill.</summary>
+[TestClass]
+public sealed class LstmAutoEncoderInferTests
+{
+    [TestMethod]
+    public void EveryOutputIsBitIdenticalToTheSeparateCalls()
+    {
+        var options = TinyModels.Options with { Objective = TrainingObjective.BinaryCrossEntropy };
+        using var model = LstmAutoEncoder.Create(options, seed: 3);
+        const int count = 70; // more than one inference chunk
+        float[] sequences = TinyModels.Sequences(options, count);
+        const EncoderFeatures featureSet = EncoderFeatures.AllLayersHiddenAndCell;
+        var features = new float[count * options.FeatureSize(featureSet)];
+        var reconstruction = new float[count * options.InputSequenceLength];
+        var prediction = new float[count * options.FutureFrames * options.FrameSize];
+        var error = new float[count];
+
+        model.Infer(sequences, count, new InferenceOutputs
+        {
+            Features = features,
+            FeatureSet = featureSet,
+            Reconstruction = reconstruction,
+            Prediction = prediction,
+            ReconstructionError = error,
+        });
+
+        AssertBitIdentical(model.Encode(sequences, count, featureSet), features, "features");
+        AssertBitIdentical(model.Reconstruct(sequences, count), reconstruction, "reconstruction");
+        AssertBitIdentical(model.Predict(sequences, count), prediction, "prediction");
+        AssertBitIdentical(model.ReconstructionError(sequences, count), error, "reconstruction error");
+    }
+
+    [TestMethod]
+    public void WrongBufferLengthIsNamed()
+    {
+        var options = TinyModels.Options;
+        using var model = LstmAutoEncoder.Create(options);
+        float[] sequences = TinyModels.Sequences(options, 2);
+
+        var e = Assert.ThrowsExactly<ArgumentException>(() => model.Infer(sequences, 2, new InferenceOutputs
+        {
+            Features = new float[2 * options.HiddenSize],
+            Prediction = new float[3],
+        }));
+
+        Assert.AreEqual(nameof(InferenceOutputs.Prediction), e.ParamName);
+        StringAssert.Contains(e.Message, "got 3");
+    }
+
+    [TestMethod]
+    public void AskingForNothingOrForAMissingDecoderFails()
+    {
+        var options = TinyModels.Options with { Mode = AutoEncoderMode.PredictionOnly };
+        using var model = LstmAutoEncoder.Create(options);
+        float[] sequences = TinyModels.Sequences(options, 1);
+
+        Assert.ThrowsExactly<ArgumentException>(() => model.Infer(sequences, 1, new InferenceOutputs()));
+        Assert.ThrowsExactly<InvalidOperationException>(() =>
+            model.Infer(sequences, 1, new InferenceOutputs { ReconstructionError = new float[1] }));
+    }
+
+    private static void AssertBitIdentical(float[] expected, float[] actual, string what) =>
+        CollectionAssert.AreEqual(
+            expected.Select(BitConverter.SingleToInt32Bits).ToArray(),
+            actual.Select(BitConverter.SingleToInt32Bits).ToArray(), $"{what} differs");
+}
