@@ -1,4 +1,4 @@
-using System.Globalization;
+using LstmAe.Model;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -37,11 +37,10 @@ internal sealed class FrameReader
                 $"Column '{_columnName}' row {_row.Position} holds {_buffer.Length} floats; expected {_rowLength}.");
         ReadOnlySpan<float> values = _buffer.IsDense ? _buffer.GetValues() : Densify();
         values[..destination.Length].CopyTo(destination);
-        // Vectorised; NaN lies outside every range, so this finds NaN as well as infinities.
-        int bad = destination.IndexOfAnyExceptInRange(float.MinValue, float.MaxValue);
+        int bad = FrameValueCheck.IndexOfFirstNonFinite(destination);
         if (bad >= 0)
             throw new InvalidOperationException(
-                $"Column '{_columnName}' row {_row.Position} holds {destination[bad].ToString(CultureInfo.InvariantCulture)} " +
+                $"Column '{_columnName}' row {_row.Position} holds {FrameValueCheck.Format(destination[bad])} " +
                 $"at index {bad}; frames must be finite.");
     }
 

@@ -1,3 +1,4 @@
+using LstmAe.Data;
 using Microsoft.ML.Data;
 
 namespace LstmAe.MLNet.Training;
@@ -16,15 +17,10 @@ internal sealed class RowSplit(double validationFraction, int seed)
     /// <summary>True when the row with <paramref name="id"/> is held out for validation.</summary>
     public bool IsValidation(DataViewRowId id) => ValidationFraction > 0 && UnitInterval(id) < ValidationFraction;
 
-    // SplitMix64 finaliser over the 128-bit id and the seed: a uniform value in [0, 1).
+    // A well-mixed hash of the 128-bit id and the seed, as a uniform value in [0, 1).
     private double UnitInterval(DataViewRowId id)
     {
-        ulong x = id.Low ^ (id.High * 0x9E3779B97F4A7C15UL) ^ ((ulong)(uint)seed << 32);
-        x ^= x >> 30;
-        x *= 0xBF58476D1CE4E5B9UL;
-        x ^= x >> 27;
-        x *= 0x94D049BB133111EBUL;
-        x ^= x >> 31;
+        ulong x = SplitMix64.Mix(id.Low ^ SplitMix64.Mix(id.High ^ SplitMix64.Mix((ulong)(uint)seed)));
         return (x >> 11) * (1.0 / (1UL << 53));
     }
 }
