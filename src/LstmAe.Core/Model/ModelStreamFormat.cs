@@ -1,53 +1,30 @@
 using System.Runtime.InteropServices;
-using LstmAe.Interop;
-using System.Security.Cryptography;
 using System.Text;
+using LstmAe.Interop;
 using static TorchSharp.torch;
 
 namespace LstmAe.Model;
 
 /// <summary>
-/// The saved-model layout: magic, format version, payload length, SHA-256 of the payload, then the payload
-/// (options JSON, then each tensor as name, shape and little-endian float32 values). The checksum turns any
-/// corruption into an <see cref="InvalidDataException"/> before a single tensor is built.
+/// The saved-model layout: a <see cref="ChecksummedEnvelope"/> whose payload is the options JSON, then each tensor
+/// as name, shape and little-endian float32 values. The checksum turns any corruption into an
+/// <see cref="InvalidDataException"/> before a single tensor is built.
 /// </summary>
 internal static class ModelStreamFormat
 {
     private static ReadOnlySpan<byte> Magic => "LSTMAE\r\n"u8;
     private const int FormatVersion = 1;
-    private const int HashSize = SHA256.HashSizeInBytes;
+    private const string Subject = "Saved LstmAe model";
 
     public static void Write(Stream stream, LstmAutoEncoderModelOptions options, IEnumerable<KeyValuePair<string, Tensor>> tensors)
     {
-        byte[] payload = WritePayload(options, tensors);
-        using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
-        writer.Write(Magic);
-        writer.Write(FormatVersion);
-        writer.Write((long)payload.Length);
-        writer.Write(SHA256.HashData(payload));
-        writer.Write(payload);
-        writer.Flush();
+        ChecksummedEnvelope.Write(stream, Magic, FormatVersion, WritePayload(options, tensors));
     }
 
     /// <summary>Reads one saved model; the caller disposes the returned weights.</summary>
-    public static (LstmAutoEncoderModelOptions Options, LoadedStateDict Weights) Read(Stream stream)
-    {
-        using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
-        byte[] magic = ReadExactly(reader, Magic.Length, "the header");
-        if (!magic.AsSpan().SequenceEqual(Magic))
-            throw new InvalidDataException("The stream is not a saved LstmAe model (its first bytes are not the LstmAe magic).");
-        int version = BitConverter.ToInt32(ReadExactly(reader, sizeof(int), "the format version"));
-        if (version != FormatVersion)
-            throw new InvalidDataException($"Saved LstmAe model has format version {version}; this library reads version {FormatVersion}.");
-        long length = BitConverter.ToInt64(ReadExactly(reader, sizeof(long), "the payload length"));
-        if (length <= 0 || length > Array.MaxLength)
-            throw new InvalidDataException($"Saved LstmAe model declares a payload of {length} bytes, which is impossible.");
-        byte[] hash = ReadExactly(reader, HashSize, "the checksum");
-        byte[] payload = ReadPayloadBytes(stream, length);
-        if (!SHA256.HashData(payload).AsSpan().SequenceEqual(hash))
-            throw new InvalidDataException("Saved LstmAe model is corrupt: its checksum does not match its contents.");
-        return ReadPayload(payload);
-    }
+    public static (LstmAutoEncoderModelOptions Options, LoadedStateDict Weights) Read(Stream stream) =>
+        ReadPayload(ChecksummedEnvelope.Read(stream, Magic, FormatVersion, Subject,
+            "The stream is not a saved LstmAe model (its first bytes are not the LstmAe magic)."));
 
     private static byte[] WritePayload(LstmAutoEncoderModelOptions options, IEnumerable<KeyValuePair<string, Tensor>> tensors)
     {
@@ -101,36 +78,6 @@ internal static class ModelStreamFormat
         }
     }
 
-    /// <summary>
-    /// Reads the declared payload without trusting its length: a corrupt header must give InvalidDataException, not
-    /// one huge allocation. Seekable streams are checked against the bytes they hold; others are read in chunks.
-    /// </summary>
-    private static byte[] ReadPayloadBytes(Stream stream, long length)
-    {
-        if (stream.CanSeek)
-        {
-            long remaining = stream.Length - stream.Position;
-            if (length > remaining)
-                throw new InvalidDataException(
-                    $"Saved LstmAe model is truncated: it declares a payload of {length} bytes, only {remaining} remain.");
-            byte[] payload = new byte[length];
-            stream.ReadExactly(payload);
-            return payload;
-        }
-        const int ChunkSize = 1 << 20;
-        using var buffer = new MemoryStream();
-        byte[] chunk = new byte[Math.Min(length, ChunkSize)];
-        while (buffer.Length < length)
-        {
-            int read = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, length - buffer.Length));
-            if (read == 0)
-                throw new InvalidDataException(
-                    $"Saved LstmAe model is truncated: it declares a payload of {length} bytes, only {buffer.Length} remain.");
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
-    }
-
     /// <summary>The product of the dimensions, or -1 when one is negative or the product overflows.</summary>
     private static long ElementCount(long[] shape)
     {
@@ -151,8 +98,7 @@ internal static class ModelStreamFormat
     {
         byte[] bytes = reader.ReadBytes(count);
         if (bytes.Length != count)
-            throw new InvalidDataException(
-                $"Saved LstmAe model is truncated: {what} needs {count} bytes, only {bytes.Length} remain.");
+            throw new InvalidDataException($"{Subject} is truncated: {what} needs {count} bytes, only {bytes.Length} remain.");
         return bytes;
     }
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using LstmAe.Interop;
 using LstmAe.Model;
@@ -26,14 +25,7 @@ internal static class TrainingCheckpoint
         string temporary = path + ".tmp";
         using (var file = File.Create(temporary))
         {
-            using (var writer = new BinaryWriter(file, Encoding.UTF8, leaveOpen: true))
-            {
-                writer.Write(Magic);
-                writer.Write(FormatVersion);
-                writer.Write((long)payload.Length);
-                writer.Write(SHA256.HashData(payload));
-                writer.Write(payload);
-            }
+            ChecksummedEnvelope.Write(file, Magic, FormatVersion, payload);
             // The rename must never land before the bytes do.
             file.Flush(flushToDisk: true);
         }
@@ -118,27 +110,9 @@ internal static class TrainingCheckpoint
     private static byte[] ReadPayload(string path)
     {
         using var file = File.OpenRead(path);
-        using var reader = new BinaryReader(file, Encoding.UTF8);
-        try
-        {
-            if (!reader.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
-                throw new InvalidDataException($"{path} is not an LstmAe training checkpoint.");
-            int version = reader.ReadInt32();
-            if (version != FormatVersion)
-                throw new InvalidDataException($"{path} has checkpoint format {version}; this library reads {FormatVersion}.");
-            long length = reader.ReadInt64();
-            byte[] hash = reader.ReadBytes(SHA256.HashSizeInBytes);
-            long remaining = file.Length - file.Position;
-            if (length != remaining || length > Array.MaxLength)
-                throw new InvalidDataException($"{path} declares a payload of {length} bytes but holds {remaining}; it is damaged or truncated.");
-            byte[] payload = reader.ReadBytes((int)length);
-            if (!SHA256.HashData(payload).AsSpan().SequenceEqual(hash))
-                throw new InvalidDataException($"{path} is corrupt: its checksum does not match its contents.");
-            return payload;
-        }
-        catch (EndOfStreamException e)
-        {
-            throw new InvalidDataException($"{path} is a truncated checkpoint.", e);
-        }
+        byte[] payload = ChecksummedEnvelope.Read(file, Magic, FormatVersion, path, $"{path} is not an LstmAe training checkpoint.");
+        if (file.Position != file.Length)
+            throw new InvalidDataException($"{path} has {file.Length - file.Position} bytes after its checkpoint; it is damaged.");
+        return payload;
     }
 }
