@@ -4,6 +4,7 @@ using System.Text.Json;
 using LstmAe.Metrics;
 using LstmAe.Samples.MovingMnist.Reporting;
 using LstmAe.Samples.MovingMnist.Steps;
+using LstmAe.Samples.Shared;
 using Microsoft.ML;
 
 namespace LstmAe.Samples.MovingMnist;
@@ -42,7 +43,7 @@ public sealed class MovingMnistSample(SampleSettings settings, ISampleConsole co
 
         console.Heading("3. Save, load, test");
         string modelPath = folder.File(OutputFolder.ModelFile);
-        mlContext.Model.Save(fitted, data.Train.Schema, modelPath);
+        AtomicFile.Write(modelPath, stream => mlContext.Model.Save(fitted, data.Train.Schema, stream));
         fitted.Dispose();
         mlContext.ComponentCatalog.RegisterLstmAutoEncoder();
         var loaded = mlContext.Model.Load(modelPath, out _);

@@ -30,14 +30,12 @@ internal static class TrainCommand
             {
                 throw new CliException($"The checkpoint '{trainingOptions.CheckpointPath}' exists; pass --resume to continue it or --force to start afresh.");
             }
-            if (!trainingOptions.ResumeFromCheckpoint && File.Exists(trainingOptions.CheckpointPath))
-            {
-                File.Delete(trainingOptions.CheckpointPath!);
-            }
             using var sequences = data.Open(parsed);
             var modelOptions = architecture.Build(parsed, sequences.FrameHeight, sequences.FrameWidth);
             using var model = LstmAutoEncoder.Create(modelOptions, parsed.GetValue(training.Seed));
             var (train, validation) = Split(sequences, modelOptions, parsed.GetValue(training.ValidationFraction), parsed.GetValue(training.Seed));
+            // Nothing is deleted: a fresh run replaces the old checkpoint (atomically) only once training starts,
+            // and the model file only once training is done, so a run that fails its checks leaves both intact.
 
             output.WriteLine($"Training on {sequences.Description}: {modelOptions.Layers} x {modelOptions.HiddenSize} units, {modelOptions.Mode}, {modelOptions.Objective}.");
             var progress = new ProgressLines(output, parsed.GetValue(training.ProgressEvery));

@@ -51,6 +51,24 @@ public sealed class CliTrainTests
     }
 
     [TestMethod]
+    public void AFailingForcedTrainLeavesTheOldModelAndCheckpointUntouched()
+    {
+        using var folder = new TempDirectory();
+        string model = folder.File("tiny.lstmae");
+        CliResult.Run(["train", "--output", model, "--max-steps", "1", .. Tiny]).AssertSucceeded();
+        byte[] oldModel = File.ReadAllBytes(model), oldCheckpoint = File.ReadAllBytes(model + ".ckpt");
+
+        // Too few frames for 2 + 2: the run fails after parsing, once it has looked at the data.
+        string[] tooShort = [.. Tiny.Select(argument => argument == "4" ? "3" : argument)];
+        CliResult.Run(["train", "--output", model, "--force", .. tooShort])
+            .AssertFailed(ExitCodes.Failure, "needs 2 + 2 frames");
+
+        CollectionAssert.AreEqual(oldModel, File.ReadAllBytes(model));
+        CollectionAssert.AreEqual(oldCheckpoint, File.ReadAllBytes(model + ".ckpt"));
+        Assert.HasCount(2, Directory.GetFiles(folder.Path), "No temporary file is left behind.");
+    }
+
+    [TestMethod]
     public void TrainRejectsBadArgumentsInOneLine()
     {
         using var folder = new TempDirectory();
