@@ -17,7 +17,8 @@ internal static class RenderCommand
     public static Command Create(TextWriter output)
     {
         var model = ModelOptions.CreateModelOption();
-        var data = new DataOptions(defaultSequences: 4, defaultSplit: DataSplit.Test);
+        var data = new DataOptions(defaultSequences: 4, defaultSplit: DataSplit.Test, limitEverySource: true);
+        var batchSize = ModelOptions.CreateBatchSizeOption(16);
         var target = new OutputOptions("The folder for the pictures (created if missing).");
         var scale = new Option<int>("--scale")
         {
@@ -27,7 +28,7 @@ internal static class RenderCommand
         DataOptions.Positive(scale);
         var command = new Command("render", $"Draw sequences with the model's reconstruction and prediction: one GIF per sequence ({AnimationFile(0)}, ...) and {ContactSheetFile}.")
         {
-            model, scale,
+            model, scale, batchSize,
         };
         data.AddTo(command);
         target.AddTo(command);
@@ -36,7 +37,7 @@ internal static class RenderCommand
             string folder = target.Folder(parsed);
             using var autoEncoder = ModelFile.Load(parsed.GetRequiredValue(model));
             using var sequences = data.Open(parsed);
-            var comparisons = Compare(autoEncoder, sequences);
+            var comparisons = Compare(autoEncoder, sequences, parsed.GetValue(batchSize));
             var layout = RenderOptions.Default with { Scale = parsed.GetValue(scale) };
             for (int i = 0; i < comparisons.Count; i++)
             {
@@ -49,22 +50,29 @@ internal static class RenderCommand
         return command;
     }
 
-    /// <summary>Each sequence with what the model makes of it.</summary>
-    internal static IReadOnlyList<SequenceComparison> Compare(LstmAutoEncoder model, ISequenceCollection data)
+    /// <summary>Each sequence with what the model makes of it, running the model one batch at a time.</summary>
+    internal static IReadOnlyList<SequenceComparison> Compare(LstmAutoEncoder model, ISequenceCollection data, int batchSize)
     {
         var options = model.Options;
         int frames = SequenceBatch.FramesFor(data, options);
-        float[] rows = SequenceBatch.Read(data, 0, data.Count, frames);
-        float[]? reconstructions = options.HasReconstructionDecoder ? model.Reconstruct(rows, data.Count) : null;
-        float[]? predictions = options.HasPredictionDecoder ? model.Predict(rows, data.Count) : null;
         int stride = frames * options.FrameSize, input = options.InputSequenceLength, future = options.FutureFrames * options.FrameSize;
-
-        return Enumerable.Range(0, data.Count).Select(i => new SequenceComparison(
-            options.FrameHeight,
-            options.FrameWidth,
-            Input: rows.AsSpan(i * stride, input).ToArray(),
-            Future: frames > options.InputFrames ? rows.AsSpan(i * stride + input, future).ToArray() : null,
-            Reconstruction: reconstructions?.AsSpan(i * input, input).ToArray(),
-            Prediction: predictions?.AsSpan(i * future, future).ToArray())).ToList();
+        var comparisons = new List<SequenceComparison>(data.Count);
+        foreach (var (first, count) in SequenceBatch.Batches(data.Count, batchSize))
+        {
+            float[] rows = SequenceBatch.Read(data, first, count, frames);
+            float[]? reconstructions = options.HasReconstructionDecoder ? model.Reconstruct(rows, count) : null;
+            float[]? predictions = options.HasPredictionDecoder ? model.Predict(rows, count) : null;
+            for (int i = 0; i < count; i++)
+            {
+                comparisons.Add(new SequenceComparison(
+                    options.FrameHeight,
+                    options.FrameWidth,
+                    Input: rows.AsSpan(i * stride, input).ToArray(),
+                    Future: frames > options.InputFrames ? rows.AsSpan(i * stride + input, future).ToArray() : null,
+                    Reconstruction: reconstructions?.AsSpan(i * input, input).ToArray(),
+                    Prediction: predictions?.AsSpan(i * future, future).ToArray()));
+            }
+        }
+        return comparisons;
     }
 }

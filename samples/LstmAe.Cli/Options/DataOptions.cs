@@ -14,7 +14,13 @@ internal sealed class DataOptions
     /// <summary>Frames per generated sequence: the paper's 10 input + 10 future.</summary>
     private const int DefaultFrames = 20;
 
-    public DataOptions(int defaultSequences, DataSplit defaultSplit)
+    /// <param name="defaultSequences">How many sequences to generate when --sequences is not given.</param>
+    /// <param name="defaultSplit">The split when --split is not given.</param>
+    /// <param name="limitEverySource">
+    /// Apply <paramref name="defaultSequences"/> to files and folders as well, for commands whose output grows with
+    /// every sequence (render draws one GIF each), instead of using a whole file by default.
+    /// </param>
+    public DataOptions(int defaultSequences, DataSplit defaultSplit, bool limitEverySource = false)
     {
         Source = new Option<string>("--data")
         {
@@ -25,7 +31,9 @@ internal sealed class DataOptions
         Path = new Option<string>("--path") { Description = "The .npy file or the frames folder (for --data npy or frames)." };
         Sequences = new Option<int?>("--sequences", "-n")
         {
-            Description = $"Sequences to use: how many to generate for moving-mnist (default {defaultSequences}), at most this many from a file or folder (default all).",
+            Description = limitEverySource
+                ? $"Sequences to use: how many to generate, or the first this many of a file or folder (default {defaultSequences})."
+                : $"Sequences to use: how many to generate for moving-mnist (default {defaultSequences}), at most this many from a file or folder (default all).",
         };
         Split = new Option<DataSplit>("--split")
         {
@@ -58,6 +66,7 @@ internal sealed class DataOptions
             DefaultValueFactory = _ => NpySequenceLayout.TimeMajor,
         };
         DefaultSequences = defaultSequences;
+        LimitEverySource = limitEverySource;
         Sequences.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int?>() is <= 0)
@@ -88,6 +97,7 @@ internal sealed class DataOptions
     public Option<int> FrameWidth { get; }
     public Option<NpySequenceLayout> Layout { get; }
     private int DefaultSequences { get; }
+    private bool LimitEverySource { get; }
 
     public void AddTo(Command command)
     {
@@ -117,7 +127,7 @@ internal sealed class DataOptions
     /// <summary>Opens the sequences the options describe.</summary>
     public ISequenceCollection Open(ParseResult parsed)
     {
-        int? limit = parsed.GetValue(Sequences);
+        int? limit = parsed.GetValue(Sequences) ?? (LimitEverySource ? DefaultSequences : null);
         var split = parsed.GetValue(Split);
         string? path = parsed.GetValue(Path);
         return parsed.GetValue(Source) switch
