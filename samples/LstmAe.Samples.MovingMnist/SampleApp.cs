@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LstmAe.Samples.MovingMnist.Reporting;
+using LstmAe.Samples.Shared;
 using Spectre.Console;
 
 namespace LstmAe.Samples.MovingMnist;
@@ -7,6 +8,9 @@ namespace LstmAe.Samples.MovingMnist;
 /// <summary>The sample's command line: settings from arguments, then one run. Callable in-process by tests.</summary>
 public static class SampleApp
 {
+    /// <summary>The sample's name in help and errors.</summary>
+    public const string Name = "lstmae-sample";
+
     /// <summary>Parses the arguments and runs the sample.</summary>
     /// <param name="args">The arguments.</param>
     /// <param name="output">Receives the report (plain lines unless <paramref name="interactive"/>).</param>
@@ -29,12 +33,6 @@ public static class SampleApp
             outputFolder, force, tiny, trainSequences, epochs, hidden, batchSize, classifierSequences, seed,
         };
 
-        var parsed = root.Parse(args);
-        if (parsed.Errors.Count > 0)
-        {
-            error.WriteLine($"lstmae-sample: {parsed.Errors[0].Message.ReplaceLineEndings(" ")} (see --help)");
-            return 2;
-        }
         root.SetAction(result =>
         {
             var preset = result.GetValue(tiny) ? SampleSettings.Tiny : SampleSettings.Default;
@@ -51,18 +49,10 @@ public static class SampleApp
             };
             int frameSize = settings.FrameSize * settings.FrameSize;
             ISampleConsole console = interactive ? new LiveSampleConsole(AnsiConsole.Console, frameSize) : new PlainSampleConsole(output, frameSize);
-            try
-            {
-                new MovingMnistSample(settings, console).Run();
-                return 0;
-            }
-            catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
-            {
-                error.WriteLine($"lstmae-sample: {e.Message}");
-                return 1;
-            }
+            new MovingMnistSample(settings, console).Run();
+            return 0;
         });
-        return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        return CommandLineErrors.Invoke(root.Parse(args), Name, output, error);
     }
 
     private static Option<int?> PositiveOption(string name, string description)
