@@ -2,7 +2,6 @@ using System.Globalization;
 using LstmAe.Cli.Sequences;
 using LstmAe.Metrics;
 using LstmAe.Model;
-using LstmAe.Training;
 
 namespace LstmAe.Cli.Commands;
 

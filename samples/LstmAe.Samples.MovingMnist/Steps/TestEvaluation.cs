@@ -1,8 +1,8 @@
 using LstmAe.Metrics;
-using LstmAe.Training;
+using LstmAe.Model;
 using LstmAe.Visualization;
-using Microsoft.ML.Data;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace LstmAe.Samples.MovingMnist.Steps;
 
