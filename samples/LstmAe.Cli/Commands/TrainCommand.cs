@@ -70,19 +70,19 @@ internal static class TrainCommand
         return (train, validation);
     }
 
-    /// <summary>One plain line every few steps, and one each time validation loss is measured.</summary>
+    /// <summary>One plain line every few steps, and one each time validation loss is measured; epochs count from 1.</summary>
     private sealed class ProgressLines(TextWriter output, int every) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value)
         {
             if (value.ValidationLoss is double validation)
             {
-                output.WriteLine(FormattableString.Invariant($"step {value.Step,6}  epoch {value.Epoch,3}  validation loss {validation,9:F4}"));
+                output.WriteLine(FormattableString.Invariant($"step {value.Step,6}  epoch {value.Epoch + 1,3}  validation loss {validation,9:F4}"));
             }
             else if (value.Step % every == 0)
             {
                 output.WriteLine(FormattableString.Invariant(
-                    $"step {value.Step,6}  epoch {value.Epoch,3}  loss {value.Loss,9:F4}{NatsPerFrame(value)}  ({value.SequencesPerSecond:F1} sequences/s)"));
+                    $"step {value.Step,6}  epoch {value.Epoch + 1,3}  loss {value.Loss,9:F4}{NatsPerFrame(value)}  ({value.SequencesPerSecond:F1} sequences/s)"));
             }
         }
 

@@ -25,7 +25,8 @@ public sealed class CliTrainTests
         var run = CliResult.Run(["train", "--output", model, "--epochs", "1", .. Tiny]);
 
         run.AssertSucceeded();
-        StringAssert.Contains(run.Output, "step      1");
+        StringAssert.Contains(run.Output, "step      1  epoch   1  loss");
+        Assert.IsFalse(run.Output.Contains("epoch   0", StringComparison.Ordinal), "Epochs count from 1, as the sample prints them.");
         StringAssert.Contains(run.Output, "validation loss");
         StringAssert.Contains(run.Output, "nats/frame");
         StringAssert.Contains(run.Output, "after 2 steps");
