@@ -64,12 +64,12 @@ public sealed class MovingMnistSample(SampleSettings settings, ISampleConsole co
             comparison.Rows.Select(row => (IReadOnlyList<string>)[row.Representation, .. row.Accuracy.Select(a => Invariant($"{a:P1}"))]));
         (loaded as IDisposable)?.Dispose();
 
+        files.Add(OutputFolder.ResultsFile); // listed in itself, so Files names everything the run wrote
         var results = new SampleResults(folder.Path, files, steps, test.Reconstruction, test.Prediction, comparison.LabelCounts,
             comparison.Rows.ToDictionary(row => row.Representation, row => row.Accuracy), clock.Elapsed);
         File.WriteAllText(folder.File(OutputFolder.ResultsFile), JsonSerializer.Serialize(results, JsonOptions));
-        files.Add(OutputFolder.ResultsFile);
         console.Line(Invariant($"Done in {clock.Elapsed.TotalMinutes:F1} minutes; figures in {OutputFolder.ResultsFile}."));
-        return results with { Files = files };
+        return results;
     }
 
     private static IReadOnlyList<string> MetricsRow(string name, FrameMetricsSummary metrics) =>

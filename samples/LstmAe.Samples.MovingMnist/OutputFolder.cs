@@ -1,7 +1,9 @@
+using System.Text.RegularExpressions;
+
 namespace LstmAe.Samples.MovingMnist;
 
 /// <summary>The folder the sample writes into, and the names of what it writes.</summary>
-public sealed class OutputFolder
+public sealed partial class OutputFolder
 {
     /// <summary>The ML.NET model (a zip that <c>mlContext.Model.Load</c> reads).</summary>
     public const string ModelFile = "model.zip";
@@ -30,9 +32,16 @@ public sealed class OutputFolder
     /// <returns>The full path.</returns>
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
+    /// <summary>Whether <paramref name="name"/> is a file the sample writes (of this run or of one with other settings).</summary>
+    /// <param name="name">A file name, without folder.</param>
+    /// <returns>True for the model, the pictures, the results and any <c>sequence-NN.gif</c>.</returns>
+    public static bool IsSampleFile(string name) =>
+        name is ModelFile or LossCurveFile or ContactSheetFile or ResultsFile || AnimationName().IsMatch(name);
+
     /// <summary>
     /// Prepares the folder: created when missing; an existing non-empty folder is used only with
-    /// <paramref name="force"/>, so the sample never overwrites files it was not asked to.
+    /// <paramref name="force"/>, and then the sample's own files from an earlier run are deleted first (so no stale
+    /// <c>sequence-NN.gif</c> outlives it), while every other file is left alone.
     /// </summary>
     /// <param name="path">The folder.</param>
     /// <param name="force">Allow writing into a non-empty folder.</param>
@@ -45,12 +54,22 @@ public sealed class OutputFolder
         {
             throw new IOException($"The output path '{fullPath}' is a file; give a folder.");
         }
-        if (Directory.Exists(fullPath) && Directory.EnumerateFileSystemEntries(fullPath).Any() && !force)
+        if (Directory.Exists(fullPath) && Directory.EnumerateFileSystemEntries(fullPath).Any())
         {
-            throw new IOException(
-                $"The output folder '{fullPath}' is not empty; pass --force to write into it (files of the same name are replaced), or choose another with --output.");
+            if (!force)
+            {
+                throw new IOException(
+                    $"The output folder '{fullPath}' is not empty; pass --force to write into it (the sample's files from an earlier run are replaced), or choose another with --output.");
+            }
+            foreach (string file in Directory.GetFiles(fullPath).Where(file => IsSampleFile(System.IO.Path.GetFileName(file))))
+            {
+                System.IO.File.Delete(file);
+            }
         }
         Directory.CreateDirectory(fullPath);
         return new OutputFolder(fullPath);
     }
+
+    [GeneratedRegex(@"^sequence-\d+\.gif$", RegexOptions.CultureInvariant)]
+    private static partial Regex AnimationName();
 }

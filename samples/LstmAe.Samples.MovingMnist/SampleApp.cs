@@ -20,7 +20,7 @@ public static class SampleApp
     public static int Run(string[] args, TextWriter output, TextWriter error, bool interactive = false)
     {
         var outputFolder = new Option<string>("--output", "-o") { Description = "Folder for the model, pictures and results.", DefaultValueFactory = _ => SampleSettings.Default.OutputFolder };
-        var force = new Option<bool>("--force") { Description = "Write into a non-empty output folder, replacing files of the same name." };
+        var force = new Option<bool>("--force") { Description = "Write into a non-empty output folder: the sample's own files from an earlier run are replaced, other files left alone." };
         var tiny = new Option<bool>("--tiny") { Description = "A seconds-long run on 32x32 frames with a tiny model, to check the plumbing." };
         var trainSequences = PositiveOption("--train-sequences", "Training sequences to generate.");
         var epochs = PositiveOption("--epochs", "Passes over the training sequences.");
