@@ -121,8 +121,29 @@ internal sealed class DataOptions
             {
                 result.AddError($"--path '{path}' is not a folder.");
             }
+            // An option that the chosen source would ignore is a mistake, not a default: say so instead of guessing.
+            foreach (var (option, sources) in SourceSpecificOptions)
+            {
+                if (result.GetResult(option) is { Implicit: false } && !sources.Contains(source))
+                {
+                    result.AddError($"{option.Name} does not apply to --data {source}; it is for --data {string.Join(" or ", sources)}.");
+                    break;
+                }
+            }
         });
     }
+
+    /// <summary>The options only some sources read, with those sources.</summary>
+    private (Option Option, string[] Sources)[] SourceSpecificOptions =>
+    [
+        (Path, [Npy, Frames]),
+        (Layout, [Npy]),
+        (Seed, [MovingMnist]),
+        (Digits, [MovingMnist]),
+        (FramesPerSequence, [MovingMnist, Frames]),
+        (FrameHeight, [MovingMnist, Frames]),
+        (FrameWidth, [MovingMnist, Frames]),
+    ];
 
     /// <summary>Opens the sequences the options describe.</summary>
     public ISequenceCollection Open(ParseResult parsed)

@@ -87,6 +87,25 @@ public sealed class CliTrainTests
     }
 
     [TestMethod]
+    public void OptionsTheChosenDataSourceWouldIgnoreAreRejected()
+    {
+        using var folder = new TempDirectory();
+        string model = folder.File("tiny.lstmae"), npy = Path.Combine(AppContext.BaseDirectory, "Fixtures", "time_major_u8.npy");
+
+        CliResult.Run(["train", "--output", model, "--path", npy])
+            .AssertFailed(ExitCodes.Usage, "--path does not apply to --data moving-mnist; it is for --data npy or frames.");
+        CliResult.Run(["train", "--output", model, "--data", "npy", "--path", npy, "--digits", "1"])
+            .AssertFailed(ExitCodes.Usage, "--digits does not apply to --data npy");
+        CliResult.Run(["train", "--output", model, "--data", "npy", "--path", npy, "--frame-height", "32"])
+            .AssertFailed(ExitCodes.Usage, "--frame-height does not apply to --data npy");
+        CliResult.Run(["train", "--output", model, "--data", "frames", "--path", folder.Path, "--data-seed", "3"])
+            .AssertFailed(ExitCodes.Usage, "--data-seed does not apply to --data frames");
+        CliResult.Run(["train", "--output", model, "--layout", "BatchMajor"])
+            .AssertFailed(ExitCodes.Usage, "--layout does not apply to --data moving-mnist");
+        Assert.IsFalse(File.Exists(model));
+    }
+
+    [TestMethod]
     public void TrainAndEvaluateReadFrameFolders()
     {
         using var folder = new TempDirectory();
