@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using LstmAe.Samples.Shared;
 
 namespace LstmAe.Samples.MovingMnist;
 
@@ -49,24 +50,15 @@ public sealed partial class OutputFolder
     /// <exception cref="IOException">The path is a file, or a non-empty folder without <paramref name="force"/>.</exception>
     public static OutputFolder Prepare(string path, bool force)
     {
-        string fullPath = System.IO.Path.GetFullPath(path);
-        if (System.IO.File.Exists(fullPath))
+        bool hadFiles = Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any();
+        string fullPath = OutputFolders.Prepare(path, force, "the sample's files from an earlier run are replaced");
+        if (hadFiles)
         {
-            throw new IOException($"The output path '{fullPath}' is a file; give a folder.");
-        }
-        if (Directory.Exists(fullPath) && Directory.EnumerateFileSystemEntries(fullPath).Any())
-        {
-            if (!force)
-            {
-                throw new IOException(
-                    $"The output folder '{fullPath}' is not empty; pass --force to write into it (the sample's files from an earlier run are replaced), or choose another with --output.");
-            }
             foreach (string file in Directory.GetFiles(fullPath).Where(file => IsSampleFile(System.IO.Path.GetFileName(file))))
             {
                 System.IO.File.Delete(file);
             }
         }
-        Directory.CreateDirectory(fullPath);
         return new OutputFolder(fullPath);
     }
 

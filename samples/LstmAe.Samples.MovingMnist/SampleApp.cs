@@ -55,16 +55,6 @@ public static class SampleApp
         return CommandLineErrors.Invoke(root.Parse(args), Name, output, error);
     }
 
-    private static Option<int?> PositiveOption(string name, string description)
-    {
-        var option = new Option<int?>(name) { Description = description + " Overrides the preset." };
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is int value && value <= 0)
-            {
-                result.AddError($"{name} must be positive; got {value}.");
-            }
-        });
-        return option;
-    }
+    private static Option<int?> PositiveOption(string name, string description) =>
+        new Option<int?>(name) { Description = description + " Overrides the preset." }.RequirePositive();
 }

@@ -3,6 +3,7 @@ using LstmAe.Cli.Options;
 using LstmAe.Cli.Sequences;
 using LstmAe.Data;
 using LstmAe.Model;
+using LstmAe.Samples.Shared;
 using LstmAe.Visualization;
 
 namespace LstmAe.Cli.Commands;
@@ -25,7 +26,7 @@ internal static class RenderCommand
             Description = "Image pixels per frame pixel.",
             DefaultValueFactory = _ => RenderOptions.Default.Scale,
         };
-        DataOptions.Positive(scale);
+        scale.RequirePositive();
         var command = new Command("render", $"Draw sequences with the model's reconstruction and prediction: one GIF per sequence ({AnimationFile(0)}, ...) and {ContactSheetFile}.")
         {
             model, scale, batchSize,

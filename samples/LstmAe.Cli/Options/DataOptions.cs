@@ -2,6 +2,7 @@ using System.CommandLine;
 using LstmAe.Cli.Sequences;
 using LstmAe.Data;
 using LstmAe.MLNet.Data;
+using LstmAe.Samples.Shared;
 using Microsoft.ML;
 
 namespace LstmAe.Cli.Options;
@@ -67,23 +68,11 @@ internal sealed class DataOptions
         };
         DefaultSequences = defaultSequences;
         LimitEverySource = limitEverySource;
-        Sequences.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is <= 0)
-            {
-                result.AddError("--sequences must be positive.");
-            }
-        });
-        Positive(Digits);
-        Positive(FrameHeight);
-        Positive(FrameWidth);
-        FramesPerSequence.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is <= 0)
-            {
-                result.AddError("--frames-per-sequence must be positive.");
-            }
-        });
+        Sequences.RequirePositive();
+        Digits.RequirePositive();
+        FrameHeight.RequirePositive();
+        FrameWidth.RequirePositive();
+        FramesPerSequence.RequirePositive();
     }
 
     public Option<string> Source { get; }
@@ -174,12 +163,4 @@ internal sealed class DataOptions
             }),
         };
     }
-
-    internal static void Positive(Option<int> option) => option.Validators.Add(result =>
-    {
-        if (result.GetValueOrDefault<int>() <= 0)
-        {
-            result.AddError($"{option.Name} must be positive; got {result.GetValueOrDefault<int>()}.");
-        }
-    });
 }
