@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using LstmAe.Samples.Shared;
+using LstmAe.Visualization;
 
 namespace LstmAe.Samples.MovingMnist;
 
@@ -13,7 +14,7 @@ public sealed partial class OutputFolder
     public const string LossCurveFile = "loss-curves.png";
 
     /// <summary>Input, reconstruction and prediction of a few test sequences, as a grid.</summary>
-    public const string ContactSheetFile = "contact-sheet.png";
+    public const string ContactSheetFile = ComparisonPictures.ContactSheetFile;
 
     /// <summary>The figures the sample printed, as JSON.</summary>
     public const string ResultsFile = "results.json";
@@ -26,7 +27,7 @@ public sealed partial class OutputFolder
     /// <summary>The animated GIF of rendered test sequence <paramref name="index"/>.</summary>
     /// <param name="index">Which rendered sequence.</param>
     /// <returns>The file name.</returns>
-    public static string AnimationFile(int index) => $"sequence-{index:D2}.gif";
+    public static string AnimationFile(int index) => ComparisonPictures.AnimationFile(index);
 
     /// <summary>The full path of a file in the folder.</summary>
     /// <param name="name">The file name.</param>

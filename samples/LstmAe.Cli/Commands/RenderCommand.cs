@@ -11,10 +11,6 @@ namespace LstmAe.Cli.Commands;
 /// <summary><c>lstmae render</c>: animated GIFs and a contact sheet of input vs reconstruction vs prediction.</summary>
 internal static class RenderCommand
 {
-    public const string ContactSheetFile = "contact-sheet.png";
-
-    public static string AnimationFile(int sequence) => $"sequence-{sequence:D3}.gif";
-
     public static Command Create(TextWriter output)
     {
         var model = ModelOptions.CreateModelOption();
@@ -27,7 +23,7 @@ internal static class RenderCommand
             DefaultValueFactory = _ => RenderOptions.Default.Scale,
         };
         scale.RequirePositive();
-        var command = new Command("render", $"Draw sequences with the model's reconstruction and prediction: one GIF per sequence ({AnimationFile(0)}, ...) and {ContactSheetFile}.")
+        var command = new Command("render", $"Draw sequences with the model's reconstruction and prediction: one GIF per sequence ({ComparisonPictures.AnimationFile(0)}, ...) and {ComparisonPictures.ContactSheetFile}.")
         {
             model, scale, batchSize,
         };
@@ -40,11 +36,7 @@ internal static class RenderCommand
             using var sequences = data.Open(parsed);
             var comparisons = Compare(autoEncoder, sequences, parsed.GetValue(batchSize));
             var layout = RenderOptions.Default with { Scale = parsed.GetValue(scale) };
-            for (int i = 0; i < comparisons.Count; i++)
-            {
-                ComparisonAnimation.WriteGif(Path.Combine(folder, AnimationFile(i)), comparisons[i], layout);
-            }
-            ContactSheet.WritePng(Path.Combine(folder, ContactSheetFile), comparisons, layout with { Scale = 1 });
+            ComparisonPictures.Write(folder, comparisons, layout, layout with { Scale = 1 });
             output.WriteLine($"Drew {comparisons.Count} of {sequences.Description} into {folder}.");
             return ExitCodes.Success;
         });
