@@ -1,11 +1,10 @@
-using System.Text.RegularExpressions;
 using LstmAe.Samples.Shared;
 using LstmAe.Visualization;
 
 namespace LstmAe.Samples.MovingMnist;
 
 /// <summary>The folder the sample writes into, and the names of what it writes.</summary>
-public sealed partial class OutputFolder
+public sealed class OutputFolder
 {
     /// <summary>The ML.NET model (a zip that <c>mlContext.Model.Load</c> reads).</summary>
     public const string ModelFile = "model.zip";
@@ -36,14 +35,14 @@ public sealed partial class OutputFolder
 
     /// <summary>Whether <paramref name="name"/> is a file the sample writes (of this run or of one with other settings).</summary>
     /// <param name="name">A file name, without folder.</param>
-    /// <returns>True for the model, the pictures, the results and any <c>sequence-NN.gif</c>.</returns>
+    /// <returns>True for the model, the pictures, the results and any <c>sequence-NNN.gif</c>.</returns>
     public static bool IsSampleFile(string name) =>
-        name is ModelFile or LossCurveFile or ContactSheetFile or ResultsFile || AnimationName().IsMatch(name);
+        name is ModelFile or LossCurveFile or ContactSheetFile or ResultsFile || ComparisonPictures.IsAnimationFile(name);
 
     /// <summary>
     /// Prepares the folder: created when missing; an existing non-empty folder is used only with
     /// <paramref name="force"/>, and then the sample's own files from an earlier run are deleted first (so no stale
-    /// <c>sequence-NN.gif</c> outlives it), while every other file is left alone.
+    /// <c>sequence-NNN.gif</c> outlives it), while every other file is left alone.
     /// </summary>
     /// <param name="path">The folder.</param>
     /// <param name="force">Allow writing into a non-empty folder.</param>
@@ -51,18 +50,11 @@ public sealed partial class OutputFolder
     /// <exception cref="IOException">The path is a file, or a non-empty folder without <paramref name="force"/>.</exception>
     public static OutputFolder Prepare(string path, bool force)
     {
-        bool hadFiles = Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any();
         string fullPath = OutputFolders.Prepare(path, force, "the sample's files from an earlier run are replaced");
-        if (hadFiles)
+        foreach (string file in Directory.GetFiles(fullPath).Where(file => IsSampleFile(System.IO.Path.GetFileName(file))))
         {
-            foreach (string file in Directory.GetFiles(fullPath).Where(file => IsSampleFile(System.IO.Path.GetFileName(file))))
-            {
-                System.IO.File.Delete(file);
-            }
+            System.IO.File.Delete(file);
         }
         return new OutputFolder(fullPath);
     }
-
-    [GeneratedRegex(@"^sequence-\d+\.gif$", RegexOptions.CultureInvariant)]
-    private static partial Regex AnimationName();
 }

@@ -1,10 +1,12 @@
+using System.Text.RegularExpressions;
+
 namespace LstmAe.Visualization;
 
 /// <summary>
 /// The pictures of a set of sequences with what a model made of them, under one naming scheme: an animated GIF per
 /// sequence (<see cref="AnimationFile"/>) and one contact sheet of them all (<see cref="ContactSheetFile"/>).
 /// </summary>
-public static class ComparisonPictures
+public static partial class ComparisonPictures
 {
     /// <summary>The contact sheet's file name.</summary>
     public const string ContactSheetFile = "contact-sheet.png";
@@ -13,6 +15,11 @@ public static class ComparisonPictures
     /// <param name="index">The sequence's position in the set.</param>
     /// <returns>The file name.</returns>
     public static string AnimationFile(int index) => $"sequence-{index:D3}.gif";
+
+    /// <summary>Whether <paramref name="name"/> is a GIF of this scheme, whatever its index or number of digits.</summary>
+    /// <param name="name">A file name, without folder.</param>
+    /// <returns>True for <c>sequence-7.gif</c>, <c>sequence-03.gif</c>, <c>sequence-012.gif</c>.</returns>
+    public static bool IsAnimationFile(string name) => AnimationName().IsMatch(name);
 
     /// <summary>Writes a GIF per sequence and the contact sheet into <paramref name="folder"/>, replacing files of the same name.</summary>
     /// <param name="folder">An existing folder.</param>
@@ -34,4 +41,7 @@ public static class ComparisonPictures
         written.Add(ContactSheetFile);
         return written;
     }
+
+    [GeneratedRegex(@"^sequence-\d+\.gif$", RegexOptions.CultureInvariant)]
+    private static partial Regex AnimationName();
 }
