@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LstmAe.Cli.Commands;
+using LstmAe.Samples.Shared;
 
 namespace LstmAe.Cli;
 
@@ -22,26 +23,13 @@ public static class CliApp
         ArgumentNullException.ThrowIfNull(args);
         var root = CreateRootCommand(output);
         var parsed = root.Parse(args);
-        if (parsed.Errors.Count > 0)
-        {
-            error.WriteLine($"{CommandPath(parsed)}: {UsageProblem(parsed)} (see '{CommandPath(parsed)} --help')");
-            return ExitCodes.Usage;
-        }
         try
         {
-            return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+            return CommandLineErrors.Invoke(parsed, CommandPath(parsed), output, error);
         }
         catch (CliException e)
         {
-            error.WriteLine($"{CommandPath(parsed)}: {e.Message}");
-            return e.ExitCode;
-        }
-        catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException
-                                      or InvalidOperationException or FormatException)
-        {
-            // Library exceptions already name the file, column or shape at fault; one line of them is the report.
-            error.WriteLine($"{CommandPath(parsed)}: {FirstLine(e.Message)}");
-            return ExitCodes.Failure;
+            return CommandLineErrors.Report(error, CommandPath(parsed), e.Message, e.ExitCode);
         }
     }
 
@@ -64,15 +52,4 @@ public static class CliApp
 
     private static string CommandPath(ParseResult parsed) =>
         parsed.CommandResult.Command is RootCommand ? Name : $"{Name} {parsed.CommandResult.Command.Name}";
-
-    /// <summary>The most telling parse error, on one line: an unknown word beats the complaints it causes.</summary>
-    private static string UsageProblem(ParseResult parsed)
-    {
-        string message = parsed.UnmatchedTokens.Count > 0
-            ? $"unknown argument '{parsed.UnmatchedTokens[0]}'."
-            : parsed.Errors[0].Message;
-        return string.Join(' ', message.Split((char[])['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(part => part.Trim()));
-    }
-
-    private static string FirstLine(string message) => message.Split('\n', 2)[0].TrimEnd();
 }

@@ -1,3 +1,5 @@
+using LstmAe.Samples.Shared;
+
 namespace LstmAe.Cli;
 
 /// <summary>What the process exit code says.</summary>
@@ -7,8 +9,8 @@ public static class ExitCodes
     public const int Success = 0;
 
     /// <summary>The command started but failed: unreadable input, a file it may not overwrite, bad data.</summary>
-    public const int Failure = 1;
+    public const int Failure = CommandLineErrors.Failure;
 
     /// <summary>The command line itself was wrong: unknown option, missing or out-of-range value.</summary>
-    public const int Usage = 2;
+    public const int Usage = CommandLineErrors.Usage;
 }

@@ -1,4 +1,5 @@
 using LstmAe.Model;
+using LstmAe.Samples.Shared;
 
 namespace LstmAe.Cli;
 
@@ -25,9 +26,6 @@ internal static class ModelFile
         }
     }
 
-    public static void Save(LstmAutoEncoder model, string path)
-    {
-        using var stream = File.Create(path);
-        model.Save(stream);
-    }
+    /// <summary>Writes the model; an existing file is replaced only once the new one is complete.</summary>
+    public static void Save(LstmAutoEncoder model, string path) => AtomicFile.Write(path, model.Save);
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using LstmAe.Metrics;
 using LstmAe.Samples.MovingMnist.Reporting;
 using LstmAe.Samples.MovingMnist.Steps;
+using LstmAe.Samples.Shared;
 using Microsoft.ML;
 
 namespace LstmAe.Samples.MovingMnist;
@@ -42,7 +43,7 @@ public sealed class MovingMnistSample(SampleSettings settings, ISampleConsole co
 
         console.Heading("3. Save, load, test");
         string modelPath = folder.File(OutputFolder.ModelFile);
-        mlContext.Model.Save(fitted, data.Train.Schema, modelPath);
+        AtomicFile.Write(modelPath, stream => mlContext.Model.Save(fitted, data.Train.Schema, stream));
         fitted.Dispose();
         mlContext.ComponentCatalog.RegisterLstmAutoEncoder();
         var loaded = mlContext.Model.Load(modelPath, out _);
@@ -63,12 +64,12 @@ public sealed class MovingMnistSample(SampleSettings settings, ISampleConsole co
             comparison.Rows.Select(row => (IReadOnlyList<string>)[row.Representation, .. row.Accuracy.Select(a => Invariant($"{a:P1}"))]));
         (loaded as IDisposable)?.Dispose();
 
+        files.Add(OutputFolder.ResultsFile); // listed in itself, so Files names everything the run wrote
         var results = new SampleResults(folder.Path, files, steps, test.Reconstruction, test.Prediction, comparison.LabelCounts,
             comparison.Rows.ToDictionary(row => row.Representation, row => row.Accuracy), clock.Elapsed);
         File.WriteAllText(folder.File(OutputFolder.ResultsFile), JsonSerializer.Serialize(results, JsonOptions));
-        files.Add(OutputFolder.ResultsFile);
         console.Line(Invariant($"Done in {clock.Elapsed.TotalMinutes:F1} minutes; figures in {OutputFolder.ResultsFile}."));
-        return results with { Files = files };
+        return results;
     }
 
     private static IReadOnlyList<string> MetricsRow(string name, FrameMetricsSummary metrics) =>

@@ -1,3 +1,6 @@
+using LstmAe.Samples.Shared;
+using LstmAe.Visualization;
+
 namespace LstmAe.Samples.MovingMnist;
 
 /// <summary>The folder the sample writes into, and the names of what it writes.</summary>
@@ -10,7 +13,7 @@ public sealed class OutputFolder
     public const string LossCurveFile = "loss-curves.png";
 
     /// <summary>Input, reconstruction and prediction of a few test sequences, as a grid.</summary>
-    public const string ContactSheetFile = "contact-sheet.png";
+    public const string ContactSheetFile = ComparisonPictures.ContactSheetFile;
 
     /// <summary>The figures the sample printed, as JSON.</summary>
     public const string ResultsFile = "results.json";
@@ -23,16 +26,23 @@ public sealed class OutputFolder
     /// <summary>The animated GIF of rendered test sequence <paramref name="index"/>.</summary>
     /// <param name="index">Which rendered sequence.</param>
     /// <returns>The file name.</returns>
-    public static string AnimationFile(int index) => $"sequence-{index:D2}.gif";
+    public static string AnimationFile(int index) => ComparisonPictures.AnimationFile(index);
 
     /// <summary>The full path of a file in the folder.</summary>
     /// <param name="name">The file name.</param>
     /// <returns>The full path.</returns>
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
+    /// <summary>Whether <paramref name="name"/> is a file the sample writes (of this run or of one with other settings).</summary>
+    /// <param name="name">A file name, without folder.</param>
+    /// <returns>True for the model, the pictures, the results and any <c>sequence-NNN.gif</c>.</returns>
+    public static bool IsSampleFile(string name) =>
+        name is ModelFile or LossCurveFile or ContactSheetFile or ResultsFile || ComparisonPictures.IsAnimationFile(name);
+
     /// <summary>
     /// Prepares the folder: created when missing; an existing non-empty folder is used only with
-    /// <paramref name="force"/>, so the sample never overwrites files it was not asked to.
+    /// <paramref name="force"/>, and then the sample's own files from an earlier run are deleted first (so no stale
+    /// <c>sequence-NNN.gif</c> outlives it), while every other file is left alone.
     /// </summary>
     /// <param name="path">The folder.</param>
     /// <param name="force">Allow writing into a non-empty folder.</param>
@@ -40,17 +50,11 @@ public sealed class OutputFolder
     /// <exception cref="IOException">The path is a file, or a non-empty folder without <paramref name="force"/>.</exception>
     public static OutputFolder Prepare(string path, bool force)
     {
-        string fullPath = System.IO.Path.GetFullPath(path);
-        if (System.IO.File.Exists(fullPath))
+        string fullPath = OutputFolders.Prepare(path, force, "the sample's files from an earlier run are replaced");
+        foreach (string file in Directory.GetFiles(fullPath).Where(file => IsSampleFile(System.IO.Path.GetFileName(file))))
         {
-            throw new IOException($"The output path '{fullPath}' is a file; give a folder.");
+            System.IO.File.Delete(file);
         }
-        if (Directory.Exists(fullPath) && Directory.EnumerateFileSystemEntries(fullPath).Any() && !force)
-        {
-            throw new IOException(
-                $"The output folder '{fullPath}' is not empty; pass --force to write into it (files of the same name are replaced), or choose another with --output.");
-        }
-        Directory.CreateDirectory(fullPath);
         return new OutputFolder(fullPath);
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LstmAe.Samples.MovingMnist.Reporting;
+using LstmAe.Samples.Shared;
 using Spectre.Console;
 
 namespace LstmAe.Samples.MovingMnist;
@@ -7,6 +8,9 @@ namespace LstmAe.Samples.MovingMnist;
 /// <summary>The sample's command line: settings from arguments, then one run. Callable in-process by tests.</summary>
 public static class SampleApp
 {
+    /// <summary>The sample's name in help and errors.</summary>
+    public const string Name = "lstmae-sample";
+
     /// <summary>Parses the arguments and runs the sample.</summary>
     /// <param name="args">The arguments.</param>
     /// <param name="output">Receives the report (plain lines unless <paramref name="interactive"/>).</param>
@@ -16,7 +20,7 @@ public static class SampleApp
     public static int Run(string[] args, TextWriter output, TextWriter error, bool interactive = false)
     {
         var outputFolder = new Option<string>("--output", "-o") { Description = "Folder for the model, pictures and results.", DefaultValueFactory = _ => SampleSettings.Default.OutputFolder };
-        var force = new Option<bool>("--force") { Description = "Write into a non-empty output folder, replacing files of the same name." };
+        var force = new Option<bool>("--force") { Description = "Write into a non-empty output folder: the sample's own files from an earlier run are replaced, other files left alone." };
         var tiny = new Option<bool>("--tiny") { Description = "A seconds-long run on 32x32 frames with a tiny model, to check the plumbing." };
         var trainSequences = PositiveOption("--train-sequences", "Training sequences to generate.");
         var epochs = PositiveOption("--epochs", "Passes over the training sequences.");
@@ -29,12 +33,6 @@ public static class SampleApp
             outputFolder, force, tiny, trainSequences, epochs, hidden, batchSize, classifierSequences, seed,
         };
 
-        var parsed = root.Parse(args);
-        if (parsed.Errors.Count > 0)
-        {
-            error.WriteLine($"lstmae-sample: {parsed.Errors[0].Message.ReplaceLineEndings(" ")} (see --help)");
-            return 2;
-        }
         root.SetAction(result =>
         {
             var preset = result.GetValue(tiny) ? SampleSettings.Tiny : SampleSettings.Default;
@@ -51,30 +49,12 @@ public static class SampleApp
             };
             int frameSize = settings.FrameSize * settings.FrameSize;
             ISampleConsole console = interactive ? new LiveSampleConsole(AnsiConsole.Console, frameSize) : new PlainSampleConsole(output, frameSize);
-            try
-            {
-                new MovingMnistSample(settings, console).Run();
-                return 0;
-            }
-            catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
-            {
-                error.WriteLine($"lstmae-sample: {e.Message}");
-                return 1;
-            }
+            new MovingMnistSample(settings, console).Run();
+            return 0;
         });
-        return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        return CommandLineErrors.Invoke(root.Parse(args), Name, output, error);
     }
 
-    private static Option<int?> PositiveOption(string name, string description)
-    {
-        var option = new Option<int?>(name) { Description = description + " Overrides the preset." };
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is int value && value <= 0)
-            {
-                result.AddError($"{name} must be positive; got {value}.");
-            }
-        });
-        return option;
-    }
+    private static Option<int?> PositiveOption(string name, string description) =>
+        new Option<int?>(name) { Description = description + " Overrides the preset." }.RequirePositive();
 }

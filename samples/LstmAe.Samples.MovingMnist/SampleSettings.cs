@@ -11,7 +11,7 @@ public sealed record SampleSettings
     /// <summary>The folder the outputs go to.</summary>
     public string OutputFolder { get; init; } = Path.Combine(Environment.CurrentDirectory, "lstmae-run");
 
-    /// <summary>Write into a non-empty output folder, replacing files of the same name.</summary>
+    /// <summary>Write into a non-empty output folder, replacing the sample's own files from an earlier run (see <see cref="MovingMnist.OutputFolder.IsSampleFile"/>).</summary>
     public bool Force { get; init; }
 
     /// <summary>Frame rows and columns (Moving MNIST: 64).</summary>

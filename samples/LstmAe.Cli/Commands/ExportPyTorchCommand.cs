@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LstmAe.Cli.Options;
+using LstmAe.Samples.Shared;
 
 namespace LstmAe.Cli.Commands;
 
@@ -19,7 +20,7 @@ internal static class ExportPyTorchCommand
         {
             string path = target.File(parsed);
             using var autoEncoder = ModelFile.Load(parsed.GetRequiredValue(model));
-            autoEncoder.SavePyTorchStateDict(path);
+            AtomicFile.WriteFile(path, autoEncoder.SavePyTorchStateDict);
             output.WriteLine($"Wrote the weights of {parsed.GetRequiredValue(model)} to {path}.");
             output.WriteLine($"Its architecture: {autoEncoder.Options.ToJson()}");
             return ExitCodes.Success;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using LstmAe.Cli.Options;
 using LstmAe.Model;
+using LstmAe.Samples.Shared;
 
 namespace LstmAe.Cli.Commands;
 
@@ -24,8 +25,8 @@ internal static class ImportPyTorchCommand
         });
         var frameHeight = new Option<int>("--frame-height") { Description = "Frame height in pixels.", DefaultValueFactory = _ => 64 };
         var frameWidth = new Option<int>("--frame-width") { Description = "Frame width in pixels.", DefaultValueFactory = _ => 64 };
-        DataOptions.Positive(frameHeight);
-        DataOptions.Positive(frameWidth);
+        frameHeight.RequirePositive();
+        frameWidth.RequirePositive();
         var architecture = new ArchitectureOptions();
         var target = new OutputOptions($"The model file to write (*{ModelFile.Extension}).");
         var command = new Command("import-pytorch", "Turn a PyTorch state_dict into a model file; give the architecture it was trained with.")

@@ -16,8 +16,10 @@ internal sealed record ModelEvaluation(FrameMetricsSummary? Reconstruction, Fram
         int frames = SequenceBatch.FramesFor(data, options);
         bool hasFuture = frames > options.InputFrames;
         var shape = new FrameShape(options.FrameHeight, options.FrameWidth);
-        var reconstruction = options.HasReconstructionDecoder ? new FrameMetricsAccumulator(shape, clipPredictions: true) : null;
-        var prediction = options.HasPredictionDecoder && hasFuture ? new FrameMetricsAccumulator(shape, clipPredictions: true) : null;
+        // Only a mean-squared-error model's outputs are unbounded and need clipping; logistic ones are probabilities.
+        bool clip = options.Objective == TrainingObjective.MeanSquaredError;
+        var reconstruction = options.HasReconstructionDecoder ? new FrameMetricsAccumulator(shape, clip) : null;
+        var prediction = options.HasPredictionDecoder && hasFuture ? new FrameMetricsAccumulator(shape, clip) : null;
         int inputLength = options.InputSequenceLength, futureLength = options.FutureFrames * options.FrameSize;
 
         foreach (var (first, count) in SequenceBatch.Batches(data.Count, batchSize))

@@ -30,14 +30,12 @@ internal static class TrainCommand
             {
                 throw new CliException($"The checkpoint '{trainingOptions.CheckpointPath}' exists; pass --resume to continue it or --force to start afresh.");
             }
-            if (!trainingOptions.ResumeFromCheckpoint && File.Exists(trainingOptions.CheckpointPath))
-            {
-                File.Delete(trainingOptions.CheckpointPath!);
-            }
             using var sequences = data.Open(parsed);
             var modelOptions = architecture.Build(parsed, sequences.FrameHeight, sequences.FrameWidth);
             using var model = LstmAutoEncoder.Create(modelOptions, parsed.GetValue(training.Seed));
             var (train, validation) = Split(sequences, modelOptions, parsed.GetValue(training.ValidationFraction), parsed.GetValue(training.Seed));
+            // Nothing is deleted: a fresh run replaces the old checkpoint (atomically) only once training starts,
+            // and the model file only once training is done, so a run that fails its checks leaves both intact.
 
             output.WriteLine($"Training on {sequences.Description}: {modelOptions.Layers} x {modelOptions.HiddenSize} units, {modelOptions.Mode}, {modelOptions.Objective}.");
             var progress = new ProgressLines(output, parsed.GetValue(training.ProgressEvery));
@@ -72,19 +70,19 @@ internal static class TrainCommand
         return (train, validation);
     }
 
-    /// <summary>One plain line every few steps, and one each time validation loss is measured.</summary>
+    /// <summary>One plain line every few steps, and one each time validation loss is measured; epochs count from 1.</summary>
     private sealed class ProgressLines(TextWriter output, int every) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value)
         {
             if (value.ValidationLoss is double validation)
             {
-                output.WriteLine(FormattableString.Invariant($"step {value.Step,6}  epoch {value.Epoch,3}  validation loss {validation,9:F4}"));
+                output.WriteLine(FormattableString.Invariant($"step {value.Step,6}  epoch {value.Epoch + 1,3}  validation loss {validation,9:F4}"));
             }
             else if (value.Step % every == 0)
             {
                 output.WriteLine(FormattableString.Invariant(
-                    $"step {value.Step,6}  epoch {value.Epoch,3}  loss {value.Loss,9:F4}{NatsPerFrame(value)}  ({value.SequencesPerSecond:F1} sequences/s)"));
+                    $"step {value.Step,6}  epoch {value.Epoch + 1,3}  loss {value.Loss,9:F4}{NatsPerFrame(value)}  ({value.SequencesPerSecond:F1} sequences/s)"));
             }
         }
 

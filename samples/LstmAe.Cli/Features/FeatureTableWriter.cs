@@ -1,4 +1,5 @@
 using System.Globalization;
+using LstmAe.Samples.Shared;
 using Parquet;
 using Parquet.Schema;
 
@@ -9,15 +10,16 @@ internal static class FeatureTableWriter
 {
     public const string SequenceColumn = "sequence";
 
+    /// <summary>Writes the table; an existing file is replaced only once the new one is complete.</summary>
     public static void Write(FeatureTable table, string path)
     {
         switch (Path.GetExtension(path).ToLowerInvariant())
         {
             case ".csv":
-                WriteCsv(table, path);
+                AtomicFile.Write(path, stream => WriteCsv(table, stream));
                 break;
             case ".parquet":
-                WriteParquetAsync(table, path).GetAwaiter().GetResult();
+                AtomicFile.Write(path, stream => WriteParquetAsync(table, stream).GetAwaiter().GetResult());
                 break;
             default:
                 throw new CliException($"'{path}' must end in .csv or .parquet to choose the format.", ExitCodes.Usage);
@@ -25,9 +27,9 @@ internal static class FeatureTableWriter
     }
 
     /// <summary>A header row, then one row per sequence; invariant culture, round-trippable floats.</summary>
-    private static void WriteCsv(FeatureTable table, string path)
+    private static void WriteCsv(FeatureTable table, Stream stream)
     {
-        using var writer = new StreamWriter(path);
+        using var writer = new StreamWriter(stream);
         writer.Write(SequenceColumn);
         for (int column = 0; column < table.Width; column++)
         {
@@ -48,13 +50,12 @@ internal static class FeatureTableWriter
     }
 
     /// <summary>One row group, one float column per feature (a wide table pandas and Spark read directly).</summary>
-    private static async Task WriteParquetAsync(FeatureTable table, string path)
+    private static async Task WriteParquetAsync(FeatureTable table, Stream stream)
     {
         var sequenceField = new DataField<int>(SequenceColumn);
         var featureFields = Enumerable.Range(0, table.Width).Select(c => new DataField<float>(FeatureTable.FeatureName(c))).ToArray();
         var schema = new ParquetSchema([sequenceField, .. featureFields]);
 
-        await using var stream = File.Create(path);
         await using var writer = await ParquetWriter.CreateAsync(schema, stream);
         using var group = writer.CreateRowGroup();
         await group.WriteAsync<int>(sequenceField, table.SequenceIndex);

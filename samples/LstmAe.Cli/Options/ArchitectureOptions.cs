@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LstmAe.Model;
+using LstmAe.Samples.Shared;
 
 namespace LstmAe.Cli.Options;
 
@@ -72,16 +73,6 @@ internal sealed class ArchitectureOptions
     private static string Describe(LstmAutoEncoderModelOptions preset) =>
         $"{preset.Layers} x {preset.HiddenSize} units, {preset.Conditioning.ToString().ToLowerInvariant()} decoders";
 
-    private static Option<int?> PositiveOrNull(string name, string description)
-    {
-        var option = new Option<int?>(name) { Description = description + " Overrides the preset." };
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is int value && value <= 0)
-            {
-                result.AddError($"{name} must be positive; got {value}.");
-            }
-        });
-        return option;
-    }
+    private static Option<int?> PositiveOrNull(string name, string description) =>
+        new Option<int?>(name) { Description = description + " Overrides the preset." }.RequirePositive();
 }

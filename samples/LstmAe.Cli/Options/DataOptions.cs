@@ -2,6 +2,7 @@ using System.CommandLine;
 using LstmAe.Cli.Sequences;
 using LstmAe.Data;
 using LstmAe.MLNet.Data;
+using LstmAe.Samples.Shared;
 using Microsoft.ML;
 
 namespace LstmAe.Cli.Options;
@@ -14,7 +15,13 @@ internal sealed class DataOptions
     /// <summary>Frames per generated sequence: the paper's 10 input + 10 future.</summary>
     private const int DefaultFrames = 20;
 
-    public DataOptions(int defaultSequences, DataSplit defaultSplit)
+    /// <param name="defaultSequences">How many sequences to generate when --sequences is not given.</param>
+    /// <param name="defaultSplit">The split when --split is not given.</param>
+    /// <param name="limitEverySource">
+    /// Apply <paramref name="defaultSequences"/> to files and folders as well, for commands whose output grows with
+    /// every sequence (render draws one GIF each), instead of using a whole file by default.
+    /// </param>
+    public DataOptions(int defaultSequences, DataSplit defaultSplit, bool limitEverySource = false)
     {
         Source = new Option<string>("--data")
         {
@@ -25,7 +32,9 @@ internal sealed class DataOptions
         Path = new Option<string>("--path") { Description = "The .npy file or the frames folder (for --data npy or frames)." };
         Sequences = new Option<int?>("--sequences", "-n")
         {
-            Description = $"Sequences to use: how many to generate for moving-mnist (default {defaultSequences}), at most this many from a file or folder (default all).",
+            Description = limitEverySource
+                ? $"Sequences to use: how many to generate, or the first this many of a file or folder (default {defaultSequences})."
+                : $"Sequences to use: how many to generate for moving-mnist (default {defaultSequences}), at most this many from a file or folder (default all).",
         };
         Split = new Option<DataSplit>("--split")
         {
@@ -58,23 +67,12 @@ internal sealed class DataOptions
             DefaultValueFactory = _ => NpySequenceLayout.TimeMajor,
         };
         DefaultSequences = defaultSequences;
-        Sequences.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is <= 0)
-            {
-                result.AddError("--sequences must be positive.");
-            }
-        });
-        Positive(Digits);
-        Positive(FrameHeight);
-        Positive(FrameWidth);
-        FramesPerSequence.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is <= 0)
-            {
-                result.AddError("--frames-per-sequence must be positive.");
-            }
-        });
+        LimitEverySource = limitEverySource;
+        Sequences.RequirePositive();
+        Digits.RequirePositive();
+        FrameHeight.RequirePositive();
+        FrameWidth.RequirePositive();
+        FramesPerSequence.RequirePositive();
     }
 
     public Option<string> Source { get; }
@@ -88,6 +86,7 @@ internal sealed class DataOptions
     public Option<int> FrameWidth { get; }
     public Option<NpySequenceLayout> Layout { get; }
     private int DefaultSequences { get; }
+    private bool LimitEverySource { get; }
 
     public void AddTo(Command command)
     {
@@ -111,13 +110,34 @@ internal sealed class DataOptions
             {
                 result.AddError($"--path '{path}' is not a folder.");
             }
+            // An option that the chosen source would ignore is a mistake, not a default: say so instead of guessing.
+            foreach (var (option, sources) in SourceSpecificOptions)
+            {
+                if (result.GetResult(option) is { Implicit: false } && !sources.Contains(source))
+                {
+                    result.AddError($"{option.Name} does not apply to --data {source}; it is for --data {string.Join(" or ", sources)}.");
+                    break;
+                }
+            }
         });
     }
+
+    /// <summary>The options only some sources read, with those sources.</summary>
+    private (Option Option, string[] Sources)[] SourceSpecificOptions =>
+    [
+        (Path, [Npy, Frames]),
+        (Layout, [Npy]),
+        (Seed, [MovingMnist]),
+        (Digits, [MovingMnist]),
+        (FramesPerSequence, [MovingMnist, Frames]),
+        (FrameHeight, [MovingMnist, Frames]),
+        (FrameWidth, [MovingMnist, Frames]),
+    ];
 
     /// <summary>Opens the sequences the options describe.</summary>
     public ISequenceCollection Open(ParseResult parsed)
     {
-        int? limit = parsed.GetValue(Sequences);
+        int? limit = parsed.GetValue(Sequences) ?? (LimitEverySource ? DefaultSequences : null);
         var split = parsed.GetValue(Split);
         string? path = parsed.GetValue(Path);
         return parsed.GetValue(Source) switch
@@ -143,12 +163,4 @@ internal sealed class DataOptions
             }),
         };
     }
-
-    internal static void Positive(Option<int> option) => option.Validators.Add(result =>
-    {
-        if (result.GetValueOrDefault<int>() <= 0)
-        {
-            result.AddError($"{option.Name} must be positive; got {result.GetValueOrDefault<int>()}.");
-        }
-    });
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LstmAe.Samples.Shared;
 
 namespace LstmAe.Cli.Options;
 
@@ -18,7 +19,6 @@ internal static class ModelOptions
             Description = "Sequences per batch.",
             DefaultValueFactory = _ => defaultValue,
         };
-        DataOptions.Positive(option);
-        return option;
+        return option.RequirePositive();
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LstmAe.Samples.Shared;
 
 namespace LstmAe.Cli.Options;
 
@@ -38,18 +39,6 @@ internal sealed class OutputOptions
     }
 
     /// <summary>The output folder, created if needed: refuses a non-empty folder unless --force.</summary>
-    public string Folder(ParseResult parsed)
-    {
-        string path = Path.GetFullPath(parsed.GetRequiredValue(Output));
-        if (System.IO.File.Exists(path))
-        {
-            throw new CliException($"'{path}' is a file; --output needs a folder here.", ExitCodes.Usage);
-        }
-        if (Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any() && !parsed.GetValue(Force))
-        {
-            throw new CliException($"'{path}' is not empty; pass --force to write into it (files of the same name are replaced).");
-        }
-        Directory.CreateDirectory(path);
-        return path;
-    }
+    public string Folder(ParseResult parsed) =>
+        OutputFolders.Prepare(parsed.GetRequiredValue(Output), parsed.GetValue(Force), "files of the same name are replaced");
 }

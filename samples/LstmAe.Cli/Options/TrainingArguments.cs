@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LstmAe.Samples.Shared;
 using LstmAe.Training;
 
 namespace LstmAe.Cli.Options;
@@ -25,9 +26,9 @@ internal sealed class TrainingArguments
         Resume = new Option<bool>("--resume") { Description = "Continue from the checkpoint file instead of starting afresh." };
         ProgressEvery = new Option<int>("--progress-every") { Description = "Steps between progress lines.", DefaultValueFactory = _ => 10 };
 
-        DataOptions.Positive(Epochs);
-        DataOptions.Positive(BatchSize);
-        DataOptions.Positive(ProgressEvery);
+        Epochs.RequirePositive();
+        BatchSize.RequirePositive();
+        ProgressEvery.RequirePositive();
         MaxSteps.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<long?>() is <= 0)

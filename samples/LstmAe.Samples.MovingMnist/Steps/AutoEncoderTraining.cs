@@ -11,6 +11,9 @@ internal static class AutoEncoderTraining
 {
     public const string FramesColumn = "Frames", FeaturesColumn = "Features", ReconstructionColumn = "Reconstruction", PredictionColumn = "Prediction";
 
+    /// <summary>The paper's objective: logistic outputs, cross-entropy.</summary>
+    public const TrainingObjective Objective = TrainingObjective.BinaryCrossEntropy;
+
     public static (LstmAutoEncoderTransformer Model, LossHistory History) Fit(
         MLContext mlContext, SampleData data, SampleSettings settings, ISampleConsole console)
     {
@@ -38,7 +41,7 @@ internal static class AutoEncoderTraining
         FutureFrames = settings.FutureFrames,
         HiddenSize = settings.HiddenSize,
         Mode = AutoEncoderMode.Composite,
-        Objective = TrainingObjective.BinaryCrossEntropy,
+        Objective = Objective,
         Conditioning = settings.Conditioning,
         Epochs = settings.Epochs,
         BatchSize = settings.BatchSize,

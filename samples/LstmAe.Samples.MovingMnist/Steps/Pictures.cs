@@ -11,14 +11,8 @@ internal static class Pictures
     /// <param name="frameSize">Pixels per frame: the per-pixel losses are drawn in nats per frame.</param>
     public static IReadOnlyList<string> Write(OutputFolder folder, IReadOnlyList<SequenceComparison> examples, LossHistory history, int frameSize)
     {
-        var written = new List<string>();
-        for (int i = 0; i < examples.Count; i++)
-        {
-            written.Add(OutputFolder.AnimationFile(i));
-            ComparisonAnimation.WriteGif(folder.File(OutputFolder.AnimationFile(i)), examples[i], RenderOptions.Default with { Scale = 3 });
-        }
-        ContactSheet.WritePng(folder.File(OutputFolder.ContactSheetFile), examples, RenderOptions.Default with { Scale = 1 });
-        written.Add(OutputFolder.ContactSheetFile);
+        var written = new List<string>(ComparisonPictures.Write(
+            folder.Path, examples, RenderOptions.Default with { Scale = 3 }, RenderOptions.Default with { Scale = 1 }));
         LossPoint InNats(LossPoint point) => point with { Loss = point.Loss * frameSize };
         LossCurvePlot.WritePng(folder.File(OutputFolder.LossCurveFile), history.Training.Select(InNats).ToList(), history.Validation.Select(InNats).ToList(),
             "cross-entropy, nats per frame (reconstruction + prediction)");

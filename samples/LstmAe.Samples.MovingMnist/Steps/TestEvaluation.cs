@@ -1,4 +1,5 @@
 using LstmAe.Metrics;
+using LstmAe.Model;
 using LstmAe.Visualization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -18,8 +19,10 @@ internal sealed record TestEvaluation(FrameMetricsSummary Reconstruction, FrameM
     {
         var scored = model.Transform(test);
         var shape = new FrameShape(settings.FrameSize, settings.FrameSize);
-        var reconstruction = new FrameMetricsAccumulator(shape, clipPredictions: true);
-        var prediction = new FrameMetricsAccumulator(shape, clipPredictions: true);
+        // Only a mean-squared-error model's outputs are unbounded and need clipping; logistic ones are probabilities.
+        bool clip = AutoEncoderTraining.Objective == TrainingObjective.MeanSquaredError;
+        var reconstruction = new FrameMetricsAccumulator(shape, clip);
+        var prediction = new FrameMetricsAccumulator(shape, clip);
         var examples = new List<SequenceComparison>();
         int inputLength = settings.InputFrames * shape.Size, futureLength = settings.FutureFrames * shape.Size;
 

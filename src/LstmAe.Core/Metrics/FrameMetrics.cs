@@ -12,6 +12,13 @@ namespace LstmAe.Metrics;
 public static class FrameMetrics
 {
     /// <summary>
+    /// How far from 0 and 1 the outputs of a mean-squared-error model are clamped before their cross-entropy is
+    /// taken, in training's reported nats and in <see cref="FrameMetricsAccumulator"/> alike: a confidently wrong
+    /// pixel then costs -ln(1e-6), about 13.8 nats, in both, rather than 100 nats in one of them.
+    /// </summary>
+    public const double PixelClamp = 1e-6;
+
+    /// <summary>
     /// Binary cross-entropy of the predicted pixel probabilities against the true intensities, summed over each
     /// frame's pixels and averaged over frames, in nats. Each log term is clamped at -100, as PyTorch's BCELoss does,
     /// so a confident wrong pixel costs 100 nats rather than infinity.
@@ -61,19 +68,31 @@ public static class FrameMetrics
 
     internal static double CrossEntropySum(ReadOnlySpan<float> target, ReadOnlySpan<float> predicted)
     {
+        RequireUnitInterval(target, predicted);
+        return Sums(target, predicted, probabilityClamp: 0).CrossEntropy;
+    }
+
+    /// <summary>
+    /// Cross-entropy, squared and absolute error summed over every pixel, in one pass. The caller has checked every
+    /// value lies in [0, 1] (<see cref="RequireUnitInterval(ReadOnlySpan{float}, ReadOnlySpan{float})"/>); predicted
+    /// probabilities are clamped to [<paramref name="probabilityClamp"/>, 1 - <paramref name="probabilityClamp"/>]
+    /// for the cross-entropy only.
+    /// </summary>
+    internal static (double CrossEntropy, double SquaredError, double AbsoluteError) Sums(
+        ReadOnlySpan<float> target, ReadOnlySpan<float> predicted, double probabilityClamp)
+    {
         // PyTorch clamps log(p) at -100 so that p = 0 or 1 costs a finite amount.
         const double minLog = -100.0;
-        double sum = 0;
+        double crossEntropy = 0, squaredError = 0, absoluteError = 0;
         for (int i = 0; i < target.Length; i++)
         {
-            double t = target[i], p = predicted[i];
-            RequireUnitInterval(t, nameof(target), i);
-            RequireUnitInterval(p, nameof(predicted), i);
-            double logP = Math.Max(Math.Log(p), minLog);
-            double logNotP = Math.Max(Math.Log(1 - p), minLog);
-            sum -= t * logP + (1 - t) * logNotP;
+            double t = target[i], p = predicted[i], difference = p - t;
+            double clamped = Math.Clamp(p, probabilityClamp, 1 - probabilityClamp);
+            crossEntropy -= t * Math.Max(Math.Log(clamped), minLog) + (1 - t) * Math.Max(Math.Log(1 - clamped), minLog);
+            squaredError += difference * difference;
+            absoluteError += Math.Abs(difference);
         }
-        return sum;
+        return (crossEntropy, squaredError, absoluteError);
     }
 
     internal static double SquaredErrorSum(ReadOnlySpan<float> target, ReadOnlySpan<float> predicted)
@@ -131,6 +150,16 @@ public static class FrameMetrics
         float.IsFinite(value)
             ? value
             : throw new ArgumentException($"{parameterName}[{index}] is {value}; pixel values must be finite.", parameterName);
+
+    /// <summary>Checks every target and predicted value lies in [0, 1] (so none is NaN), naming the first that does not.</summary>
+    internal static void RequireUnitInterval(ReadOnlySpan<float> target, ReadOnlySpan<float> predicted)
+    {
+        for (int i = 0; i < target.Length; i++)
+        {
+            RequireUnitInterval(target[i], nameof(target), i);
+            RequireUnitInterval(predicted[i], nameof(predicted), i);
+        }
+    }
 
     private static void RequireUnitInterval(double value, string parameterName, int index)
     {

@@ -6,8 +6,10 @@ namespace LstmAe.Metrics;
 /// </summary>
 /// <remarks>
 /// A model trained with mean squared error emits unbounded pixel values; with <c>clipPredictions</c> they are clipped
-/// to [0, 1] before scoring, as they would be when displayed (and as OpenSTL clips before SSIM), so cross-entropy
-/// stays defined. Without it, values outside [0, 1] are rejected by the cross-entropy.
+/// to [0, 1] for the errors and SSIM, as they would be when displayed (and as OpenSTL clips before SSIM), and to
+/// [<see cref="FrameMetrics.PixelClamp"/>, 1 - <see cref="FrameMetrics.PixelClamp"/>] for the cross-entropy, as
+/// training does when it reports nats per frame. Without it, values outside [0, 1] are rejected. A rejected batch
+/// leaves the totals as they were.
 /// </remarks>
 public sealed class FrameMetricsAccumulator
 {
@@ -23,7 +25,7 @@ public sealed class FrameMetricsAccumulator
 
     /// <summary>Starts an empty accumulator for frames of one size.</summary>
     /// <param name="shape">The frame size.</param>
-    /// <param name="clipPredictions">Clip predicted values to [0, 1] before scoring them.</param>
+    /// <param name="clipPredictions">The predictions are unbounded outputs of a mean-squared-error model: clip them (see remarks).</param>
     public FrameMetricsAccumulator(FrameShape shape, bool clipPredictions = false)
     {
         _clipPredictions = clipPredictions;
@@ -35,9 +37,10 @@ public sealed class FrameMetricsAccumulator
     /// <summary>Frames added so far.</summary>
     public long Frames => _frames;
 
-    /// <summary>Adds a batch of frame pairs (any whole number of frames).</summary>
+    /// <summary>Adds a batch of frame pairs (any whole number of frames); a rejected batch changes nothing.</summary>
     /// <param name="target">The true frames, intensities in [0, 1].</param>
-    /// <param name="predicted">The predicted frames, probabilities in [0, 1].</param>
+    /// <param name="predicted">The predicted frames, probabilities in [0, 1] unless clipping.</param>
+    /// <exception cref="ArgumentException">The spans are not whole frames of the same size, or a value is out of range or NaN.</exception>
     public void Add(ReadOnlySpan<float> target, ReadOnlySpan<float> predicted)
     {
         int frames = FrameMetrics.CountFrames(target, predicted, _shape.Size);
@@ -45,16 +48,22 @@ public sealed class FrameMetricsAccumulator
         {
             predicted = Clip(predicted);
         }
-        _crossEntropy += FrameMetrics.CrossEntropySum(target, predicted);
-        _squaredError += FrameMetrics.SquaredErrorSum(target, predicted);
-        _absoluteError += FrameMetrics.AbsoluteErrorSum(target, predicted);
+        FrameMetrics.RequireUnitInterval(target, predicted);
+
+        var (crossEntropy, squaredError, absoluteError) =
+            FrameMetrics.Sums(target, predicted, _clipPredictions ? FrameMetrics.PixelClamp : 0);
+        double ssim = 0;
         if (_ssim is not null)
         {
             for (int start = 0; start < target.Length; start += _shape.Size)
             {
-                _ssimSum += _ssim.Compute(target.Slice(start, _shape.Size), predicted.Slice(start, _shape.Size));
+                ssim += _ssim.Compute(target.Slice(start, _shape.Size), predicted.Slice(start, _shape.Size));
             }
         }
+        _crossEntropy += crossEntropy;
+        _squaredError += squaredError;
+        _absoluteError += absoluteError;
+        _ssimSum += ssim;
         _frames += frames;
     }
 

@@ -10,8 +10,8 @@ namespace LstmAe.Training;
 /// </summary>
 public static class AutoEncoderLoss
 {
-    /// <summary>Keeps MSE-trained outputs inside (0, 1) so their cross-entropy stays finite.</summary>
-    private const double PixelClamp = 1e-6;
+    /// <summary>Keeps MSE-trained outputs inside (0, 1) so their cross-entropy stays finite; the metrics use the same.</summary>
+    private const double PixelClamp = Metrics.FrameMetrics.PixelClamp;
 
     /// <summary>The differentiable training loss (a scalar tensor).</summary>
     /// <param name="output">The model's output for <paramref name="input"/>.</param>

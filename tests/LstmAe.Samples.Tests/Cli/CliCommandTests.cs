@@ -158,6 +158,24 @@ public sealed class CliCommandTests
     }
 
     [TestMethod]
+    public void RenderDrawsOnlyTheDefaultFewSequencesOfAFileWhateverTheBatchSize()
+    {
+        using var folder = new TempDirectory();
+        string model = TinyModel.Save(folder.File("tiny.lstmae"));
+        string whole = Path.Combine(folder.Path, "whole"), batched = Path.Combine(folder.Path, "batched");
+        // The fixture holds 6 sequences; render draws the first 4 unless --sequences says otherwise.
+        string[] npy = ["--data", "npy", "--path", Path.Combine(AppContext.BaseDirectory, "Fixtures", "time_major_u8.npy"), "--split", "All", "--scale", "1"];
+
+        CliResult.Run(["render", "--model", model, "--output", whole, .. npy]).AssertSucceeded();
+        CliResult.Run(["render", "--model", model, "--output", batched, "--batch-size", "3", .. npy]).AssertSucceeded();
+
+        Assert.HasCount(4 + 1, Directory.GetFiles(whole));
+        Assert.IsTrue(File.Exists(Path.Combine(whole, "sequence-003.gif")));
+        CollectionAssert.AreEqual(
+            File.ReadAllBytes(Path.Combine(whole, "contact-sheet.png")), File.ReadAllBytes(Path.Combine(batched, "contact-sheet.png")));
+    }
+
+    [TestMethod]
     public void RenderRefusesANonEmptyFolderWithoutForce()
     {
         using var folder = new TempDirectory();

@@ -25,7 +25,8 @@ public sealed class CliTrainTests
         var run = CliResult.Run(["train", "--output", model, "--epochs", "1", .. Tiny]);
 
         run.AssertSucceeded();
-        StringAssert.Contains(run.Output, "step      1");
+        StringAssert.Contains(run.Output, "step      1  epoch   1  loss");
+        Assert.IsFalse(run.Output.Contains("epoch   0", StringComparison.Ordinal), "Epochs count from 1, as the sample prints them.");
         StringAssert.Contains(run.Output, "validation loss");
         StringAssert.Contains(run.Output, "nats/frame");
         StringAssert.Contains(run.Output, "after 2 steps");
@@ -51,6 +52,24 @@ public sealed class CliTrainTests
     }
 
     [TestMethod]
+    public void AFailingForcedTrainLeavesTheOldModelAndCheckpointUntouched()
+    {
+        using var folder = new TempDirectory();
+        string model = folder.File("tiny.lstmae");
+        CliResult.Run(["train", "--output", model, "--max-steps", "1", .. Tiny]).AssertSucceeded();
+        byte[] oldModel = File.ReadAllBytes(model), oldCheckpoint = File.ReadAllBytes(model + ".ckpt");
+
+        // Too few frames for 2 + 2: the run fails after parsing, once it has looked at the data.
+        string[] tooShort = [.. Tiny.Select(argument => argument == "4" ? "3" : argument)];
+        CliResult.Run(["train", "--output", model, "--force", .. tooShort])
+            .AssertFailed(ExitCodes.Failure, "needs 2 + 2 frames");
+
+        CollectionAssert.AreEqual(oldModel, File.ReadAllBytes(model));
+        CollectionAssert.AreEqual(oldCheckpoint, File.ReadAllBytes(model + ".ckpt"));
+        Assert.HasCount(2, Directory.GetFiles(folder.Path), "No temporary file is left behind.");
+    }
+
+    [TestMethod]
     public void TrainRejectsBadArgumentsInOneLine()
     {
         using var folder = new TempDirectory();
@@ -64,6 +83,25 @@ public sealed class CliTrainTests
         CliResult.Run(["train", "--output", model, "--resume"]).AssertFailed(ExitCodes.Failure, "no checkpoint");
         CliResult.Run(["train", "--output", model, "--epochs", "1", "--frames-per-sequence", "3", "--sequences", "2", "--input-frames", "2", "--future-frames", "2", "--hidden", "8"])
             .AssertFailed(ExitCodes.Failure, "needs 2 + 2 frames");
+        Assert.IsFalse(File.Exists(model));
+    }
+
+    [TestMethod]
+    public void OptionsTheChosenDataSourceWouldIgnoreAreRejected()
+    {
+        using var folder = new TempDirectory();
+        string model = folder.File("tiny.lstmae"), npy = Path.Combine(AppContext.BaseDirectory, "Fixtures", "time_major_u8.npy");
+
+        CliResult.Run(["train", "--output", model, "--path", npy])
+            .AssertFailed(ExitCodes.Usage, "--path does not apply to --data moving-mnist; it is for --data npy or frames.");
+        CliResult.Run(["train", "--output", model, "--data", "npy", "--path", npy, "--digits", "1"])
+            .AssertFailed(ExitCodes.Usage, "--digits does not apply to --data npy");
+        CliResult.Run(["train", "--output", model, "--data", "npy", "--path", npy, "--frame-height", "32"])
+            .AssertFailed(ExitCodes.Usage, "--frame-height does not apply to --data npy");
+        CliResult.Run(["train", "--output", model, "--data", "frames", "--path", folder.Path, "--data-seed", "3"])
+            .AssertFailed(ExitCodes.Usage, "--data-seed does not apply to --data frames");
+        CliResult.Run(["train", "--output", model, "--layout", "BatchMajor"])
+            .AssertFailed(ExitCodes.Usage, "--layout does not apply to --data moving-mnist");
         Assert.IsFalse(File.Exists(model));
     }
 

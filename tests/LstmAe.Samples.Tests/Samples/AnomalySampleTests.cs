@@ -34,4 +34,30 @@ public sealed class AnomalySampleTests
         var error = Assert.ThrowsExactly<ArgumentException>(() => new AnomalyDetectionSample(settings, TextWriter.Null).Run());
         StringAssert.Contains(error.Message, nameof(AnomalySettings.TestAnomalyFraction));
     }
+
+    [TestMethod]
+    public void HelpDescribesTheOptions()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        Assert.AreEqual(0, AnomalyApp.Run(["--help"], output, error));
+
+        StringAssert.Contains(output.ToString(), "--tiny");
+        Assert.AreEqual("", error.ToString());
+    }
+
+    [TestMethod]
+    public void ABadArgumentIsOneLineAndExitCodeTwo()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        Assert.AreEqual(2, AnomalyApp.Run(["--tiny", "--epochs", "3"], output, error));
+
+        string[] lines = error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.HasCount(1, lines);
+        StringAssert.StartsWith(lines[0], "lstmae-anomaly: unknown argument '--epochs'");
+        Assert.AreEqual("", output.ToString());
+    }
 }

@@ -47,9 +47,9 @@ public sealed class MovingMnistSampleTests
         {
             using var gif = ImageAssert.IsAnimatedGif(Path.Combine(folder.Path, OutputFolder.AnimationFile(i)), frames);
         }
-        using (var sheet = ImageAssert.IsPng(Path.Combine(folder.Path, OutputFolder.ContactSheetFile)))
+        // Scale 1, gap 2: 6 columns of 32 + 2 pixels, plus the last gap; 2 sequences of two 34-pixel rows, 6 pixels apart.
+        using (ImageAssert.IsPng(Path.Combine(folder.Path, OutputFolder.ContactSheetFile), 6 * 34 + 2, 2 * (2 * 34 + 6) - 6 + 2))
         {
-            Assert.IsGreaterThan((uint)(frames * 32), sheet.Width);
         }
         using (ImageAssert.IsPng(Path.Combine(folder.Path, OutputFolder.LossCurveFile), LstmAe.Visualization.LossCurvePlot.Width, LstmAe.Visualization.LossCurvePlot.Height))
         {
@@ -60,7 +60,41 @@ public sealed class MovingMnistSampleTests
         var accuracy = results.RootElement.GetProperty("Accuracy");
         Assert.AreEqual(3, accuracy.EnumerateObject().Count());
         Assert.IsTrue(accuracy.EnumerateObject().All(row => row.Value.EnumerateArray().All(a => a.GetDouble() is >= 0 and <= 1)));
-        Assert.IsGreaterThan(0.0, results.RootElement.GetProperty("Reconstruction").GetProperty("CrossEntropyNats").GetDouble());
+        foreach (string decoder in new[] { "Reconstruction", "Prediction" })
+        {
+            var metrics = results.RootElement.GetProperty(decoder);
+            Assert.AreEqual(SampleSettings.Tiny.TestSequences * (decoder == "Reconstruction" ? SampleSettings.Tiny.InputFrames : SampleSettings.Tiny.FutureFrames),
+                metrics.GetProperty("Frames").GetInt64(), decoder);
+            Assert.IsGreaterThan(0.0, metrics.GetProperty("CrossEntropyNats").GetDouble(), decoder);
+            Assert.IsGreaterThan(0.0, metrics.GetProperty("SquaredError").GetDouble(), decoder);
+            Assert.IsTrue(metrics.GetProperty("Ssim").GetDouble() is > -1 and < 1, decoder);
+        }
+
+        // Files lists exactly what is in the folder.
+        CollectionAssert.AreEquivalent(
+            Directory.GetFiles(folder.Path).Select(Path.GetFileName).ToArray(),
+            results.RootElement.GetProperty("Files").EnumerateArray().Select(file => file.GetString()).ToArray());
+    }
+
+    [TestMethod]
+    public void ForceReplacesTheSampleFilesOfAnEarlierRunAndKeepsTheRest()
+    {
+        using var folder = new TempDirectory();
+        File.WriteAllText(folder.File("notes.txt"), "mine");
+        File.WriteAllText(folder.File("sequence-03.gif"), "stale: an earlier run drew four sequences");
+        File.WriteAllText(folder.File(OutputFolder.ResultsFile), "{}");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        int exitCode = SampleApp.Run(["--tiny", "--force", "--output", folder.Path], output, error);
+
+        Assert.AreEqual(0, exitCode, error.ToString());
+        Assert.AreEqual("mine", File.ReadAllText(folder.File("notes.txt")));
+        Assert.IsFalse(File.Exists(folder.File("sequence-03.gif")));
+        using var results = JsonDocument.Parse(File.ReadAllText(folder.File(OutputFolder.ResultsFile)));
+        CollectionAssert.AreEquivalent(
+            Directory.GetFiles(folder.Path).Select(Path.GetFileName).Where(name => name != "notes.txt").ToArray(),
+            results.RootElement.GetProperty("Files").EnumerateArray().Select(file => file.GetString()).ToArray());
     }
 
     [TestMethod]

@@ -9,6 +9,7 @@ public sealed class PictureTests
     // 4 x 5 frames: two input frames, one future frame.
     private const int Height = 4, Width = 5, Size = Height * Width;
     private static readonly RenderOptions Layout = new() { Scale = 2, Gap = 1, FrameDelayMilliseconds = 300 };
+    private static readonly string[] PictureSetOfThree = ["sequence-000.gif", "sequence-001.gif", "sequence-002.gif", "contact-sheet.png"];
 
     private static SequenceComparison Example() => new(
         Height, Width,
@@ -16,6 +17,19 @@ public sealed class PictureTests
         Future: Filled(0.6f),
         Reconstruction: [.. Filled(0.5f), .. Filled(0.4f)],
         Prediction: Filled(0.8f));
+
+    [TestMethod]
+    public void ThePictureSetIsAGifPerSequenceAndOneContactSheetUnderTheSharedNames()
+    {
+        using var folder = new TempDirectory();
+
+        var written = ComparisonPictures.Write(folder.Path, [Example(), Example(), Example()], Layout, Layout with { Scale = 1 });
+
+        CollectionAssert.AreEqual(PictureSetOfThree, written.ToArray());
+        CollectionAssert.AreEquivalent(written.ToArray(), Directory.GetFiles(folder.Path).Select(Path.GetFileName).ToArray());
+        using var gif = ImageAssert.IsAnimatedGif(folder.File("sequence-002.gif"), frames: 3);
+        using var sheet = ImageAssert.IsPng(folder.File("contact-sheet.png"));
+    }
 
     [TestMethod]
     public void AnimationShowsTruthReconstructionAndPredictionSideBySide()
