@@ -41,6 +41,11 @@ public sealed record SampleSettings
     /// <summary>Passes over the training sequences.</summary>
     public int Epochs { get; init; } = 5;
 
+    /// <summary>The encoder state used as features: the top layer's final h and c. After the default run, a trial
+    /// gave 3-4 points more digit accuracy with both than with h alone, whose information the short training
+    /// spends mostly on where the digits are.</summary>
+    public EncoderFeatures Features { get; init; } = EncoderFeatures.LastLayerHiddenAndCell;
+
     /// <summary>Sequences per training step.</summary>
     public int BatchSize { get; init; } = 16;
 

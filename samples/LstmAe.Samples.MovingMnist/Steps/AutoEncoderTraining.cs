@@ -35,6 +35,7 @@ internal static class AutoEncoderTraining
     {
         InputColumnName = FramesColumn,
         OutputColumnName = FeaturesColumn,
+        EncoderFeatures = settings.Features,
         ReconstructionColumnName = ReconstructionColumn,
         PredictionColumnName = PredictionColumn,
         InputFrames = settings.InputFrames,

@@ -35,11 +35,12 @@ internal sealed record FeatureComparison(IReadOnlyList<int> LabelCounts, IReadOn
         int[] budgets = [.. settings.LabelBudgets.Where(b => b < train.Count).Order(), train.Count];
 
         using var untrained = LstmAutoEncoder.Create(modelOptions, settings.Seed + UntrainedSeedOffset);
+        int featureSize = modelOptions.FeatureSize(settings.Features);
         var representations = new (string Name, Func<LabeledSequences, float[]> Features, int Width)[]
         {
-            ("LSTM autoencoder features", s => EncodeWithPipeline(mlContext, trained, s), modelOptions.HiddenSize),
+            ("LSTM autoencoder features", s => EncodeWithPipeline(mlContext, trained, s), featureSize),
             ("raw pixels (input frames)", s => s.Pixels, modelOptions.InputSequenceLength),
-            ("untrained encoder (random weights)", s => untrained.Encode(s.Pixels, s.Count), modelOptions.HiddenSize),
+            ("untrained encoder (random weights)", s => untrained.Encode(s.Pixels, s.Count, settings.Features), featureSize),
         };
 
         var rows = new List<Row>();

@@ -1,6 +1,7 @@
 using LstmAe.Tests.Shared;
 using System.IO.Compression;
 using System.Text.Json;
+using LstmAe.Model;
 using LstmAe.Samples.MovingMnist;
 using LstmAe.Samples.Tests.Visualization;
 using Microsoft.ML;
@@ -38,7 +39,9 @@ public sealed class MovingMnistSampleTests
         var model = mlContext.Model.Load(modelPath, out var inputSchema);
         Assert.IsNotNull(inputSchema.GetColumnOrNull("Frames"));
         var features = model.Transform(mlContext.Data.LoadMovingMnist(new() { SequenceCount = 2, FrameCount = 6, FrameHeight = 32, FrameWidth = 32 }));
-        Assert.AreEqual(2, features.GetColumn<float[]>("Features").Count(row => row.Length == SampleSettings.Tiny.HiddenSize));
+        // One layer: h and c of the top layer, as the sample's settings choose.
+        Assert.AreEqual(EncoderFeatures.LastLayerHiddenAndCell, SampleSettings.Tiny.Features);
+        Assert.AreEqual(2, features.GetColumn<float[]>("Features").Count(row => row.Length == 2 * SampleSettings.Tiny.HiddenSize));
         (model as IDisposable)?.Dispose();
 
         // The pictures decode back with the expected frames and sizes.
