@@ -26,6 +26,9 @@ public sealed class LstmAutoEncoder : IDisposable
         Device = device;
         Module = new CompositeLstmAutoEncoderModule(options);
         Module.to(device);
+        // Rest in eval mode: only the trainer switches to training mode, and restores this after. Inference calls
+        // from parallel cursors then never see (or restore) a training-mode flag another thread set.
+        Module.eval();
     }
 
     /// <summary>The sizes and variants this model was built with.</summary>

@@ -1,5 +1,6 @@
 using LstmAe.Core.Tests.TestSupport;
 using LstmAe.Model;
+using LstmAe.Training;
 
 namespace LstmAe.Core.Tests.Model;
 
@@ -20,6 +21,22 @@ public sealed class LstmAutoEncoderInferenceTests
         Assert.AreEqual(expectedDraw, TorchSharp.torch.rand(1).item<float>());
         TinyModels.AssertBitIdentical(a, b);
         CollectionAssert.AreNotEqual(TinyModels.Weights(a)["encoder.lstm.weight_ih_l0"], TinyModels.Weights(c)["encoder.lstm.weight_ih_l0"]);
+    }
+
+    [TestMethod]
+    public void ModelsRestInEvalModeSoParallelInferenceNeverSeesDropout()
+    {
+        // Dropout is on (two layers, 0.25): a model left in training mode would give different features per call.
+        using var model = LstmAutoEncoder.Create(TinyModels.Options, seed: 2);
+        Assert.IsFalse(model.Module.training, "a new model rests in eval mode");
+        new AutoEncoderTrainer(model, new TrainingOptions { Epochs = 1, BatchSize = 4 }).Fit(TinyModels.Source(TinyModels.Options, 8));
+        Assert.IsFalse(model.Module.training, "training restores eval mode");
+
+        float[] sequences = TinyModels.Sequences(TinyModels.Options, 16);
+        float[] expected = model.Encode(sequences, 16);
+        float[][] parallel = Enumerable.Range(0, 8).AsParallel().Select(_ => model.Encode(sequences, 16)).ToArray();
+        foreach (float[] features in parallel)
+            CollectionAssert.AreEqual(expected, features);
     }
 
     [TestMethod]
