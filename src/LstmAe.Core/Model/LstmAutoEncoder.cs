@@ -13,7 +13,8 @@ namespace LstmAe.Model;
 /// input frames followed by the future frames (the stride is inferred from the length); only the input frames
 /// are read. Each frame is <see cref="LstmAutoEncoderModelOptions.FrameSize"/> floats, row-major, in [0, 1].
 /// Inference runs in eval mode under <c>torch.no_grad()</c>, in chunks so memory stays bounded.
-/// An instance is not thread-safe.
+/// Inference calls may run concurrently on one instance (the model rests in eval mode); they must not overlap a
+/// training run on it.
 /// </remarks>
 public sealed class LstmAutoEncoder : IDisposable
 {
@@ -290,15 +291,16 @@ public sealed class LstmAutoEncoder : IDisposable
         public InferenceScope(nn.Module module)
         {
             this.module = module;
+            // A model rests in eval mode, so concurrent calls normally neither write nor restore the flag.
             wasTraining = module.training;
-            module.eval();
+            if (wasTraining) module.eval();
             noGrad = torch.no_grad();
         }
 
         public void Dispose()
         {
             noGrad.Dispose();
-            module.train(wasTraining);
+            if (wasTraining) module.train();
         }
     }
 }

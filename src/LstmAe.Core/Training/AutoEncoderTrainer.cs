@@ -47,7 +47,8 @@ public sealed class AutoEncoderTrainer
     /// <param name="validation">Optional held-out sequences for validation loss and early stopping.</param>
     /// <param name="progress">Receives a report after every step, synchronously on the training thread.</param>
     /// <param name="cancellationToken">Stops training after the current step.</param>
-    /// <exception cref="ArgumentException">A source's sequences do not fit the model, or hold NaN or infinite values.</exception>
+    /// <exception cref="ArgumentException">A source's sequences do not fit the model, hold NaN or infinite values, or
+    /// hold values outside [0, 1] under the cross-entropy objective.</exception>
     /// <exception cref="InvalidDataException">The checkpoint to resume from is unreadable, damaged, or for another
     /// model, optimizer, batch size or seed.</exception>
     public TrainingResult Fit(ISequenceSource train, ISequenceSource? validation = null,
@@ -62,7 +63,8 @@ public sealed class AutoEncoderTrainer
     }
 
     /// <summary>The loss on every sequence of <paramref name="source"/> (epoch 0), in eval mode, weighted by sequence.</summary>
-    /// <exception cref="ArgumentException">The source's sequences do not fit the model.</exception>
+    /// <exception cref="ArgumentException">The source's sequences do not fit the model, hold NaN or infinite values,
+    /// or hold values outside [0, 1] under the cross-entropy objective.</exception>
     public LossValues Evaluate(ISequenceSource source)
     {
         var batches = new MinibatchReader(source, model.Options, options.BatchSize, model.Device, nameof(source));
@@ -223,32 +225,44 @@ public sealed class AutoEncoderTrainer
         }
     }
 
-    /// <summary>Sums loss terms weighted by minibatch size.</summary>
+    /// <summary>Sums loss terms weighted by minibatch size. A figure is reported only when every minibatch had it:
+    /// nats per frame are undefined for a batch whose targets are not pixel values.</summary>
     private sealed class LossAccumulator
     {
-        private double loss, reconstruction, prediction, reconstructionNats, predictionNats;
+        private double loss;
         private long count;
-        private LossValues? first;
+        private Term reconstruction, prediction, reconstructionNats, predictionNats;
 
         public void Add(LossValues values, int sequences)
         {
-            first ??= values;
             loss += values.Loss * sequences;
-            reconstruction += (values.ReconstructionLoss ?? 0) * sequences;
-            prediction += (values.PredictionLoss ?? 0) * sequences;
-            reconstructionNats += (values.ReconstructionNatsPerFrame ?? 0) * sequences;
-            predictionNats += (values.PredictionNatsPerFrame ?? 0) * sequences;
+            reconstruction.Add(values.ReconstructionLoss, sequences);
+            prediction.Add(values.PredictionLoss, sequences);
+            reconstructionNats.Add(values.ReconstructionNatsPerFrame, sequences);
+            predictionNats.Add(values.PredictionNatsPerFrame, sequences);
             count += sequences;
         }
 
         public LossValues Mean()
         {
-            if (first is null) throw new ArgumentException("The source yielded no sequences.");
-            return new LossValues(loss / count,
-                first.ReconstructionLoss is null ? null : reconstruction / count,
-                first.PredictionLoss is null ? null : prediction / count,
-                first.ReconstructionNatsPerFrame is null ? null : reconstructionNats / count,
-                first.PredictionNatsPerFrame is null ? null : predictionNats / count);
+            if (count == 0) throw new ArgumentException("The source yielded no sequences.");
+            return new LossValues(loss / count, reconstruction.Mean(count), prediction.Mean(count),
+                reconstructionNats.Mean(count), predictionNats.Mean(count));
+        }
+
+        /// <summary>One optional figure: its weighted sum, and whether every batch so far had it.</summary>
+        private struct Term
+        {
+            private double sum;
+            private bool missing;
+
+            public void Add(double? value, int sequences)
+            {
+                if (value is null) missing = true;
+                else sum += value.Value * sequences;
+            }
+
+            public readonly double? Mean(long count) => missing ? null : sum / count;
         }
     }
 }

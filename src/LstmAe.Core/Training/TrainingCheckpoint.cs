@@ -22,14 +22,22 @@ internal static class TrainingCheckpoint
         OptimizerHelper optimizer)
     {
         byte[] payload = WritePayload(position, model, options, optimizer);
-        string temporary = path + ".tmp";
-        using (var file = File.Create(temporary))
+        // A unique name beside the target, so the rename stays on one file system and two writers never share it.
+        string temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        try
         {
-            ChecksummedEnvelope.Write(file, Magic, FormatVersion, payload);
-            // The rename must never land before the bytes do.
-            file.Flush(flushToDisk: true);
+            using (var file = File.Create(temporary))
+            {
+                ChecksummedEnvelope.Write(file, Magic, FormatVersion, payload);
+                // The rename must never land before the bytes do.
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, path, overwrite: true);
         }
-        File.Move(temporary, path, overwrite: true);
+        finally
+        {
+            File.Delete(temporary); // no-op once renamed; removes the partial file after a failure
+        }
     }
 
     /// <summary>Restores the model's weights, the optimizer and torch's random state; returns the position.</summary>

@@ -219,6 +219,26 @@ public sealed class AutoEncoderTrainerTests
     }
 
     [TestMethod]
+    public void EvaluationReportsNatsOnlyWhenEveryBatchHasThem()
+    {
+        // Squared error: the first batch holds pixel values, the second does not, so nats per frame are undefined
+        // for the whole evaluation (not an average that counts the second batch as zero).
+        var options = TinyModels.Options;
+        using var model = LstmAutoEncoder.Create(options);
+        float[] sequences = TinyModels.Sequences(options, 4);
+        for (int i = 2 * options.FullSequenceLength; i < sequences.Length; i++) sequences[i] = (sequences[i] * 40f) - 20f;
+        var trainer = new AutoEncoderTrainer(model, new TrainingOptions { Epochs = 1, BatchSize = 2 });
+
+        LossValues mixed = trainer.Evaluate(new InMemorySequenceSource(sequences, options.FullSequenceLength, shuffle: false));
+        LossValues pixelsOnly = trainer.Evaluate(new InMemorySequenceSource(sequences[..(2 * options.FullSequenceLength)], options.FullSequenceLength, shuffle: false));
+
+        Assert.IsNull(mixed.ReconstructionNatsPerFrame);
+        Assert.IsNull(mixed.PredictionNatsPerFrame);
+        Assert.IsNotNull(pixelsOnly.ReconstructionNatsPerFrame);
+        Assert.IsNotNull(mixed.ReconstructionLoss);
+    }
+
+    [TestMethod]
     public void SquaredErrorTrainsOnValuesOutsideTheUnitIntervalAndLeavesNatsUndefined()
     {
         // Sensor-like data: any finite value. Cross-entropy in nats has no meaning there, so it is reported as null.

@@ -51,12 +51,18 @@ public sealed class TrainingCheckpointTests
         using var temp = new TempDirectory();
         string checkpoint = WriteCheckpoint(temp);
         byte[] bytes = File.ReadAllBytes(checkpoint);
-        BitConverter.GetBytes((long)int.MaxValue).CopyTo(bytes, LengthOffset);
+        // Longer than what the file holds, though a possible array length: caught before any allocation.
+        BitConverter.GetBytes((long)bytes.Length).CopyTo(bytes, LengthOffset);
         File.WriteAllBytes(checkpoint, bytes);
 
         var error = Assert.ThrowsExactly<InvalidDataException>(() => Resume(checkpoint, Options));
+        StringAssert.Contains(error.Message, $"{checkpoint} is truncated: it declares a payload of {bytes.Length} bytes");
 
-        StringAssert.Contains(error.Message, $"{checkpoint} declares a payload of {int.MaxValue} bytes");
+        // Longer than any array: impossible whatever the file holds.
+        BitConverter.GetBytes((long)int.MaxValue).CopyTo(bytes, LengthOffset);
+        File.WriteAllBytes(checkpoint, bytes);
+        error = Assert.ThrowsExactly<InvalidDataException>(() => Resume(checkpoint, Options));
+        StringAssert.Contains(error.Message, $"{checkpoint} declares a payload of {int.MaxValue} bytes, which is impossible");
     }
 
     [TestMethod]
