@@ -31,6 +31,11 @@ internal static class AtomicFile
             writeFile(temporary);
             File.Move(temporary, fullPath, overwrite: true);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The user named the target, not the hidden temporary file: say which file could not be written.
+            throw new IOException($"Could not write {fullPath}: {e.Message}", e);
+        }
         finally
         {
             File.Delete(temporary);
