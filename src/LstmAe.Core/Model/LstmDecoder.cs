@@ -5,8 +5,9 @@ namespace LstmAe.Model;
 
 /// <summary>
 /// Generates a fixed number of frames from an encoder state. A conditional decoder runs one LSTM step at a time,
-/// since each step's input is the previous step's output (<see cref="DecoderConditioning"/>); unconditioned and
-/// teacher-forced decoders know all inputs up front and run the steps in one call. A Linear layer maps the top
+/// since each step's input is the previous step's output (<see cref="DecoderConditioning"/>); a teacher-forced decoder
+/// knows all inputs up front and runs the steps in one call; an unconditioned one skips its all-zero input
+/// (<see cref="ZeroInputLstm"/>). A Linear layer maps the top
 /// layer's hidden state back to a frame. Parameters are named as in the PyTorch tutorial (<c>lstm.*</c>, <c>fc.*</c>).
 /// </summary>
 public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
@@ -15,6 +16,8 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
     private readonly Linear fc;
     private readonly int steps;
     private readonly int frameSize;
+    private readonly int layers;
+    private readonly double dropout;
     private readonly DecoderConditioning conditioning;
     private readonly TrainingObjective objective;
 
@@ -24,8 +27,9 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
     public LstmDecoder(LstmAutoEncoderModelOptions options, int steps) : base(nameof(LstmDecoder))
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
-        lstm = nn.LSTM(options.FrameSize, options.HiddenSize, options.Layers, batchFirst: true,
-            dropout: options.Layers > 1 ? options.Dropout : 0);
+        layers = options.Layers;
+        dropout = options.Layers > 1 ? options.Dropout : 0;
+        lstm = nn.LSTM(options.FrameSize, options.HiddenSize, layers, batchFirst: true, dropout: dropout);
         fc = nn.Linear(options.HiddenSize, options.FrameSize);
         this.steps = steps;
         frameSize = options.FrameSize;
@@ -51,8 +55,10 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
         if (teacherForced && targets is null)
             throw new ArgumentException("A teacher-forced decoder needs its target frames while training.", nameof(targets));
 
-        if (conditioning == DecoderConditioning.Unconditioned || teacherForced)
-            return DecodeKnownInputs(initialState, teacherForced ? targets : null);
+        if (conditioning == DecoderConditioning.Unconditioned)
+            return fc.call(ZeroInputLstm.Run(lstm, layers, steps, initialState, dropout, training));
+        if (teacherForced)
+            return DecodeTeacherForced(initialState, targets!);
 
         var state = (initialState.Hidden, initialState.Cell);
         Tensor input = zeros(initialState.Hidden.shape[1], 1, frameSize, dtype: initialState.Hidden.dtype, device: initialState.Hidden.device);
@@ -68,16 +74,14 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
     }
 
     /// <summary>
-    /// When no input depends on an output (zeros, or the shifted targets under teacher forcing) all steps run in
-    /// one LSTM call: the same arithmetic as the step loop, with one large matrix product instead of many small ones.
+    /// Under teacher forcing no input depends on an output, so all steps run in one LSTM call: the same arithmetic
+    /// as the step loop, with one large matrix product instead of many small ones.
     /// </summary>
-    private Tensor DecodeKnownInputs(LstmState initialState, Tensor? targets)
+    private Tensor DecodeTeacherForced(LstmState initialState, Tensor targets)
     {
         long batch = initialState.Hidden.shape[1];
-        var like = (dtype: initialState.Hidden.dtype, device: initialState.Hidden.device);
-        Tensor inputs = targets is null
-            ? zeros(batch, steps, frameSize, like.dtype, like.device)
-            : cat([zeros(batch, 1, frameSize, like.dtype, like.device), targets[.., ..(steps - 1)]], dim: 1);
+        Tensor firstInput = zeros(batch, 1, frameSize, initialState.Hidden.dtype, initialState.Hidden.device);
+        Tensor inputs = cat([firstInput, targets[.., ..(steps - 1)]], dim: 1);
         var (output, _, _) = lstm.call(inputs, (initialState.Hidden, initialState.Cell));
         return fc.call(output);
     }
