@@ -1,5 +1,6 @@
 using System.Text;
 using LstmAe.Interop;
+using LstmAe.IO;
 using LstmAe.Model;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -10,8 +11,8 @@ namespace LstmAe.Training;
 /// A resumable snapshot: position, the batch size and seed that position counts in, torch's CPU random state
 /// (dropout), the model and the optimizer state. Shuffling needs no state of its own: sources derive each epoch's
 /// order from the epoch number. Layout: magic, format version, payload length, SHA-256 of the payload, payload.
-/// Written to a temporary file, flushed to disk and renamed over the target, so a crash never leaves a
-/// half-written checkpoint and a damaged one is caught by its checksum.
+/// Written through <see cref="AtomicFile"/>, so a crash never leaves a half-written checkpoint, and a damaged one is
+/// caught by its checksum.
 /// </summary>
 internal static class TrainingCheckpoint
 {
@@ -22,22 +23,7 @@ internal static class TrainingCheckpoint
         OptimizerHelper optimizer)
     {
         byte[] payload = WritePayload(position, model, options, optimizer);
-        // A unique name beside the target, so the rename stays on one file system and two writers never share it.
-        string temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            using (var file = File.Create(temporary))
-            {
-                ChecksummedEnvelope.Write(file, Magic, FormatVersion, payload);
-                // The rename must never land before the bytes do.
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary); // no-op once renamed; removes the partial file after a failure
-        }
+        AtomicFile.Write(path, file => ChecksummedEnvelope.Write(file, Magic, FormatVersion, payload));
     }
 
     /// <summary>Restores the model's weights, the optimizer and torch's random state; returns the position.</summary>

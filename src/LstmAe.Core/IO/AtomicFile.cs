@@ -1,0 +1,94 @@
+namespace LstmAe.IO;
+
+/// <summary>
+/// Writes a file so that neither a reader nor a crash half-way ever sees it half-written: the content goes to a hidden
+/// temporary file beside the target, is flushed to disk, and then replaces the target in one rename. An existing
+/// target survives any failure untouched, and the temporary file never outlives the call.
+/// </summary>
+/// <remarks>
+/// The rename is atomic because the temporary file lies in the target's folder, so on the same file system. An
+/// <see cref="IOException"/> or <see cref="UnauthorizedAccessException"/>, whether from the writer or from creating,
+/// flushing or renaming the file, is rethrown as an <see cref="IOException"/> that names the target and wraps the
+/// original, since the temporary name means nothing to the user; any other exception from the writer propagates
+/// unchanged.
+/// </remarks>
+public static class AtomicFile
+{
+    /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>, replacing any existing file only
+    /// once the new content is complete and on disk.</summary>
+    /// <param name="path">The file to write; its folder must exist.</param>
+    /// <param name="write">Writes the content to the stream it is given. It may close the stream (TorchSharp's
+    /// savers do).</param>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is null, empty or names a folder.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="write"/> is null.</exception>
+    /// <exception cref="IOException">The file could not be written; the message names <paramref name="path"/>.</exception>
+    public static void Write(string path, Action<Stream> write)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(write);
+        Replace(path, temporary =>
+        {
+            // CreateNew: the name is fresh, so an existing file there is never ours to overwrite.
+            using var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+            write(stream);
+        });
+    }
+
+    /// <summary>
+    /// As <see cref="Write(string, Action{Stream})"/>, for writers that take a file name rather than a stream:
+    /// <paramref name="writeFile"/> is given the temporary file's name and must create that file.
+    /// </summary>
+    /// <param name="path">The file to write; its folder must exist.</param>
+    /// <param name="writeFile">Creates the file whose name it is given and writes the content to it.</param>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is null, empty or names a folder.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="writeFile"/> is null.</exception>
+    /// <exception cref="IOException">The file could not be written, or <paramref name="writeFile"/> did not create
+    /// the file it was given; the message names <paramref name="path"/>.</exception>
+    public static void WriteFile(string path, Action<string> writeFile)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(writeFile);
+        Replace(path, writeFile);
+    }
+
+    private static void Replace(string path, Action<string> writeTemporary)
+    {
+        string fullPath = Path.GetFullPath(path);
+        string name = Path.GetFileName(fullPath);
+        if (name.Length == 0)
+            throw new ArgumentException($"'{path}' names a folder; a file name is needed.", nameof(path));
+        // Hidden and unique, so listings stay clean and two writers of one target never share a temporary file.
+        string temporary = Path.Combine(Path.GetDirectoryName(fullPath)!, $".{name}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            writeTemporary(temporary);
+            // A writer that appends an extension (as some savers do) or writes nothing must not pass unnoticed.
+            if (!File.Exists(temporary))
+                throw new FileNotFoundException("The writer did not create the file it was given.", temporary);
+            FlushToDisk(temporary);
+            File.Move(temporary, fullPath, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The user named the target, not the hidden temporary file: say which file could not be written.
+            throw new IOException($"Could not write {fullPath}: {e.Message}", e);
+        }
+        finally
+        {
+            // Gone once renamed; after a failure the partial file goes too. Checked first because File.Delete throws
+            // when the folder is missing, which would hide the failure that brought us here.
+            if (File.Exists(temporary)) File.Delete(temporary);
+        }
+    }
+
+    /// <summary>
+    /// Forces the file's bytes to the disk. Without it the rename can reach the disk before the content does, and a
+    /// power cut would leave an empty or partial file under the target's name: the very thing this class prevents.
+    /// Reopening covers writers that closed their stream or wrote through a file name alike.
+    /// </summary>
+    private static void FlushToDisk(string file)
+    {
+        using var handle = File.OpenHandle(file, FileMode.Open, FileAccess.Write);
+        RandomAccess.FlushToDisk(handle);
+    }
+}

@@ -1,0 +1,157 @@
+using LstmAe.IO;
+using LstmAe.Tests.Shared;
+
+namespace LstmAe.Core.Tests.IO;
+
+/// <summary>A file is either its old self or complete new content, and no temporary file outlives a write.</summary>
+[TestClass]
+public sealed class AtomicFileTests
+{
+    [TestMethod]
+    public void AWriterThatSucceedsReplacesTheFileAndLeavesOnlyIt()
+    {
+        using var folder = new TempDirectory();
+        string path = folder.File("model.lstmae");
+        File.WriteAllText(path, "the old model");
+
+        AtomicFile.Write(path, stream => stream.Write("the new model"u8));
+
+        Assert.AreEqual("the new model", File.ReadAllText(path));
+        CollectionAssert.AreEqual(new[] { path }, Directory.GetFiles(folder.Path));
+    }
+
+    [TestMethod]
+    public void AWriterThatClosesTheStreamStillProducesTheFile()
+    {
+        using var folder = new TempDirectory();
+        string path = folder.File("model.lstmae");
+
+        // TorchSharp's savers close the stream they are given.
+        AtomicFile.Write(path, stream =>
+        {
+            stream.Write("closed by the writer"u8);
+            stream.Dispose();
+        });
+
+        Assert.AreEqual("closed by the writer", File.ReadAllText(path));
+        CollectionAssert.AreEqual(new[] { path }, Directory.GetFiles(folder.Path));
+    }
+
+    [TestMethod]
+    public void AWriterThatFailsLeavesTheOldFileAndPropagatesItsException()
+    {
+        using var folder = new TempDirectory();
+        string path = folder.File("model.lstmae");
+        File.WriteAllText(path, "the old model");
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => AtomicFile.Write(path, stream =>
+        {
+            stream.Write("half a model"u8);
+            throw new InvalidDataException("The writer failed half-way.");
+        }));
+
+        Assert.AreEqual("The writer failed half-way.", error.Message);
+        Assert.AreEqual("the old model", File.ReadAllText(path));
+        CollectionAssert.AreEqual(new[] { path }, Directory.GetFiles(folder.Path));
+    }
+
+    [TestMethod]
+    public void AFileWriterReceivesATemporaryNameBesideTheTargetAndReplacesTheFile()
+    {
+        using var folder = new TempDirectory();
+        string path = folder.File("model.pt");
+        File.WriteAllText(path, "the old weights");
+        string? given = null;
+
+        AtomicFile.WriteFile(path, temporary =>
+        {
+            given = temporary;
+            File.WriteAllText(temporary, "the new weights");
+        });
+
+        Assert.AreEqual(folder.Path, Path.GetDirectoryName(given));
+        Assert.AreNotEqual(path, given);
+        Assert.AreEqual("the new weights", File.ReadAllText(path));
+        CollectionAssert.AreEqual(new[] { path }, Directory.GetFiles(folder.Path));
+    }
+
+    [TestMethod]
+    public void AFileWriterThatFailsLeavesTheOldFileAndNoTemporaryFile()
+    {
+        using var folder = new TempDirectory();
+        string path = folder.File("model.pt");
+        File.WriteAllText(path, "the old weights");
+
+        Assert.ThrowsExactly<InvalidOperationException>(() => AtomicFile.WriteFile(path, temporary =>
+        {
+            File.WriteAllText(temporary, "half the weights");
+            throw new InvalidOperationException("The saver failed half-way.");
+        }));
+
+        Assert.AreEqual("the old weights", File.ReadAllText(path));
+        CollectionAssert.AreEqual(new[] { path }, Directory.GetFiles(folder.Path));
+    }
+
+    [TestMethod]
+    public void AFileWriterThatCreatesNoFileIsAnErrorNamingTheTarget()
+    {
+        using var folder = new TempDirectory();
+        string path = folder.File("weights.npy");
+        File.WriteAllText(path, "the old weights");
+
+        // As a saver that appends its own extension to the name it is given would.
+        var error = Assert.ThrowsExactly<IOException>(() =>
+            AtomicFile.WriteFile(path, temporary => File.WriteAllText(temporary + ".npy", "misplaced")));
+
+        StringAssert.Contains(error.Message, path);
+        Assert.AreEqual("the old weights", File.ReadAllText(path));
+    }
+
+    [TestMethod]
+    public void AMissingFolderIsAnErrorNamingTheTarget()
+    {
+        using var folder = new TempDirectory();
+        string path = Path.Combine(folder.Path, "missing", "model.lstmae");
+
+        var error = Assert.ThrowsExactly<IOException>(() => AtomicFile.Write(path, stream => stream.WriteByte(1)));
+
+        StringAssert.StartsWith(error.Message, $"Could not write {path}:");
+        Assert.IsInstanceOfType<DirectoryNotFoundException>(error.InnerException);
+        Assert.IsEmpty(Directory.GetFileSystemEntries(folder.Path));
+    }
+
+    [TestMethod]
+    public void ATargetThatIsAFolderIsAnErrorNamingItAndLeavesNoTemporaryFile()
+    {
+        using var folder = new TempDirectory();
+        string path = folder.File("model.lstmae");
+        Directory.CreateDirectory(path);
+
+        var error = Assert.ThrowsExactly<IOException>(() => AtomicFile.Write(path, stream => stream.WriteByte(1)));
+
+        StringAssert.StartsWith(error.Message, $"Could not write {path}:");
+        Assert.IsTrue(Directory.Exists(path));
+        CollectionAssert.AreEqual(new[] { path }, Directory.GetFileSystemEntries(folder.Path));
+    }
+
+    [TestMethod]
+    [DataRow(null)]
+    [DataRow("")]
+    public void AMissingPathIsAnArgumentError(string? path)
+    {
+        Assert.Throws<ArgumentException>(() => AtomicFile.Write(path!, stream => stream.WriteByte(1)));
+        Assert.Throws<ArgumentException>(() => AtomicFile.WriteFile(path!, temporary => File.WriteAllText(temporary, "x")));
+    }
+
+    [TestMethod]
+    public void APathThatEndsInASeparatorIsAnArgumentError()
+    {
+        using var folder = new TempDirectory();
+        string path = folder.Path + Path.DirectorySeparatorChar;
+
+        var error = Assert.ThrowsExactly<ArgumentException>(() => AtomicFile.Write(path, stream => stream.WriteByte(1)));
+
+        StringAssert.Contains(error.Message, path);
+        Assert.IsEmpty(Directory.GetFileSystemEntries(folder.Path));
+    }
+}
