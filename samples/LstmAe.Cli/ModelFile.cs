@@ -1,5 +1,5 @@
+using LstmAe.IO;
 using LstmAe.Model;
-using LstmAe.Samples.Shared;
 
 namespace LstmAe.Cli;
 

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using LstmAe.IO;
 using LstmAe.Metrics;
 using LstmAe.Samples.MovingMnist.Reporting;
 using LstmAe.Samples.MovingMnist.Steps;
-using LstmAe.Samples.Shared;
 using Microsoft.ML;
 
 namespace LstmAe.Samples.MovingMnist;

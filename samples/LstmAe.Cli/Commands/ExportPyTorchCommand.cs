@@ -1,6 +1,6 @@
 using System.CommandLine;
 using LstmAe.Cli.Options;
-using LstmAe.Samples.Shared;
+using LstmAe.IO;
 
 namespace LstmAe.Cli.Commands;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using LstmAe.Samples.Shared;
+using LstmAe.IO;
 using Parquet;
 using Parquet.Schema;
 
