@@ -106,7 +106,7 @@ public sealed class ModelBenchmarks : IBenchmarkSuite
         }
         double flops = o.InputFrames * lstmStep;
         if (encoderOnly) return flops;
-        // An unconditioned decoder's first layer sees only zeros, and that product is skipped (ZeroInputLstm).
+        // An unconditioned decoder's first layer sees only zeros, and that product is skipped (StackedLstmRunner).
         double skippedInput = o.Conditioning == DecoderConditioning.Unconditioned ? 2.0 * 4 * o.HiddenSize * o.FrameSize : 0;
         double decoderStep = lstmStep - skippedInput + (2.0 * o.HiddenSize * o.FrameSize);
         if (o.HasReconstructionDecoder) flops += o.InputFrames * decoderStep;

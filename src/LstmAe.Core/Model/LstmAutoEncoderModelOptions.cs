@@ -44,6 +44,12 @@ public sealed record LstmAutoEncoderModelOptions
     /// <summary>The loss, which also fixes what the decoders emit: logits under BCE, pixel values under MSE.</summary>
     public TrainingObjective Objective { get; init; } = TrainingObjective.BinaryCrossEntropy;
 
+    /// <summary>
+    /// The operand format of the large matrix products; weights and everything else stay <c>float32</c>. Models
+    /// saved before this option existed load as <see cref="MatrixPrecision.Float32"/>.
+    /// </summary>
+    public MatrixPrecision MatrixPrecision { get; init; } = MatrixPrecision.Float32;
+
     /// <summary>True when the model has the decoder that rebuilds the input.</summary>
     [JsonIgnore]
     public bool HasReconstructionDecoder => Mode != AutoEncoderMode.PredictionOnly;
@@ -113,6 +119,7 @@ public sealed record LstmAutoEncoderModelOptions
         RequireDefined(Mode, nameof(Mode));
         RequireDefined(Conditioning, nameof(Conditioning));
         RequireDefined(Objective, nameof(Objective));
+        RequireDefined(MatrixPrecision, nameof(MatrixPrecision));
     }
 
     /// <summary>The options as JSON (enums by name), as stored in a saved model.</summary>

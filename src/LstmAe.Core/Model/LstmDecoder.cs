@@ -7,8 +7,9 @@ namespace LstmAe.Model;
 /// Generates a fixed number of frames from an encoder state. A conditional decoder runs one LSTM step at a time,
 /// since each step's input is the previous step's output (<see cref="DecoderConditioning"/>); a teacher-forced decoder
 /// knows all inputs up front and runs the steps in one call; an unconditioned one skips its all-zero input
-/// (<see cref="ZeroInputLstm"/>). A Linear layer maps the top
-/// layer's hidden state back to a frame. Parameters are named as in the PyTorch tutorial (<c>lstm.*</c>, <c>fc.*</c>).
+/// (<see cref="StackedLstmRunner"/>). A Linear layer maps the top layer's hidden state back to a frame. Under
+/// <see cref="MatrixPrecision.BFloat16"/> every matrix product runs in bfloat16. Parameters are named as in the
+/// PyTorch tutorial (<c>lstm.*</c>, <c>fc.*</c>).
 /// </summary>
 public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
 {
@@ -20,9 +21,10 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
     private readonly double dropout;
     private readonly DecoderConditioning conditioning;
     private readonly TrainingObjective objective;
+    private readonly MatrixProducts products;
 
     /// <summary>Creates a decoder that emits <paramref name="steps"/> frames.</summary>
-    /// <param name="options">Frame size, hidden size, layers, dropout, conditioning and objective.</param>
+    /// <param name="options">Frame size, hidden size, layers, dropout, conditioning, objective and matrix precision.</param>
     /// <param name="steps">Frames generated per call.</param>
     public LstmDecoder(LstmAutoEncoderModelOptions options, int steps) : base(nameof(LstmDecoder))
     {
@@ -35,6 +37,7 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
         frameSize = options.FrameSize;
         conditioning = options.Conditioning;
         objective = options.Objective;
+        products = new MatrixProducts(options.MatrixPrecision);
         RegisterComponents();
     }
 
@@ -55,36 +58,51 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
         if (teacherForced && targets is null)
             throw new ArgumentException("A teacher-forced decoder needs its target frames while training.", nameof(targets));
 
+        // The module's fused kernel runs wherever it fits: Float32 products on a real input.
+        StackedLstmRunner? runner = conditioning == DecoderConditioning.Unconditioned || products.Precision != MatrixPrecision.Float32
+            ? new StackedLstmRunner(lstm, layers, products.Precision, dropout, training)
+            : null;
         if (conditioning == DecoderConditioning.Unconditioned)
-            return fc.call(ZeroInputLstm.Run(lstm, layers, steps, initialState, dropout, training));
+            return Emit(runner!.Run(input: null, steps, initialState).Output);
         if (teacherForced)
-            return DecodeTeacherForced(initialState, targets!);
+            return Emit(RunLstm(runner, TeacherForcedInputs(initialState, targets!), initialState).Output);
 
-        var state = (initialState.Hidden, initialState.Cell);
-        Tensor input = zeros(initialState.Hidden.shape[1], 1, frameSize, dtype: initialState.Hidden.dtype, device: initialState.Hidden.device);
+        LstmState state = initialState;
+        Tensor input = FirstInput(initialState);
         var frames = new Tensor[steps];
         for (int t = 0; t < steps; t++)
         {
-            var (output, hidden, cell) = lstm.call(input, state);
-            state = (hidden, cell);
-            frames[t] = fc.call(output);
+            (Tensor output, state) = RunLstm(runner, input, state);
+            frames[t] = Emit(output);
             input = NextInput(frames[t]);
         }
         return cat(frames, dim: 1);
     }
 
     /// <summary>
-    /// Under teacher forcing no input depends on an output, so all steps run in one LSTM call: the same arithmetic
-    /// as the step loop, with one large matrix product instead of many small ones.
+    /// Runs the LSTM over <paramref name="inputs"/> [batch, steps, frame size]: through the runner when there is one,
+    /// else through the module itself.
     /// </summary>
-    private Tensor DecodeTeacherForced(LstmState initialState, Tensor targets)
+    private (Tensor Output, LstmState State) RunLstm(StackedLstmRunner? runner, Tensor inputs, LstmState state)
     {
-        long batch = initialState.Hidden.shape[1];
-        Tensor firstInput = zeros(batch, 1, frameSize, initialState.Hidden.dtype, initialState.Hidden.device);
-        Tensor inputs = cat([firstInput, targets[.., ..(steps - 1)]], dim: 1);
-        var (output, _, _) = lstm.call(inputs, (initialState.Hidden, initialState.Cell));
-        return fc.call(output);
+        if (runner is not null) return runner.Run(inputs, (int)inputs.shape[1], state);
+        var (output, hidden, cell) = lstm.call(inputs, (state.Hidden, state.Cell));
+        return (output, new LstmState(hidden, cell));
     }
+
+    /// <summary>
+    /// Under teacher forcing no input depends on an output, so all steps run in one LSTM call: the same arithmetic
+    /// as the step loop, with one large matrix product instead of many small ones. Step t gets target t - 1.
+    /// </summary>
+    private Tensor TeacherForcedInputs(LstmState initialState, Tensor targets) =>
+        cat([FirstInput(initialState), targets[.., ..(steps - 1)]], dim: 1);
+
+    /// <summary>The zero frame every decoder starts from, [batch, 1, frame size].</summary>
+    private Tensor FirstInput(LstmState initialState) =>
+        zeros(initialState.Hidden.shape[1], 1, frameSize, initialState.Hidden.dtype, initialState.Hidden.device);
+
+    /// <summary>Maps top-layer hidden states to frames with <c>fc</c>, its product in the model's precision.</summary>
+    private Tensor Emit(Tensor hidden) => products.Linear(hidden, fc.weight!, fc.bias);
 
     /// <summary>A conditional decoder's next input: its own previous frame, as pixel values.</summary>
     private Tensor NextInput(Tensor previousOutput) =>

@@ -10,21 +10,38 @@ namespace LstmAe.Model;
 public sealed class LstmEncoder : nn.Module<Tensor, LstmState>
 {
     private readonly LSTM lstm;
+    private readonly int layers;
+    private readonly int hiddenSize;
+    private readonly double dropout;
+    private readonly MatrixPrecision precision;
 
     /// <summary>Creates the encoder for frames of <see cref="LstmAutoEncoderModelOptions.FrameSize"/> floats.</summary>
-    /// <param name="options">Frame size, hidden size, layers and dropout.</param>
+    /// <param name="options">Frame size, hidden size, layers, dropout and matrix precision.</param>
     public LstmEncoder(LstmAutoEncoderModelOptions options) : base(nameof(LstmEncoder))
     {
-        lstm = nn.LSTM(options.FrameSize, options.HiddenSize, options.Layers, batchFirst: true,
-            dropout: options.Layers > 1 ? options.Dropout : 0);
+        layers = options.Layers;
+        hiddenSize = options.HiddenSize;
+        dropout = options.Layers > 1 ? options.Dropout : 0;
+        precision = options.MatrixPrecision;
+        lstm = nn.LSTM(options.FrameSize, options.HiddenSize, layers, batchFirst: true, dropout: dropout);
         RegisterComponents();
     }
 
     /// <summary>Runs the LSTM over <paramref name="frames"/> [batch, frames, frame size] from a zero state.</summary>
     public override LstmState forward(Tensor frames)
     {
-        var (output, hidden, cell) = lstm.call(frames);
-        output.Dispose();
-        return new LstmState(hidden, cell);
+        // Float32 keeps the module's fused kernel; reduced-precision products need the step-by-step runner.
+        if (precision == MatrixPrecision.Float32)
+        {
+            var (output, hidden, cell) = lstm.call(frames);
+            output.Dispose();
+            return new LstmState(hidden, cell);
+        }
+        long batch = frames.shape[0];
+        var zeroState = new LstmState(
+            zeros(layers, batch, hiddenSize, frames.dtype, frames.device),
+            zeros(layers, batch, hiddenSize, frames.dtype, frames.device));
+        var runner = new StackedLstmRunner(lstm, layers, precision, dropout, training);
+        return runner.Run(frames, (int)frames.shape[1], zeroState).State;
     }
 }

@@ -1,0 +1,34 @@
+using static TorchSharp.torch;
+
+namespace LstmAe.Model;
+
+/// <summary>
+/// The model's matrix products in a <see cref="MatrixPrecision"/>. TorchSharp has no autocast, so this does what
+/// PyTorch's CPU autocast does for <c>linear</c> and <c>mm</c>: under <see cref="MatrixPrecision.BFloat16"/> the
+/// operands are cast to bfloat16, the product is cast back to float32, and biases are added in float32. Gradients
+/// reach the float32 tensors through the casts.
+/// </summary>
+internal readonly record struct MatrixProducts(MatrixPrecision Precision)
+{
+    private bool Reduced => Precision == MatrixPrecision.BFloat16;
+
+    /// <summary>
+    /// <paramref name="tensor"/> as a product operand. Casting a weight once and reusing it across steps saves a
+    /// cast per step; casting an operand that is already in the product's format costs nothing.
+    /// </summary>
+    public Tensor Operand(Tensor tensor) => Reduced ? tensor.to(ScalarType.BFloat16) : tensor;
+
+    /// <summary><c>input @ weight^T + bias</c>, as <c>nn.functional.linear</c>.</summary>
+    public Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null)
+    {
+        if (!Reduced) return nn.functional.linear(input, weight, bias);
+        Tensor product = nn.functional.linear(Operand(input), Operand(weight)).to(ScalarType.Float32);
+        return bias is null ? product : product + bias;
+    }
+
+    /// <summary><c>accumulator + left @ right</c>, as <c>addmm</c>.</summary>
+    public Tensor AddProduct(Tensor accumulator, Tensor left, Tensor right) =>
+        Reduced
+            ? accumulator + Operand(left).mm(Operand(right)).to(ScalarType.Float32)
+            : accumulator.addmm(left, right);
+}

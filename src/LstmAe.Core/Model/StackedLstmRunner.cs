@@ -1,0 +1,121 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LstmAe.Model;
+
+/// <summary>
+/// Runs a stacked, batch-first <see cref="LSTM"/>'s arithmetic step by step on the module's own parameters (gate
+/// order i, f, g, o; dropout between layers while training), so state_dicts are unchanged. Used where the module's
+/// fused kernel does not fit: an unconditioned decoder, whose first layer's input is zero at every step (the
+/// runner skips that [frame size x 4 hidden] product, most of such a decoder's work, instead of multiplying
+/// zeros), and any LSTM whose products run in <see cref="MatrixPrecision.BFloat16"/>.
+/// </summary>
+/// <remarks>
+/// Create one runner per forward pass: it casts each weight to the product format once, and a conditional decoder
+/// calls <see cref="Run"/> once per step with the same runner. Under <see cref="MatrixPrecision.Float32"/> the
+/// results are <c>nn.LSTM</c>'s up to float rounding order.
+/// </remarks>
+internal sealed class StackedLstmRunner
+{
+    private const int GateCount = 4;
+
+    private readonly LayerWeights[] layers;
+    private readonly double dropout;
+    private readonly bool training;
+
+    /// <summary>Prepares to run <paramref name="lstm"/>.</summary>
+    /// <param name="lstm">The module whose parameters (<c>weight_ih_l0</c>, <c>weight_hh_l0</c>, ...) are used.</param>
+    /// <param name="layerCount">Stacked layers in <paramref name="lstm"/>.</param>
+    /// <param name="precision">The operand format of every matrix product.</param>
+    /// <param name="dropout">Dropout on every layer's output but the top one's, applied only while training.</param>
+    /// <param name="training">True while training.</param>
+    public StackedLstmRunner(LSTM lstm, int layerCount, MatrixPrecision precision, double dropout, bool training)
+    {
+        var products = new MatrixProducts(precision);
+        layers = Enumerable.Range(0, layerCount).Select(layer => new LayerWeights(lstm, layer, products)).ToArray();
+        this.dropout = dropout;
+        this.training = training;
+    }
+
+    /// <summary>Runs <paramref name="steps"/> steps from <paramref name="initialState"/>.</summary>
+    /// <param name="input">
+    /// The first layer's input, [batch, <paramref name="steps"/>, input size], or null when it is zero at every step.
+    /// </param>
+    /// <param name="steps">Time steps to run.</param>
+    /// <param name="initialState">Initial (h, c), each [layers, batch, hidden].</param>
+    /// <returns>The top layer's hidden states [batch, steps, hidden] and every layer's final (h, c).</returns>
+    public (Tensor Output, LstmState State) Run(Tensor? input, int steps, LstmState initialState)
+    {
+        Tensor? layerInput = input;
+        var finalHidden = new Tensor[layers.Length];
+        var finalCell = new Tensor[layers.Length];
+        for (int layer = 0; layer < layers.Length; layer++)
+        {
+            LayerWeights weights = layers[layer];
+            // A zero input leaves the biases alone as input gates; a real one gives every step's input gates in one
+            // product, since the whole sequence is known before this layer runs.
+            Tensor inputGates = layerInput is null ? weights.Bias : weights.InputGates(layerInput);
+            Tensor hidden = initialState.Hidden[layer];
+            Tensor cell = initialState.Cell[layer];
+            var outputs = new Tensor[steps];
+            for (int t = 0; t < steps; t++)
+            {
+                Tensor stepInputGates = layerInput is null ? inputGates : inputGates[.., t];
+                (hidden, cell) = Cell(weights.Gates(stepInputGates, hidden), cell);
+                outputs[t] = hidden;
+            }
+            (finalHidden[layer], finalCell[layer]) = (hidden, cell);
+
+            layerInput = stack(outputs, dim: 1);
+            if (training && dropout > 0 && layer < layers.Length - 1)
+                layerInput = nn.functional.dropout(layerInput, dropout, training: true);
+        }
+        return (layerInput!, new LstmState(stack(finalHidden), stack(finalCell)));
+    }
+
+    /// <summary>One LSTM cell update from the summed gate pre-activations, all in float32.</summary>
+    private static (Tensor Hidden, Tensor Cell) Cell(Tensor gatePreactivations, Tensor cell)
+    {
+        Tensor[] gates = gatePreactivations.chunk(GateCount, dim: 1);
+        Tensor inputGate = gates[0].sigmoid(), forgetGate = gates[1].sigmoid();
+        Tensor candidate = gates[2].tanh(), outputGate = gates[3].sigmoid();
+        Tensor nextCell = forgetGate * cell + inputGate * candidate;
+        return (outputGate * nextCell.tanh(), nextCell);
+    }
+
+    /// <summary>One layer's weights, each cast to the product format at most once per runner.</summary>
+    private sealed class LayerWeights
+    {
+        private readonly MatrixProducts products;
+        private readonly Tensor inputWeight;
+        private readonly Tensor recurrentWeightTransposed;
+        private Tensor? inputOperand;
+
+        public LayerWeights(LSTM lstm, int layer, MatrixProducts products)
+        {
+            this.products = products;
+            inputWeight = Parameter(lstm, "weight_ih_l", layer);
+            recurrentWeightTransposed = products.Operand(Parameter(lstm, "weight_hh_l", layer)).t();
+            Bias = Parameter(lstm, "bias_ih_l", layer) + Parameter(lstm, "bias_hh_l", layer);
+        }
+
+        /// <summary><c>bias_ih + bias_hh</c>, float32.</summary>
+        public Tensor Bias { get; }
+
+        /// <summary>Input gate pre-activations of every step, [batch, steps, 4 hidden], biases included.</summary>
+        public Tensor InputGates(Tensor input)
+        {
+            // Cast lazily: an unconditioned decoder's first layer never multiplies its input weights.
+            inputOperand ??= products.Operand(inputWeight);
+            return products.Linear(input, inputOperand, Bias);
+        }
+
+        /// <summary>A step's gate pre-activations: its input gates plus <c>h @ weight_hh^T</c>.</summary>
+        public Tensor Gates(Tensor stepInputGates, Tensor hidden) =>
+            products.AddProduct(stepInputGates, hidden, recurrentWeightTransposed);
+
+        private static TorchSharp.Modules.Parameter Parameter(LSTM lstm, string prefix, int layer) =>
+            lstm.get_parameter(prefix + layer)
+            ?? throw new InvalidOperationException($"The LSTM has no parameter '{prefix}{layer}'.");
+    }
+}
