@@ -15,12 +15,23 @@ public sealed class LstmAutoEncoderModelOptionsTests
             Mode = AutoEncoderMode.PredictionOnly,
             Conditioning = DecoderConditioning.TeacherForced,
             Objective = TrainingObjective.MeanSquaredError,
+            MatrixPrecision = MatrixPrecision.BFloat16,
         };
 
         string json = options.ToJson();
 
         Assert.AreEqual(options, LstmAutoEncoderModelOptions.FromJson(json));
         StringAssert.Contains(json, "\"TeacherForced\"");
+        StringAssert.Contains(json, "\"BFloat16\"");
+    }
+
+    [TestMethod]
+    public void JsonWrittenBeforeMatrixPrecisionExistedReadsAsFloat32()
+    {
+        var options = LstmAutoEncoderModelOptions.FromJson("{\"HiddenSize\": 64, \"Layers\": 2}");
+
+        Assert.AreEqual(MatrixPrecision.Float32, options.MatrixPrecision);
+        Assert.AreEqual(LstmAutoEncoderModelOptions.CpuDefault with { HiddenSize = 64, Layers = 2 }, options);
     }
 
     [TestMethod]
@@ -50,6 +61,8 @@ public sealed class LstmAutoEncoderModelOptionsTests
         StringAssert.Contains(error.Message, "HiddenSize");
         error = Assert.ThrowsExactly<ArgumentException>(() => (LstmAutoEncoderModelOptions.CpuDefault with { Dropout = 1 }).Validate());
         StringAssert.Contains(error.Message, "Dropout");
+        error = Assert.ThrowsExactly<ArgumentException>(() => (LstmAutoEncoderModelOptions.CpuDefault with { MatrixPrecision = (MatrixPrecision)7 }).Validate());
+        StringAssert.Contains(error.Message, "MatrixPrecision");
         Assert.ThrowsExactly<ArgumentException>(() => LstmAutoEncoderModelOptions.FromJson("{\"HiddenSize\": -3}"));
         Assert.ThrowsExactly<ArgumentException>(() => LstmAutoEncoderModelOptions.FromJson("{not json"));
     }

@@ -7,9 +7,11 @@ namespace LstmAe.Core.Tests.Model;
 public sealed class LstmAutoEncoderPersistenceTests
 {
     [TestMethod]
-    public void SaveThenLoadIsBitIdenticalAndLeavesTheStreamOpen()
+    [DataRow(MatrixPrecision.Float32)]
+    [DataRow(MatrixPrecision.BFloat16)]
+    public void SaveThenLoadIsBitIdenticalAndLeavesTheStreamOpen(MatrixPrecision precision)
     {
-        var options = TinyModels.Options with { Conditioning = DecoderConditioning.Unconditioned };
+        var options = TinyModels.Options with { Conditioning = DecoderConditioning.Unconditioned, MatrixPrecision = precision };
         using var original = LstmAutoEncoder.Create(options, seed: 9);
         using var stream = new MemoryStream();
 

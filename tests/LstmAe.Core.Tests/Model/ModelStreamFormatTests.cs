@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Nodes;
 using LstmAe.Core.Tests.TestSupport;
 using LstmAe.Model;
 
@@ -11,6 +12,10 @@ public sealed class ModelStreamFormatTests
 {
     // Far below the ~2 GB a trusted length would allocate; far above what reading a tiny stream needs.
     private const long AllocationBudget = 64 << 20;
+
+    // A saved model starts with an 8-byte magic and a 4-byte version, then the payload length and its SHA-256.
+    private const int MagicAndVersionLength = 12;
+    private const int HeaderLength = MagicAndVersionLength + sizeof(long) + SHA256.HashSizeInBytes;
 
     [TestMethod]
     public void AHugeDeclaredPayloadLengthIsInvalidDataWithoutAllocatingIt()
@@ -49,6 +54,39 @@ public sealed class ModelStreamFormatTests
         StringAssert.Contains(error.Message, "impossible shape [-2, -3]");
     }
 
+    [TestMethod]
+    public void AModelSavedBeforeMatrixPrecisionExistedLoadsAsFloat32()
+    {
+        var options = TinyModels.Options with { MatrixPrecision = MatrixPrecision.BFloat16 };
+        using var model = LstmAutoEncoder.Create(options, seed: 2);
+        using var saved = new MemoryStream();
+        model.Save(saved);
+        var (json, tensors) = SplitPayload(saved.ToArray()[HeaderLength..]);
+        var oldJson = JsonNode.Parse(json)!.AsObject();
+        Assert.IsTrue(oldJson.Remove(nameof(LstmAutoEncoderModelOptions.MatrixPrecision)), json);
+
+        using var loaded = LstmAutoEncoder.Load(new MemoryStream(WithValidChecksum([.. StringBytes(oldJson.ToJsonString()), .. tensors])));
+
+        Assert.AreEqual(options with { MatrixPrecision = MatrixPrecision.Float32 }, loaded.Options);
+        TinyModels.AssertBitIdentical(model, loaded);
+    }
+
+    /// <summary>A payload's options JSON and the tensor bytes after it.</summary>
+    private static (string Json, byte[] Tensors) SplitPayload(byte[] payload)
+    {
+        using var reader = new BinaryReader(new MemoryStream(payload), Encoding.UTF8);
+        string json = reader.ReadString();
+        return (json, payload[(int)reader.BaseStream.Position..]);
+    }
+
+    /// <summary>A string as <see cref="BinaryWriter"/> writes it: length-prefixed UTF-8.</summary>
+    private static byte[] StringBytes(string value)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true)) writer.Write(value);
+        return buffer.ToArray();
+    }
+
     /// <summary>The options JSON, then one tensor with the given shape and no values.</summary>
     private static byte[] Payload(string name, long[] shape)
     {
@@ -73,7 +111,7 @@ public sealed class ModelStreamFormatTests
         using var model = LstmAutoEncoder.Create(TinyModels.Options);
         using var saved = new MemoryStream();
         model.Save(saved);
-        byte[] magicAndVersion = saved.ToArray()[..12];
+        byte[] magicAndVersion = saved.ToArray()[..MagicAndVersionLength];
         return [.. magicAndVersion, .. BitConverter.GetBytes(payloadLength), .. hash];
     }
 

@@ -11,11 +11,16 @@ public sealed class AutoEncoderTrainerTests
     public TestContext TestContext { get; set; } = null!;
 
     [TestMethod]
-    [DataRow(TrainingObjective.MeanSquaredError, DecoderConditioning.Conditional)]
-    [DataRow(TrainingObjective.BinaryCrossEntropy, DecoderConditioning.TeacherForced)]
-    public void OverfitsOneFixedBatch(TrainingObjective objective, DecoderConditioning conditioning)
+    [DataRow(TrainingObjective.MeanSquaredError, DecoderConditioning.Conditional, MatrixPrecision.Float32)]
+    [DataRow(TrainingObjective.BinaryCrossEntropy, DecoderConditioning.TeacherForced, MatrixPrecision.Float32)]
+    [DataRow(TrainingObjective.BinaryCrossEntropy, DecoderConditioning.Conditional, MatrixPrecision.BFloat16)]
+    [DataRow(TrainingObjective.MeanSquaredError, DecoderConditioning.Unconditioned, MatrixPrecision.BFloat16)]
+    public void OverfitsOneFixedBatch(TrainingObjective objective, DecoderConditioning conditioning, MatrixPrecision precision)
     {
-        var options = TinyModels.Options with { Dropout = 0, Layers = 1, HiddenSize = 32, Objective = objective, Conditioning = conditioning };
+        var options = TinyModels.Options with
+        {
+            Dropout = 0, Layers = 1, HiddenSize = 32, Objective = objective, Conditioning = conditioning, MatrixPrecision = precision,
+        };
         using var model = LstmAutoEncoder.Create(options, seed: 1);
         // Binary pixels, so cross-entropy can approach zero as well as squared error.
         float[] sequences = TinyModels.Sequences(options, 4).Select(v => v > 0.5f ? 1f : 0f).ToArray();
@@ -32,11 +37,14 @@ public sealed class AutoEncoderTrainerTests
     }
 
     [TestMethod]
-    public void SameSeedGivesBitIdenticalWeights()
+    [DataRow(MatrixPrecision.Float32)]
+    [DataRow(MatrixPrecision.BFloat16)]
+    public void SameSeedGivesBitIdenticalWeights(MatrixPrecision precision)
     {
-        using var first = TrainTinyModel(seed: 4);
-        using var second = TrainTinyModel(seed: 4);
-        using var other = TrainTinyModel(seed: 5);
+        var options = TinyModels.Options with { MatrixPrecision = precision };
+        using var first = TrainTinyModel(seed: 4, options);
+        using var second = TrainTinyModel(seed: 4, options);
+        using var other = TrainTinyModel(seed: 5, options);
 
         TinyModels.AssertBitIdentical(first, second);
         CollectionAssert.AreNotEqual(TinyModels.Weights(first)["predict_decoder.fc.weight"], TinyModels.Weights(other)["predict_decoder.fc.weight"]);
@@ -289,10 +297,11 @@ public sealed class AutoEncoderTrainerTests
         Assert.AreEqual(0.1, cosine.Factor(500), 1e-12);
     }
 
-    private static LstmAutoEncoder TrainTinyModel(int seed)
+    private static LstmAutoEncoder TrainTinyModel(int seed, LstmAutoEncoderModelOptions? options = null)
     {
-        var model = LstmAutoEncoder.Create(TinyModels.Options, seed);
-        new AutoEncoderTrainer(model, new TrainingOptions { Epochs = 2, BatchSize = 3, Seed = seed }).Fit(TinyModels.Source(TinyModels.Options, 6));
+        options ??= TinyModels.Options;
+        var model = LstmAutoEncoder.Create(options, seed);
+        new AutoEncoderTrainer(model, new TrainingOptions { Epochs = 2, BatchSize = 3, Seed = seed }).Fit(TinyModels.Source(options, 6));
         return model;
     }
 
