@@ -148,6 +148,7 @@ public sealed class LstmAutoEncoderEstimator : IEstimator<LstmAutoEncoderTransfo
         Mode = _options.Mode,
         Conditioning = _options.Conditioning,
         Objective = _options.Objective,
+        MatrixPrecision = _options.MatrixPrecision,
     };
 
     private TrainingOptions TrainingOptions() => new()

@@ -78,6 +78,13 @@ public sealed class LstmAutoEncoderOptions
     /// <summary>The training loss (and the decoders' output activation).</summary>
     public TrainingObjective Objective { get; set; } = LstmAutoEncoderModelOptions.CpuDefault.Objective;
 
+    /// <summary>
+    /// The operand format of the model's matrix products: <see cref="MatrixPrecision.Float32"/> (exact, as PyTorch)
+    /// or <see cref="MatrixPrecision.BFloat16"/> (about 2x faster training on CPUs with native bf16, slower
+    /// elsewhere). Weights and outputs are float32 either way.
+    /// </summary>
+    public MatrixPrecision MatrixPrecision { get; set; } = LstmAutoEncoderModelOptions.CpuDefault.MatrixPrecision;
+
     // ---- Training ------------------------------------------------------------------------------------------
 
     /// <summary>Passes over the training data; null trains for <see cref="MaxSteps"/> only.</summary>

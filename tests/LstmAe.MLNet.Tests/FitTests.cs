@@ -2,6 +2,7 @@ using LstmAe.MLNet.Internal;
 using LstmAe.MLNet.Schema;
 using LstmAe.MLNet.Tests.Support;
 using LstmAe.MLNet.Training;
+using LstmAe.Model;
 using LstmAe.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -166,6 +167,15 @@ public sealed class FitTests
         DataViewSchema output = transformer.GetOutputSchema(TinySequences.Load(ml, 1).Schema);
         Assert.IsNotNull(output.GetColumnOrNull("Features"));
         Assert.IsNull(output.GetColumnOrNull("Other"));
+    }
+
+    [TestMethod]
+    public void MatrixPrecisionReachesTheModel()
+    {
+        using LstmAutoEncoderTransformer transformer =
+            TinySequences.Fit(new MLContext(seed: 1), count: 4, o => o.MatrixPrecision = MatrixPrecision.BFloat16);
+
+        Assert.AreEqual(MatrixPrecision.BFloat16, transformer.Model.Options.MatrixPrecision);
     }
 
     [TestMethod]

@@ -37,7 +37,7 @@ internal static class TrainCommand
             // Nothing is deleted: a fresh run replaces the old checkpoint (atomically) only once training starts,
             // and the model file only once training is done, so a run that fails its checks leaves both intact.
 
-            output.WriteLine($"Training on {sequences.Description}: {modelOptions.Layers} x {modelOptions.HiddenSize} units, {modelOptions.Mode}, {modelOptions.Objective}.");
+            output.WriteLine($"Training on {sequences.Description}: {modelOptions.Layers} x {modelOptions.HiddenSize} units, {modelOptions.Mode}, {modelOptions.Objective}, {modelOptions.MatrixPrecision} products.");
             var progress = new ProgressLines(output, parsed.GetValue(training.ProgressEvery));
             var result = new AutoEncoderTrainer(model, trainingOptions).Fit(train, validation, progress);
             ModelFile.Save(model, path);

@@ -24,6 +24,10 @@ internal sealed class ArchitectureOptions
         Mode = new Option<AutoEncoderMode?>("--mode") { Description = "Decoders: Composite, ReconstructionOnly or PredictionOnly." };
         Conditioning = new Option<DecoderConditioning?>("--conditioning") { Description = "Decoder input after the first step: Conditional, Unconditioned or TeacherForced." };
         Objective = new Option<TrainingObjective?>("--objective") { Description = "Loss: BinaryCrossEntropy (the paper) or MeanSquaredError." };
+        Precision = new Option<MatrixPrecision?>("--precision")
+        {
+            Description = "Matrix products: Float32 (exact) or BFloat16 (about 2x faster training on CPUs with native bf16, slower elsewhere).",
+        };
     }
 
     public Option<string> Preset { get; }
@@ -34,10 +38,11 @@ internal sealed class ArchitectureOptions
     public Option<AutoEncoderMode?> Mode { get; }
     public Option<DecoderConditioning?> Conditioning { get; }
     public Option<TrainingObjective?> Objective { get; }
+    public Option<MatrixPrecision?> Precision { get; }
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Preset, Hidden, Layers, InputFrames, FutureFrames, Mode, Conditioning, Objective })
+        foreach (var option in new Option[] { Preset, Hidden, Layers, InputFrames, FutureFrames, Mode, Conditioning, Objective, Precision })
         {
             command.Add(option);
         }
@@ -58,6 +63,7 @@ internal sealed class ArchitectureOptions
             Mode = parsed.GetValue(Mode) ?? preset.Mode,
             Conditioning = parsed.GetValue(Conditioning) ?? preset.Conditioning,
             Objective = parsed.GetValue(Objective) ?? preset.Objective,
+            MatrixPrecision = parsed.GetValue(Precision) ?? preset.MatrixPrecision,
         };
         try
         {

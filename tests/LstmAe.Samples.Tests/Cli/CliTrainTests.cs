@@ -22,7 +22,7 @@ public sealed class CliTrainTests
         using var folder = new TempDirectory();
         string model = folder.File("tiny.lstmae");
 
-        var run = CliResult.Run(["train", "--output", model, "--epochs", "1", .. Tiny]);
+        var run = CliResult.Run(["train", "--output", model, "--epochs", "1", "--precision", "BFloat16", .. Tiny]);
 
         run.AssertSucceeded();
         StringAssert.Contains(run.Output, "step      1  epoch   1  loss");
@@ -34,6 +34,7 @@ public sealed class CliTrainTests
         using var loaded = LstmAutoEncoder.Load(stream);
         Assert.AreEqual(8, loaded.Options.HiddenSize);
         Assert.AreEqual(2, loaded.Options.FutureFrames);
+        Assert.AreEqual(MatrixPrecision.BFloat16, loaded.Options.MatrixPrecision);
         Assert.IsTrue(File.Exists(model + ".ckpt"));
     }
 
