@@ -8,18 +8,21 @@ namespace LstmAe.Benchmarks;
 
 /// <summary>
 /// Training and encoding throughput of the model presets, with the FLOP rate they achieve next to this machine's
-/// fp32 GEMM rate measured in the same run. FLOPs are counted analytically over the LSTM and Linear matrix
+/// fp32 GEMM rate measured in the same run (and the bf16 rate, for the rows whose products run in bf16). FLOPs are counted analytically over the LSTM and Linear matrix
 /// products (2 x M x N x K each); a training step counts as three forward passes (forward, and backward's two).
 /// </summary>
 public sealed class ModelBenchmarks : IBenchmarkSuite
 {
     private const int GemmSize = 1024;
 
+    /// <summary>Hidden size of the wider CpuDefault variant, where the matrix products dominate a step.</summary>
+    private const int WideHiddenSize = 512;
+
     /// <inheritdoc/>
     public string Name => "model";
 
     /// <inheritdoc/>
-    public string Description => "Training and encoding throughput of the CpuDefault and Paper presets vs fp32 GEMM";
+    public string Description => "Training and encoding throughput of the CpuDefault and Paper presets (fp32 and bf16 products) vs fp32 GEMM";
 
     /// <inheritdoc/>
     public void Run(bool quick)
@@ -28,18 +31,27 @@ public sealed class ModelBenchmarks : IBenchmarkSuite
         // Conditional decoders allocate a weight-sized gradient per step; above 32 MB glibc maps each one afresh
         // unless MALLOC_MMAP_MAX_=0, which makes the page faults (system time) visible in these figures.
         Console.WriteLine($"MALLOC_MMAP_MAX_={Environment.GetEnvironmentVariable("MALLOC_MMAP_MAX_") ?? "(unset)"}");
-        double gemm = MeasureGemm(quick ? 5 : 30);
+        double gemm = MeasureGemm(ScalarType.Float32, quick ? 5 : 30);
         Console.WriteLine($"fp32 GEMM {GemmSize}x{GemmSize}x{GemmSize} (torch.matmul): {gemm:F1} GFLOP/s");
+        double bf16Gemm = MeasureGemm(ScalarType.BFloat16, quick ? 5 : 30);
+        Console.WriteLine($"bf16 GEMM {GemmSize}x{GemmSize}x{GemmSize} (torch.matmul): {bf16Gemm:F1} GFLOP/s");
         Console.WriteLine();
 
         // The Paper preset (270M weights) takes tens of seconds per training step on two cores: a quick run only
         // times its encoder.
+        // CpuDefault with 512 units shows what bf16 products gain where the products dominate; bf16 rows are only
+        // faster on CPUs with native bf16 (AVX512-BF16, AMX).
+        var cpuDefault = LstmAutoEncoderModelOptions.CpuDefault;
+        var wide = cpuDefault with { HiddenSize = WideHiddenSize };
         var cases = new BenchmarkCase[]
         {
-            new("CpuDefault", LstmAutoEncoderModelOptions.CpuDefault, Batch: quick ? 4 : 16, TrainSteps: quick ? 2 : 20, EncodeCount: quick ? 16 : 256),
+            new("CpuDefault", cpuDefault, Batch: quick ? 4 : 16, TrainSteps: quick ? 2 : 20, EncodeCount: quick ? 16 : 256),
+            new("CpuDefault", BFloat16(cpuDefault), Batch: quick ? 4 : 16, TrainSteps: quick ? 2 : 20, EncodeCount: quick ? 16 : 256),
+            new($"CpuDefault-{WideHiddenSize}", wide, Batch: quick ? 4 : 16, TrainSteps: quick ? 2 : 10, EncodeCount: quick ? 16 : 128),
+            new($"CpuDefault-{WideHiddenSize}", BFloat16(wide), Batch: quick ? 4 : 16, TrainSteps: quick ? 2 : 10, EncodeCount: quick ? 16 : 128),
             new("Paper", LstmAutoEncoderModelOptions.Paper, Batch: 8, TrainSteps: quick ? 0 : 2, EncodeCount: quick ? 2 : 16),
         };
-        Console.WriteLine($"{"preset",-11} {"weights",9} {"batch",5} {"train seq/s",11} {"train GFLOP/s",13} {"encode seq/s",12} {"encode GFLOP/s",14} {"train % GEMM",12}");
+        Console.WriteLine($"{"preset",-14} {"products",-9} {"weights",9} {"batch",5} {"train seq/s",11} {"train GFLOP/s",13} {"encode seq/s",12} {"encode GFLOP/s",14} {"train % GEMM",12}");
         foreach (BenchmarkCase c in cases)
         {
             using var model = LstmAutoEncoder.Create(c.Options, seed: 1);
@@ -53,7 +65,7 @@ public sealed class ModelBenchmarks : IBenchmarkSuite
                 double gflops = rate * 3 * ForwardFlops(c.Options, encoderOnly: false) / 1e9;
                 (train, trainGflops, ofGemm) = ($"{rate:F2}", $"{gflops:F1}", $"{100 * gflops / gemm:F0}%");
             }
-            Console.WriteLine($"{c.Name,-11} {weights / 1e6,8:F1}M {c.Batch,5} {train,11} {trainGflops,13} {encodeRate,12:F1} {encodeGflops,14:F1} {ofGemm,12}");
+            Console.WriteLine($"{c.Name,-14} {c.Options.MatrixPrecision,-9} {weights / 1e6,8:F1}M {c.Batch,5} {train,11} {trainGflops,13} {encodeRate,12:F1} {encodeGflops,14:F1} {ofGemm,12}");
         }
         Console.WriteLine($"Objective BCE, {LstmAutoEncoderModelOptions.CpuDefault.Conditioning} (CpuDefault) / " +
             $"{LstmAutoEncoderModelOptions.Paper.Conditioning} (Paper) decoders; training timed after one warm-up step, Adam.");
@@ -84,10 +96,10 @@ public sealed class ModelBenchmarks : IBenchmarkSuite
         return count / clock.Elapsed.TotalSeconds;
     }
 
-    private static double MeasureGemm(int repetitions)
+    private static double MeasureGemm(ScalarType type, int repetitions)
     {
         using var scope = NewDisposeScope();
-        Tensor a = rand(GemmSize, GemmSize), b = rand(GemmSize, GemmSize);
+        Tensor a = rand(GemmSize, GemmSize).to(type), b = rand(GemmSize, GemmSize).to(type);
         matmul(a, b);
         var clock = Stopwatch.StartNew();
         for (int i = 0; i < repetitions; i++) matmul(a, b).Dispose();
@@ -113,6 +125,9 @@ public sealed class ModelBenchmarks : IBenchmarkSuite
         if (o.HasPredictionDecoder) flops += o.FutureFrames * decoderStep;
         return flops;
     }
+
+    private static LstmAutoEncoderModelOptions BFloat16(LstmAutoEncoderModelOptions options) =>
+        options with { MatrixPrecision = MatrixPrecision.BFloat16 };
 
     private static float[] RandomSequences(LstmAutoEncoderModelOptions options, int count)
     {
