@@ -58,12 +58,12 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
         if (teacherForced && targets is null)
             throw new ArgumentException("A teacher-forced decoder needs its target frames while training.", nameof(targets));
 
-        // The module's fused kernel runs wherever it fits: Float32 products on a real input.
-        StackedLstmRunner? runner = conditioning == DecoderConditioning.Unconditioned || products.Precision != MatrixPrecision.Float32
-            ? new StackedLstmRunner(lstm, layers, products.Precision, dropout, training)
-            : null;
         if (conditioning == DecoderConditioning.Unconditioned)
-            return Emit(runner!.Run(input: null, steps, initialState).Output);
+            return Emit(CreateRunner().Run(input: null, steps, initialState).Output);
+
+        // On a real input Float32 keeps the module's fused kernel (PyTorch's results exactly); bf16 products need
+        // the runner, created once per call so that each weight is cast once.
+        StackedLstmRunner? runner = products.Precision == MatrixPrecision.Float32 ? null : CreateRunner();
         if (teacherForced)
             return Emit(RunLstm(runner, TeacherForcedInputs(initialState, targets!), initialState).Output);
 
@@ -78,6 +78,9 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
         }
         return cat(frames, dim: 1);
     }
+
+    /// <summary>A runner over this decoder's LSTM, for one forward pass.</summary>
+    private StackedLstmRunner CreateRunner() => new(lstm, layers, products.Precision, dropout, training);
 
     /// <summary>
     /// Runs the LSTM over <paramref name="inputs"/> [batch, steps, frame size]: through the runner when there is one,
