@@ -1,3 +1,4 @@
+using LstmAe.Interop;
 using static TorchSharp.torch;
 
 namespace LstmAe.Model;
@@ -23,12 +24,12 @@ internal readonly record struct MatrixProducts(MatrixPrecision Precision)
     {
         if (!Reduced) return nn.functional.linear(input, weight, bias);
         Tensor product = nn.functional.linear(Operand(input), Operand(weight)).to(ScalarType.Float32);
-        return bias is null ? product : product + bias;
+        return bias is null ? product : RetainedScalars.Sum(product, bias);
     }
 
     /// <summary><c>accumulator + left @ right</c>, as <c>addmm</c>.</summary>
     public Tensor AddProduct(Tensor accumulator, Tensor left, Tensor right) =>
         Reduced
-            ? accumulator + Operand(left).mm(Operand(right)).to(ScalarType.Float32)
+            ? RetainedScalars.Sum(accumulator, Operand(left).mm(Operand(right)).to(ScalarType.Float32))
             : accumulator.addmm(left, right);
 }

@@ -1,3 +1,4 @@
+using LstmAe.Interop;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -79,7 +80,7 @@ internal sealed class StackedLstmRunner
         Tensor[] gates = gatePreactivations.chunk(GateCount, dim: 1);
         Tensor inputGate = gates[0].sigmoid(), forgetGate = gates[1].sigmoid();
         Tensor candidate = gates[2].tanh(), outputGate = gates[3].sigmoid();
-        Tensor nextCell = forgetGate * cell + inputGate * candidate;
+        Tensor nextCell = RetainedScalars.Sum(forgetGate * cell, inputGate * candidate);
         return (outputGate * nextCell.tanh(), nextCell);
     }
 
@@ -96,7 +97,7 @@ internal sealed class StackedLstmRunner
             this.products = products;
             inputWeight = Parameter(lstm, "weight_ih_l", layer);
             recurrentWeightTransposed = products.Operand(Parameter(lstm, "weight_hh_l", layer)).t();
-            Bias = Parameter(lstm, "bias_ih_l", layer) + Parameter(lstm, "bias_hh_l", layer);
+            Bias = RetainedScalars.Sum(Parameter(lstm, "bias_ih_l", layer), Parameter(lstm, "bias_hh_l", layer));
         }
 
         /// <summary><c>bias_ih + bias_hh</c>, float32.</summary>

@@ -1,3 +1,4 @@
+using LstmAe.Interop;
 using LstmAe.Model;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -10,9 +11,6 @@ namespace LstmAe.Training;
 /// </summary>
 public static class AutoEncoderLoss
 {
-    /// <summary>Keeps MSE-trained outputs inside (0, 1) so their cross-entropy stays finite; the metrics use the same.</summary>
-    private const double PixelClamp = Metrics.FrameMetrics.PixelClamp;
-
     /// <summary>The differentiable training loss (a scalar tensor).</summary>
     /// <param name="output">The model's output for <paramref name="input"/>.</param>
     /// <param name="input">Input frames in time order, [batch, input frames, frame size].</param>
@@ -25,7 +23,7 @@ public static class AutoEncoderLoss
         Tensor? prediction = output.Prediction is { } p ? Term(p, RequireFuture(future), objective) : null;
         return (reconstruction, prediction) switch
         {
-            ({ } a, { } b) => a + b,
+            ({ } a, { } b) => RetainedScalars.Sum(a, b),
             ({ } a, null) => a,
             (null, { } b) => b,
             _ => throw new ArgumentException("The output holds neither a reconstruction nor a prediction.", nameof(output)),
@@ -67,11 +65,12 @@ public static class AutoEncoderLoss
     /// null when it is undefined because a target lies outside [0, 1].</summary>
     private static double? NatsPerFrame(Tensor decoded, Tensor target, TrainingObjective objective)
     {
-        if (target.lt(0).any().item<bool>() || target.gt(1).any().item<bool>())
+        if (target.lt(RetainedScalars.Zero).any().item<bool>() || target.gt(RetainedScalars.One).any().item<bool>())
             return null;
         Tensor meanPerPixel = objective == TrainingObjective.BinaryCrossEntropy
             ? nn.functional.binary_cross_entropy_with_logits(decoded, target)
-            : nn.functional.binary_cross_entropy(decoded.clamp(PixelClamp, 1 - PixelClamp), target);
+            // The clamp keeps MSE-trained outputs inside (0, 1) so their cross-entropy stays finite, as in the metrics.
+            : nn.functional.binary_cross_entropy(decoded.clamp(RetainedScalars.PixelClampLow, RetainedScalars.PixelClampHigh), target);
         return meanPerPixel.item<float>() * (double)decoded.shape[^1];
     }
 
