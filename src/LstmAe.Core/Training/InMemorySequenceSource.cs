@@ -39,8 +39,7 @@ public sealed class InMemorySequenceSource : ISequenceSource
     /// <inheritdoc/>
     public IEnumerable<ReadOnlyMemory<float>> Read(int epoch)
     {
-        int[] order = Enumerable.Range(0, Count).ToArray();
-        if (shuffle) new Random(unchecked((seed * 1_000_003) + epoch)).Shuffle(order);
+        int[] order = shuffle ? EpochOrder.Shuffled(0, Count, seed, epoch) : Enumerable.Range(0, Count).ToArray();
         foreach (int index in order)
             yield return sequences.AsMemory(index * SequenceLength, SequenceLength);
     }
