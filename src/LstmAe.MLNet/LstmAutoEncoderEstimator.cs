@@ -157,6 +157,7 @@ public sealed class LstmAutoEncoderEstimator : IEstimator<LstmAutoEncoderTransfo
         MaxSteps = _options.MaxSteps,
         BatchSize = _options.BatchSize,
         LearningRate = _options.LearningRate,
+        Schedule = _options.LearningRateSchedule,
         Optimizer = _options.Optimizer,
         GradientClipNorm = _options.GradientClipNorm,
         EarlyStoppingPatience = _options.EarlyStoppingPatience,

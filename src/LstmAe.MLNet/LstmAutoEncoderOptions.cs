@@ -99,6 +99,10 @@ public sealed class LstmAutoEncoderOptions
     /// <summary>Optimizer learning rate.</summary>
     public double LearningRate { get; set; } = TrainingDefaults.LearningRate;
 
+    /// <summary>How the learning rate changes with the step, e.g. <see cref="CosineSchedule"/> decaying it towards the
+    /// end of a short run; constant by default.</summary>
+    public LearningRateSchedule LearningRateSchedule { get; set; } = LearningRateSchedule.Constant;
+
     /// <summary>The optimizer.</summary>
     public OptimizerAlgorithm Optimizer { get; set; } = TrainingDefaults.Optimizer;
 

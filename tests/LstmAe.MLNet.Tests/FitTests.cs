@@ -170,6 +170,21 @@ public sealed class FitTests
     }
 
     [TestMethod]
+    public void LearningRateScheduleReachesTheTrainer()
+    {
+        var progress = new RecordingProgress();
+
+        // 8 rows in batches of 4 for 2 epochs: four steps, over which the rate decays from 0.01 to 0.001.
+        using var _ = TinySequences.Fit(new MLContext(seed: 1), count: 8, o => (o.Epochs, o.LearningRate, o.LearningRateSchedule, o.Progress) =
+            (2, 0.01, new CosineSchedule(TotalSteps: 3, MinimumFactor: 0.1), progress));
+
+        double[] rates = progress.Reports.Select(p => p.LearningRate).ToArray();
+        Assert.AreEqual(0.01, rates[0], 1e-12);
+        Assert.AreEqual(0.001, rates[^1], 1e-12);
+        Assert.IsTrue(rates.Zip(rates.Skip(1)).All(pair => pair.Second < pair.First), string.Join(", ", rates));
+    }
+
+    [TestMethod]
     public void MatrixPrecisionReachesTheModel()
     {
         using LstmAutoEncoderTransformer transformer =
