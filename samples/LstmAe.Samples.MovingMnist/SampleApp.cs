@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LstmAe.Model;
 using LstmAe.Samples.MovingMnist.Reporting;
 using LstmAe.Samples.Shared;
 using Spectre.Console;
@@ -28,9 +29,10 @@ public static class SampleApp
         var batchSize = PositiveOption("--batch-size", "Sequences per training step.");
         var classifierSequences = PositiveOption("--classifier-sequences", "Labelled sequences for the classifiers (the 'all labels' column).");
         var seed = new Option<int?>("--seed") { Description = "Seed of the data and the weights." };
+        var precision = new Option<MatrixPrecision?>("--precision") { Description = $"Matrix product format: Float32 or BFloat16 (default: the faster on this CPU, here {MatrixPrecisionSupport.Fastest})." };
         var root = new RootCommand("Composite LSTM autoencoder on Moving MNIST with ML.NET: train, save and load, score, draw, and classify with its features.")
         {
-            outputFolder, force, tiny, trainSequences, epochs, hidden, batchSize, classifierSequences, seed,
+            outputFolder, force, tiny, trainSequences, epochs, hidden, batchSize, classifierSequences, seed, precision,
         };
 
         root.SetAction(result =>
@@ -46,6 +48,7 @@ public static class SampleApp
                 BatchSize = result.GetValue(batchSize) ?? preset.BatchSize,
                 ClassifierTrainSequences = result.GetValue(classifierSequences) ?? preset.ClassifierTrainSequences,
                 Seed = result.GetValue(seed) ?? preset.Seed,
+                MatrixPrecision = result.GetValue(precision) ?? preset.MatrixPrecision,
             };
             int frameSize = settings.FrameSize * settings.FrameSize;
             ISampleConsole console = interactive ? new LiveSampleConsole(AnsiConsole.Console, frameSize) : new PlainSampleConsole(output, frameSize);

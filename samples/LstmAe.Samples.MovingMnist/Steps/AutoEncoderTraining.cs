@@ -26,12 +26,13 @@ internal static class AutoEncoderTraining
                 history.Report(report);
                 progress.Report(report);
             });
-            return mlContext.Transforms.LstmAutoEncode(Options(data, settings, reports)).Fit(data.Train);
+            return mlContext.Transforms.LstmAutoEncode(Options(data, settings, stepsPerEpoch * settings.Epochs, reports)).Fit(data.Train);
         });
         return (model, history);
     }
 
-    private static LstmAutoEncoderOptions Options(SampleData data, SampleSettings settings, IProgress<TrainingProgress> progress) => new()
+    private static LstmAutoEncoderOptions Options(SampleData data, SampleSettings settings, long totalSteps,
+        IProgress<TrainingProgress> progress) => new()
     {
         InputColumnName = FramesColumn,
         OutputColumnName = FeaturesColumn,
@@ -44,9 +45,11 @@ internal static class AutoEncoderTraining
         Mode = AutoEncoderMode.Composite,
         Objective = Objective,
         Conditioning = settings.Conditioning,
+        MatrixPrecision = settings.MatrixPrecision,
         Epochs = settings.Epochs,
         BatchSize = settings.BatchSize,
         LearningRate = settings.LearningRate,
+        LearningRateSchedule = new CosineSchedule(totalSteps, settings.FinalLearningRateFactor),
         GradientClipNorm = settings.GradientClipNorm,
         ValidationData = data.Validation,
         Seed = settings.Seed,

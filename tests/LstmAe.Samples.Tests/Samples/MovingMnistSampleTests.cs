@@ -118,6 +118,22 @@ public sealed class MovingMnistSampleTests
     }
 
     [TestMethod]
+    [DataRow("Float32", "float32 matrix products")]
+    [DataRow("BFloat16", "bfloat16 (")]
+    public void PrecisionOptionChoosesTheMatrixProducts(string precision, string expected)
+    {
+        using var folder = new TempDirectory();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        int exitCode = SampleApp.Run(["--tiny", "--precision", precision, "--output", folder.Path], output, error);
+
+        Assert.AreEqual(0, exitCode, error.ToString());
+        StringAssert.Contains(output.ToString(), expected);
+        StringAssert.Contains(output.ToString(), "(cosine)");
+    }
+
+    [TestMethod]
     public void BadArgumentsAreOneLineAndExitCodeTwo()
     {
         using var output = new StringWriter();
