@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LstmAe.Model;
+using LstmAe.Training.Optimizers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -94,18 +95,6 @@ public sealed class AutoEncoderTrainer
         }
     }
 
-    private OptimizerHelper CreateOptimizer()
-    {
-        IEnumerable<Parameter> parameters = model.Module.parameters();
-        return options.Optimizer switch
-        {
-            OptimizerAlgorithm.Adam => optim.Adam(parameters, options.LearningRate),
-            OptimizerAlgorithm.RmsProp => optim.RMSProp(parameters, options.LearningRate, momentum: options.Momentum),
-            OptimizerAlgorithm.Sgd => optim.SGD(parameters, options.LearningRate, momentum: options.Momentum),
-            _ => throw new InvalidOperationException($"Unknown optimizer {options.Optimizer}."),
-        };
-    }
-
     /// <summary>The state of one <see cref="Fit"/> call.</summary>
     private sealed class Run(AutoEncoderTrainer trainer, MinibatchReader trainBatches, MinibatchReader? validationBatches,
         IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
@@ -121,7 +110,7 @@ public sealed class AutoEncoderTrainer
         public TrainingResult Execute()
         {
             bool trainingBefore = model.Module.training;
-            using OptimizerHelper optimizer = trainer.CreateOptimizer();
+            using ParameterOptimizer optimizer = ParameterOptimizer.Create(options.Optimizer, model.Module.parameters(), options.Momentum);
             // Dropout draws from the process-wide generator; the caller gets it back as it was, as after Create.
             using Tensor globalState = torch.get_rng_state();
             try
@@ -140,7 +129,7 @@ public sealed class AutoEncoderTrainer
             }
         }
 
-        private TrainingStopReason Train(OptimizerHelper optimizer)
+        private TrainingStopReason Train(ParameterOptimizer optimizer)
         {
             while (options.Epochs is not { } epochs || position.Epoch < epochs)
             {
@@ -172,23 +161,23 @@ public sealed class AutoEncoderTrainer
             return TrainingStopReason.EpochsCompleted;
         }
 
-        private TrainingProgress Step(OptimizerHelper optimizer, BufferedMinibatch buffered)
+        private TrainingProgress Step(ParameterOptimizer optimizer, BufferedMinibatch buffered)
         {
             trainingClock.Start();
             using var scope = NewDisposeScope();
             model.Module.train();
             Minibatch batch = trainBatches.ToTensors(buffered);
             double learningRate = options.LearningRate * options.Schedule.Factor(position.Step);
-            foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
 
-            optimizer.zero_grad();
+            optimizer.ZeroGrad();
             AutoEncoderOutput output = model.Module.call(batch.Input, batch.Future);
             Tensor loss = AutoEncoderLoss.Objective(output, batch.Input, batch.Future, model.Options.Objective);
             loss.backward();
+            // clip_grad_norm_ is safe under concurrent collections: it passes only doubles and parameter handles.
             double gradientNorm = options.GradientClipNorm is { } maxNorm
-                ? nn.utils.clip_grad_norm_(model.Module.parameters(), maxNorm)
-                : GradientNorm(model.Module.parameters());
-            optimizer.step();
+                ? nn.utils.clip_grad_norm_(optimizer.Parameters, maxNorm)
+                : GradientNorm(optimizer.Parameters);
+            optimizer.Step(learningRate);
 
             LossValues values = AutoEncoderLoss.Values(output, batch.Input, batch.Future, model.Options.Objective);
             trainingClock.Stop();

@@ -2,7 +2,7 @@ using System.Text;
 using LstmAe.Interop;
 using LstmAe.IO;
 using LstmAe.Model;
-using TorchSharp.Modules;
+using LstmAe.Training.Optimizers;
 using static TorchSharp.torch;
 
 namespace LstmAe.Training;
@@ -17,10 +17,11 @@ namespace LstmAe.Training;
 internal static class TrainingCheckpoint
 {
     private static ReadOnlySpan<byte> Magic => "LSTMAECK"u8;
-    private const int FormatVersion = 2;
+    // 3: our own optimizer state (ParameterOptimizer) replaced TorchSharp's state_dict.
+    private const int FormatVersion = 3;
 
     public static void Write(string path, TrainingPosition position, LstmAutoEncoder model, TrainingOptions options,
-        OptimizerHelper optimizer)
+        ParameterOptimizer optimizer)
     {
         byte[] payload = WritePayload(position, model, options, optimizer);
         AtomicFile.Write(path, file => ChecksummedEnvelope.Write(file, Magic, FormatVersion, payload));
@@ -30,7 +31,7 @@ internal static class TrainingCheckpoint
     /// <exception cref="InvalidDataException">The file is not a checkpoint, is damaged, or belongs to a different
     /// model, optimizer, batch size or seed.</exception>
     public static TrainingPosition Restore(string path, LstmAutoEncoder model, TrainingOptions options,
-        OptimizerHelper optimizer)
+        ParameterOptimizer optimizer)
     {
         byte[] payload = ReadPayload(path);
         using var reader = new BinaryReader(new MemoryStream(payload, writable: false), Encoding.UTF8);
@@ -63,7 +64,7 @@ internal static class TrainingCheckpoint
                         $"{path} was written for a different model: {modelOptions.ToJson()}; this model is {model.Options.ToJson()}.");
                 weights.CopyInto(model.Module, path);
             }
-            optimizer.load_state_dict(reader);
+            optimizer.Load(reader, path);
             using (Tensor rng = tensor(rngState, dtype: ScalarType.Byte)) set_rng_state(rng);
             return new TrainingPosition(step, epoch, batches, double.IsNaN(best) ? null : best, stale);
         }
@@ -74,7 +75,7 @@ internal static class TrainingCheckpoint
     }
 
     private static byte[] WritePayload(TrainingPosition position, LstmAutoEncoder model, TrainingOptions options,
-        OptimizerHelper optimizer)
+        ParameterOptimizer optimizer)
     {
         using var buffer = new MemoryStream();
         using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
@@ -95,7 +96,7 @@ internal static class TrainingCheckpoint
             }
             writer.Flush();
             model.Save(buffer);
-            optimizer.save_state_dict(writer);
+            optimizer.Save(writer);
         }
         return buffer.ToArray();
     }

@@ -76,13 +76,16 @@ public sealed class AutoEncoderTrainerTests
     }
 
     [TestMethod]
-    public void ResumingFromACheckpointEqualsAnUninterruptedRun()
+    [DataRow(OptimizerAlgorithm.Adam)]
+    [DataRow(OptimizerAlgorithm.RmsProp)]
+    [DataRow(OptimizerAlgorithm.Sgd)]
+    public void ResumingFromACheckpointEqualsAnUninterruptedRun(OptimizerAlgorithm optimizer)
     {
-        string checkpoint = Path.Combine(Path.GetTempPath(), $"lstmae-resume-{Environment.ProcessId}.ckpt");
+        string checkpoint = Path.Combine(Path.GetTempPath(), $"lstmae-resume-{optimizer}-{Environment.ProcessId}.ckpt");
         try
         {
             // 6 sequences in batches of 4: epochs of 2 steps, the second one partial; stop mid-epoch at step 3.
-            var options = new TrainingOptions { Epochs = null, MaxSteps = 7, BatchSize = 4, Seed = 11 };
+            var options = new TrainingOptions { Epochs = null, MaxSteps = 7, BatchSize = 4, Seed = 11, Optimizer = optimizer, LearningRate = 1e-2 };
             using var uninterrupted = LstmAutoEncoder.Create(TinyModels.Options, seed: 3);
             new AutoEncoderTrainer(uninterrupted, options).Fit(TinyModels.Source(TinyModels.Options, 6));
 

@@ -11,7 +11,7 @@ namespace LstmAe.Core.Tests.Training;
 public sealed class TrainingCheckpointTests
 {
     // Layout: magic (8), version (4), payload length (8), SHA-256 (32), then the payload.
-    private const int LengthOffset = 12, HashOffset = 20, PayloadOffset = 52;
+    private const int VersionOffset = 8, LengthOffset = 12, HashOffset = 20, PayloadOffset = 52;
     // Payload: optimizer, batch size, seed (3 x 4), step (8), epoch (4), batches into epoch (8), best loss (8),
     // stale validations (4), then the random state's length.
     private const int RandomStateLengthOffset = PayloadOffset + 44;
@@ -29,6 +29,22 @@ public sealed class TrainingCheckpointTests
         var error = Assert.ThrowsExactly<InvalidDataException>(() => Resume(checkpoint, Options with { BatchSize = batchSize, Seed = seed }));
 
         StringAssert.Contains(error.Message, $"written with BatchSize 4 and Seed 5; this run uses BatchSize {batchSize} and Seed {seed}");
+    }
+
+    [TestMethod]
+    [DataRow(2)] // TorchSharp's optimizer state_dict, before our own optimizers
+    [DataRow(4)]
+    public void AnotherFormatVersionIsInvalidDataNamingTheFileAndBothVersions(int version)
+    {
+        using var temp = new TempDirectory();
+        string checkpoint = WriteCheckpoint(temp);
+        byte[] bytes = File.ReadAllBytes(checkpoint);
+        BitConverter.GetBytes(version).CopyTo(bytes, VersionOffset);
+        File.WriteAllBytes(checkpoint, bytes);
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => Resume(checkpoint, Options));
+
+        StringAssert.Contains(error.Message, $"{checkpoint} has format version {version}; this library reads version 3");
     }
 
     [TestMethod]

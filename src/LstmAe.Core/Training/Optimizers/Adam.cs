@@ -1,0 +1,72 @@
+using LstmAe.Interop;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LstmAe.Training.Optimizers;
+
+/// <summary>
+/// Adam (Kingma and Ba, 2015) with PyTorch's defaults and update order, so one step matches
+/// <c>torch.optim.Adam</c>: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², θ ← θ − lr/(1−β₁ᵗ) · m / (√v/√(1−β₂ᵗ) + ε).
+/// </summary>
+internal sealed class Adam : ParameterOptimizer
+{
+    private const double Beta1Value = 0.9, Beta2Value = 0.999, EpsilonValue = 1e-8;
+
+    private static readonly Scalar Beta1 = Beta1Value.ToScalar();
+    private static readonly Scalar Beta2 = Beta2Value.ToScalar();
+    private static readonly Scalar OneMinusBeta1 = (1 - Beta1Value).ToScalar();
+    private static readonly Scalar OneMinusBeta2 = (1 - Beta2Value).ToScalar();
+    private static readonly Scalar Epsilon = EpsilonValue.ToScalar();
+
+    private readonly long[] steps;
+    private readonly Tensor[] averages, squaredAverages;
+
+    /// <summary>Starts with zero moments for every parameter.</summary>
+    public Adam(IEnumerable<Parameter> parameters) : base(parameters)
+    {
+        steps = new long[Parameters.Count];
+        averages = Parameters.Select(ZerosLike).ToArray();
+        squaredAverages = Parameters.Select(ZerosLike).ToArray();
+    }
+
+    /// <inheritdoc/>
+    protected override void Update(int index, Parameter parameter, Tensor gradient, double learningRate, Scalar negativeLearningRate)
+    {
+        long step = ++steps[index];
+        double biasCorrection1 = 1 - Math.Pow(Beta1Value, step);
+        double biasCorrection2 = 1 - Math.Pow(Beta2Value, step);
+        Tensor average = averages[index], squaredAverage = squaredAverages[index];
+
+        average.mul_(Beta1).add_(gradient, OneMinusBeta1);
+        squaredAverage.mul_(Beta2).addcmul_(gradient, gradient, OneMinusBeta2);
+        using Scalar biasCorrection2Root = Math.Sqrt(biasCorrection2).ToScalar();
+        Tensor denominator = squaredAverage.sqrt().div_(biasCorrection2Root).add_(Epsilon, RetainedScalars.One);
+        using Scalar negativeStepSize = (-(learningRate / biasCorrection1)).ToScalar();
+        parameter.addcdiv_(average, denominator, negativeStepSize);
+    }
+
+    /// <inheritdoc/>
+    protected override void SaveState(int index, BinaryWriter writer)
+    {
+        writer.Write(steps[index]);
+        averages[index].Save(writer);
+        squaredAverages[index].Save(writer);
+    }
+
+    /// <inheritdoc/>
+    protected override void LoadState(int index, BinaryReader reader, string source)
+    {
+        long step = reader.ReadInt64();
+        if (step < 0) throw new InvalidDataException($"{source} holds a negative Adam step count, {step}.");
+        steps[index] = step;
+        ReadInto(averages[index], reader, source, "exp_avg");
+        ReadInto(squaredAverages[index], reader, source, "exp_avg_sq");
+    }
+
+    /// <inheritdoc/>
+    protected override void DisposeState()
+    {
+        foreach (Tensor tensor in averages.Concat(squaredAverages)) tensor.Dispose();
+    }
+}

@@ -1,0 +1,131 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LstmAe.Training.Optimizers;
+
+/// <summary>
+/// Updates a fixed list of parameters from their gradients, with the arithmetic of the TorchSharp optimizer it
+/// replaces, and saves and restores its running state for checkpoints.
+/// </summary>
+/// <remarks>
+/// TorchSharp 0.107's optimizers pass numbers to libtorch as temporary <see cref="Scalar"/>s that nothing keeps alive
+/// during the native call: a garbage collection on another thread could free one mid-call ("Expected false to be
+/// true ... toFloat" after a few hundred steps). Here every scalar is a static field or is disposed by a
+/// <c>using</c> after the call, and every tensor method gets its scale factor explicitly (their defaults are
+/// temporary scalars too).
+/// </remarks>
+internal abstract class ParameterOptimizer : IDisposable
+{
+    private bool disposed;
+
+    /// <summary>Takes the parameters to update, in the order their state is saved.</summary>
+    protected ParameterOptimizer(IEnumerable<Parameter> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        Parameters = parameters.ToArray();
+    }
+
+    /// <summary>The parameters this optimizer updates.</summary>
+    public IReadOnlyList<Parameter> Parameters { get; }
+
+    /// <summary>The optimizer <paramref name="algorithm"/> names, with the defaults of PyTorch and TorchSharp
+    /// (Adam: betas 0.9 and 0.999, ε 1e-8; RMSProp: α 0.99, ε 1e-8, not centered; SGD: no dampening or Nesterov).</summary>
+    /// <param name="algorithm">Which optimizer.</param>
+    /// <param name="parameters">The parameters to update.</param>
+    /// <param name="momentum">Momentum of RMSProp and SGD; Adam ignores it.</param>
+    public static ParameterOptimizer Create(OptimizerAlgorithm algorithm, IEnumerable<Parameter> parameters, double momentum) =>
+        algorithm switch
+        {
+            OptimizerAlgorithm.Adam => new Adam(parameters),
+            OptimizerAlgorithm.RmsProp => new RmsProp(parameters, momentum),
+            OptimizerAlgorithm.Sgd => new Sgd(parameters, momentum),
+            _ => throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "Unknown optimizer."),
+        };
+
+    /// <summary>Zeroes every gradient that exists (as TorchSharp's <c>zero_grad</c>: gradients are kept, not freed).</summary>
+    public void ZeroGrad()
+    {
+        using var scope = NewDisposeScope();
+        foreach (Parameter parameter in Parameters) parameter.grad?.zero_();
+    }
+
+    /// <summary>Updates every parameter that has a gradient, without recording the update for autograd.</summary>
+    /// <param name="learningRate">This step's learning rate.</param>
+    public void Step(double learningRate)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        using Scalar negativeLearningRate = (-learningRate).ToScalar();
+        for (int i = 0; i < Parameters.Count; i++)
+        {
+            Tensor? gradient = Parameters[i].grad;
+            if (gradient is not null) Update(i, Parameters[i], gradient, learningRate, negativeLearningRate);
+        }
+    }
+
+    /// <summary>Writes the running state (not the hyperparameters: the checkpoint stores the options).</summary>
+    public void Save(BinaryWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write(Parameters.Count);
+        for (int i = 0; i < Parameters.Count; i++) SaveState(i, writer);
+    }
+
+    /// <summary>Reads the running state written by <see cref="Save"/> for the same parameters.</summary>
+    /// <param name="reader">Positioned at the state.</param>
+    /// <param name="source">Names the data in error messages, usually a file path.</param>
+    /// <exception cref="InvalidDataException">The state is for other parameters or is damaged.</exception>
+    public void Load(BinaryReader reader, string source)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        int count = reader.ReadInt32();
+        if (count != Parameters.Count)
+            throw new InvalidDataException($"{source} holds optimizer state for {count} parameters; this model has {Parameters.Count}.");
+        for (int i = 0; i < Parameters.Count; i++) LoadState(i, reader, source);
+    }
+
+    /// <summary>Applies one update to parameter <paramref name="index"/>; runs under no_grad in a dispose scope.</summary>
+    /// <param name="index">The parameter's position in <see cref="Parameters"/>.</param>
+    /// <param name="parameter">The parameter.</param>
+    /// <param name="gradient">Its gradient.</param>
+    /// <param name="learningRate">This step's learning rate.</param>
+    /// <param name="negativeLearningRate">The negated learning rate as a scalar, alive for the whole step.</param>
+    protected abstract void Update(int index, Parameter parameter, Tensor gradient, double learningRate, Scalar negativeLearningRate);
+
+    /// <summary>Writes parameter <paramref name="index"/>'s state.</summary>
+    protected abstract void SaveState(int index, BinaryWriter writer);
+
+    /// <summary>Reads parameter <paramref name="index"/>'s state.</summary>
+    protected abstract void LoadState(int index, BinaryReader reader, string source);
+
+    /// <summary>Disposes the state tensors.</summary>
+    protected abstract void DisposeState();
+
+    /// <summary>A zero tensor like <paramref name="parameter"/> that no dispose scope owns.</summary>
+    protected static Tensor ZerosLike(Parameter parameter) => zeros_like(parameter).DetachFromDisposeScope();
+
+    /// <summary>Reads a tensor written by TorchSharp's <c>Save</c> into <paramref name="target"/>, which has the
+    /// expected type and shape.</summary>
+    protected static void ReadInto(Tensor target, BinaryReader reader, string source, string what)
+    {
+        try
+        {
+            target.Load(reader);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException(
+                $"{source} holds optimizer state '{what}' of another type or shape than [{string.Join(", ", target.shape)}] {target.dtype}.", e);
+        }
+    }
+
+    /// <summary>Disposes the state tensors.</summary>
+    public void Dispose()
+    {
+        if (disposed) return;
+        disposed = true;
+        DisposeState();
+    }
+}
