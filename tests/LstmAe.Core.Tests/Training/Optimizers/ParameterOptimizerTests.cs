@@ -15,7 +15,7 @@ namespace LstmAe.Core.Tests.Training.Optimizers;
 [TestClass]
 public sealed class ParameterOptimizerTests
 {
-    private const int Steps = 6, StressSteps = 10_000;
+    private const int Steps = 6, StressSteps = 4_000;
 
     [TestMethod]
     [DataRow(OptimizerAlgorithm.Adam, 0.0)]
