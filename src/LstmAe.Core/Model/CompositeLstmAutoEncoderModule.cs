@@ -46,6 +46,18 @@ public sealed class CompositeLstmAutoEncoderModule : nn.Module<Tensor, Tensor?, 
     /// <summary>The decoder that generates the future frames, or null in reconstruction-only mode.</summary>
     public LstmDecoder? PredictionDecoder => predictionDecoder;
 
+    /// <summary>
+    /// The parameters training updates: all but those the decoders never multiply (<see cref="LstmDecoder.IdleParameters"/>),
+    /// so an optimizer keeps no state for weights that never get a gradient.
+    /// </summary>
+    internal IEnumerable<TorchSharp.Modules.Parameter> TrainedParameters()
+    {
+        var idle = new HashSet<TorchSharp.Modules.Parameter>(
+            new[] { reconstructionDecoder, predictionDecoder }.SelectMany(decoder => decoder?.IdleParameters ?? []),
+            ReferenceEqualityComparer.Instance);
+        return parameters().Where(parameter => !idle.Contains(parameter));
+    }
+
     /// <summary>Encodes <paramref name="input"/> and runs the decoders the model has.</summary>
     /// <param name="input">Input frames v1..vn, [batch, input frames, frame size].</param>
     /// <param name="future">

@@ -177,13 +177,17 @@ public sealed class LstmAutoEncoder : IDisposable
     /// <summary>Reads a model written by <see cref="Save"/>, leaving the stream open.</summary>
     /// <param name="stream">Positioned at the start of a saved model.</param>
     /// <param name="device">A torch device string such as "cpu" or "cuda:0".</param>
+    /// <param name="matrixPrecision">The product format to run in. The weights are float32 either way, so a model
+    /// trained with bf16 products can run in float32 and back. Null: the saved one where this CPU runs it natively,
+    /// float32 where it would emulate bf16 (<see cref="MatrixPrecisionSupport.ForThisCpu"/>).</param>
     /// <exception cref="InvalidDataException">The stream is truncated, corrupt or not a saved LstmAe model.</exception>
-    public static LstmAutoEncoder Load(Stream stream, string device = "cpu")
+    public static LstmAutoEncoder Load(Stream stream, string device = "cpu", MatrixPrecision? matrixPrecision = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var (options, weights) = ModelStreamFormat.Read(stream);
         using (weights)
         {
+            options = options with { MatrixPrecision = matrixPrecision ?? MatrixPrecisionSupport.ForThisCpu(options.MatrixPrecision) };
             var model = Create(options, seed: 0, device);
             try
             {

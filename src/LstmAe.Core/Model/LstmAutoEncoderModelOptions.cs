@@ -75,9 +75,9 @@ public sealed record LstmAutoEncoderModelOptions
     /// decoders, cross-entropy.
     /// </summary>
     /// <remarks>
-    /// A decoder draws each frame as a linear function of its hidden state (then a sigmoid), so its frames lie in a
-    /// space of at most <see cref="HiddenSize"/> dimensions: with 128 units that space only holds blobs at the
-    /// digits' positions, whatever the training. 512 units leave room for strokes while a step stays affordable: its
+    /// A decoder draws each frame as a linear function of its hidden state (then a sigmoid), so its frames form a
+    /// family of at most <see cref="HiddenSize"/> dimensions: with 128 units our runs drew only blobs at the digits'
+    /// positions, also with twice the training. 512 units leave room for strokes while a step stays affordable: its
     /// cost grows linearly with the hidden size, because each 4096-pixel frame enters the encoder's input weights
     /// (4 x hidden x 4096 multiply-adds per frame). Unconditioned decoders skip their all-zero input product, which
     /// halves the work of a step against conditional ones. Use <see cref="MatrixPrecision.BFloat16"/> where

@@ -45,6 +45,13 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
     public int Steps => steps;
 
     /// <summary>
+    /// Parameters this decoder never multiplies, so they never get a gradient: an unconditioned decoder's first-layer
+    /// input weights (its input is always zero). They stay in the state_dict for PyTorch interchange.
+    /// </summary>
+    internal IEnumerable<TorchSharp.Modules.Parameter> IdleParameters =>
+        conditioning == DecoderConditioning.Unconditioned ? [lstm.get_parameter("weight_ih_l0")!] : [];
+
+    /// <summary>
     /// Generates the frames: [batch, steps, frame size], logits under cross-entropy, pixel values under MSE.
     /// </summary>
     /// <param name="initialState">The encoder's final state.</param>

@@ -24,6 +24,17 @@ public static class MatrixPrecisionSupport
     /// <see cref="MatrixPrecision.Float32"/>.</summary>
     public static MatrixPrecision Fastest => NativeBFloat16 ? MatrixPrecision.BFloat16 : MatrixPrecision.Float32;
 
+    /// <summary>
+    /// The precision to run a model saved with <paramref name="saved"/> in on this CPU: bf16 products are a speed
+    /// choice, so where they would be emulated (slower) the model runs in float32, which is also exact.
+    /// </summary>
+    /// <param name="saved">The precision the model was trained or saved with.</param>
+    public static MatrixPrecision ForThisCpu(MatrixPrecision saved) => ForCpu(saved, NativeBFloat16);
+
+    /// <summary><see cref="ForThisCpu"/> for a CPU with or without native bf16.</summary>
+    internal static MatrixPrecision ForCpu(MatrixPrecision saved, bool nativeBFloat16) =>
+        saved == MatrixPrecision.BFloat16 && !nativeBFloat16 ? MatrixPrecision.Float32 : saved;
+
     /// <summary>True when a <c>flags</c> line of <c>/proc/cpuinfo</c> names a native bf16 instruction set.</summary>
     /// <param name="cpuInfo">The text of <c>/proc/cpuinfo</c>.</param>
     internal static bool CpuInfoHasNativeBFloat16(string cpuInfo) =>

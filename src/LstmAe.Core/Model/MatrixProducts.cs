@@ -4,10 +4,10 @@ using static TorchSharp.torch;
 namespace LstmAe.Model;
 
 /// <summary>
-/// The model's matrix products in a <see cref="MatrixPrecision"/>. TorchSharp has no autocast, so this does what
-/// PyTorch's CPU autocast does for <c>linear</c> and <c>mm</c>: under <see cref="MatrixPrecision.BFloat16"/> the
-/// operands are cast to bfloat16, the product is cast back to float32, and biases are added in float32. Gradients
-/// reach the float32 tensors through the casts.
+/// The model's matrix products in a <see cref="MatrixPrecision"/>. TorchSharp has no autocast, so the casts are
+/// explicit: under <see cref="MatrixPrecision.BFloat16"/> the operands are cast to bfloat16, the product (a bfloat16
+/// tensor) is cast back to float32, and biases, gates and the cell state stay float32 (unlike PyTorch's autocast,
+/// which would keep the bfloat16 result). Gradients reach the float32 tensors through the casts.
 /// </summary>
 internal readonly record struct MatrixProducts(MatrixPrecision Precision)
 {

@@ -110,7 +110,7 @@ public sealed class AutoEncoderTrainer
         public TrainingResult Execute()
         {
             bool trainingBefore = model.Module.training;
-            using ParameterOptimizer optimizer = ParameterOptimizer.Create(options.Optimizer, model.Module.parameters(), options.Momentum);
+            using ParameterOptimizer optimizer = ParameterOptimizer.Create(options.Optimizer, model.Module.TrainedParameters(), options.Momentum);
             // Dropout draws from the process-wide generator; the caller gets it back as it was, as after Create.
             using Tensor globalState = torch.get_rng_state();
             try

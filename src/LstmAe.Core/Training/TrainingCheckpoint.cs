@@ -59,7 +59,8 @@ internal static class TrainingCheckpoint
             var (modelOptions, weights) = ModelStreamFormat.Read(reader.BaseStream);
             using (weights)
             {
-                if (modelOptions != model.Options)
+                // The product format is a compute choice, not part of the model: a run may resume in another one.
+                if (modelOptions with { MatrixPrecision = model.Options.MatrixPrecision } != model.Options)
                     throw new InvalidDataException(
                         $"{path} was written for a different model: {modelOptions.ToJson()}; this model is {model.Options.ToJson()}.");
                 weights.CopyInto(model.Module, path);

@@ -18,13 +18,34 @@ public sealed class LstmAutoEncoderPersistenceTests
         original.Save(stream);
         stream.WriteByte(0xAB);
         stream.Position = 0;
-        using var loaded = LstmAutoEncoder.Load(stream);
+        using var loaded = LstmAutoEncoder.Load(stream, matrixPrecision: precision);
 
         Assert.AreEqual(options, loaded.Options);
         TinyModels.AssertBitIdentical(original, loaded);
         float[] sequences = TinyModels.Sequences(options, 2);
         CollectionAssert.AreEqual(original.Reconstruct(sequences, 2), loaded.Reconstruct(sequences, 2));
         Assert.AreEqual(0xAB, stream.ReadByte(), "Load must stop at the end of the model.");
+    }
+
+    [TestMethod]
+    public void ABFloat16ModelLoadsForThisCpuOrInTheRequestedPrecision()
+    {
+        var options = TinyModels.Options with { Conditioning = DecoderConditioning.Unconditioned, MatrixPrecision = MatrixPrecision.BFloat16 };
+        using var trained = LstmAutoEncoder.Create(options, seed: 9);
+        using var stream = new MemoryStream();
+        trained.Save(stream);
+
+        stream.Position = 0;
+        using var byDefault = LstmAutoEncoder.Load(stream);
+        stream.Position = 0;
+        using var asFloat32 = LstmAutoEncoder.Load(stream, matrixPrecision: MatrixPrecision.Float32);
+        using var float32Twin = LstmAutoEncoder.Create(options with { MatrixPrecision = MatrixPrecision.Float32 }, seed: 9);
+
+        Assert.AreEqual(MatrixPrecisionSupport.ForThisCpu(MatrixPrecision.BFloat16), byDefault.Options.MatrixPrecision);
+        Assert.AreEqual(MatrixPrecision.Float32, asFloat32.Options.MatrixPrecision);
+        TinyModels.AssertBitIdentical(trained, asFloat32);
+        float[] sequences = TinyModels.Sequences(options, 2);
+        CollectionAssert.AreEqual(float32Twin.Reconstruct(sequences, 2), asFloat32.Reconstruct(sequences, 2));
     }
 
     [TestMethod]

@@ -28,7 +28,10 @@ public sealed class MatrixPrecisionSupportTests
     }
 
     [TestMethod]
-    public void FastestIsBFloat16ExactlyWhenItIsNative() =>
-        Assert.AreEqual(MatrixPrecisionSupport.NativeBFloat16 ? MatrixPrecision.BFloat16 : MatrixPrecision.Float32,
-            MatrixPrecisionSupport.Fastest);
+    [DataRow(MatrixPrecision.BFloat16, true, MatrixPrecision.BFloat16)]
+    [DataRow(MatrixPrecision.BFloat16, false, MatrixPrecision.Float32)]
+    [DataRow(MatrixPrecision.Float32, true, MatrixPrecision.Float32)]
+    [DataRow(MatrixPrecision.Float32, false, MatrixPrecision.Float32)]
+    public void SavedBFloat16RunsInFloat32OnlyWhereItWouldBeEmulated(MatrixPrecision saved, bool native, MatrixPrecision expected) =>
+        Assert.AreEqual(expected, MatrixPrecisionSupport.ForCpu(saved, native));
 }

@@ -99,6 +99,24 @@ public sealed class TrainingCheckpointTests
         StringAssert.Contains(error.Message, $"{checkpoint} declares a random state of {length} bytes");
     }
 
+    [TestMethod]
+    public void ARunMayResumeInAnotherMatrixPrecisionButNotWithAnotherModel()
+    {
+        using var temp = new TempDirectory();
+        string checkpoint = WriteCheckpoint(temp);
+        var longer = Options with { Epochs = 2, CheckpointPath = checkpoint, ResumeFromCheckpoint = true };
+
+        using (var bf16 = LstmAutoEncoder.Create(TinyModels.Options with { MatrixPrecision = MatrixPrecision.BFloat16 }))
+        {
+            TrainingResult resumed = new AutoEncoderTrainer(bf16, longer).Fit(TinyModels.Source(TinyModels.Options, 4));
+            Assert.AreEqual(2, resumed.Steps);
+        }
+
+        using var wider = LstmAutoEncoder.Create(TinyModels.Options with { HiddenSize = TinyModels.Options.HiddenSize + 1 });
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => new AutoEncoderTrainer(wider, longer).Fit(TinyModels.Source(TinyModels.Options, 4)));
+        StringAssert.Contains(error.Message, "written for a different model");
+    }
+
     private static string WriteCheckpoint(TempDirectory temp)
     {
         string checkpoint = temp.File("run.ckpt");

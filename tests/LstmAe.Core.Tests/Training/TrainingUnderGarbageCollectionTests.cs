@@ -20,12 +20,13 @@ public sealed class TrainingUnderGarbageCollectionTests
     };
 
     [TestMethod]
-    [DataRow(OptimizerAlgorithm.Adam, null)]
-    [DataRow(OptimizerAlgorithm.RmsProp, null)]
-    [DataRow(OptimizerAlgorithm.Sgd, 1.0)]
-    public void TrainingSurvivesConcurrentCollections(OptimizerAlgorithm optimizer, double? clipNorm)
+    [DataRow(OptimizerAlgorithm.Adam, null, MatrixPrecision.Float32)]
+    [DataRow(OptimizerAlgorithm.Adam, null, MatrixPrecision.BFloat16)]
+    [DataRow(OptimizerAlgorithm.RmsProp, null, MatrixPrecision.Float32)]
+    [DataRow(OptimizerAlgorithm.Sgd, 1.0, MatrixPrecision.Float32)]
+    public void TrainingSurvivesConcurrentCollections(OptimizerAlgorithm optimizer, double? clipNorm, MatrixPrecision precision)
     {
-        using var model = LstmAutoEncoder.Create(Model, seed: 2);
+        using var model = LstmAutoEncoder.Create(Model with { MatrixPrecision = precision }, seed: 2);
         var trainer = new AutoEncoderTrainer(model, new TrainingOptions
         {
             Epochs = null, MaxSteps = Steps, BatchSize = 8, Optimizer = optimizer, LearningRate = 1e-3, GradientClipNorm = clipNorm,
