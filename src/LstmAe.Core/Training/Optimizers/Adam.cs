@@ -23,7 +23,7 @@ internal sealed class Adam : ParameterOptimizer
     private readonly Tensor[] averages, squaredAverages;
 
     /// <summary>Starts with zero moments for every parameter.</summary>
-    public Adam(IEnumerable<Parameter> parameters) : base(parameters)
+    public Adam(IEnumerable<Parameter> parameters) : base(parameters, momentum: 0)
     {
         steps = new long[Parameters.Count];
         averages = Parameters.Select(ZerosLike).ToArray();

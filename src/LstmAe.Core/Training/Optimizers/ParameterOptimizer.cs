@@ -20,11 +20,17 @@ internal abstract class ParameterOptimizer : IDisposable
     private bool disposed;
 
     /// <summary>Takes the parameters to update, in the order their state is saved.</summary>
-    protected ParameterOptimizer(IEnumerable<Parameter> parameters)
+    /// <param name="parameters">The parameters to update.</param>
+    /// <param name="momentum">The momentum the running state depends on (0 where the algorithm has none).</param>
+    protected ParameterOptimizer(IEnumerable<Parameter> parameters, double momentum)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         Parameters = parameters.ToArray();
+        Momentum = momentum;
     }
+
+    /// <summary>The momentum the running state was accumulated with; saved with it, so a resume cannot mix two.</summary>
+    protected double Momentum { get; }
 
     /// <summary>The parameters this optimizer updates.</summary>
     public IReadOnlyList<Parameter> Parameters { get; }
@@ -65,10 +71,11 @@ internal abstract class ParameterOptimizer : IDisposable
         }
     }
 
-    /// <summary>Writes the running state (not the hyperparameters: the checkpoint stores the options).</summary>
+    /// <summary>Writes the running state and the momentum it depends on (the checkpoint stores the other options).</summary>
     public void Save(BinaryWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
+        writer.Write(Momentum);
         writer.Write(Parameters.Count);
         for (int i = 0; i < Parameters.Count; i++) SaveState(i, writer);
     }
@@ -76,10 +83,14 @@ internal abstract class ParameterOptimizer : IDisposable
     /// <summary>Reads the running state written by <see cref="Save"/> for the same parameters.</summary>
     /// <param name="reader">Positioned at the state.</param>
     /// <param name="source">Names the data in error messages, usually a file path.</param>
-    /// <exception cref="InvalidDataException">The state is for other parameters or is damaged.</exception>
+    /// <exception cref="InvalidDataException">The state is for other parameters or another momentum, or is damaged.</exception>
     public void Load(BinaryReader reader, string source)
     {
         ArgumentNullException.ThrowIfNull(reader);
+        double momentum = reader.ReadDouble();
+        // Momentum buffers built with one factor would silently continue under another.
+        if (momentum.CompareTo(Momentum) != 0)
+            throw new InvalidDataException($"{source} holds optimizer state built with Momentum {momentum}; this run uses Momentum {Momentum}.");
         int count = reader.ReadInt32();
         if (count != Parameters.Count)
             throw new InvalidDataException($"{source} holds optimizer state for {count} parameters; this model has {Parameters.Count}.");

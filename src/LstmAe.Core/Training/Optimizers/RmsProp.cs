@@ -17,16 +17,14 @@ internal sealed class RmsProp : ParameterOptimizer
     private static readonly Scalar OneMinusAlpha = (1 - AlphaValue).ToScalar();
     private static readonly Scalar Epsilon = 1e-8.ToScalar();
 
-    private readonly double momentum;
     private readonly Tensor[] squareAverages, momentumBuffers;
 
     /// <summary>Starts with zero averages and, like TorchSharp, zero momentum buffers.</summary>
     /// <param name="parameters">The parameters to update.</param>
     /// <param name="momentum">The momentum factor μ, in [0, 1); 0 updates without a buffer.</param>
-    public RmsProp(IEnumerable<Parameter> parameters, double momentum) : base(parameters)
+    public RmsProp(IEnumerable<Parameter> parameters, double momentum) : base(parameters, momentum)
     {
         if (!(momentum is >= 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "Momentum must be in [0, 1).");
-        this.momentum = momentum;
         squareAverages = Parameters.Select(ZerosLike).ToArray();
         momentumBuffers = Parameters.Select(ZerosLike).ToArray();
     }
@@ -36,9 +34,9 @@ internal sealed class RmsProp : ParameterOptimizer
     {
         squareAverages[index].mul_(Alpha).addcmul_(gradient, gradient, OneMinusAlpha);
         Tensor average = squareAverages[index].sqrt().add_(Epsilon, RetainedScalars.One);
-        if (momentum > 0)
+        if (Momentum > 0)
         {
-            using Scalar momentumFactor = momentum.ToScalar();
+            using Scalar momentumFactor = Momentum.ToScalar();
             Tensor buffer = momentumBuffers[index];
             buffer.mul_(momentumFactor).addcdiv_(gradient, average, RetainedScalars.One);
             parameter.add_(buffer, negativeLearningRate);

@@ -11,17 +11,15 @@ namespace LstmAe.Training.Optimizers;
 /// </summary>
 internal sealed class Sgd : ParameterOptimizer
 {
-    private readonly double momentum;
     // Null until a parameter's first update, as in PyTorch, which copies the first gradient rather than decaying zeros.
     private readonly Tensor?[] momentumBuffers;
 
     /// <summary>Starts without momentum buffers.</summary>
     /// <param name="parameters">The parameters to update.</param>
     /// <param name="momentum">The momentum factor μ, in [0, 1); 0 is plain gradient descent.</param>
-    public Sgd(IEnumerable<Parameter> parameters, double momentum) : base(parameters)
+    public Sgd(IEnumerable<Parameter> parameters, double momentum) : base(parameters, momentum)
     {
         if (!(momentum is >= 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "Momentum must be in [0, 1).");
-        this.momentum = momentum;
         momentumBuffers = new Tensor?[Parameters.Count];
     }
 
@@ -29,7 +27,7 @@ internal sealed class Sgd : ParameterOptimizer
     protected override void Update(int index, Parameter parameter, Tensor gradient, double learningRate, Scalar negativeLearningRate)
     {
         Tensor direction = gradient;
-        if (momentum > 0)
+        if (Momentum > 0)
         {
             if (momentumBuffers[index] is not { } buffer)
             {
@@ -37,7 +35,7 @@ internal sealed class Sgd : ParameterOptimizer
             }
             else
             {
-                using Scalar momentumFactor = momentum.ToScalar();
+                using Scalar momentumFactor = Momentum.ToScalar();
                 buffer.mul_(momentumFactor).add_(gradient, RetainedScalars.One);
             }
             direction = buffer;

@@ -128,6 +128,23 @@ public sealed class ParameterOptimizerTests
         }
     }
 
+    [TestMethod]
+    [DataRow(OptimizerAlgorithm.Sgd)]
+    [DataRow(OptimizerAlgorithm.RmsProp)]
+    public void StateBuiltWithAnotherMomentumIsInvalidData(OptimizerAlgorithm algorithm)
+    {
+        using var buffer = new MemoryStream();
+        using (var saved = ParameterOptimizer.Create(algorithm, NewParameters(), 0.9))
+        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+            saved.Save(writer);
+
+        buffer.Position = 0;
+        using var other = ParameterOptimizer.Create(algorithm, NewParameters(), 0.5);
+        using var reader = new BinaryReader(buffer);
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => other.Load(reader, "run.ckpt"));
+        StringAssert.Contains(error.Message, "run.ckpt holds optimizer state built with Momentum 0.9; this run uses Momentum 0.5");
+    }
+
     /// <summary>A matrix and a vector with fixed random values.</summary>
     private static Parameter[] NewParameters()
     {
