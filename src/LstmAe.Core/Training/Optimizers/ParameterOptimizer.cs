@@ -27,10 +27,14 @@ internal abstract class ParameterOptimizer : IDisposable
         ArgumentNullException.ThrowIfNull(parameters);
         Parameters = parameters.ToArray();
         Momentum = momentum;
+        MomentumFactor = momentum.ToScalar();
     }
 
     /// <summary>The momentum the running state was accumulated with; saved with it, so a resume cannot mix two.</summary>
     protected double Momentum { get; }
+
+    /// <summary><see cref="Momentum"/> as a scalar, made once and alive until <see cref="Dispose"/>.</summary>
+    protected Scalar MomentumFactor { get; }
 
     /// <summary>The parameters this optimizer updates.</summary>
     public IReadOnlyList<Parameter> Parameters { get; }
@@ -132,11 +136,12 @@ internal abstract class ParameterOptimizer : IDisposable
         }
     }
 
-    /// <summary>Disposes the state tensors.</summary>
+    /// <summary>Disposes the state tensors and the momentum scalar.</summary>
     public void Dispose()
     {
         if (disposed) return;
         disposed = true;
         DisposeState();
+        MomentumFactor.Dispose();
     }
 }

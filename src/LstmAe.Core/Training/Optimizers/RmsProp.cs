@@ -36,9 +36,8 @@ internal sealed class RmsProp : ParameterOptimizer
         Tensor average = squareAverages[index].sqrt().add_(Epsilon, RetainedScalars.One);
         if (Momentum > 0)
         {
-            using Scalar momentumFactor = Momentum.ToScalar();
             Tensor buffer = momentumBuffers[index];
-            buffer.mul_(momentumFactor).addcdiv_(gradient, average, RetainedScalars.One);
+            buffer.mul_(MomentumFactor).addcdiv_(gradient, average, RetainedScalars.One);
             parameter.add_(buffer, negativeLearningRate);
         }
         else

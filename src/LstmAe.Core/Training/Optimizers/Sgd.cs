@@ -35,8 +35,7 @@ internal sealed class Sgd : ParameterOptimizer
             }
             else
             {
-                using Scalar momentumFactor = Momentum.ToScalar();
-                buffer.mul_(momentumFactor).add_(gradient, RetainedScalars.One);
+                buffer.mul_(MomentumFactor).add_(gradient, RetainedScalars.One);
             }
             direction = buffer;
         }
