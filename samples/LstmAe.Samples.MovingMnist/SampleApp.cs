@@ -27,12 +27,13 @@ public static class SampleApp
         var epochs = PositiveOption("--epochs", "Passes over the training sequences.");
         var hidden = PositiveOption("--hidden", "Units in the LSTM layer.");
         var batchSize = PositiveOption("--batch-size", "Sequences per training step.");
+        var learningRate = new Option<double?>("--learning-rate") { Description = "Adam's learning rate at the first step; it decays along a cosine to a tenth of it. Overrides the preset." }.RequirePositive();
         var classifierSequences = PositiveOption("--classifier-sequences", "Labelled sequences for the classifiers (the 'all labels' column).");
         var seed = new Option<int?>("--seed") { Description = "Seed of the data and the weights." };
         var precision = new Option<MatrixPrecision?>("--precision") { Description = $"Matrix product format: Float32 or BFloat16 (default: the faster on this CPU, here {MatrixPrecisionSupport.Fastest})." };
         var root = new RootCommand("Composite LSTM autoencoder on Moving MNIST with ML.NET: train, save and load, score, draw, and classify with its features.")
         {
-            outputFolder, force, tiny, trainSequences, epochs, hidden, batchSize, classifierSequences, seed, precision,
+            outputFolder, force, tiny, trainSequences, epochs, hidden, batchSize, learningRate, classifierSequences, seed, precision,
         };
 
         root.SetAction(result =>
@@ -46,6 +47,7 @@ public static class SampleApp
                 Epochs = result.GetValue(epochs) ?? preset.Epochs,
                 HiddenSize = result.GetValue(hidden) ?? preset.HiddenSize,
                 BatchSize = result.GetValue(batchSize) ?? preset.BatchSize,
+                LearningRate = result.GetValue(learningRate) ?? preset.LearningRate,
                 ClassifierTrainSequences = result.GetValue(classifierSequences) ?? preset.ClassifierTrainSequences,
                 Seed = result.GetValue(seed) ?? preset.Seed,
                 MatrixPrecision = result.GetValue(precision) ?? preset.MatrixPrecision,

@@ -17,8 +17,7 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
     private readonly Linear fc;
     private readonly int steps;
     private readonly int frameSize;
-    private readonly int layers;
-    private readonly double dropout;
+    private readonly StackedLstmShape shape;
     private readonly DecoderConditioning conditioning;
     private readonly TrainingObjective objective;
     private readonly MatrixProducts products;
@@ -29,9 +28,8 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
     public LstmDecoder(LstmAutoEncoderModelOptions options, int steps) : base(nameof(LstmDecoder))
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
-        layers = options.Layers;
-        dropout = options.Layers > 1 ? options.Dropout : 0;
-        lstm = nn.LSTM(options.FrameSize, options.HiddenSize, layers, batchFirst: true, dropout: dropout);
+        shape = StackedLstmShape.Of(options);
+        lstm = shape.CreateModule();
         fc = nn.Linear(options.HiddenSize, options.FrameSize);
         this.steps = steps;
         frameSize = options.FrameSize;
@@ -87,7 +85,7 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
     }
 
     /// <summary>A runner over this decoder's LSTM, for one forward pass.</summary>
-    private StackedLstmRunner CreateRunner() => new(lstm, layers, products.Precision, dropout, training);
+    private StackedLstmRunner CreateRunner() => new(lstm, shape, products.Precision, training);
 
     /// <summary>
     /// Runs the LSTM over <paramref name="inputs"/> [batch, steps, frame size]: through the runner when there is one,

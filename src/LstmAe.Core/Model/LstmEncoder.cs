@@ -10,20 +10,16 @@ namespace LstmAe.Model;
 public sealed class LstmEncoder : nn.Module<Tensor, LstmState>
 {
     private readonly LSTM lstm;
-    private readonly int layers;
-    private readonly int hiddenSize;
-    private readonly double dropout;
+    private readonly StackedLstmShape shape;
     private readonly MatrixPrecision precision;
 
     /// <summary>Creates the encoder for frames of <see cref="LstmAutoEncoderModelOptions.FrameSize"/> floats.</summary>
     /// <param name="options">Frame size, hidden size, layers, dropout and matrix precision.</param>
     public LstmEncoder(LstmAutoEncoderModelOptions options) : base(nameof(LstmEncoder))
     {
-        layers = options.Layers;
-        hiddenSize = options.HiddenSize;
-        dropout = options.Layers > 1 ? options.Dropout : 0;
+        shape = StackedLstmShape.Of(options);
         precision = options.MatrixPrecision;
-        lstm = nn.LSTM(options.FrameSize, options.HiddenSize, layers, batchFirst: true, dropout: dropout);
+        lstm = shape.CreateModule();
         RegisterComponents();
     }
 
@@ -37,11 +33,7 @@ public sealed class LstmEncoder : nn.Module<Tensor, LstmState>
             output.Dispose();
             return new LstmState(hidden, cell);
         }
-        long batch = frames.shape[0];
-        var zeroState = new LstmState(
-            zeros(layers, batch, hiddenSize, frames.dtype, frames.device),
-            zeros(layers, batch, hiddenSize, frames.dtype, frames.device));
-        var runner = new StackedLstmRunner(lstm, layers, precision, dropout, training);
-        return runner.Run(frames, (int)frames.shape[1], zeroState).State;
+        var runner = new StackedLstmRunner(lstm, shape, precision, training);
+        return runner.Run(frames, (int)frames.shape[1], shape.ZeroState(frames)).State;
     }
 }

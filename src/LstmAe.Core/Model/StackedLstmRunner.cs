@@ -26,15 +26,15 @@ internal sealed class StackedLstmRunner
 
     /// <summary>Prepares to run <paramref name="lstm"/>.</summary>
     /// <param name="lstm">The module whose parameters (<c>weight_ih_l0</c>, <c>weight_hh_l0</c>, ...) are used.</param>
-    /// <param name="layerCount">Stacked layers in <paramref name="lstm"/>.</param>
+    /// <param name="shape">The shape <paramref name="lstm"/> was built with: its layers, and the dropout between them
+    /// (applied only while training).</param>
     /// <param name="precision">The operand format of every matrix product.</param>
-    /// <param name="dropout">Dropout on every layer's output but the top one's, applied only while training.</param>
     /// <param name="training">True while training.</param>
-    public StackedLstmRunner(LSTM lstm, int layerCount, MatrixPrecision precision, double dropout, bool training)
+    public StackedLstmRunner(LSTM lstm, StackedLstmShape shape, MatrixPrecision precision, bool training)
     {
         var products = new MatrixProducts(precision);
-        layers = Enumerable.Range(0, layerCount).Select(layer => new LayerWeights(lstm, layer, products)).ToArray();
-        this.dropout = dropout;
+        layers = Enumerable.Range(0, shape.Layers).Select(layer => new LayerWeights(lstm, layer, products)).ToArray();
+        dropout = shape.Dropout;
         this.training = training;
     }
 

@@ -25,7 +25,7 @@ public sealed class StackedLstmRunnerTests
         Tensor outputWeights = randn(Batch, Steps, Hidden);
 
         // The runner goes first, while no parameter has a gradient yet.
-        var runner = new StackedLstmRunner(lstm, Layers, MatrixPrecision.Float32, dropout: 0, training: true);
+        var runner = new StackedLstmRunner(lstm, Shape(dropout: 0), MatrixPrecision.Float32, training: true);
         Tensor actual = runner.Run(input: null, Steps, state).Output;
         (actual * outputWeights).sum().backward();
         Dictionary<string, Tensor> actualGradients = Gradients(lstm);
@@ -57,7 +57,7 @@ public sealed class StackedLstmRunnerTests
         Tensor input = randn(Batch, Steps, InputSize);
         Tensor outputWeights = randn(Batch, Steps, Hidden);
 
-        var runner = new StackedLstmRunner(lstm, Layers, MatrixPrecision.Float32, dropout: 0, training: true);
+        var runner = new StackedLstmRunner(lstm, Shape(dropout: 0), MatrixPrecision.Float32, training: true);
         var (actual, actualState) = runner.Run(input, Steps, state);
         (actual * outputWeights).sum().backward();
         Dictionary<string, Tensor> actualGradients = Gradients(lstm);
@@ -82,7 +82,7 @@ public sealed class StackedLstmRunnerTests
         var (lstm, state) = CreateLstm(seed: 10);
         Tensor input = randn(Batch, Steps, InputSize);
 
-        var runner = new StackedLstmRunner(lstm, Layers, MatrixPrecision.BFloat16, dropout: 0, training: true);
+        var runner = new StackedLstmRunner(lstm, Shape(dropout: 0), MatrixPrecision.BFloat16, training: true);
         var (actual, actualState) = runner.Run(input, Steps, state);
         actual.sum().backward();
         using var noGrad = no_grad();
@@ -109,19 +109,21 @@ public sealed class StackedLstmRunnerTests
         using var noGrad = no_grad();
         var (expected, _, _) = lstm.call(zeros(Batch, Steps, InputSize), (state.Hidden, state.Cell));
 
-        Tensor evaluated = new StackedLstmRunner(lstm, Layers, MatrixPrecision.Float32, dropout: 0.5, training: false)
+        Tensor evaluated = new StackedLstmRunner(lstm, Shape(dropout: 0.5), MatrixPrecision.Float32, training: false)
             .Run(input: null, Steps, state).Output;
-        Tensor trained = new StackedLstmRunner(lstm, Layers, MatrixPrecision.Float32, dropout: 0.5, training: true)
+        Tensor trained = new StackedLstmRunner(lstm, Shape(dropout: 0.5), MatrixPrecision.Float32, training: true)
             .Run(input: null, Steps, state).Output;
 
         Assert.IsTrue(evaluated.allclose(expected, rtol: 0, atol: 1e-6), "no dropout at inference");
         Assert.IsFalse(trained.allclose(expected, rtol: 0, atol: 1e-3), "dropout while training");
     }
 
+    private static StackedLstmShape Shape(double dropout) => new(InputSize, Hidden, Layers, dropout);
+
     private static (TorchSharp.Modules.LSTM Lstm, LstmState State) CreateLstm(int seed)
     {
         random.manual_seed(seed);
-        var lstm = nn.LSTM(InputSize, Hidden, Layers, batchFirst: true);
+        var lstm = Shape(dropout: 0).CreateModule();
         return (lstm, new LstmState(randn(Layers, Batch, Hidden), randn(Layers, Batch, Hidden)));
     }
 

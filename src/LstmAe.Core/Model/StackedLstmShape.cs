@@ -1,0 +1,32 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LstmAe.Model;
+
+/// <summary>
+/// The sizes of one stacked, batch-first LSTM, taken once from the model options: the encoder and each decoder build
+/// their <see cref="LSTM"/> from it, and <see cref="StackedLstmRunner"/> runs that module's parameters by it.
+/// </summary>
+/// <param name="InputSize">Floats in one step's input (a frame).</param>
+/// <param name="HiddenSize">Units in each layer.</param>
+/// <param name="Layers">Stacked layers.</param>
+/// <param name="Dropout">Dropout on every layer's output but the top one's while training.</param>
+internal readonly record struct StackedLstmShape(int InputSize, int HiddenSize, int Layers, double Dropout)
+{
+    /// <summary>The shape of every LSTM in a model with <paramref name="options"/>.</summary>
+    /// <remarks>A single layer has no dropout: <c>nn.LSTM</c> applies it only between layers.</remarks>
+    public static StackedLstmShape Of(LstmAutoEncoderModelOptions options) =>
+        new(options.FrameSize, options.HiddenSize, options.Layers, options.Layers > 1 ? options.Dropout : 0);
+
+    /// <summary>A new module of this shape, with PyTorch's default initialisation.</summary>
+    public LSTM CreateModule() => nn.LSTM(InputSize, HiddenSize, Layers, batchFirst: true, dropout: Dropout);
+
+    /// <summary>The all-zero (h, c) an encoder starts from, each [layers, batch, hidden], like <paramref name="input"/>.</summary>
+    public LstmState ZeroState(Tensor input)
+    {
+        long batch = input.shape[0];
+        return new LstmState(
+            zeros(Layers, batch, HiddenSize, input.dtype, input.device),
+            zeros(Layers, batch, HiddenSize, input.dtype, input.device));
+    }
+}
