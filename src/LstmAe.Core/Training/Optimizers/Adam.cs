@@ -9,6 +9,10 @@ namespace LstmAe.Training.Optimizers;
 /// Adam (Kingma and Ba, 2015) with PyTorch's defaults and update order, so one step matches
 /// <c>torch.optim.Adam</c>: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², θ ← θ − lr/(1−β₁ᵗ) · m / (√v/√(1−β₂ᵗ) + ε).
 /// </summary>
+/// <remarks>
+/// CPU float32 parameters, all of them in training on a CPU, are updated by <see cref="FusedAdamKernel"/> in one
+/// pass over memory; others (a GPU, float64) by the same formula in tensor operations.
+/// </remarks>
 internal sealed class Adam : ParameterOptimizer
 {
     private const double Beta1Value = 0.9, Beta2Value = 0.999, EpsilonValue = 1e-8;
@@ -38,6 +42,13 @@ internal sealed class Adam : ParameterOptimizer
         double biasCorrection2 = 1 - Math.Pow(Beta2Value, step);
         Tensor average = averages[index], squaredAverage = squaredAverages[index];
 
+        if (FusedAdamKernel.Supports(parameter, gradient, average, squaredAverage))
+        {
+            FusedAdamKernel.Step(parameter, gradient, average, squaredAverage, new FusedAdamKernel.Factors(
+                (float)Beta1Value, (float)(1 - Beta1Value), (float)Beta2Value, (float)(1 - Beta2Value),
+                (float)Math.Sqrt(biasCorrection2), (float)EpsilonValue, (float)(-(learningRate / biasCorrection1))));
+            return;
+        }
         average.mul_(Beta1).add_(gradient, OneMinusBeta1);
         squaredAverage.mul_(Beta2).addcmul_(gradient, gradient, OneMinusBeta2);
         using Scalar biasCorrection2Root = Math.Sqrt(biasCorrection2).ToScalar();
