@@ -160,6 +160,7 @@ public sealed class LstmAutoEncoderEstimator : IEstimator<LstmAutoEncoderTransfo
         Schedule = _options.LearningRateSchedule,
         Optimizer = _options.Optimizer,
         GradientClipNorm = _options.GradientClipNorm,
+        InitializeOutputBiasFromData = _options.InitializeOutputBiasFromData,
         EarlyStoppingPatience = _options.EarlyStoppingPatience,
         Seed = _options.Seed,
     };

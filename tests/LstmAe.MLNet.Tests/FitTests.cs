@@ -33,6 +33,23 @@ public sealed class FitTests
     }
 
     [TestMethod]
+    [DataRow(true)]
+    [DataRow(false)]
+    public void OutputBiasesStartAtTheDataUnlessTurnedOff(bool initialize)
+    {
+        var ml = new MLContext(seed: 1);
+
+        // One step too small to move a weight: the biases are as training started.
+        using var transformer = TinySequences.Fit(ml, count: 4, o =>
+            (o.MaxSteps, o.LearningRate, o.InitializeOutputBiasFromData) = (1, 1e-9, initialize));
+
+        float[] biases = transformer.Model.Module.PredictionDecoder!.named_parameters()
+            .Single(p => p.name == "fc.bias").parameter.data<float>().ToArray();
+        // Initialised, every pixel has the same bias; PyTorch's initialisation draws each at random.
+        Assert.AreEqual(initialize, biases.Max() - biases.Min() < 1e-6, string.Join(", ", biases.Take(5)));
+    }
+
+    [TestMethod]
     public void ProgressCallbackReceivesEveryStepInOrderOnTheTrainingThread()
     {
         var ml = new MLContext(seed: 1);

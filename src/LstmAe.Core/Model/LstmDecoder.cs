@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -48,6 +49,14 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
     /// </summary>
     internal IEnumerable<TorchSharp.Modules.Parameter> IdleParameters =>
         conditioning == DecoderConditioning.Unconditioned ? [lstm.get_parameter("weight_ih_l0")!] : [];
+
+    /// <summary>Sets every output bias to <paramref name="value"/> (a logit under cross-entropy).</summary>
+    internal void SetOutputBias(double value)
+    {
+        using var noGrad = no_grad();
+        using Scalar scalar = value.ToScalar();
+        fc.bias!.fill_(scalar);
+    }
 
     /// <summary>
     /// Generates the frames: [batch, steps, frame size], logits under cross-entropy, pixel values under MSE.

@@ -118,6 +118,9 @@ public sealed class AutoEncoderTrainer
                 torch.manual_seed(options.Seed);
                 if (options.ResumeFromCheckpoint && File.Exists(options.CheckpointPath))
                     position = TrainingCheckpoint.Restore(options.CheckpointPath, model, options, optimizer);
+                else if (options.InitializeOutputBiasFromData && model.HasInitialWeights)
+                    InitializeOutputBias();
+                model.HasInitialWeights = false;
                 TrainingStopReason reason = Train(optimizer);
                 if (options.CheckpointPath is not null) TrainingCheckpoint.Write(options.CheckpointPath, position, model, options, optimizer);
                 return new TrainingResult(reason, position.Step, position.Epoch, last, position.BestValidationLoss, wallClock.Elapsed);
@@ -127,6 +130,23 @@ public sealed class AutoEncoderTrainer
                 torch.set_rng_state(globalState);
                 model.Module.train(trainingBefore);
             }
+        }
+
+        /// <summary>Starts the decoders at the first minibatch's mean pixel value (all its frames).</summary>
+        private void InitializeOutputBias()
+        {
+            using var scope = NewDisposeScope();
+            BufferedMinibatch? first = trainBatches.Read(epoch: 0).Cast<BufferedMinibatch?>().FirstOrDefault();
+            if (first is null) return; // Train reports the empty source.
+            Minibatch batch = trainBatches.ToTensors(first.Value);
+            double sum = batch.Input.sum().item<float>() + (batch.Future?.sum().item<float>() ?? 0);
+            double count = batch.Input.numel() + (batch.Future?.numel() ?? 0);
+            // A blank or saturated batch would put the logit at infinity; keep it where gradients still flow.
+            const double Margin = 1e-4;
+            double mean = sum / count;
+            model.InitializeOutputBias(model.Options.Objective == TrainingObjective.BinaryCrossEntropy
+                ? Math.Clamp(mean, Margin, 1 - Margin)
+                : mean);
         }
 
         private TrainingStopReason Train(ParameterOptimizer optimizer)

