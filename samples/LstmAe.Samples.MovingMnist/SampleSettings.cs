@@ -33,8 +33,8 @@ public sealed record SampleSettings
     /// training speed), float32 elsewhere.</summary>
     public MatrixPrecision MatrixPrecision { get; init; } = MatrixPrecisionSupport.Fastest;
 
-    /// <summary>Generated two-digit training sequences.</summary>
-    public int TrainSequences { get; init; } = 24_000;
+    /// <summary>Generated two-digit training sequences (4,000 steps over the default 2 epochs).</summary>
+    public int TrainSequences { get; init; } = 32_000;
 
     /// <summary>Generated validation sequences (training digits, another seed).</summary>
     public int ValidationSequences { get; init; } = 128;
@@ -53,9 +53,9 @@ public sealed record SampleSettings
     /// <summary>Sequences per training step.</summary>
     public int BatchSize { get; init; } = 16;
 
-    /// <summary>Adam's learning rate at the start. Twice the tutorial's 5e-4 learns faster in a short run; 3e-3 was
-    /// noisier and worse after 1,000 steps of 512 units.</summary>
-    public double LearningRate { get; init; } = 1e-3;
+    /// <summary>Adam's learning rate at the start, four times the tutorial's 5e-4. With the decoders started at the
+    /// data's mean pixel value, full default runs ended at validation loss 0.198 (1e-3), 0.194 (2e-3) and 0.196 (3e-3).</summary>
+    public double LearningRate { get; init; } = 2e-3;
 
     /// <summary>The learning rate decays along a cosine to this fraction of <see cref="LearningRate"/> by the last
     /// step, which settles the noise of small batches at the end of a short run.</summary>

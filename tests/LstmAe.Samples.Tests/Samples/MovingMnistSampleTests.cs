@@ -134,13 +134,30 @@ public sealed class MovingMnistSampleTests
     }
 
     [TestMethod]
-    public void BadArgumentsAreOneLineAndExitCodeTwo()
+    public void LearningRateOptionSetsAdamsStartingRate()
+    {
+        using var folder = new TempDirectory();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        int exitCode = SampleApp.Run(["--tiny", "--learning-rate", "0.004", "--output", folder.Path], output, error);
+
+        Assert.AreEqual(0, exitCode, error.ToString());
+        StringAssert.Contains(output.ToString(), "Adam 0.004 decaying to 0.0004 (cosine)");
+    }
+
+    [TestMethod]
+    [DataRow("--epochs", "0", "--epochs must be positive")]
+    [DataRow("--learning-rate", "0", "--learning-rate must be a positive number; got 0")]
+    [DataRow("--learning-rate", "-1e-3", "--learning-rate must be a positive number")]
+    [DataRow("--learning-rate", "Infinity", "--learning-rate must be a positive number")]
+    public void BadArgumentsAreOneLineAndExitCodeTwo(string option, string value, string message)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
 
-        Assert.AreEqual(2, SampleApp.Run(["--epochs", "0"], output, error));
-        StringAssert.Contains(error.ToString(), "--epochs must be positive");
+        Assert.AreEqual(2, SampleApp.Run([option, value], output, error));
+        StringAssert.Contains(error.ToString(), message);
         Assert.HasCount(1, error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 }

@@ -10,7 +10,8 @@ namespace LstmAe.Core.Tests.Training.Optimizers;
 
 /// <summary>
 /// Our optimizers replace TorchSharp's (whose temporary scalars are unsafe under concurrent garbage collection):
-/// they must compute bit for bit the same updates, and carry their state through a save and load.
+/// they must compute the same updates (bit for bit, but for Adam's correctly rounded square root), and carry their state
+/// through a save and load.
 /// </summary>
 [TestClass]
 public sealed class ParameterOptimizerTests
