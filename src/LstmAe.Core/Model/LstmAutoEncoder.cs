@@ -228,19 +228,50 @@ public sealed class LstmAutoEncoder : IDisposable
     /// <paramref name="meanPixelValue"/> (the logit of it under cross-entropy, the value itself under MSE) instead of
     /// the 0.5 that PyTorch's initialisation gives. On sparse frames such as Moving MNIST (about 5% lit), a model
     /// that starts at 0.5 spends its first steps driving weights towards a dark background and trains markedly
-    /// slower afterwards (README, "How the CPU default was chosen"). The trainer does this from the data by default.
+    /// slower afterwards (README, "How the CPU default was chosen"). The trainer does this from the data by default,
+    /// per pixel (<see cref="InitializeOutputBias(ReadOnlySpan{float})"/>).
     /// </summary>
     /// <param name="meanPixelValue">The mean pixel value of the training frames: in (0, 1) under cross-entropy.</param>
     /// <exception cref="ArgumentOutOfRangeException">The value is not finite, or outside (0, 1) under cross-entropy.</exception>
     public void InitializeOutputBias(double meanPixelValue)
     {
+        var meanFrame = new float[Options.FrameSize];
+        Array.Fill(meanFrame, (float)meanPixelValue);
+        RequireMeanPixel(meanPixelValue, nameof(meanPixelValue));
+        InitializeOutputBias(meanFrame);
+    }
+
+    /// <summary>
+    /// Sets both decoders' output biases so that, before any training, they draw <paramref name="meanFrame"/>: each
+    /// pixel at the training frames' mean value there (the logit of it under cross-entropy, the value under MSE).
+    /// </summary>
+    /// <param name="meanFrame">One frame of <see cref="LstmAutoEncoderModelOptions.FrameSize"/> mean pixel values, row
+    /// by row; each in (0, 1) under cross-entropy.</param>
+    /// <exception cref="ArgumentException">The frame has the wrong length.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A value is not finite, or outside (0, 1) under cross-entropy.</exception>
+    public void InitializeOutputBias(ReadOnlySpan<float> meanFrame)
+    {
+        if (meanFrame.Length != Options.FrameSize)
+            throw new ArgumentException(
+                $"Expected a mean frame of {Options.FrameHeight} x {Options.FrameWidth} = {Options.FrameSize} values; got {meanFrame.Length}.",
+                nameof(meanFrame));
         bool crossEntropy = Options.Objective == TrainingObjective.BinaryCrossEntropy;
-        if (!double.IsFinite(meanPixelValue) || (crossEntropy && meanPixelValue is <= 0 or >= 1))
-            throw new ArgumentOutOfRangeException(nameof(meanPixelValue), meanPixelValue,
-                crossEntropy ? "Under cross-entropy the mean pixel value must lie strictly between 0 and 1." : "The mean pixel value must be finite.");
-        double bias = crossEntropy ? Math.Log(meanPixelValue / (1 - meanPixelValue)) : meanPixelValue;
+        var bias = new float[meanFrame.Length];
+        for (int i = 0; i < bias.Length; i++)
+        {
+            RequireMeanPixel(meanFrame[i], $"{nameof(meanFrame)}[{i}]");
+            bias[i] = crossEntropy ? (float)Math.Log(meanFrame[i] / (1.0 - meanFrame[i])) : meanFrame[i];
+        }
         Module.ReconstructionDecoder?.SetOutputBias(bias);
         Module.PredictionDecoder?.SetOutputBias(bias);
+    }
+
+    private void RequireMeanPixel(double value, string name)
+    {
+        bool crossEntropy = Options.Objective == TrainingObjective.BinaryCrossEntropy;
+        if (!double.IsFinite(value) || (crossEntropy && value is <= 0 or >= 1))
+            throw new ArgumentOutOfRangeException(name, value,
+                crossEntropy ? "Under cross-entropy a mean pixel value must lie strictly between 0 and 1." : "A mean pixel value must be finite.");
     }
 
     /// <summary>Writes the weights as a PyTorch state_dict that <c>torch.load</c> reads.</summary>

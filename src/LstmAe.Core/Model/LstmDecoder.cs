@@ -50,12 +50,12 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
     internal IEnumerable<TorchSharp.Modules.Parameter> IdleParameters =>
         conditioning == DecoderConditioning.Unconditioned ? [lstm.get_parameter("weight_ih_l0")!] : [];
 
-    /// <summary>Sets every output bias to <paramref name="value"/> (a logit under cross-entropy).</summary>
-    internal void SetOutputBias(double value)
+    /// <summary>Sets the output biases, one per pixel (logits under cross-entropy).</summary>
+    internal void SetOutputBias(float[] values)
     {
         using var noGrad = no_grad();
-        using Scalar scalar = value.ToScalar();
-        fc.bias!.fill_(scalar);
+        using Tensor source = tensor(values, dtype: ScalarType.Float32);
+        fc.bias!.copy_(source);
     }
 
     /// <summary>

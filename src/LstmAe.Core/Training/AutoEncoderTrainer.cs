@@ -132,21 +132,33 @@ public sealed class AutoEncoderTrainer
             }
         }
 
-        /// <summary>Starts the decoders at the first minibatch's mean pixel value (all its frames).</summary>
+        /// <summary>
+        /// Starts the decoders at the mean frame of the first minibatch (all its frames, input and future), each
+        /// pixel's mean pulled towards the batch's overall mean by a few frames' worth of weight,
+        /// so that a pixel the batch never lit gets a low but finite logit.
+        /// </summary>
         private void InitializeOutputBias()
         {
+            // A few frames' weight: enough to keep never-lit pixels near logit -6 on Moving MNIST, little enough
+            // that the 320 frames of a batch of 16 decide the rest.
+            const int PriorFrames = 16;
+            // A blank or saturated pixel would put the logit at infinity; keep it where gradients still flow.
+            const float Margin = 1e-4f;
             using var scope = NewDisposeScope();
             BufferedMinibatch? first = trainBatches.Read(epoch: 0).Cast<BufferedMinibatch?>().FirstOrDefault();
             if (first is null) return; // Train reports the empty source.
             Minibatch batch = trainBatches.ToTensors(first.Value);
-            double sum = batch.Input.sum().item<float>() + (batch.Future?.sum().item<float>() ?? 0);
-            double count = batch.Input.numel() + (batch.Future?.numel() ?? 0);
-            // A blank or saturated batch would put the logit at infinity; keep it where gradients still flow.
-            const double Margin = 1e-4;
-            double mean = sum / count;
-            model.InitializeOutputBias(model.Options.Objective == TrainingObjective.BinaryCrossEntropy
-                ? Math.Clamp(mean, Margin, 1 - Margin)
-                : mean);
+            Tensor frames = batch.Future is null ? batch.Input : cat([batch.Input, batch.Future], dim: 1);
+            frames = frames.reshape(-1, model.Options.FrameSize);
+            float[] sums = frames.sum(dim: 0L).cpu().data<float>().ToArray();
+            double count = frames.shape[0], overall = sums.Sum(v => (double)v) / (count * sums.Length);
+            bool crossEntropy = model.Options.Objective == TrainingObjective.BinaryCrossEntropy;
+            float[] meanFrame = sums.Select(sum =>
+            {
+                float mean = (float)((sum + (PriorFrames * overall)) / (count + PriorFrames));
+                return crossEntropy ? Math.Clamp(mean, Margin, 1 - Margin) : mean;
+            }).ToArray();
+            model.InitializeOutputBias(meanFrame);
         }
 
         private TrainingStopReason Train(ParameterOptimizer optimizer)

@@ -53,10 +53,11 @@ public sealed record TrainingOptions
     public bool ResumeFromCheckpoint { get; init; }
 
     /// <summary>
-    /// Before the first step, set the decoders' output biases so they start by drawing the mean pixel value of the
-    /// first training minibatch (<see cref="Model.LstmAutoEncoder.InitializeOutputBias"/>). Applies only to a model
-    /// straight from <see cref="Model.LstmAutoEncoder.Create"/>, never to loaded weights or a resumed run. On Moving
-    /// MNIST this halved the steps the CPU default needs for a given validation loss.
+    /// Before the first step, set the decoders' output biases so they start by drawing the mean frame of the first
+    /// training minibatch, pixel by pixel (<see cref="Model.LstmAutoEncoder.InitializeOutputBias(ReadOnlySpan{float})"/>),
+    /// instead of 0.5 everywhere. Applies only to a model straight from <see cref="Model.LstmAutoEncoder.Create"/>,
+    /// never to loaded weights or a resumed run. On Moving MNIST this halved the steps the CPU default needs for a
+    /// given validation loss.
     /// </summary>
     public bool InitializeOutputBiasFromData { get; init; } = true;
 

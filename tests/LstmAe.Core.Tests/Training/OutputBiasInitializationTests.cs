@@ -5,8 +5,8 @@ using LstmAe.Training;
 namespace LstmAe.Core.Tests.Training;
 
 /// <summary>
-/// A fresh model starts drawing the data's mean pixel value (not PyTorch's 0.5); weights a user loaded, a resumed
-/// run and a second Fit are never touched.
+/// A fresh model starts drawing the data's mean frame (not PyTorch's 0.5 everywhere); weights a user loaded, a
+/// resumed run and a second Fit are never touched.
 /// </summary>
 [TestClass]
 public sealed class OutputBiasInitializationTests
@@ -40,19 +40,51 @@ public sealed class OutputBiasInitializationTests
     }
 
     [TestMethod]
-    public void FitStartsAFreshModelAtTheFirstMinibatchsMeanPixel()
+    public void InitializeOutputBiasTakesAMeanFramePixelByPixel()
     {
         var options = TinyModels.Options with { Objective = TrainingObjective.BinaryCrossEntropy };
+        using var model = LstmAutoEncoder.Create(options);
+        float[] meanFrame = Enumerable.Range(1, options.FrameSize).Select(i => i / (options.FrameSize + 1f)).ToArray();
+
+        model.InitializeOutputBias(meanFrame);
+
+        float[] expected = meanFrame.Select(m => (float)Math.Log(m / (1.0 - m))).ToArray();
+        foreach (string name in new[] { ReconstructionBias, PredictionBias })
+            AssertClose(expected, TinyModels.Weights(model)[name], name);
+    }
+
+    [TestMethod]
+    public void AMeanFrameOfTheWrongSizeOrWithAnInvalidPixelIsRejectedByName()
+    {
+        var options = TinyModels.Options with { Objective = TrainingObjective.BinaryCrossEntropy };
+        using var model = LstmAutoEncoder.Create(options);
+        var frame = new float[options.FrameSize];
+        Array.Fill(frame, 0.1f);
+
+        var size = Assert.ThrowsExactly<ArgumentException>(() => model.InitializeOutputBias(new float[options.FrameSize + 1]));
+        StringAssert.Contains(size.Message, $"= {options.FrameSize} values; got {options.FrameSize + 1}");
+        frame[3] = 1f;
+        var pixel = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => model.InitializeOutputBias(frame));
+        Assert.AreEqual("meanFrame[3]", pixel.ParamName);
+    }
+
+    [TestMethod]
+    [DataRow(TrainingObjective.BinaryCrossEntropy)]
+    [DataRow(TrainingObjective.MeanSquaredError)]
+    public void FitStartsAFreshModelAtTheFirstMinibatchsMeanFrame(TrainingObjective objective)
+    {
+        var options = TinyModels.Options with { Objective = objective };
         using var model = LstmAutoEncoder.Create(options, seed: 3);
         float[] sequences = TinyModels.Sequences(options, 4);
-        double mean = sequences.Average(v => (double)v);
 
         // One step too small to move anything: what remains is the initialisation.
         Fit(model, sequences, initialize: true);
 
-        double expected = Math.Log(mean / (1 - mean));
+        float[] expected = ExpectedMeanFrame(sequences, options.FrameSize)
+            .Select(m => objective == TrainingObjective.BinaryCrossEntropy ? (float)Math.Log(m / (1.0 - m)) : m).ToArray();
         foreach (string name in new[] { ReconstructionBias, PredictionBias })
-            Assert.IsTrue(TinyModels.Weights(model)[name].All(b => Math.Abs(b - expected) < 1e-4), $"{name}: expected {expected}");
+            AssertClose(expected, TinyModels.Weights(model)[name], name, tolerance: 1e-4);
+        Assert.IsGreaterThan(0.01f, expected.Max() - expected.Min(), "the test frames should differ pixel by pixel");
     }
 
     [TestMethod]
@@ -71,8 +103,8 @@ public sealed class OutputBiasInitializationTests
         AssertClose(before, TinyModels.Weights(loaded)[PredictionBias], "a loaded model's biases changed");
 
         Fit(created, sequences, initialize: true);
-        double mean = sequences.Average(v => (double)v);
-        Assert.IsTrue(TinyModels.Weights(created)[PredictionBias].All(b => Math.Abs(b - mean) < 1e-4), "the first Fit did not initialise");
+        AssertClose(ExpectedMeanFrame(sequences, options.FrameSize), TinyModels.Weights(created)[PredictionBias],
+            "the first Fit did not initialise", tolerance: 1e-4);
         created.InitializeOutputBias(0.5);
         Fit(created, sequences, initialize: true);
         Assert.IsTrue(TinyModels.Weights(created)[PredictionBias].All(b => Math.Abs(b - 0.5) < 1e-4), "a second Fit initialised again");
@@ -89,8 +121,27 @@ public sealed class OutputBiasInitializationTests
         AssertClose(before, TinyModels.Weights(model)[PredictionBias], "biases moved without the option");
     }
 
-    private static void AssertClose(float[] expected, float[] actual, string message) =>
-        Assert.IsTrue(expected.Zip(actual).All(pair => Math.Abs(pair.First - pair.Second) < 1e-6), message);
+    private static void AssertClose(float[] expected, float[] actual, string message, double tolerance = 1e-6)
+    {
+        Assert.HasCount(expected.Length, actual, message);
+        Assert.IsTrue(expected.Zip(actual).All(pair => Math.Abs(pair.First - pair.Second) < tolerance), message);
+    }
+
+    /// <summary>
+    /// What the trainer starts from: each pixel's mean over every frame of the (single, whole) first minibatch,
+    /// pulled towards the overall mean with the weight of 16 frames, then kept inside [1e-4, 1 - 1e-4].
+    /// </summary>
+    private static float[] ExpectedMeanFrame(float[] sequences, int frameSize)
+    {
+        const int PriorFrames = 16;
+        int frames = sequences.Length / frameSize;
+        double overall = sequences.Average(v => (double)v);
+        return Enumerable.Range(0, frameSize).Select(pixel =>
+        {
+            double sum = Enumerable.Range(0, frames).Sum(frame => (double)sequences[(frame * frameSize) + pixel]);
+            return (float)Math.Clamp((sum + (PriorFrames * overall)) / (frames + PriorFrames), 1e-4, 1 - 1e-4);
+        }).ToArray();
+    }
 
     private static void Fit(LstmAutoEncoder model, float[] sequences, bool initialize)
     {
