@@ -27,25 +27,13 @@ public sealed class ParameterOptimizerTests
     {
         Parameter[] ours = NewParameters(), theirs = NewParameters();
         using var optimizer = ParameterOptimizer.Create(algorithm, ours, momentum);
-        using OptimizerHelper reference = algorithm switch
-        {
-            OptimizerAlgorithm.Adam => optim.Adam(theirs),
-            OptimizerAlgorithm.RmsProp => optim.RMSProp(theirs, momentum: momentum),
-            _ => optim.SGD(theirs, 0.1, momentum: momentum),
-        };
+        using OptimizerHelper reference = algorithm == OptimizerAlgorithm.RmsProp
+            ? optim.RMSProp(theirs, momentum: momentum)
+            : optim.SGD(theirs, 0.1, momentum: momentum);
 
         for (int step = 0; step < Steps; step++)
         {
-            double learningRate = LearningRate(step);
-            optimizer.ZeroGrad();
-            Backward(ours, step);
-            optimizer.Step(learningRate);
-
-            foreach (var group in reference.ParamGroups) group.LearningRate = learningRate;
-            reference.zero_grad();
-            Backward(theirs, step);
-            reference.step();
-
+            StepBoth(optimizer, ours, reference, theirs, step);
             AssertBitIdentical(theirs, ours, $"step {step + 1}");
         }
     }
@@ -63,16 +51,8 @@ public sealed class ParameterOptimizerTests
 
         for (int step = 0; step < Steps; step++)
         {
+            StepBoth(optimizer, ours, reference, theirs, step);
             double learningRate = LearningRate(step);
-            optimizer.ZeroGrad();
-            Backward(ours, step);
-            optimizer.Step(learningRate);
-
-            foreach (var group in reference.ParamGroups) group.LearningRate = learningRate;
-            reference.zero_grad();
-            Backward(theirs, step);
-            reference.step();
-
             for (int i = 0; i < ours.Length; i++)
             {
                 if (ours[i].dtype == ScalarType.Float64)
@@ -202,6 +182,16 @@ public sealed class ParameterOptimizerTests
 
     /// <summary>Varies between steps, as a schedule does.</summary>
     private static double LearningRate(int step) => 0.01 * (step + 1) / 3;
+
+    /// <summary>One step of ours and of TorchSharp's reference, from the same gradients at the same learning rate.</summary>
+    private static void StepBoth(ParameterOptimizer optimizer, Parameter[] ours, OptimizerHelper reference, Parameter[] theirs, int step)
+    {
+        TrainStep(optimizer, ours, step);
+        foreach (var group in reference.ParamGroups) group.LearningRate = LearningRate(step);
+        reference.zero_grad();
+        Backward(theirs, step);
+        reference.step();
+    }
 
     private static void TrainStep(ParameterOptimizer optimizer, Parameter[] parameters, int step)
     {
