@@ -109,7 +109,8 @@ public sealed class LstmAutoEncoderOptions
     /// <summary>Clips the global gradient norm to this value; null disables clipping.</summary>
     public double? GradientClipNorm { get; set; } = TrainingDefaults.GradientClipNorm;
 
-    /// <summary>Start the decoders at the mean frame of the first training batch instead of 0.5, which on sparse
+    /// <summary>Start the decoders at the mean frame of the first training batch instead of PyTorch's start (about 0.5
+    /// per pixel under cross-entropy), which on sparse
     /// frames such as Moving MNIST halves the steps needed for a given loss
     /// (<see cref="TrainingOptions.InitializeOutputBiasFromData"/>).</summary>
     public bool InitializeOutputBiasFromData { get; set; } = TrainingDefaults.InitializeOutputBiasFromData;

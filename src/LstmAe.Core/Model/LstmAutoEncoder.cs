@@ -39,9 +39,10 @@ public sealed class LstmAutoEncoder : IDisposable
     public CompositeLstmAutoEncoderModule Module { get; }
 
     /// <summary>
-    /// True for a model straight from <see cref="Create"/>: weights neither loaded nor trained. The trainer adjusts
-    /// only such a model's output biases to the data (<c>TrainingOptions.InitializeOutputBiasFromData</c>), so it
-    /// never overwrites weights a user loaded. Changes made through <see cref="Module"/> directly are not tracked.
+    /// True for a model straight from <see cref="Create"/>: weights neither loaded, initialised from data nor
+    /// trained. The trainer adjusts only such a model's output biases to the data
+    /// (<c>TrainingOptions.InitializeOutputBiasFromData</c>), so it never overwrites weights a user loaded through
+    /// this class. Changes made through <see cref="Module"/> directly are not tracked.
     /// </summary>
     internal bool HasInitialWeights { get; set; }
 
@@ -224,26 +225,29 @@ public sealed class LstmAutoEncoder : IDisposable
     }
 
     /// <summary>
-    /// Sets both decoders' output biases so that, before any training, they draw every pixel at
-    /// <paramref name="meanPixelValue"/> (the logit of it under cross-entropy, the value itself under MSE) instead of
-    /// the 0.5 that PyTorch's initialisation gives. On sparse frames such as Moving MNIST (about 5% lit), a model
-    /// that starts at 0.5 spends its first steps driving weights towards a dark background and trains markedly
-    /// slower afterwards (README, "How the CPU default was chosen"). The trainer does this from the data by default,
-    /// per pixel (<see cref="InitializeOutputBias(ReadOnlySpan{float})"/>).
+    /// Sets both decoders' output biases so that, before any training, they draw every pixel at about
+    /// <paramref name="meanPixelValue"/> (the bias is its logit under cross-entropy, the value itself under MSE; the
+    /// small random weights add a little around it) instead of about 0.5 under cross-entropy and 0 under MSE, as
+    /// PyTorch's initialisation gives. On sparse frames such as Moving MNIST (about 5% lit), a model that starts at
+    /// 0.5 spends its first steps driving weights towards a dark background and trains markedly slower afterwards
+    /// (README, "How the CPU default was chosen"). The trainer does this from the data by default, per pixel
+    /// (<see cref="InitializeOutputBias(ReadOnlySpan{float})"/>). A later <c>Fit</c> keeps these biases.
     /// </summary>
     /// <param name="meanPixelValue">The mean pixel value of the training frames: in (0, 1) under cross-entropy.</param>
     /// <exception cref="ArgumentOutOfRangeException">The value is not finite, or outside (0, 1) under cross-entropy.</exception>
     public void InitializeOutputBias(double meanPixelValue)
     {
+        // Checked as the float32 it becomes: 1e-50 or 0.99999999 round to 0 or 1.
+        RequireMeanPixel((float)meanPixelValue, nameof(meanPixelValue));
         var meanFrame = new float[Options.FrameSize];
         Array.Fill(meanFrame, (float)meanPixelValue);
-        RequireMeanPixel(meanPixelValue, nameof(meanPixelValue));
         InitializeOutputBias(meanFrame);
     }
 
     /// <summary>
-    /// Sets both decoders' output biases so that, before any training, they draw <paramref name="meanFrame"/>: each
-    /// pixel at the training frames' mean value there (the logit of it under cross-entropy, the value under MSE).
+    /// Sets both decoders' output biases so that, before any training, they draw about <paramref name="meanFrame"/>:
+    /// each pixel at the training frames' mean value there (the bias is its logit under cross-entropy, the value under
+    /// MSE). A later <c>Fit</c> keeps these biases.
     /// </summary>
     /// <param name="meanFrame">One frame of <see cref="LstmAutoEncoderModelOptions.FrameSize"/> mean pixel values, row
     /// by row; each in (0, 1) under cross-entropy.</param>
@@ -264,6 +268,7 @@ public sealed class LstmAutoEncoder : IDisposable
         }
         Module.ReconstructionDecoder?.SetOutputBias(bias);
         Module.PredictionDecoder?.SetOutputBias(bias);
+        HasInitialWeights = false;
     }
 
     private void RequireMeanPixel(double value, string name)

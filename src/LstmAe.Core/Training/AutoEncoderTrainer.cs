@@ -106,6 +106,7 @@ public sealed class AutoEncoderTrainer
         private TrainingPosition position = new(0, 0, 0, null, 0);
         private TrainingProgress? last;
         private long sequencesSeen;
+        private bool initializeOutputBias;
 
         public TrainingResult Execute()
         {
@@ -116,11 +117,11 @@ public sealed class AutoEncoderTrainer
             try
             {
                 torch.manual_seed(options.Seed);
-                if (options.ResumeFromCheckpoint && File.Exists(options.CheckpointPath))
-                    position = TrainingCheckpoint.Restore(options.CheckpointPath, model, options, optimizer);
-                else if (options.InitializeOutputBiasFromData && model.HasInitialWeights)
-                    InitializeOutputBias();
+                bool resuming = options.ResumeFromCheckpoint && File.Exists(options.CheckpointPath);
+                initializeOutputBias = !resuming && options.InitializeOutputBiasFromData && model.HasInitialWeights;
+                // From here the weights are no longer Create's, even if the restore below fails half-way.
                 model.HasInitialWeights = false;
+                if (resuming) position = TrainingCheckpoint.Restore(options.CheckpointPath!, model, options, optimizer);
                 TrainingStopReason reason = Train(optimizer);
                 if (options.CheckpointPath is not null) TrainingCheckpoint.Write(options.CheckpointPath, position, model, options, optimizer);
                 return new TrainingResult(reason, position.Step, position.Epoch, last, position.BestValidationLoss, wallClock.Elapsed);
@@ -133,30 +134,30 @@ public sealed class AutoEncoderTrainer
         }
 
         /// <summary>
-        /// Starts the decoders at the mean frame of the first minibatch (all its frames, input and future), each
-        /// pixel's mean pulled towards the batch's overall mean by a few frames' worth of weight,
-        /// so that a pixel the batch never lit gets a low but finite logit.
+        /// Starts the decoders at the mean frame of the first step's minibatch (all its frames, input and future),
+        /// each pixel's mean pulled towards the batch's overall mean by a few frames' worth of weight, so that a
+        /// pixel the batch never lit gets a low but finite logit.
         /// </summary>
-        private void InitializeOutputBias()
+        private void InitializeOutputBias(Minibatch batch)
         {
             // A few frames' weight: enough to keep never-lit pixels near logit -6 on Moving MNIST, little enough
             // that the 320 frames of a batch of 16 decide the rest.
             const int PriorFrames = 16;
             // A blank or saturated pixel would put the logit at infinity; keep it where gradients still flow.
-            const float Margin = 1e-4f;
+            const double Margin = 1e-4;
             using var scope = NewDisposeScope();
-            BufferedMinibatch? first = trainBatches.Read(epoch: 0).Cast<BufferedMinibatch?>().FirstOrDefault();
-            if (first is null) return; // Train reports the empty source.
-            Minibatch batch = trainBatches.ToTensors(first.Value);
             Tensor frames = batch.Future is null ? batch.Input : cat([batch.Input, batch.Future], dim: 1);
             frames = frames.reshape(-1, model.Options.FrameSize);
-            float[] sums = frames.sum(dim: 0L).cpu().data<float>().ToArray();
-            double count = frames.shape[0], overall = sums.Sum(v => (double)v) / (count * sums.Length);
+            // Float32 sums, as the runs in the README were made; float64 only where MSE data overflows float32.
+            Tensor pixelSums = frames.sum(dim: 0L);
+            if (!pixelSums.isfinite().all().item<bool>()) pixelSums = frames.sum(dim: 0L, type: ScalarType.Float64);
+            double[] sums = pixelSums.to(ScalarType.Float64).cpu().data<double>().ToArray();
+            double count = frames.shape[0], overall = sums.Sum() / (count * sums.Length);
             bool crossEntropy = model.Options.Objective == TrainingObjective.BinaryCrossEntropy;
             float[] meanFrame = sums.Select(sum =>
             {
-                float mean = (float)((sum + (PriorFrames * overall)) / (count + PriorFrames));
-                return crossEntropy ? Math.Clamp(mean, Margin, 1 - Margin) : mean;
+                double mean = (sum + (PriorFrames * overall)) / (count + PriorFrames);
+                return (float)(crossEntropy ? Math.Clamp(mean, Margin, 1 - Margin) : mean);
             }).ToArray();
             model.InitializeOutputBias(meanFrame);
         }
@@ -199,6 +200,12 @@ public sealed class AutoEncoderTrainer
             using var scope = NewDisposeScope();
             model.Module.train();
             Minibatch batch = trainBatches.ToTensors(buffered);
+            if (initializeOutputBias)
+            {
+                // Here, not before training: the first batch is read once, as a read-once source requires.
+                InitializeOutputBias(batch);
+                initializeOutputBias = false;
+            }
             double learningRate = options.LearningRate * options.Schedule.Factor(position.Step);
 
             optimizer.ZeroGrad();

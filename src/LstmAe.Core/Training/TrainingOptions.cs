@@ -55,9 +55,11 @@ public sealed record TrainingOptions
     /// <summary>
     /// Before the first step, set the decoders' output biases so they start by drawing the mean frame of the first
     /// training minibatch, pixel by pixel (<see cref="Model.LstmAutoEncoder.InitializeOutputBias(ReadOnlySpan{float})"/>),
-    /// instead of 0.5 everywhere. Applies only to a model straight from <see cref="Model.LstmAutoEncoder.Create"/>,
-    /// never to loaded weights or a resumed run. On Moving MNIST this halved the steps the CPU default needs for a
-    /// given validation loss.
+    /// instead of PyTorch's start (about 0.5 everywhere under cross-entropy). Applies only to a model straight from
+    /// <see cref="Model.LstmAutoEncoder.Create"/>: never to weights loaded with <c>Load</c> or
+    /// <c>LoadPyTorchStateDict</c>, biases set with <c>InitializeOutputBias</c>, a resumed run or a second Fit.
+    /// Weights changed through <c>Module</c> directly are not tracked: turn this off then. On Moving MNIST this
+    /// halved the steps the CPU default needs for a given validation loss.
     /// </summary>
     public bool InitializeOutputBiasFromData { get; init; } = true;
 

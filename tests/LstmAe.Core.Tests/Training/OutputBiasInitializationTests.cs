@@ -111,6 +111,17 @@ public sealed class OutputBiasInitializationTests
     }
 
     [TestMethod]
+    public void FitKeepsBiasesTheUserInitialised()
+    {
+        using var model = LstmAutoEncoder.Create(TinyModels.Options, seed: 3); // MSE: the bias is the value itself
+        model.InitializeOutputBias(0.3);
+
+        Fit(model, TinyModels.Sequences(TinyModels.Options, 4), initialize: true);
+
+        Assert.IsTrue(TinyModels.Weights(model)[PredictionBias].All(b => Math.Abs(b - 0.3) < 1e-4), "Fit replaced the user's biases");
+    }
+
+    [TestMethod]
     public void TheOptionTurnsItOff()
     {
         using var model = LstmAutoEncoder.Create(TinyModels.Options, seed: 3);

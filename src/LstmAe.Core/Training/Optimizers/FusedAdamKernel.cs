@@ -12,9 +12,10 @@ namespace LstmAe.Training.Optimizers;
 /// </summary>
 /// <remarks>
 /// The arithmetic is libtorch's for the unfused operations, operation by operation (the same roundings, and fused
-/// multiply-adds where its <c>add_</c> and <c>addcmul_</c> use them), with one exception: the square root here is
-/// correctly rounded, while libtorch's vectorised one can be 1 ulp off. Results therefore equal TorchSharp's Adam to
-/// float rounding, not bit for bit, and are the same on every CPU. Chunks run in parallel on libtorch's thread
+/// multiply-adds where its vectorised <c>add_</c> and <c>addcmul_</c> use them), but the square root here is
+/// correctly rounded, while libtorch's vectorised one can be 1 ulp off (and its scalar paths round as its compiler
+/// chose). Results therefore equal TorchSharp's Adam to float rounding, not bit for bit, and are the same on every
+/// CPU. Chunks run in parallel on libtorch's thread
 /// count; each element's update is independent of the others, so the result does not depend on the split.
 /// </remarks>
 internal static class FusedAdamKernel

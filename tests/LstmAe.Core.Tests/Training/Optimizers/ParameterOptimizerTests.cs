@@ -67,7 +67,8 @@ public sealed class ParameterOptimizerTests
                     $"parameter {i} at step {step + 1}");
             }
         }
-        Assert.IsFalse(theirs[2].eq(ours[2]).all().item<bool>(), "no rounding difference at all: did the fused kernel run?");
+        Assert.IsTrue(FusedAdamKernel.Supports(ours[2], ours[2].grad!, zeros_like(ours[2]), zeros_like(ours[2])),
+            "the large float32 parameter should take the fused kernel");
     }
 
     /// <summary>
