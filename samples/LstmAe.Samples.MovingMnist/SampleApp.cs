@@ -27,7 +27,7 @@ public static class SampleApp
         var epochs = PositiveOption("--epochs", "Passes over the training sequences.");
         var hidden = PositiveOption("--hidden", "Units in the LSTM layer.");
         var batchSize = PositiveOption("--batch-size", "Sequences per training step.");
-        var learningRate = new Option<double?>("--learning-rate") { Description = "Adam's learning rate at the first step; it decays along a cosine to a tenth of it. Overrides the preset." }.RequirePositive();
+        var learningRate = new Option<double?>("--learning-rate") { Description = "Adam's learning rate at the first step; it decays along a cosine to a tenth of it. Overrides the preset." }.ParseInvariant(rate => rate > 0 && double.IsFinite(rate), "be a positive number");
         var classifierSequences = PositiveOption("--classifier-sequences", "Labelled sequences for the classifiers (the 'all labels' column).");
         var seed = new Option<int?>("--seed") { Description = "Seed of the data and the weights." };
         var precision = new Option<MatrixPrecision?>("--precision") { Description = $"Matrix product format: Float32 or BFloat16 (default: the faster on this CPU, here {MatrixPrecisionSupport.Fastest})." };

@@ -21,21 +21,6 @@ internal static class PositiveOptions
         return option;
     }
 
-    /// <summary>Makes the parser reject a given value of zero or less, or one that is not a finite number.</summary>
-    /// <returns>The same option, for chaining.</returns>
-    public static Option<double?> RequirePositive(this Option<double?> option)
-    {
-        option.Validators.Add(result =>
-        {
-            double? value = result.GetValueOrDefault<double?>();
-            if (value is { } given && !(given > 0 && double.IsFinite(given)))
-            {
-                result.AddError($"{option.Name} must be a positive number; got {given}.");
-            }
-        });
-        return option;
-    }
-
     private static void Check(System.CommandLine.Parsing.OptionResult result, string name, int? value)
     {
         if (value <= 0)

@@ -26,6 +26,9 @@ internal sealed class TrainingArguments
         Resume = new Option<bool>("--resume") { Description = "Continue from the checkpoint file instead of starting afresh." };
         ProgressEvery = new Option<int>("--progress-every") { Description = "Steps between progress lines.", DefaultValueFactory = _ => 10 };
 
+        LearningRate.ParseInvariant(rate => rate > 0 && double.IsFinite(rate), "be positive");
+        GradientClip.ParseInvariant(clip => clip > 0, "be positive");
+        ValidationFraction.ParseInvariant(fraction => fraction is >= 0 and < 1, "be in [0, 1)");
         Epochs.RequirePositive();
         BatchSize.RequirePositive();
         ProgressEvery.RequirePositive();
@@ -41,27 +44,6 @@ internal sealed class TrainingArguments
             if (result.GetValueOrDefault<int?>() is <= 0)
             {
                 result.AddError("--checkpoint-every must be positive.");
-            }
-        });
-        LearningRate.Validators.Add(result =>
-        {
-            if (!(result.GetValueOrDefault<double>() > 0))
-            {
-                result.AddError("--learning-rate must be positive.");
-            }
-        });
-        GradientClip.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<double?>() is double clip && !(clip > 0))
-            {
-                result.AddError("--gradient-clip must be positive.");
-            }
-        });
-        ValidationFraction.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<double>() is not (>= 0 and < 1))
-            {
-                result.AddError("--validation-fraction must be in [0, 1).");
             }
         });
     }

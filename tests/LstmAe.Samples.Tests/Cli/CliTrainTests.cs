@@ -80,6 +80,8 @@ public sealed class CliTrainTests
         CliResult.Run(["train", "--output", model, "--epochs", "0"]).AssertFailed(ExitCodes.Usage, "--epochs must be positive");
         CliResult.Run(["train", "--output", model, "--learning-rate", "-1"]).AssertFailed(ExitCodes.Usage, "--learning-rate must be positive");
         CliResult.Run(["train", "--output", model, "--gradient-clip", "0"]).AssertFailed(ExitCodes.Usage, "--gradient-clip must be positive");
+        CliResult.Run(["train", "--output", model, "--learning-rate", "abc"]).AssertFailed(ExitCodes.Usage, "--learning-rate must be a number");
+        CliResult.Run(["train", "--output", model, "--validation-fraction", "1"]).AssertFailed(ExitCodes.Usage, "--validation-fraction must be in [0, 1); got 1");
         CliResult.Run(["train", "--output", model, "--data", "npy"]).AssertFailed(ExitCodes.Usage, "--data npy needs --path");
         CliResult.Run(["train", "--output", model, "--data", "video"]).AssertFailed(ExitCodes.Usage, "video");
         CliResult.Run(["train", "--output", model, "--resume"]).AssertFailed(ExitCodes.Failure, "no checkpoint");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using LstmAe.Tests.Shared;
 using System.IO.Compression;
 using System.Text.Json;
@@ -147,7 +148,32 @@ public sealed class MovingMnistSampleTests
     }
 
     [TestMethod]
+    public void LearningRateReadsTheSameUnderAGermanCulture()
+    {
+        using var folder = new TempDirectory();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        CultureInfo before = CultureInfo.CurrentCulture;
+        int exitCode;
+        try
+        {
+            // There "0.004" would be 4 ('.' groups thousands) and "0,004" the number meant.
+            CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE");
+            exitCode = SampleApp.Run(["--tiny", "--learning-rate", "0.004", "--output", folder.Path], output, error);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = before;
+        }
+
+        Assert.AreEqual(0, exitCode, error.ToString());
+        StringAssert.Contains(output.ToString(), "Adam 0");
+        StringAssert.Contains(output.ToString(), "004 decaying to 0");
+    }
+
+    [TestMethod]
     [DataRow("--epochs", "0", "--epochs must be positive")]
+    [DataRow("--learning-rate", "0,004", "--learning-rate must be a number written with a '.' decimal point")]
     [DataRow("--learning-rate", "0", "--learning-rate must be a positive number; got 0")]
     [DataRow("--learning-rate", "-1e-3", "--learning-rate must be a positive number")]
     [DataRow("--learning-rate", "Infinity", "--learning-rate must be a positive number")]
