@@ -110,9 +110,8 @@ public sealed class LstmAutoEncoderOptions
     public double? GradientClipNorm { get; set; } = TrainingDefaults.GradientClipNorm;
 
     /// <summary>Start the decoders at the mean frame of the first training batch instead of PyTorch's start (about 0.5
-    /// per pixel under cross-entropy), which on sparse
-    /// frames such as Moving MNIST halves the steps needed for a given loss
-    /// (<see cref="TrainingOptions.InitializeOutputBiasFromData"/>).</summary>
+    /// per pixel under cross-entropy), which on sparse frames such as Moving MNIST halves the steps needed for a
+    /// given loss (<see cref="TrainingOptions.InitializeOutputBiasFromData"/>).</summary>
     public bool InitializeOutputBiasFromData { get; set; } = TrainingDefaults.InitializeOutputBiasFromData;
 
     /// <summary>Validation rows; when null, <see cref="ValidationFraction"/> of the training rows are held out.</summary>
