@@ -28,9 +28,9 @@ public sealed class ModelBenchmarks : IBenchmarkSuite
     public void Run(bool quick)
     {
         Console.WriteLine($"torch threads (get_num_threads): {torch.get_num_threads()}");
-        // Conditional decoders allocate a weight-sized gradient per step; above 32 MB glibc maps each one afresh
-        // unless MALLOC_MMAP_MAX_=0, which makes the page faults (system time) visible in these figures.
-        Console.WriteLine($"MALLOC_MMAP_MAX_={Environment.GetEnvironmentVariable("MALLOC_MMAP_MAX_") ?? "(unset)"}");
+        // Each step allocates and frees weight-sized tensors; unless the trainer keeps freed memory in the process,
+        // glibc maps them afresh every step and the page faults show in these figures.
+        Console.WriteLine($"training keeps freed native memory (TrainingOptions.RetainFreedNativeMemory): {new TrainingOptions().RetainFreedNativeMemory}");
         double gemm = MeasureGemm(ScalarType.Float32, quick ? 5 : 30);
         Console.WriteLine($"fp32 GEMM {GemmSize}x{GemmSize}x{GemmSize} (torch.matmul): {gemm:F1} GFLOP/s");
         double bf16Gemm = MeasureGemm(ScalarType.BFloat16, quick ? 5 : 30);

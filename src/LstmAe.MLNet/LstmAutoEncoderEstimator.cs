@@ -161,6 +161,7 @@ public sealed class LstmAutoEncoderEstimator : IEstimator<LstmAutoEncoderTransfo
         Optimizer = _options.Optimizer,
         GradientClipNorm = _options.GradientClipNorm,
         InitializeOutputBiasFromData = _options.InitializeOutputBiasFromData,
+        RetainFreedNativeMemory = _options.RetainFreedNativeMemory,
         EarlyStoppingPatience = _options.EarlyStoppingPatience,
         Seed = _options.Seed,
     };

@@ -114,6 +114,11 @@ public sealed class LstmAutoEncoderOptions
     /// given loss (<see cref="TrainingOptions.InitializeOutputBiasFromData"/>).</summary>
     public bool InitializeOutputBiasFromData { get; set; } = TrainingDefaults.InitializeOutputBiasFromData;
 
+    /// <summary>On Linux with glibc, keep the memory libtorch frees during training in the process instead of
+    /// returning it to the kernel after every step (process-wide malloc settings, restored when Fit ends; see
+    /// <see cref="TrainingOptions.RetainFreedNativeMemory"/>).</summary>
+    public bool RetainFreedNativeMemory { get; set; } = TrainingDefaults.RetainFreedNativeMemory;
+
     /// <summary>Validation rows; when null, <see cref="ValidationFraction"/> of the training rows are held out.</summary>
     public IDataView? ValidationData { get; set; }
 

@@ -3,6 +3,7 @@ using LstmAe.MLNet.Schema;
 using LstmAe.MLNet.Tests.Support;
 using LstmAe.MLNet.Training;
 using LstmAe.Model;
+using LstmAe.Tests.Shared;
 using LstmAe.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -52,6 +53,22 @@ public sealed class FitTests
             Assert.IsTrue(biases.All(b => b < -0.5), shown);
         else
             Assert.IsTrue(biases.All(b => Math.Abs(b) <= 1 / Math.Sqrt(TinySequences.Options().HiddenSize)), shown);
+    }
+
+    [TestMethod]
+    [DataRow(true)]
+    [DataRow(false)]
+    public void FreedNativeMemoryIsRetainedDuringFitOnlyWhenAsked(bool retain)
+    {
+        if (!GlibcMalloc.IsAvailable) Assert.Inconclusive("Not glibc.");
+        var ml = new MLContext(seed: 1);
+        var mappedDuringSteps = new List<bool>();
+        var progress = new CallbackProgress(_ => mappedDuringSteps.Add(GlibcMalloc.MapsLargeBlocks()));
+
+        using var _ = TinySequences.Fit(ml, count: 4, o => (o.MaxSteps, o.RetainFreedNativeMemory, o.Progress) = (1, retain, progress));
+
+        CollectionAssert.AreEqual(new[] { !retain }, mappedDuringSteps);
+        Assert.IsTrue(GlibcMalloc.MapsLargeBlocks(), "glibc's defaults are back after Fit");
     }
 
     [TestMethod]
@@ -277,6 +294,11 @@ public sealed class FitTests
     }
 
     /// <summary>Records reports as they arrive (<see cref="Progress{T}"/> would post them to the thread pool).</summary>
+    private sealed class CallbackProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+
     private sealed class RecordingProgress : IProgress<TrainingProgress>
     {
         public List<TrainingProgress> Reports { get; } = [];

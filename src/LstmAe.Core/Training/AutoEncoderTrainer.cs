@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LstmAe.Interop;
 using LstmAe.Model;
 using LstmAe.Training.Optimizers;
 using TorchSharp;
@@ -111,6 +112,7 @@ public sealed class AutoEncoderTrainer
         public TrainingResult Execute()
         {
             bool trainingBefore = model.Module.training;
+            using IDisposable? heap = options.RetainFreedNativeMemory ? GlibcHeap.RetainFreedBlocks() : null;
             using ParameterOptimizer optimizer = ParameterOptimizer.Create(options.Optimizer, model.Module.TrainedParameters(), options.Momentum);
             // Dropout draws from the process-wide generator; the caller gets it back as it was, as after Create.
             using Tensor globalState = torch.get_rng_state();

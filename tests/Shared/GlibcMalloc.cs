@@ -1,0 +1,52 @@
+using System.Runtime.InteropServices;
+using static TorchSharp.torch;
+
+namespace LstmAe.Tests.Shared;
+
+/// <summary>Whether glibc currently serves a large block with a fresh mapping, from its own statistics.
+/// Compiled into the test projects that check LstmAe's malloc settings (see their csproj files).</summary>
+internal static class GlibcMalloc
+{
+    /// <summary>Above glibc's largest mmap threshold (32 MB), so by default always a fresh mapping.</summary>
+    private const long LargeBlockBytes = 48L << 20;
+
+    /// <summary>True where the process runs on glibc.</summary>
+    public static bool IsAvailable =>
+        OperatingSystem.IsLinux() && NativeLibrary.TryLoad("libc.so.6", out IntPtr libc) && NativeLibrary.TryGetExport(libc, "mallinfo2", out _);
+
+    /// <summary>
+    /// Allocates large tensors and answers whether glibc maps one afresh (its default) rather than serving it from
+    /// the heap. Free heap memory left by earlier tests may serve a few blocks whatever the settings, so blocks are
+    /// allocated until that memory cannot have served them all. They are never touched, so they cost no pages.
+    /// </summary>
+    public static bool MapsLargeBlocks()
+    {
+        long attempts = (long)Mallinfo2().FreeBytes / LargeBlockBytes + 2;
+        var blocks = new List<Tensor>();
+        try
+        {
+            for (long i = 0; i < attempts; i++)
+            {
+                nuint before = Mallinfo2().MappedBytes;
+                blocks.Add(empty(LargeBlockBytes / sizeof(float)));
+                if (Mallinfo2().MappedBytes - before >= LargeBlockBytes) return true;
+            }
+            return false;
+        }
+        finally
+        {
+            foreach (Tensor block in blocks) block.Dispose();
+        }
+    }
+
+    [DllImport("libc.so.6", EntryPoint = "mallinfo2")]
+    private static extern MallocStatistics Mallinfo2();
+
+    /// <summary>glibc's <c>struct mallinfo2</c>.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private readonly struct MallocStatistics
+    {
+        public readonly nuint Arena, OrdinaryBlocks, SmallBlocks, MappedBlocks, MappedBytes, MaxTotalAllocated,
+            FreedSmallBytes, AllocatedBytes, FreeBytes, KeepCost;
+    }
+}
