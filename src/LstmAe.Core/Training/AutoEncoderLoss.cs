@@ -16,62 +16,85 @@ public static class AutoEncoderLoss
     /// <param name="input">Input frames in time order, [batch, input frames, frame size].</param>
     /// <param name="future">Future frames, [batch, future frames, frame size]; needed when there is a prediction.</param>
     /// <param name="objective">Cross-entropy on logits, or squared error on pixel values.</param>
-    public static Tensor Objective(AutoEncoderOutput output, Tensor input, Tensor? future, TrainingObjective objective)
-    {
-        ArgumentNullException.ThrowIfNull(output);
-        Tensor? reconstruction = output.ReversedReconstruction is { } r ? Term(r, input.flip(1), objective) : null;
-        Tensor? prediction = output.Prediction is { } p ? Term(p, RequireFuture(future), objective) : null;
-        return (reconstruction, prediction) switch
-        {
-            ({ } a, { } b) => RetainedScalars.Sum(a, b),
-            ({ } a, null) => a,
-            (null, { } b) => b,
-            _ => throw new ArgumentException("The output holds neither a reconstruction nor a prediction.", nameof(output)),
-        };
-    }
+    public static Tensor Objective(AutoEncoderOutput output, Tensor input, Tensor? future, TrainingObjective objective) =>
+        Terms.Of(output, input, future, objective).Loss;
 
     /// <summary>Every term of the loss as numbers, including cross-entropy in nats per frame.</summary>
     /// <remarks>Under MSE the outputs are pixel values, so their cross-entropy is taken after clamping them into (0, 1);
     /// it is left out (null) when the targets are not pixel values in [0, 1], as with sensor data.</remarks>
     public static LossValues Values(AutoEncoderOutput output, Tensor input, Tensor? future, TrainingObjective objective)
     {
-        ArgumentNullException.ThrowIfNull(output);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        double? reconstruction = null, prediction = null, reconstructionNats = null, predictionNats = null;
-        if (output.ReversedReconstruction is { } r)
-        {
-            Tensor target = input.flip(1);
-            reconstruction = Term(r, target, objective).item<float>();
-            reconstructionNats = NatsPerFrame(r, target, objective);
-        }
-        if (output.Prediction is { } p)
-        {
-            Tensor target = RequireFuture(future);
-            prediction = Term(p, target, objective).item<float>();
-            predictionNats = NatsPerFrame(p, target, objective);
-        }
-        return new LossValues((reconstruction ?? 0) + (prediction ?? 0), reconstruction, prediction, reconstructionNats, predictionNats);
+        return Terms.Of(output, input, future, objective).Values();
     }
 
-    private static Tensor Term(Tensor decoded, Tensor target, TrainingObjective objective) => objective switch
+    /// <summary>
+    /// The loss terms of one output, each evaluated once: training takes <see cref="Loss"/>'s gradient and reports
+    /// <see cref="Values"/> from the same tensors, instead of evaluating every term again for the report.
+    /// </summary>
+    internal sealed class Terms
     {
-        TrainingObjective.BinaryCrossEntropy => nn.functional.binary_cross_entropy_with_logits(decoded, target),
-        TrainingObjective.MeanSquaredError => nn.functional.mse_loss(decoded, target),
-        _ => throw new ArgumentOutOfRangeException(nameof(objective), objective, "Unknown objective."),
-    };
+        private readonly TrainingObjective objective;
+        private readonly Term? reconstruction, prediction;
 
-    /// <summary>Cross-entropy summed over a frame's pixels, averaged over frames and sequences (the paper's unit);
-    /// null when it is undefined because a target lies outside [0, 1].</summary>
-    private static double? NatsPerFrame(Tensor decoded, Tensor target, TrainingObjective objective)
+        private Terms(TrainingObjective objective, Term? reconstruction, Term? prediction, Tensor loss) =>
+            (this.objective, this.reconstruction, this.prediction, Loss) = (objective, reconstruction, prediction, loss);
+
+        /// <summary>The sum of the terms, differentiable.</summary>
+        public Tensor Loss { get; }
+
+        /// <summary>The terms of <paramref name="output"/>'s loss.</summary>
+        /// <exception cref="ArgumentException">The output holds no decoded frames, or a prediction lacks its future frames.</exception>
+        public static Terms Of(AutoEncoderOutput output, Tensor input, Tensor? future, TrainingObjective objective)
+        {
+            ArgumentNullException.ThrowIfNull(output);
+            Term? reconstruction = output.ReversedReconstruction is { } r ? Term.Of(r, input.flip(1), objective) : null;
+            Term? prediction = output.Prediction is { } p ? Term.Of(p, RequireFuture(future), objective) : null;
+            Tensor loss = (reconstruction, prediction) switch
+            {
+                ({ } a, { } b) => RetainedScalars.Sum(a.Loss, b.Loss),
+                ({ } a, null) => a.Loss,
+                (null, { } b) => b.Loss,
+                _ => throw new ArgumentException("The output holds neither a reconstruction nor a prediction.", nameof(output)),
+            };
+            return new Terms(objective, reconstruction, prediction, loss);
+        }
+
+        /// <summary>The terms as numbers.</summary>
+        public LossValues Values()
+        {
+            double? reconstructionLoss = reconstruction?.Loss.item<float>(), predictionLoss = prediction?.Loss.item<float>();
+            return new LossValues((reconstructionLoss ?? 0) + (predictionLoss ?? 0), reconstructionLoss, predictionLoss,
+                reconstruction?.NatsPerFrame(objective), prediction?.NatsPerFrame(objective));
+        }
+    }
+
+    /// <summary>One decoder's term: its mean loss over pixels, frames and sequences, and what it was taken of.</summary>
+    private sealed record Term(Tensor Decoded, Tensor Target, Tensor Loss)
     {
-        if (target.lt(RetainedScalars.Zero).any().item<bool>() || target.gt(RetainedScalars.One).any().item<bool>())
-            return null;
-        Tensor meanPerPixel = objective == TrainingObjective.BinaryCrossEntropy
-            ? nn.functional.binary_cross_entropy_with_logits(decoded, target)
-            // The clamp keeps MSE-trained outputs inside (0, 1) so their cross-entropy stays finite, as in the metrics.
-            : nn.functional.binary_cross_entropy(decoded.clamp(RetainedScalars.PixelClampLow, RetainedScalars.PixelClampHigh), target);
-        return meanPerPixel.item<float>() * (double)decoded.shape[^1];
+        public static Term Of(Tensor decoded, Tensor target, TrainingObjective objective) => new(decoded, target, objective switch
+        {
+            TrainingObjective.BinaryCrossEntropy => nn.functional.binary_cross_entropy_with_logits(decoded, target),
+            TrainingObjective.MeanSquaredError => nn.functional.mse_loss(decoded, target),
+            _ => throw new ArgumentOutOfRangeException(nameof(objective), objective, "Unknown objective."),
+        });
+
+        /// <summary>Cross-entropy summed over a frame's pixels, averaged over frames and sequences (the paper's unit);
+        /// null when it is undefined because a target lies outside [0, 1].</summary>
+        public double? NatsPerFrame(TrainingObjective objective)
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            if (Target.min().item<float>() < 0 || Target.max().item<float>() > 1) return null;
+            // Under cross-entropy the term is that mean already; under MSE it is taken after clamping the outputs
+            // inside (0, 1) so that it stays finite, as in the metrics.
+            Tensor meanPerPixel = objective == TrainingObjective.BinaryCrossEntropy
+                ? Loss
+                : nn.functional.binary_cross_entropy(
+                    Decoded.clamp(RetainedScalars.PixelClampLow, RetainedScalars.PixelClampHigh), Target);
+            return meanPerPixel.item<float>() * (double)Decoded.shape[^1];
+        }
     }
 
     private static Tensor RequireFuture(Tensor? future) =>

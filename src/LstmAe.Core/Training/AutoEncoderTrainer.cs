@@ -212,15 +212,15 @@ public sealed class AutoEncoderTrainer
 
             optimizer.ZeroGrad();
             AutoEncoderOutput output = model.Module.call(batch.Input, batch.Future);
-            Tensor loss = AutoEncoderLoss.Objective(output, batch.Input, batch.Future, model.Options.Objective);
-            loss.backward();
+            var terms = AutoEncoderLoss.Terms.Of(output, batch.Input, batch.Future, model.Options.Objective);
+            terms.Loss.backward();
             // clip_grad_norm_ is safe under concurrent collections: it passes only doubles and parameter handles.
             double gradientNorm = options.GradientClipNorm is { } maxNorm
                 ? nn.utils.clip_grad_norm_(optimizer.Parameters, maxNorm)
                 : GradientNorm(optimizer.Parameters);
             optimizer.Step(learningRate);
 
-            LossValues values = AutoEncoderLoss.Values(output, batch.Input, batch.Future, model.Options.Objective);
+            LossValues values = terms.Values();
             trainingClock.Stop();
             sequencesSeen += batch.Count;
             return new TrainingProgress(position.Step, position.Epoch, values.Loss, values.ReconstructionLoss,

@@ -1,7 +1,9 @@
 using LstmAe.Core.Tests.TestSupport;
+using LstmAe.Metrics;
 using LstmAe.Model;
 using LstmAe.Training;
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace LstmAe.Core.Tests.Training;
 
@@ -169,6 +171,58 @@ public sealed class AutoEncoderTrainerTests
         Assert.IsNotNull(reports[1].ValidationLoss);
         Assert.IsGreaterThan(0.0, last.SequencesPerSecond);
         Assert.AreEqual(reports.Where(r => r.ValidationLoss is not null).Min(r => r.ValidationLoss), result.BestValidationLoss);
+    }
+
+    [TestMethod]
+    [DataRow(TrainingObjective.BinaryCrossEntropy)]
+    [DataRow(TrainingObjective.MeanSquaredError)]
+    public void AStepReportsTheLossesOfItsOwnForwardPass(TrainingObjective objective)
+    {
+        // No dropout, one batch of all sequences in order: the step's forward pass is the model's output on them.
+        var options = TinyModels.Options with { Objective = objective, Dropout = 0 };
+        float[] sequences = TinyModels.Sequences(options, 4);
+        using var model = LstmAutoEncoder.Create(options, seed: 5);
+        using var twin = LstmAutoEncoder.Create(options, seed: 5);
+        LossValues expected = EvaluateInTrainingMode(twin, sequences);
+        var reports = new List<TrainingProgress>();
+
+        new AutoEncoderTrainer(model, new TrainingOptions { Epochs = 1, BatchSize = 4, InitializeOutputBiasFromData = false })
+            .Fit(new InMemorySequenceSource(sequences, options.FullSequenceLength, shuffle: false),
+                progress: new SynchronousProgress<TrainingProgress>(reports.Add));
+
+        TrainingProgress step = reports.Single();
+        Assert.AreEqual(expected.Loss, step.Loss);
+        Assert.AreEqual(expected.ReconstructionLoss, step.ReconstructionLoss);
+        Assert.AreEqual(expected.PredictionLoss, step.PredictionLoss);
+        Assert.AreEqual(expected.ReconstructionNatsPerFrame, step.ReconstructionNatsPerFrame);
+        Assert.AreEqual(expected.PredictionNatsPerFrame, step.PredictionNatsPerFrame);
+    }
+
+    /// <summary>The losses of the model's output on <paramref name="sequences"/>, computed here term by term.</summary>
+    private static LossValues EvaluateInTrainingMode(LstmAutoEncoder model, float[] sequences)
+    {
+        var options = model.Options;
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        model.Module.train();
+        Tensor all = tensor(sequences).reshape(-1, options.InputFrames + options.FutureFrames, options.FrameSize);
+        Tensor input = all[.., ..options.InputFrames], future = all[.., options.InputFrames..];
+        AutoEncoderOutput output = model.Module.call(input, future);
+        bool crossEntropy = options.Objective == TrainingObjective.BinaryCrossEntropy;
+        (double Loss, double Nats) Term(Tensor decoded, Tensor target)
+        {
+            double loss = (crossEntropy
+                ? nn.functional.binary_cross_entropy_with_logits(decoded, target)
+                : nn.functional.mse_loss(decoded, target)).item<float>();
+            double nats = crossEntropy
+                ? loss * options.FrameSize
+                : nn.functional.binary_cross_entropy(decoded.clamp(FrameMetrics.PixelClamp, 1 - FrameMetrics.PixelClamp), target).item<float>() * (double)options.FrameSize;
+            return (loss, nats);
+        }
+        var reconstruction = Term(output.ReversedReconstruction!, input.flip(1));
+        var prediction = Term(output.Prediction!, future);
+        return new LossValues(reconstruction.Loss + prediction.Loss, reconstruction.Loss, prediction.Loss,
+            reconstruction.Nats, prediction.Nats);
     }
 
     [TestMethod]
