@@ -67,10 +67,13 @@ public sealed class CompositeLstmAutoEncoderModule : nn.Module<Tensor, Tensor?, 
     public override AutoEncoderOutput forward(Tensor input, Tensor? future)
     {
         LstmState state = encoder.call(input);
-        Tensor? reconstruction = reconstructionDecoder?.call(state, Options.Conditioning == DecoderConditioning.TeacherForced && training
-            ? input.flip(1)
-            : null);
+        Tensor? reconstruction = reconstructionDecoder?.call(state, ReconstructionDecoderTargets(input));
         Tensor? prediction = predictionDecoder?.call(state, future);
         return new AutoEncoderOutput(state, reconstruction, prediction);
     }
+
+    /// <summary>What the reconstruction decoder reads besides the state: the input reversed, for a teacher-forced
+    /// decoder while training; null otherwise.</summary>
+    internal Tensor? ReconstructionDecoderTargets(Tensor input) =>
+        Options.Conditioning == DecoderConditioning.TeacherForced && training ? input.flip(1) : null;
 }

@@ -49,14 +49,20 @@ public static class AutoEncoderLoss
         public static Terms Of(AutoEncoderOutput output, Tensor input, Tensor? future, TrainingObjective objective)
         {
             ArgumentNullException.ThrowIfNull(output);
-            Term? reconstruction = output.ReversedReconstruction is { } r ? Term.Of(r, input.flip(1), objective) : null;
-            Term? prediction = output.Prediction is { } p ? Term.Of(p, RequireFuture(future), objective) : null;
+            Term? reconstruction = output.ReversedReconstruction is { } r ? ReconstructionTerm(r, input, objective) : null;
+            Term? prediction = output.Prediction is { } p ? PredictionTerm(p, future, objective) : null;
+            return Of(reconstruction, prediction, objective);
+        }
+
+        /// <summary>The loss of terms evaluated separately.</summary>
+        public static Terms Of(Term? reconstruction, Term? prediction, TrainingObjective objective)
+        {
             Tensor loss = (reconstruction, prediction) switch
             {
                 ({ } a, { } b) => RetainedScalars.Sum(a.Loss, b.Loss),
                 ({ } a, null) => a.Loss,
                 (null, { } b) => b.Loss,
-                _ => throw new ArgumentException("The output holds neither a reconstruction nor a prediction.", nameof(output)),
+                _ => throw new ArgumentException("The output holds neither a reconstruction nor a prediction."),
             };
             return new Terms(objective, reconstruction, prediction, loss);
         }
@@ -70,8 +76,16 @@ public static class AutoEncoderLoss
         }
     }
 
+    /// <summary>The reconstruction decoder's term: its output against the input reversed (v_n..v_1).</summary>
+    internal static Term ReconstructionTerm(Tensor reversedReconstruction, Tensor input, TrainingObjective objective) =>
+        Term.Of(reversedReconstruction, input.flip(1), objective);
+
+    /// <summary>The prediction decoder's term: its output against the future frames.</summary>
+    internal static Term PredictionTerm(Tensor prediction, Tensor? future, TrainingObjective objective) =>
+        Term.Of(prediction, RequireFuture(future), objective);
+
     /// <summary>One decoder's term: its mean loss over pixels, frames and sequences, and what it was taken of.</summary>
-    private sealed record Term(Tensor Decoded, Tensor Target, Tensor Loss)
+    internal sealed record Term(Tensor Decoded, Tensor Target, Tensor Loss)
     {
         public static Term Of(Tensor decoded, Tensor target, TrainingObjective objective) => new(decoded, target, objective switch
         {

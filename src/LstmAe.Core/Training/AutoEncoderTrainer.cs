@@ -108,11 +108,14 @@ public sealed class AutoEncoderTrainer
         private TrainingProgress? last;
         private long sequencesSeen;
         private bool initializeOutputBias;
+        private ParallelDecoderPass? parallelDecoders;
 
         public TrainingResult Execute()
         {
             bool trainingBefore = model.Module.training;
             using IDisposable? heap = options.RetainFreedNativeMemory ? GlibcHeap.RetainFreedBlocks() : null;
+            using ParallelDecoderPass? parallel = options.ParallelDecoders ? ParallelDecoderPass.For(model) : null;
+            parallelDecoders = parallel;
             using ParameterOptimizer optimizer = ParameterOptimizer.Create(options.Optimizer, model.Module.TrainedParameters(), options.Momentum);
             // Dropout draws from the process-wide generator; the caller gets it back as it was, as after Create.
             using Tensor globalState = torch.get_rng_state();
@@ -211,9 +214,7 @@ public sealed class AutoEncoderTrainer
             double learningRate = options.LearningRate * options.Schedule.Factor(position.Step);
 
             optimizer.ZeroGrad();
-            AutoEncoderOutput output = model.Module.call(batch.Input, batch.Future);
-            var terms = AutoEncoderLoss.Terms.Of(output, batch.Input, batch.Future, model.Options.Objective);
-            terms.Loss.backward();
+            AutoEncoderLoss.Terms terms = ForwardBackward(batch);
             // clip_grad_norm_ is safe under concurrent collections: it passes only doubles and parameter handles.
             double gradientNorm = options.GradientClipNorm is { } maxNorm
                 ? nn.utils.clip_grad_norm_(optimizer.Parameters, maxNorm)
@@ -226,6 +227,16 @@ public sealed class AutoEncoderTrainer
             return new TrainingProgress(position.Step, position.Epoch, values.Loss, values.ReconstructionLoss,
                 values.PredictionLoss, null, sequencesSeen / trainingClock.Elapsed.TotalSeconds,
                 values.ReconstructionNatsPerFrame, values.PredictionNatsPerFrame, learningRate, gradientNorm);
+        }
+
+        /// <summary>The step's forward and backward passes, the decoders on two threads where that applies.</summary>
+        private AutoEncoderLoss.Terms ForwardBackward(Minibatch batch)
+        {
+            if (parallelDecoders is not null) return parallelDecoders.ForwardBackward(model.Module, batch, model.Options.Objective);
+            AutoEncoderOutput output = model.Module.call(batch.Input, batch.Future);
+            var terms = AutoEncoderLoss.Terms.Of(output, batch.Input, batch.Future, model.Options.Objective);
+            terms.Loss.backward();
+            return terms;
         }
 
         /// <summary>Runs validation when there is a source, tracking the best loss; null otherwise.</summary>

@@ -73,6 +73,10 @@ public sealed record TrainingOptions
     /// </summary>
     public bool RetainFreedNativeMemory { get; init; } = true;
 
+    /// <summary>Run the two decoders of a composite model on two threads where that gives the same gradients
+    /// (<see cref="ParallelDecoderPass"/>); off only in tests that compare it with the single-threaded pass.</summary>
+    internal bool ParallelDecoders { get; init; } = true;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of range.</summary>
     public void Validate()
     {

@@ -1,0 +1,73 @@
+using LstmAe.Core.Tests.TestSupport;
+using LstmAe.Model;
+using LstmAe.Training;
+using static TorchSharp.torch;
+
+namespace LstmAe.Core.Tests.Training;
+
+/// <summary>
+/// The decoders on two threads give the weights of the single-threaded pass bit for bit, apply only where that
+/// holds, and pass a failure on the other thread to the caller.
+/// </summary>
+[TestClass]
+public sealed class ParallelDecoderPassTests
+{
+    /// <summary>One layer: no dropout between layers, so the pass applies.</summary>
+    private static readonly LstmAutoEncoderModelOptions Eligible = TinyModels.Options with { Layers = 1 };
+
+    [TestMethod]
+    [DataRow(DecoderConditioning.Conditional, TrainingObjective.MeanSquaredError, MatrixPrecision.Float32)]
+    [DataRow(DecoderConditioning.Unconditioned, TrainingObjective.BinaryCrossEntropy, MatrixPrecision.BFloat16)]
+    [DataRow(DecoderConditioning.TeacherForced, TrainingObjective.BinaryCrossEntropy, MatrixPrecision.Float32)]
+    public void WeightsEqualTheSingleThreadedPassBitForBit(DecoderConditioning conditioning, TrainingObjective objective, MatrixPrecision precision)
+    {
+        var options = Eligible with { Conditioning = conditioning, Objective = objective, MatrixPrecision = precision };
+        using var parallel = LstmAutoEncoder.Create(options, seed: 4);
+        using var serial = LstmAutoEncoder.Create(options, seed: 4);
+        var training = new TrainingOptions { Epochs = 2, BatchSize = 4, GradientClipNorm = 1 };
+        var parallelReports = new List<TrainingProgress>();
+        var serialReports = new List<TrainingProgress>();
+
+        new AutoEncoderTrainer(parallel, training).Fit(TinyModels.Source(options, 8), progress: new SynchronousProgress<TrainingProgress>(parallelReports.Add));
+        new AutoEncoderTrainer(serial, training with { ParallelDecoders = false }).Fit(TinyModels.Source(options, 8), progress: new SynchronousProgress<TrainingProgress>(serialReports.Add));
+
+        TinyModels.AssertBitIdentical(serial, parallel);
+        CollectionAssert.AreEqual(serialReports.Select(r => r.Loss).ToArray(), parallelReports.Select(r => r.Loss).ToArray());
+        CollectionAssert.AreEqual(serialReports.Select(r => r.GradientNorm).ToArray(), parallelReports.Select(r => r.GradientNorm).ToArray());
+    }
+
+    [TestMethod]
+    public void AppliesOnlyToTwoDecodersWithoutDropoutMasksOnTheCpu()
+    {
+        Assert.IsTrue(Applies(Eligible));
+        Assert.IsTrue(Applies(TinyModels.Options with { Layers = 2, Dropout = 0 }));
+        Assert.IsFalse(Applies(TinyModels.Options with { Layers = 2, Dropout = 0.25 }), "dropout draws from the shared generator");
+        Assert.IsFalse(Applies(Eligible with { Mode = AutoEncoderMode.ReconstructionOnly }));
+        Assert.IsFalse(Applies(Eligible with { Mode = AutoEncoderMode.PredictionOnly }));
+    }
+
+    [TestMethod]
+    public void AFailureOnTheOtherThreadReachesTheCallerAndThePassGoesOn()
+    {
+        using var model = LstmAutoEncoder.Create(Eligible, seed: 4);
+        using ParallelDecoderPass pass = ParallelDecoderPass.For(model)!;
+        using var scope = NewDisposeScope();
+        model.Module.train();
+        Tensor input = rand(2, Eligible.InputFrames, Eligible.FrameSize), future = rand(2, Eligible.FutureFrames, Eligible.FrameSize);
+
+        // No future frames: the prediction decoder's loss, on the other thread, cannot be taken.
+        var error = Assert.ThrowsExactly<ArgumentException>(
+            () => pass.ForwardBackward(model.Module, new Minibatch(input, null, 2), Eligible.Objective));
+        StringAssert.Contains(error.Message, "future frames");
+
+        var terms = pass.ForwardBackward(model.Module, new Minibatch(input, future, 2), Eligible.Objective);
+        Assert.IsTrue(double.IsFinite(terms.Values().Loss));
+    }
+
+    private static bool Applies(LstmAutoEncoderModelOptions options)
+    {
+        using var model = LstmAutoEncoder.Create(options);
+        using ParallelDecoderPass? pass = ParallelDecoderPass.For(model);
+        return pass is not null;
+    }
+}
