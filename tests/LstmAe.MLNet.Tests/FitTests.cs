@@ -68,7 +68,7 @@ public sealed class FitTests
         using var _ = TinySequences.Fit(ml, count: 4, o => (o.MaxSteps, o.RetainFreedNativeMemory, o.Progress) = (1, retain, progress));
 
         CollectionAssert.AreEqual(new[] { !retain }, mappedDuringSteps);
-        Assert.IsTrue(GlibcMalloc.MapsLargeBlocks(), "glibc's defaults are back after Fit");
+        Assert.IsTrue(GlibcMalloc.MapsLargeBlocks(), "glibc maps large blocks again after Fit");
     }
 
     [TestMethod]

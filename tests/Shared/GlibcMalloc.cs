@@ -19,17 +19,20 @@ internal static class GlibcMalloc
     /// the heap. Free heap memory left by earlier tests may serve a few blocks whatever the settings, so blocks are
     /// allocated until that memory cannot have served them all. They are never touched, so they cost no pages.
     /// </summary>
-    public static bool MapsLargeBlocks()
+    public static bool MapsLargeBlocks() => Maps(LargeBlockBytes);
+
+    /// <summary>As <see cref="MapsLargeBlocks"/>, for blocks of <paramref name="blockBytes"/>.</summary>
+    public static bool Maps(long blockBytes)
     {
-        long attempts = (long)Mallinfo2().FreeBytes / LargeBlockBytes + 2;
+        long attempts = (long)Mallinfo2().FreeBytes / blockBytes + 2;
         var blocks = new List<Tensor>();
         try
         {
             for (long i = 0; i < attempts; i++)
             {
                 nuint before = Mallinfo2().MappedBytes;
-                blocks.Add(empty(LargeBlockBytes / sizeof(float)));
-                if (Mallinfo2().MappedBytes - before >= LargeBlockBytes) return true;
+                blocks.Add(empty(blockBytes / sizeof(float)));
+                if (Mallinfo2().MappedBytes - before >= (nuint)blockBytes) return true;
             }
             return false;
         }

@@ -13,16 +13,23 @@ namespace LstmAe.Interop;
 /// <see cref="RetainFreedBlocks"/> sets <c>M_MMAP_MAX</c> to 0 and <c>M_TRIM_THRESHOLD</c> out of reach, the
 /// settings <c>MALLOC_MMAP_MAX_=0</c> and <c>MALLOC_TRIM_THRESHOLD_</c> give a whole process, so freed blocks are
 /// reused (except blocks over 64 MB requested off the main thread, which glibc always maps); the last holder's
-/// release puts glibc's defaults back and returns free memory to the kernel (<c>malloc_trim</c>). These settings
-/// are process-wide: nothing is changed where the user set glibc's malloc variables, and elsewhere than glibc this
-/// does nothing.
+/// release lets glibc map large blocks again, with the thresholds its own adjustment would have reached, and
+/// returns free memory to the kernel (<c>malloc_trim</c>). These settings are process-wide: nothing is changed
+/// where the user set glibc's malloc variables, and elsewhere than glibc this does nothing.
 /// </remarks>
 internal static class GlibcHeap
 {
     private const int TrimThresholdOption = -1; // M_TRIM_THRESHOLD
+    private const int MmapThresholdOption = -3; // M_MMAP_THRESHOLD
     private const int MmapMaxOption = -4; // M_MMAP_MAX
-    private const int DefaultTrimThreshold = 128 * 1024; // glibc's DEFAULT_TRIM_THRESHOLD
     private const int DefaultMmapMax = 65536; // glibc's DEFAULT_MMAP_MAX
+
+    // Any mallopt call turns off glibc's own adjustment of the two thresholds for good, which would otherwise raise
+    // them as large blocks are freed, up to 32 MB (the most M_MMAP_THRESHOLD takes) and twice that. Putting back
+    // the starting values (128 kB) would leave the process trimming and mapping far more than before training, so
+    // the release sets the values that adjustment settles at in a process that frees large tensors.
+    private const int SettledMmapThreshold = 32 * 1024 * 1024;
+    private const int SettledTrimThreshold = 2 * SettledMmapThreshold;
 
     /// <summary>Environment variables through which a user sets glibc's malloc; any of them leaves the heap alone.</summary>
     private static readonly string[] UserSettings =
@@ -77,7 +84,8 @@ internal static class GlibcHeap
             {
                 if (--holders > 0) return;
                 functions.SetOption(MmapMaxOption, DefaultMmapMax);
-                functions.SetOption(TrimThresholdOption, DefaultTrimThreshold);
+                functions.SetOption(MmapThresholdOption, SettledMmapThreshold);
+                functions.SetOption(TrimThresholdOption, SettledTrimThreshold);
                 functions.Trim(0);
             }
         }

@@ -68,7 +68,7 @@ public sealed record TrainingOptions
     /// for the next step, instead of returning it to the kernel after every step and faulting it back in (the
     /// effect of <c>MALLOC_MMAP_MAX_=0</c> with a high <c>MALLOC_TRIM_THRESHOLD_</c>; about 10 % faster for the CPU
     /// default). This changes process-wide malloc settings for the duration of the run; the
-    /// end of the run restores glibc's defaults and returns free memory to the kernel. Nothing changes where glibc's
+    /// end of the run lets glibc map large blocks again and returns free memory to the kernel. Nothing changes where glibc's
     /// malloc variables are set in the environment, or on other platforms.
     /// </summary>
     public bool RetainFreedNativeMemory { get; init; } = true;
