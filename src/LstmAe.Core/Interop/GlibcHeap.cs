@@ -56,7 +56,8 @@ internal static class GlibcHeap
 
     /// <summary>
     /// Keeps freed blocks in the process until the returned object is disposed; null, changing nothing, where
-    /// <see cref="IsTunable"/> is false. Holders may nest and overlap: the last release restores the defaults.
+    /// <see cref="IsTunable"/> is false. Holders may nest and overlap: the last release lets glibc map large blocks
+    /// again.
     /// </summary>
     public static IDisposable? RetainFreedBlocks()
     {
