@@ -60,7 +60,7 @@ public sealed class FitTests
     [DataRow(false)]
     public void FreedNativeMemoryIsRetainedDuringFitOnlyWhenAsked(bool retain)
     {
-        if (!GlibcMalloc.IsAvailable) Assert.Inconclusive("Not glibc.");
+        if (!GlibcMalloc.IsAvailable) Assert.Inconclusive("Not glibc, or glibc's malloc variables are set in the environment.");
         var ml = new MLContext(seed: 1);
         var mappedDuringSteps = new List<bool>();
         var progress = new CallbackProgress(_ => mappedDuringSteps.Add(GlibcMalloc.MapsLargeBlocks()));

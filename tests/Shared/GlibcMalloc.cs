@@ -10,9 +10,14 @@ internal static class GlibcMalloc
     /// <summary>Above glibc's largest mmap threshold (32 MB), so by default always a fresh mapping.</summary>
     private const long LargeBlockBytes = 48L << 20;
 
-    /// <summary>True where the process runs on glibc.</summary>
+    /// <summary>True where the process runs on glibc and the environment leaves its malloc settings alone (a user's
+    /// settings take precedence over LstmAe's).</summary>
     public static bool IsAvailable =>
-        OperatingSystem.IsLinux() && NativeLibrary.TryLoad("libc.so.6", out IntPtr libc) && NativeLibrary.TryGetExport(libc, "mallinfo2", out _);
+        OperatingSystem.IsLinux()
+        && NativeLibrary.TryLoad("libc.so.6", out IntPtr libc) && NativeLibrary.TryGetExport(libc, "mallinfo2", out _)
+        && !Environment.GetEnvironmentVariables().Keys.Cast<string>()
+            .Any(name => name.StartsWith("MALLOC_", StringComparison.Ordinal))
+        && Environment.GetEnvironmentVariable("GLIBC_TUNABLES")?.Contains("glibc.malloc.", StringComparison.Ordinal) != true;
 
     /// <summary>
     /// Allocates large tensors and answers whether glibc maps one afresh (its default) rather than serving it from

@@ -86,7 +86,8 @@ public sealed class GlibcHeapTests
         var trainer = new AutoEncoderTrainer(model, new TrainingOptions { Epochs = 1, BatchSize = 2, RetainFreedNativeMemory = retain });
         var duringSteps = new List<bool>();
 
-        trainer.Fit(TinyModels.Source(TinyModels.Options, 4), progress: new SynchronousProgress<TrainingProgress>(_ => duringSteps.Add(GlibcHeap.IsRetaining)));
+        trainer.Fit(TinyModels.Source(TinyModels.Options, 4),
+            progress: new SynchronousProgress<TrainingProgress>(_ => duringSteps.Add(GlibcHeap.IsRetaining)));
 
         CollectionAssert.AreEqual(new[] { retain, retain }, duringSteps);
         Assert.IsFalse(GlibcHeap.IsRetaining);

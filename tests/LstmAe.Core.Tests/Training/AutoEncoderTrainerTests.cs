@@ -214,9 +214,10 @@ public sealed class AutoEncoderTrainerTests
             double loss = (crossEntropy
                 ? nn.functional.binary_cross_entropy_with_logits(decoded, target)
                 : nn.functional.mse_loss(decoded, target)).item<float>();
+            Tensor clamped = decoded.clamp(FrameMetrics.PixelClamp, 1 - FrameMetrics.PixelClamp);
             double nats = crossEntropy
                 ? loss * options.FrameSize
-                : nn.functional.binary_cross_entropy(decoded.clamp(FrameMetrics.PixelClamp, 1 - FrameMetrics.PixelClamp), target).item<float>() * (double)options.FrameSize;
+                : nn.functional.binary_cross_entropy(clamped, target).item<float>() * (double)options.FrameSize;
             return (loss, nats);
         }
         var reconstruction = Term(output.ReversedReconstruction!, input.flip(1));

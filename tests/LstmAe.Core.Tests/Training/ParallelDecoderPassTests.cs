@@ -28,8 +28,10 @@ public sealed class ParallelDecoderPassTests
         var parallelReports = new List<TrainingProgress>();
         var serialReports = new List<TrainingProgress>();
 
-        new AutoEncoderTrainer(parallel, training).Fit(TinyModels.Source(options, 8), progress: new SynchronousProgress<TrainingProgress>(parallelReports.Add));
-        new AutoEncoderTrainer(serial, training with { ParallelDecoders = false }).Fit(TinyModels.Source(options, 8), progress: new SynchronousProgress<TrainingProgress>(serialReports.Add));
+        new AutoEncoderTrainer(parallel, training)
+            .Fit(TinyModels.Source(options, 8), progress: new SynchronousProgress<TrainingProgress>(parallelReports.Add));
+        new AutoEncoderTrainer(serial, training with { ParallelDecoders = false })
+            .Fit(TinyModels.Source(options, 8), progress: new SynchronousProgress<TrainingProgress>(serialReports.Add));
 
         TinyModels.AssertBitIdentical(serial, parallel);
         CollectionAssert.AreEqual(serialReports.Select(r => r.Loss).ToArray(), parallelReports.Select(r => r.Loss).ToArray());
