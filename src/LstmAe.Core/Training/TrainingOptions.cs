@@ -66,10 +66,10 @@ public sealed record TrainingOptions
     /// <summary>
     /// On Linux with glibc, keep the memory libtorch frees during <see cref="AutoEncoderTrainer.Fit"/> in the process
     /// for the next step, instead of returning it to the kernel after every step and faulting it back in (the
-    /// effect of <c>MALLOC_MMAP_MAX_=0</c> with a high <c>MALLOC_TRIM_THRESHOLD_</c>; about 10 % faster for the CPU
-    /// default). This changes process-wide malloc settings for the duration of the run; the
-    /// end of the run lets glibc map large blocks again and returns free memory to the kernel. Nothing changes where glibc's
-    /// malloc variables are set in the environment, or on other platforms.
+    /// effect of <c>MALLOC_MMAP_MAX_=0</c> with a high <c>MALLOC_TRIM_THRESHOLD_</c>; for the CPU default about
+    /// 10 % faster in bfloat16 and 25 % in float32). This changes process-wide malloc settings for the duration of
+    /// the run; the end of the run lets glibc map large blocks again and returns free memory to the kernel. Nothing
+    /// changes where glibc's malloc variables are set in the environment, or on other platforms.
     /// </summary>
     public bool RetainFreedNativeMemory { get; init; } = true;
 
