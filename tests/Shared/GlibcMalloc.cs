@@ -10,7 +10,7 @@ internal static class GlibcMalloc
     /// <summary>Above glibc's largest mmap threshold (32 MB), so by default always a fresh mapping.</summary>
     private const long LargeBlockBytes = 48L << 20;
 
-    /// <summary>True where the process runs on glibc and the environment leaves its malloc settings alone (a user's
+    /// <summary>True where the process runs on glibc 2.33 or later (mallinfo2) and the environment leaves its malloc settings alone (a user's
     /// settings take precedence over LstmAe's).</summary>
     public static bool IsAvailable =>
         OperatingSystem.IsLinux()
@@ -35,9 +35,10 @@ internal static class GlibcMalloc
         {
             for (long i = 0; i < attempts; i++)
             {
-                nuint before = Mallinfo2().MappedBytes;
+                // Signed: another thread may unmap a block between the two readings.
+                long before = (long)Mallinfo2().MappedBytes;
                 blocks.Add(empty(blockBytes / sizeof(float)));
-                if (Mallinfo2().MappedBytes - before >= (nuint)blockBytes) return true;
+                if ((long)Mallinfo2().MappedBytes - before >= blockBytes) return true;
             }
             return false;
         }

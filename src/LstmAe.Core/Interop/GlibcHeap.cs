@@ -12,10 +12,13 @@ namespace LstmAe.Interop;
 /// faults per step of the CPU default (45.7 million in a 4,000-step run), a tenth of its time or more.
 /// <see cref="RetainFreedBlocks"/> sets <c>M_MMAP_MAX</c> to 0 and <c>M_TRIM_THRESHOLD</c> out of reach, the
 /// settings <c>MALLOC_MMAP_MAX_=0</c> and <c>MALLOC_TRIM_THRESHOLD_</c> give a whole process, so freed blocks are
-/// reused (except blocks over 64 MB requested off the main thread, which glibc always maps); the last holder's
-/// release lets glibc map large blocks again, with the thresholds its own adjustment would have reached, and
-/// returns free memory to the kernel (<c>malloc_trim</c>). These settings are process-wide: nothing is changed
-/// where the user set glibc's malloc variables, and elsewhere than glibc this does nothing.
+/// reused. That holds fully for the main thread's heap; on other threads glibc still maps blocks over 64 MB and
+/// unmaps a secondary heap once it is entirely free, whatever the settings. The last holder's release lets glibc
+/// map large blocks again, with the thresholds its own adjustment would have reached, and returns free memory to
+/// the kernel (<c>malloc_trim</c>). These settings are process-wide and outlive the run: after it the thresholds
+/// stay fixed at those values (any <c>mallopt</c> call ends glibc's adjustment for good) and replace any the host
+/// set with <c>mallopt</c> itself. Nothing is changed where the user set glibc's malloc variables in the
+/// environment, and elsewhere than glibc this does nothing.
 /// </remarks>
 internal static class GlibcHeap
 {
@@ -23,6 +26,7 @@ internal static class GlibcHeap
     private const int MmapThresholdOption = -3; // M_MMAP_THRESHOLD
     private const int MmapMaxOption = -4; // M_MMAP_MAX
     private const int DefaultMmapMax = 65536; // glibc's DEFAULT_MMAP_MAX
+    private const int NeverTrim = -1; // mallopt(3): a trim threshold of -1 turns trimming off
 
     // Any mallopt call turns off glibc's own adjustment of the two thresholds for good, which would otherwise raise
     // them as large blocks are freed, up to 32 MB (the most M_MMAP_THRESHOLD takes) and twice that. Putting back
@@ -68,7 +72,7 @@ internal static class GlibcHeap
             if (holders++ == 0)
             {
                 functions.SetOption(MmapMaxOption, 0);
-                functions.SetOption(TrimThresholdOption, int.MaxValue);
+                functions.SetOption(TrimThresholdOption, NeverTrim);
             }
         }
         return new Holder(functions);

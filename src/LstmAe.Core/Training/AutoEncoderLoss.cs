@@ -24,6 +24,8 @@ public static class AutoEncoderLoss
     /// it is left out (null) when the targets are not pixel values in [0, 1], as with sensor data.</remarks>
     public static LossValues Values(AutoEncoderOutput output, Tensor input, Tensor? future, TrainingObjective objective)
     {
+        ArgumentNullException.ThrowIfNull(output);
+        if (output.ReversedReconstruction is null && output.Prediction is null) return new LossValues(0, null, null, null, null);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         return Terms.Of(output, input, future, objective).Values();
@@ -49,12 +51,14 @@ public static class AutoEncoderLoss
         public static Terms Of(AutoEncoderOutput output, Tensor input, Tensor? future, TrainingObjective objective)
         {
             ArgumentNullException.ThrowIfNull(output);
+            if (output.ReversedReconstruction is null && output.Prediction is null)
+                throw new ArgumentException("The output holds neither a reconstruction nor a prediction.", nameof(output));
             Term? reconstruction = output.ReversedReconstruction is { } r ? ReconstructionTerm(r, input, objective) : null;
             Term? prediction = output.Prediction is { } p ? PredictionTerm(p, future, objective) : null;
             return Of(reconstruction, prediction, objective);
         }
 
-        /// <summary>The loss of terms evaluated separately.</summary>
+        /// <summary>The loss of terms evaluated separately; at least one must be given.</summary>
         public static Terms Of(Term? reconstruction, Term? prediction, TrainingObjective objective)
         {
             Tensor loss = (reconstruction, prediction) switch
@@ -62,7 +66,7 @@ public static class AutoEncoderLoss
                 ({ } a, { } b) => RetainedScalars.Sum(a.Loss, b.Loss),
                 ({ } a, null) => a.Loss,
                 (null, { } b) => b.Loss,
-                _ => throw new ArgumentException("The output holds neither a reconstruction nor a prediction."),
+                _ => throw new ArgumentException("Neither a reconstruction nor a prediction term was given."),
             };
             return new Terms(objective, reconstruction, prediction, loss);
         }

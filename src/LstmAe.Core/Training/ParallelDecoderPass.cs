@@ -19,7 +19,9 @@ namespace LstmAe.Training;
 /// </summary>
 /// <remarks>
 /// Only on the CPU, for composite models whose decoders draw no dropout masks: dropout draws from torch's shared
-/// generator, and two threads would not keep the order of the draws.
+/// generator, and two threads would not keep the order of the draws. The pass calls the encoder and the decoders
+/// itself, so forward hooks registered on the composite module do not run during training (hooks on the encoder
+/// and the decoders do).
 /// </remarks>
 internal sealed class ParallelDecoderPass : IDisposable
 {
@@ -91,6 +93,8 @@ internal sealed class ParallelDecoderPass : IDisposable
         torch.autograd.backward(
             [state.Hidden, state.Cell],
             [Sum(forReconstruction.Hidden, forPrediction.Hidden), Sum(forReconstruction.Cell, forPrediction.Cell)]);
+        // For the report only: the gradients are in place.
+        using var noGrad = no_grad();
         return AutoEncoderLoss.Terms.Of(reconstruction, predicted, objective);
     }
 
@@ -113,7 +117,10 @@ internal sealed class ParallelDecoderPass : IDisposable
         new(state.Hidden.detach().requires_grad_(), state.Cell.detach().requires_grad_());
 
     /// <summary>The sum of the gradients two copies of a state received.</summary>
-    private static Tensor Sum(Tensor first, Tensor second) => RetainedScalars.Sum(first.grad!, second.grad!);
+    private static Tensor Sum(Tensor first, Tensor second) => RetainedScalars.Sum(GradientOf(first), GradientOf(second));
+
+    private static Tensor GradientOf(Tensor stateCopy) => stateCopy.grad
+        ?? throw new InvalidOperationException("A decoder's backward pass left part of the encoder state without a gradient.");
 
     /// <summary>Waits for <paramref name="task"/> to end, however it ends.</summary>
     private static void AwaitQuietly(Task task)

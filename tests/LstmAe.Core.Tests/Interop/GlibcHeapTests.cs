@@ -17,7 +17,9 @@ public sealed class GlibcHeapTests
     [TestInitialize]
     public void RequireGlibc()
     {
-        if (!GlibcHeap.IsTunable) Assert.Inconclusive("Not glibc, or glibc's malloc variables are set in the environment.");
+        // GlibcMalloc reads mallinfo2, which glibc has since 2.33.
+        if (!GlibcHeap.IsTunable || !GlibcMalloc.IsAvailable)
+            Assert.Inconclusive("Not glibc 2.33 or later, or glibc's malloc variables are set in the environment.");
     }
 
     [TestMethod]

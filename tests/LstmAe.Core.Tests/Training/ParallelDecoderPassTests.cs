@@ -15,24 +15,38 @@ public sealed class ParallelDecoderPassTests
     /// <summary>One layer: no dropout between layers, so the pass applies.</summary>
     private static readonly LstmAutoEncoderModelOptions Eligible = TinyModels.Options with { Layers = 1 };
 
-    [TestMethod]
-    [DataRow(DecoderConditioning.Conditional, TrainingObjective.MeanSquaredError, MatrixPrecision.Float32)]
-    [DataRow(DecoderConditioning.Unconditioned, TrainingObjective.BinaryCrossEntropy, MatrixPrecision.BFloat16)]
-    [DataRow(DecoderConditioning.TeacherForced, TrainingObjective.BinaryCrossEntropy, MatrixPrecision.Float32)]
-    public void WeightsEqualTheSingleThreadedPassBitForBit(DecoderConditioning conditioning, TrainingObjective objective, MatrixPrecision precision)
+    [TestInitialize]
+    public void RequireTwoCores()
     {
-        var options = Eligible with { Conditioning = conditioning, Objective = objective, MatrixPrecision = precision };
+        if (Environment.ProcessorCount < 2) Assert.Inconclusive("One core: the pass does not apply.");
+    }
+
+    [TestMethod]
+    [DataRow(DecoderConditioning.Conditional, TrainingObjective.MeanSquaredError, MatrixPrecision.Float32, 1)]
+    [DataRow(DecoderConditioning.Unconditioned, TrainingObjective.BinaryCrossEntropy, MatrixPrecision.BFloat16, 1)]
+    [DataRow(DecoderConditioning.TeacherForced, TrainingObjective.BinaryCrossEntropy, MatrixPrecision.Float32, 1)]
+    [DataRow(DecoderConditioning.Unconditioned, TrainingObjective.MeanSquaredError, MatrixPrecision.Float32, 2)]
+    public void WeightsEqualTheSingleThreadedPassBitForBit(
+        DecoderConditioning conditioning, TrainingObjective objective, MatrixPrecision precision, int layers)
+    {
+        var options = Eligible with
+        {
+            Conditioning = conditioning, Objective = objective, MatrixPrecision = precision, Layers = layers, Dropout = 0,
+        };
         using var parallel = LstmAutoEncoder.Create(options, seed: 4);
         using var serial = LstmAutoEncoder.Create(options, seed: 4);
         var training = new TrainingOptions { Epochs = 2, BatchSize = 4, GradientClipNorm = 1 };
         var parallelReports = new List<TrainingProgress>();
         var serialReports = new List<TrainingProgress>();
 
-        new AutoEncoderTrainer(parallel, training)
-            .Fit(TinyModels.Source(options, 8), progress: new SynchronousProgress<TrainingProgress>(parallelReports.Add));
-        new AutoEncoderTrainer(serial, training with { ParallelDecoders = false })
-            .Fit(TinyModels.Source(options, 8), progress: new SynchronousProgress<TrainingProgress>(serialReports.Add));
+        var parallelThreads = PredictionDecoderThreads(parallel, () => new AutoEncoderTrainer(parallel, training)
+            .Fit(TinyModels.Source(options, 8), progress: new SynchronousProgress<TrainingProgress>(parallelReports.Add)));
+        var serialThreads = PredictionDecoderThreads(serial, () => new AutoEncoderTrainer(serial, training with { ParallelDecoders = false })
+            .Fit(TinyModels.Source(options, 8), progress: new SynchronousProgress<TrainingProgress>(serialReports.Add)));
 
+        // The comparison is between the two passes: the prediction decoder ran on another thread in one run only.
+        Assert.DoesNotContain(Environment.CurrentManagedThreadId, parallelThreads);
+        CollectionAssert.AreEqual(new[] { Environment.CurrentManagedThreadId }, serialThreads.ToArray());
         TinyModels.AssertBitIdentical(serial, parallel);
         CollectionAssert.AreEqual(serialReports.Select(r => r.Loss).ToArray(), parallelReports.Select(r => r.Loss).ToArray());
         CollectionAssert.AreEqual(serialReports.Select(r => r.GradientNorm).ToArray(), parallelReports.Select(r => r.GradientNorm).ToArray());
@@ -64,6 +78,25 @@ public sealed class ParallelDecoderPassTests
 
         var terms = pass.ForwardBackward(model.Module, new Minibatch(input, future, 2), Eligible.Objective);
         Assert.IsTrue(double.IsFinite(terms.Values().Loss));
+    }
+
+    /// <summary>The threads the prediction decoder's forward pass ran on while <paramref name="train"/> ran.</summary>
+    private static HashSet<int> PredictionDecoderThreads(LstmAutoEncoder model, Action train)
+    {
+        var threads = new HashSet<int>();
+        var hook = model.Module.PredictionDecoder!.register_forward_pre_hook(_ =>
+        {
+            lock (threads) threads.Add(Environment.CurrentManagedThreadId);
+        });
+        try
+        {
+            train();
+        }
+        finally
+        {
+            hook.remove();
+        }
+        return threads;
     }
 
     private static bool Applies(LstmAutoEncoderModelOptions options)
