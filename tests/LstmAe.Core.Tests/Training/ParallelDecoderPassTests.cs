@@ -69,7 +69,8 @@ public sealed class ParallelDecoderPassTests
         using ParallelDecoderPass pass = ParallelDecoderPass.For(model)!;
         using var scope = NewDisposeScope();
         model.Module.train();
-        Tensor input = rand(2, Eligible.InputFrames, Eligible.FrameSize), future = rand(2, Eligible.FutureFrames, Eligible.FrameSize);
+        Tensor input = rand(2, Eligible.InputFrames, Eligible.FrameSize);
+        Tensor future = rand(2, Eligible.FutureFrames, Eligible.FrameSize);
 
         // No future frames: the prediction decoder's loss, on the other thread, cannot be taken.
         var error = Assert.ThrowsExactly<ArgumentException>(
@@ -78,6 +79,38 @@ public sealed class ParallelDecoderPassTests
 
         var terms = pass.ForwardBackward(model.Module, new Minibatch(input, future, 2), Eligible.Objective);
         Assert.IsTrue(double.IsFinite(terms.Values().Loss));
+    }
+
+    [TestMethod]
+    public void AFailureOnThisThreadWaitsForTheOtherThreadAndThePassGoesOn()
+    {
+        using var model = LstmAutoEncoder.Create(Eligible, seed: 4);
+        using ParallelDecoderPass pass = ParallelDecoderPass.For(model)!;
+        using var scope = NewDisposeScope();
+        model.Module.train();
+        Tensor input = rand(2, Eligible.InputFrames, Eligible.FrameSize);
+        Tensor future = rand(2, Eligible.FutureFrames, Eligible.FrameSize);
+        var batch = new Minibatch(input, future, 2);
+        bool predictionFinished = false;
+        var slowPrediction = model.Module.PredictionDecoder!.register_forward_pre_hook(_ => Thread.Sleep(200));
+        var failingReconstruction = model.Module.ReconstructionDecoder!.register_forward_pre_hook(
+            _ => throw new InvalidOperationException("reconstruction failed"));
+        try
+        {
+            var error = Assert.ThrowsExactly<InvalidOperationException>(
+                () => pass.ForwardBackward(model.Module, batch, Eligible.Objective));
+            // The step ended only after the other thread's backward pass: its gradients are already there.
+            predictionFinished = model.Module.PredictionDecoder.parameters().All(p => p.grad is not null);
+            StringAssert.Contains(error.Message, "reconstruction failed");
+        }
+        finally
+        {
+            slowPrediction.remove();
+            failingReconstruction.remove();
+        }
+
+        Assert.IsTrue(predictionFinished, "the pass returned while the other thread was still running");
+        Assert.IsTrue(double.IsFinite(pass.ForwardBackward(model.Module, batch, Eligible.Objective).Values().Loss));
     }
 
     /// <summary>The threads the prediction decoder's forward pass ran on while <paramref name="train"/> ran.</summary>
