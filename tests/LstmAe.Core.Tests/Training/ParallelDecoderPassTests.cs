@@ -65,32 +65,27 @@ public sealed class ParallelDecoderPassTests
     [TestMethod]
     public void AFailureOnTheOtherThreadReachesTheCallerAndThePassGoesOn()
     {
-        using var model = LstmAutoEncoder.Create(Eligible, seed: 4);
+        using LstmAutoEncoder model = TrainingModel();
         using ParallelDecoderPass pass = ParallelDecoderPass.For(model)!;
         using var scope = NewDisposeScope();
-        model.Module.train();
-        Tensor input = rand(2, Eligible.InputFrames, Eligible.FrameSize);
-        Tensor future = rand(2, Eligible.FutureFrames, Eligible.FrameSize);
+        Minibatch batch = RandomBatch();
 
         // No future frames: the prediction decoder's loss, on the other thread, cannot be taken.
         var error = Assert.ThrowsExactly<ArgumentException>(
-            () => pass.ForwardBackward(model.Module, new Minibatch(input, null, 2), Eligible.Objective));
+            () => pass.ForwardBackward(model.Module, batch with { Future = null }, Eligible.Objective));
         StringAssert.Contains(error.Message, "future frames");
 
-        var terms = pass.ForwardBackward(model.Module, new Minibatch(input, future, 2), Eligible.Objective);
+        var terms = pass.ForwardBackward(model.Module, batch, Eligible.Objective);
         Assert.IsTrue(double.IsFinite(terms.Values().Loss));
     }
 
     [TestMethod]
     public void AFailureOnThisThreadWaitsForTheOtherThreadAndThePassGoesOn()
     {
-        using var model = LstmAutoEncoder.Create(Eligible, seed: 4);
+        using LstmAutoEncoder model = TrainingModel();
         using ParallelDecoderPass pass = ParallelDecoderPass.For(model)!;
         using var scope = NewDisposeScope();
-        model.Module.train();
-        Tensor input = rand(2, Eligible.InputFrames, Eligible.FrameSize);
-        Tensor future = rand(2, Eligible.FutureFrames, Eligible.FrameSize);
-        var batch = new Minibatch(input, future, 2);
+        Minibatch batch = RandomBatch();
         bool predictionFinished = false;
         var slowPrediction = model.Module.PredictionDecoder!.register_forward_pre_hook(_ => Thread.Sleep(200));
         var failingReconstruction = model.Module.ReconstructionDecoder!.register_forward_pre_hook(
@@ -112,6 +107,18 @@ public sealed class ParallelDecoderPassTests
         Assert.IsTrue(predictionFinished, "the pass returned while the other thread was still running");
         Assert.IsTrue(double.IsFinite(pass.ForwardBackward(model.Module, batch, Eligible.Objective).Values().Loss));
     }
+
+    /// <summary>An eligible model in training mode.</summary>
+    private static LstmAutoEncoder TrainingModel()
+    {
+        var model = LstmAutoEncoder.Create(Eligible, seed: 4);
+        model.Module.train();
+        return model;
+    }
+
+    /// <summary>Two random sequences with their future frames, in the current dispose scope.</summary>
+    private static Minibatch RandomBatch() =>
+        new(rand(2, Eligible.InputFrames, Eligible.FrameSize), rand(2, Eligible.FutureFrames, Eligible.FrameSize), 2);
 
     /// <summary>The threads the prediction decoder's forward pass ran on while <paramref name="train"/> ran.</summary>
     private static HashSet<int> PredictionDecoderThreads(LstmAutoEncoder model, Action train)
