@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.ExceptionServices;
 using LstmAe.Interop;
 using LstmAe.Model;
 using TorchSharp;
@@ -12,10 +11,10 @@ namespace LstmAe.Training;
 /// decoders are independent until their gradients meet in the encoder's final state, and each is a chain of small
 /// per-step operations that libtorch runs on one core however many it has: on two cores, with OpenMP's workers
 /// sleeping between operations (<c>OMP_WAIT_POLICY=PASSIVE</c>), the decoders took as long with one torch thread as
-/// with two. Here each decoder starts from its own detached copy of the encoder state and
-/// takes its term's backward pass on its own thread; the encoder's backward pass then takes the sum of the two state
-/// gradients. The gradients equal those of one backward pass through the summed loss bit for bit: every decoder
-/// parameter belongs to one thread, and the two state gradients meet in one addition, which is commutative.
+/// with two. Here each decoder starts from its own detached copy of the encoder state and takes its term's backward
+/// pass on its own thread; the encoder's backward pass then takes the sum of the two state gradients. The gradients
+/// equal those of one backward pass through the summed loss bit for bit: every decoder parameter belongs to one
+/// thread, and the two state gradients meet in one addition, which is commutative.
 /// </summary>
 /// <remarks>
 /// Only on the CPU, for composite models whose decoders draw no dropout masks: dropout draws from torch's shared
@@ -87,8 +86,8 @@ internal sealed class ParallelDecoderPass : IDisposable
             if (prediction.Task.IsCompletedSuccessfully)
                 CurrentDisposeScope?.Attach(prediction.Task.Result.Decoded, prediction.Task.Result.Loss);
         }
-        if (prediction.Task.Exception is { } failure) ExceptionDispatchInfo.Capture(failure.InnerException ?? failure).Throw();
-        AutoEncoderLoss.Term predicted = prediction.Task.Result;
+        // Rethrows the worker's own exception, not an AggregateException.
+        AutoEncoderLoss.Term predicted = prediction.Task.GetAwaiter().GetResult();
 
         torch.autograd.backward(
             [state.Hidden, state.Cell],
