@@ -75,9 +75,9 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
         if (conditioning == DecoderConditioning.Unconditioned)
             return Emit(CreateRunner().Run(input: null, steps, initialState).Output);
 
-        // On a real input Float32 keeps the module's fused kernel (PyTorch's results exactly); bf16 products need
-        // the runner, created once per call so that each weight is cast once.
-        StackedLstmRunner? runner = products.Precision == MatrixPrecision.Float32 ? null : CreateRunner();
+        // The runner is created once per call, so that each weight is cast once.
+        StackedLstmRunner? runner =
+            StackedLstmShape.UsesFusedKernel(initialState.Hidden, products.Precision) ? null : CreateRunner();
         if (teacherForced)
             return Emit(RunLstm(runner, TeacherForcedInputs(initialState, targets!), initialState).Output);
 
@@ -98,7 +98,7 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
 
     /// <summary>
     /// Runs the LSTM over <paramref name="inputs"/> [batch, steps, frame size]: through the runner when there is one,
-    /// else through the module itself.
+    /// else through the module's fused kernel.
     /// </summary>
     private (Tensor Output, LstmState State) RunLstm(StackedLstmRunner? runner, Tensor inputs, LstmState state)
     {

@@ -26,8 +26,7 @@ public sealed class LstmEncoder : nn.Module<Tensor, LstmState>
     /// <summary>Runs the LSTM over <paramref name="frames"/> [batch, frames, frame size] from a zero state.</summary>
     public override LstmState forward(Tensor frames)
     {
-        // Float32 keeps the module's fused kernel; reduced-precision products need the step-by-step runner.
-        if (precision == MatrixPrecision.Float32)
+        if (StackedLstmShape.UsesFusedKernel(frames, precision))
         {
             var (output, hidden, cell) = lstm.call(frames);
             output.Dispose();

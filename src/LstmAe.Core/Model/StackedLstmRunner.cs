@@ -6,15 +6,15 @@ namespace LstmAe.Model;
 
 /// <summary>
 /// Runs a stacked, batch-first <see cref="LSTM"/>'s arithmetic step by step on the module's own parameters (gate
-/// order i, f, g, o; dropout between layers while training), so state_dicts are unchanged. Used where the module's
-/// fused kernel does not fit: an unconditioned decoder, whose first layer's input is zero at every step (the
-/// runner skips that [frame size x 4 hidden] product, most of such a decoder's work, instead of multiplying
-/// zeros), and any LSTM whose products run in <see cref="MatrixPrecision.BFloat16"/>.
+/// order i, f, g, o; dropout between layers while training), so state_dicts are unchanged. Every LSTM on the CPU
+/// runs here (see <see cref="StackedLstmShape.UsesFusedKernel"/>), and so does any LSTM whose products run in
+/// <see cref="MatrixPrecision.BFloat16"/>. On a zero input (an unconditioned decoder's first layer) it skips the
+/// [frame size x 4 hidden] product, most of such a decoder's work, instead of multiplying zeros.
 /// </summary>
 /// <remarks>
 /// Create one runner per forward pass: it casts each weight to the product format once, and a conditional decoder
 /// calls <see cref="Run"/> once per step with the same runner. Under <see cref="MatrixPrecision.Float32"/> the
-/// results are <c>nn.LSTM</c>'s up to float rounding order.
+/// results are <c>nn.LSTM</c>'s arithmetic up to float32 rounding; the tests hold them to a float64 reference.
 /// </remarks>
 internal sealed class StackedLstmRunner
 {

@@ -21,6 +21,17 @@ internal readonly record struct StackedLstmShape(int InputSize, int HiddenSize, 
     /// <summary>A new module of this shape, with PyTorch's default initialisation.</summary>
     public LSTM CreateModule() => nn.LSTM(InputSize, HiddenSize, Layers, batchFirst: true, dropout: Dropout);
 
+    /// <summary>
+    /// True where the module's fused kernel runs this LSTM: float32 products on a CUDA device (cuDNN). On the CPU every
+    /// LSTM goes through <see cref="StackedLstmRunner"/>, because libtorch's fused CPU kernel (oneDNN) gives wrong
+    /// float32 results for some hidden sizes on some CPUs (docs/platform.md), and reduced-precision products need the
+    /// runner on any device.
+    /// </summary>
+    /// <param name="operand">A tensor on the device the LSTM runs on.</param>
+    /// <param name="precision">The model's product format.</param>
+    public static bool UsesFusedKernel(Tensor operand, MatrixPrecision precision) =>
+        precision == MatrixPrecision.Float32 && operand.device_type == TorchSharp.DeviceType.CUDA;
+
     /// <summary>The all-zero (h, c) an encoder starts from, each [layers, batch, hidden], like <paramref name="input"/>.</summary>
     public LstmState ZeroState(Tensor input)
     {
