@@ -61,6 +61,8 @@ public sealed class LstmAutoEncoder : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        // Before the model's first product: later, MKL no longer accepts the mode.
+        MklReproducibility.Enable();
         using Tensor globalState = torch.get_rng_state();
         try
         {
