@@ -7,5 +7,6 @@ using LstmAe.MLNet.ModelRunner;
 return args switch
 {
     ["lifetime", string scenario] => TransformerLifetime.Run(scenario),
+    ["npy-truncated", string path] => TruncatedNpy.Run(path),
     _ => RoundTrip.Run(args),
 };
