@@ -53,11 +53,7 @@ public sealed class NpySequenceFile : IDisposable
         }
 
         (int timeAxis, int sequenceAxis) = Layout == NpySequenceLayout.TimeMajor ? (0, 1) : (1, 0);
-        if (shape[timeAxis] * shape[2] * shape[3] > Array.MaxLength || shape[sequenceAxis] > int.MaxValue)
-        {
-            throw new InvalidDataException(
-                $"{source}, header at offset {_header.HeaderOffset}: shape {_header.ShapeText} has sequences too long or too many to index.");
-        }
+        CheckSequenceShape(shape[timeAxis], shape[sequenceAxis], shape[2], shape[3], source);
 
         long[] strides = ElementStrides(shape, _header.FortranOrder);
         (_timeStride, _sequenceStride, _rowStride, _columnStride) = (strides[timeAxis], strides[sequenceAxis], strides[2], strides[3]);
@@ -260,6 +256,25 @@ public sealed class NpySequenceFile : IDisposable
                 int bits = BinaryPrimitives.ReverseEndianness(MemoryMarshal.Read<int>(raw[(i * 4)..]));
                 destination[i] = BitConverter.Int32BitsToSingle(bits);
             }
+        }
+    }
+
+    // Sizes are multiplied in 128 bits: a product of the header's sizes (each up to long.MaxValue) can wrap even a
+    // long, and an axis with 0 makes the data length 0, so the file's length cannot have caught them.
+    private void CheckSequenceShape(long frames, long sequences, long height, long width, string source)
+    {
+        string what = $"{source}, header at offset {_header.HeaderOffset}: shape {_header.ShapeText} ({AxesText(Layout)}) holds " +
+            $"{sequences} sequences of {frames} frames of {height} x {width} pixels";
+        if (frames == 0 || height == 0 || width == 0)
+        {
+            throw new InvalidDataException($"{what}; a sequence needs at least one frame of at least 1 x 1 pixels.");
+        }
+
+        Int128 sequenceLength = (Int128)frames * height * width;
+        if (sequenceLength > Array.MaxLength || sequences > int.MaxValue)
+        {
+            throw new InvalidDataException(
+                $"{what}, {sequenceLength} values per sequence; at most {Array.MaxLength} values per sequence and {int.MaxValue} sequences can be indexed.");
         }
     }
 
