@@ -55,6 +55,23 @@ internal static class TransformerLifetime
         });
         Require(ml.Data.CreateEnumerable<Features>(kept.Transform(ml.Data.LoadFromEnumerable(rows)), reuseRowObject: false).Count() == rows.Length,
             "the creator could not transform after the engines were disposed");
+
+        // And over a pipeline, as ml.Model.Load and Fit return it: an engine disposes the whole chain, which disposes
+        // each of its transformers once.
+        using TransformerChain<ITransformer> chain = ml.Transforms.CopyColumns("Copy", "Frames")
+            .Append<ITransformer>(ml.Transforms.LstmAutoEncode(Options()))
+            .Fit(ml.Data.LoadFromEnumerable(rows));
+        int chainPredictions = 0;
+        Parallel.For(0, 4, i =>
+        {
+            using var engine = ml.Model.CreatePredictionEngine<Row, Features>(chain);
+            for (int k = 0; k < (i == 0 ? 10 : 400); k++)
+            {
+                engine.Predict(rows[k % rows.Length]);
+                Interlocked.Increment(ref chainPredictions);
+            }
+        });
+        Console.WriteLine($"chain predictions: {chainPredictions}");
         kept.Dispose();
         Console.WriteLine($"transform after last owner: {Describe(() => kept.Transform(ml.Data.LoadFromEnumerable(rows)))}");
         Console.WriteLine($"engine after last owner: {Describe(() => ml.Model.CreatePredictionEngine<Row, Features>(model))}");
@@ -120,16 +137,18 @@ internal static class TransformerLifetime
     }
 
     private static LstmAutoEncoderTransformer Fit(MLContext ml, Row[] rows) =>
-        ml.Transforms.LstmAutoEncode(new LstmAutoEncoderOptions
-        {
-            InputFrames = FrameCount / 2,
-            FutureFrames = FrameCount / 2,
-            HiddenSize = 16,
-            Epochs = 1,
-            BatchSize = 8,
-            TransformBatchSize = 4,
-            Seed = 1,
-        }).Fit(ml.Data.LoadFromEnumerable(rows));
+        ml.Transforms.LstmAutoEncode(Options()).Fit(ml.Data.LoadFromEnumerable(rows));
+
+    private static LstmAutoEncoderOptions Options() => new()
+    {
+        InputFrames = FrameCount / 2,
+        FutureFrames = FrameCount / 2,
+        HiddenSize = 16,
+        Epochs = 1,
+        BatchSize = 8,
+        TransformBatchSize = 4,
+        Seed = 1,
+    };
 
     /// <summary>"ok", or the exception's type and message on one line.</summary>
     private static string Describe(Action action)

@@ -16,6 +16,7 @@ public sealed class TransformerLifetimeTests
         ModelRunnerProcess run = ModelRunnerProcess.Run("lifetime", "shared-engines").AssertSucceeded();
 
         Assert.AreEqual("1210", run.Line("predictions"));
+        Assert.AreEqual("1210", run.Line("chain predictions"));
         AssertDisposedError(run.Line("transform after last owner"));
         AssertDisposedError(run.Line("engine after last owner"));
     }
