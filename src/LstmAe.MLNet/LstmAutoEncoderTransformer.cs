@@ -21,10 +21,12 @@ namespace LstmAe.MLNet;
 /// or loaded it owns it, and so does every <see cref="PredictionEngine{TSrc, TDst}"/> created over it (each
 /// <see cref="GetRowToRowMapper"/> call), because an engine created with default options disposes its transformer
 /// when it is disposed itself (<see cref="PredictionEngineOptions.OwnsTransformer"/>). Each <see cref="Dispose"/>
-/// call ends one owner's share, and the last one releases the tensors. So any number of engines, on any threads, can
-/// share one transformer and be disposed in any order; an engine created with <c>OwnsTransformer = false</c> never
-/// ends its share, and the tensors are then freed by the garbage collector once the engine and the transformer are
-/// unreachable.</para>
+/// call ends one owner's share (so each owner calls it once), and the last one releases the tensors. So any number
+/// of engines, on any threads, can share one transformer and be disposed in any order. Where a share is never ended,
+/// the tensors are freed by the garbage collector once nothing references them: an engine created with
+/// <c>OwnsTransformer = false</c>, or engines sharing a <see cref="TransformerChain{TLastTransformer}"/> (what a
+/// pipeline's Fit and <c>mlContext.Model.Load</c> return), which disposes its transformers on its first
+/// Dispose only.</para>
 /// <para>The release waits for a forward pass in progress (they share one lock), and after it every use
 /// (<see cref="Transform"/>, a cursor's <c>MoveNext</c>, <c>Predict</c>, <see cref="Model"/>, saving) throws
 /// <see cref="ObjectDisposedException"/> naming this class.</para>
