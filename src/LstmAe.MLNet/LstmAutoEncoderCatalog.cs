@@ -77,6 +77,10 @@ public static class LstmAutoEncoderCatalog
     /// <see cref="MLContext"/> before loading (<c>mlContext.ComponentCatalog.RegisterLstmAutoEncoder()</c>);
     /// creating an estimator with <c>LstmAutoEncode</c> does it too. Calling it again does nothing.
     /// </summary>
+    /// <remarks>Without it, <c>Load</c> fails with ML.NET's own <see cref="FormatException"/> "Couldn't load model:
+    /// 'TransformerChain'" for a transformer saved alone, or an <see cref="InvalidOperationException"/> "Error during
+    /// class instantiation" around "Couldn't load model: 'TransformerChain/Transform_000'" for one in a pipeline:
+    /// ML.NET finds no loader for it and never calls LstmAe's code, so the message cannot name this call.</remarks>
     /// <param name="catalog">The context's component catalog.</param>
     public static void RegisterLstmAutoEncoder(this ComponentCatalog catalog) =>
         LstmAutoEncoderTransformer.RegisterLoader(catalog);

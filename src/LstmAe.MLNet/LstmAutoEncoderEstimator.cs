@@ -1,3 +1,4 @@
+using System.Globalization;
 using LstmAe.MLNet.Internal;
 using LstmAe.MLNet.Schema;
 using LstmAe.MLNet.Training;
@@ -120,6 +121,7 @@ public sealed class LstmAutoEncoderEstimator : IEstimator<LstmAutoEncoderTransfo
         ArgumentException.ThrowIfNullOrWhiteSpace(options.InputColumnName, OptionName(nameof(options.InputColumnName)));
         ArgumentException.ThrowIfNullOrWhiteSpace(options.OutputColumnName, OptionName(nameof(options.OutputColumnName)));
         ArgumentException.ThrowIfNullOrWhiteSpace(options.Device, OptionName(nameof(options.Device)));
+        RequireKnownDevice(options.Device);
         if (options.FrameHeight is { } height)
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height, OptionName(nameof(options.FrameHeight)));
         if (options.FrameWidth is { } width)
@@ -135,6 +137,20 @@ public sealed class LstmAutoEncoderEstimator : IEstimator<LstmAutoEncoderTransfo
     }
 
     private static string OptionName(string property) => $"options.{property}";
+
+    // TorchSharp's own parse of any other name fails with "Requested value 'TPU' was not found.", which names
+    // neither the option nor what it accepts.
+    private static void RequireKnownDevice(string device)
+    {
+        string[] parts = device.Split(':');
+        bool known = parts[0].ToLowerInvariant() is "cpu" or "cuda"
+            && (parts.Length == 1 || (parts.Length == 2 && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out _)));
+        if (!known)
+            throw new ArgumentException(
+                $"{OptionName(nameof(LstmAutoEncoderOptions.Device))} is '{device}'; the devices are \"cpu\", \"cuda\" (the first GPU, " +
+                "or the CPU with a warning when CUDA is unavailable) and \"cuda:N\" (GPU N, such as \"cuda:1\").",
+                OptionName(nameof(LstmAutoEncoderOptions.Device)));
+    }
 
     private LstmAutoEncoderModelOptions ModelOptions(FrameLayout layout) => new()
     {

@@ -133,7 +133,8 @@ public sealed class LstmAutoEncoderOptions
     /// <summary>Seed of weight initialisation, shuffling and the validation split.</summary>
     public int Seed { get; set; }
 
-    /// <summary>"cpu", or "cuda" (falls back to the CPU with a logged warning when CUDA is unavailable).</summary>
+    /// <summary>"cpu", or "cuda" or "cuda:N" for GPU N (falls back to the CPU with a logged warning when CUDA is
+    /// unavailable); any other name is refused when the estimator is created.</summary>
     public string Device { get; set; } = "cpu";
 
     /// <summary>Stops training after the step in progress (Fit then throws <see cref="OperationCanceledException"/>).

@@ -17,25 +17,38 @@ namespace LstmAe.MLNet;
 /// <see cref="LstmAutoEncoderCatalog.RegisterLstmAutoEncoder(ComponentCatalog)"/>.
 /// </summary>
 /// <remarks>
-/// The transformer holds native tensors and is <see cref="IDisposable"/>. As with ML.NET's own TorchSharp
-/// transformers, disposing a <see cref="PredictionEngine{TSrc, TDst}"/> created with default options disposes the
-/// transformer too (<see cref="PredictionEngineOptions.OwnsTransformer"/>); set that option to false to keep it.
+/// <para>The transformer holds native tensors and is <see cref="IDisposable"/>, with shared ownership: whoever fitted
+/// or loaded it owns it, and so does every <see cref="PredictionEngine{TSrc, TDst}"/> created over it (each
+/// <see cref="GetRowToRowMapper"/> call), because an engine created with default options disposes its transformer
+/// when it is disposed itself (<see cref="PredictionEngineOptions.OwnsTransformer"/>). Each <see cref="Dispose"/>
+/// call ends one owner's share (so each owner calls it once), and the last one releases the tensors. So any number
+/// of engines, on any threads, can share one transformer and be disposed in any order. Where a share is never ended,
+/// the tensors are freed by the garbage collector once nothing references them: an engine created with
+/// <c>OwnsTransformer = false</c>, or engines sharing a <see cref="TransformerChain{TLastTransformer}"/> (what a
+/// pipeline's Fit and <c>mlContext.Model.Load</c> return), which disposes its transformers on its first
+/// Dispose only.</para>
+/// <para>The release waits for a forward pass in progress (they share one lock), and after it every use
+/// (<see cref="Transform"/>, a cursor's <c>MoveNext</c>, <c>Predict</c>, <see cref="Model"/>, saving) throws
+/// <see cref="ObjectDisposedException"/> naming this class.</para>
 /// </remarks>
 public sealed class LstmAutoEncoderTransformer : ITransformer, IDisposable
 {
     private readonly TransformerSettings _settings;
+    private readonly SharedModel _model;
     private readonly BatchEncoder _encoder;
 
     internal LstmAutoEncoderTransformer(LstmAutoEncoder model, TransformerSettings settings)
     {
         settings.Validate(model.Options);
-        Model = model;
+        _model = new SharedModel(model);
         _settings = settings;
-        _encoder = new BatchEncoder(model, settings.EncoderFeatures);
+        _encoder = new BatchEncoder(_model, settings.EncoderFeatures);
     }
 
-    /// <summary>The trained model, for direct use (e.g. reconstructing or predicting frames for display).</summary>
-    public LstmAutoEncoder Model { get; }
+    /// <summary>The trained model, for direct use (e.g. reconstructing or predicting frames for display). Calls on it
+    /// are not serialised with the transformer's own, nor with its disposal.</summary>
+    /// <exception cref="ObjectDisposedException">The transformer was disposed by its last owner.</exception>
+    public LstmAutoEncoder Model => _model.Unguarded;
 
     /// <summary>The input column of frames.</summary>
     public string InputColumnName => _settings.InputColumnName;
@@ -50,8 +63,14 @@ public sealed class LstmAutoEncoderTransformer : ITransformer, IDisposable
     /// <exception cref="ArgumentOutOfRangeException">The frame column is missing or has the wrong type or size.</exception>
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Bind(inputSchema).OutputSchema;
 
-    /// <summary>A mapper that encodes one row at a time.</summary>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new AutoEncoderRowMapper(Bind(inputSchema));
+    /// <summary>A mapper that encodes one row at a time. Its caller becomes an owner of the transformer, to end its
+    /// share with one <see cref="Dispose"/> call, as a <see cref="PredictionEngine{TSrc, TDst}"/> does.</summary>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
+    {
+        var mapper = new AutoEncoderRowMapper(Bind(inputSchema));
+        _model.AddOwner();
+        return mapper;
+    }
 
     /// <summary>A lazy view of <paramref name="input"/> with the added columns, computed a batch at a time as
     /// cursors move.</summary>
@@ -61,14 +80,20 @@ public sealed class LstmAutoEncoderTransformer : ITransformer, IDisposable
         return new LstmAutoEncoderDataView(input, Bind(input.Schema));
     }
 
-    void ICanSaveModel.Save(ModelSaveContext ctx) => TransformerPersistence.Save(ctx, _settings, Model);
+    void ICanSaveModel.Save(ModelSaveContext ctx)
+    {
+        using (_model.Use(out LstmAutoEncoder live))
+            TransformerPersistence.Save(ctx, _settings, live);
+    }
 
-    /// <summary>Releases the model's native tensors.</summary>
-    public void Dispose() => Model.Dispose();
+    /// <summary>Ends one owner's share of the transformer; the last share releases the model's native tensors, once
+    /// a forward pass in progress has finished.</summary>
+    public void Dispose() => _model.Release();
 
     private AutoEncoderBindings Bind(DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
+        _model.ThrowIfReleased();
         return new AutoEncoderBindings(inputSchema, _settings, _encoder);
     }
 

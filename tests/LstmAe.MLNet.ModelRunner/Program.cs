@@ -1,21 +1,12 @@
-using Microsoft.ML;
+using LstmAe.MLNet.ModelRunner;
 
-// Usage: LstmAe.MLNet.ModelRunner <model.zip> <input.idv> <output.idv> <column>...
-// Loads the model in this fresh process (after the one registration call), transforms the input (ML.NET binary
-// data), and writes the named output columns as ML.NET binary data for the calling test to compare.
-if (args.Length < 4)
+// Runs, in a process of its own, what LstmAe.MLNet.Tests must not do in the test host: load a saved model from
+// scratch (the round trip), or a scenario that killed the process before it was fixed (a native crash cannot be
+// caught, so a regression must kill only this process). A scenario prints what happened and exits 0 when every
+// expectation held, 1 otherwise.
+return args switch
 {
-    Console.Error.WriteLine("Usage: LstmAe.MLNet.ModelRunner <model.zip> <input.idv> <output.idv> <column>...");
-    return 2;
-}
-
-var mlContext = new MLContext(seed: 0);
-mlContext.ComponentCatalog.RegisterLstmAutoEncoder();
-ITransformer model = mlContext.Model.Load(args[0], out _);
-IDataView input = mlContext.Data.LoadFromBinary(args[1]);
-IDataView transformed = model.Transform(input);
-IDataView output = mlContext.Transforms.SelectColumns(args[3..]).Fit(transformed).Transform(transformed);
-using (FileStream file = File.Create(args[2]))
-    mlContext.Data.SaveAsBinary(output, file, keepHidden: false);
-Console.WriteLine($"Wrote {output.GetRowCount()} rows of {string.Join(", ", args[3..])} to {args[2]}");
-return 0;
+    ["lifetime", string scenario] => TransformerLifetime.Run(scenario),
+    ["npy-truncated", string path] => TruncatedNpy.Run(path),
+    _ => RoundTrip.Run(args),
+};

@@ -1,6 +1,6 @@
 using LstmAe.Tests.Shared;
-using System.Diagnostics;
 using LstmAe.Data;
+using LstmAe.MLNet.Tests.Support;
 using LstmAe.Model;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -61,7 +61,7 @@ public sealed class EndToEndTests
         using (FileStream file = File.Create(inputPath))
             ml.Data.SaveAsBinary(test, file, keepHidden: false);
 
-        RunModelRunner(modelPath, inputPath, outputPath, "Features", "Score", "PredictedLabel");
+        ModelRunnerProcess.Run(modelPath, inputPath, outputPath, "Features", "Score", "PredictedLabel").AssertSucceeded();
 
         IDataView other = ml.Data.LoadFromBinary(outputPath);
         CollectionAssert.AreEqual(Column<uint>(predictions, "PredictedLabel"), Column<uint>(other, "PredictedLabel"));
@@ -80,38 +80,6 @@ public sealed class EndToEndTests
         Split = split,
         Seed = 11,
     });
-
-    // The runner is started with this test assembly's runtimeconfig and deps files, so it resolves ML.NET,
-    // TorchSharp and libtorch exactly as the test process does.
-    private static void RunModelRunner(params string[] arguments)
-    {
-        string directory = AppContext.BaseDirectory;
-        string testAssembly = Path.GetFileNameWithoutExtension(typeof(EndToEndTests).Assembly.Location);
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = directory,
-        };
-        foreach (string argument in new[]
-        {
-            "exec",
-            "--runtimeconfig", Path.Combine(directory, testAssembly + ".runtimeconfig.json"),
-            "--depsfile", Path.Combine(directory, testAssembly + ".deps.json"),
-            Path.Combine(directory, "LstmAe.MLNet.ModelRunner.dll"),
-        }.Concat(arguments))
-            start.ArgumentList.Add(argument);
-        start.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
-
-        using Process process = Process.Start(start)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync(), errors = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("The model runner did not finish within 2 minutes.");
-        }
-        Assert.AreEqual(0, process.ExitCode, $"Model runner failed:\n{output.Result}\n{errors.Result}");
-    }
 
     private static double MajorityRate(IDataView data)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using LstmAe.MLNet.Internal;
 using LstmAe.MLNet.Tests.Support;
 using LstmAe.Model;
@@ -154,6 +155,20 @@ public sealed class InputValidationTests
     }
 
     [TestMethod]
+    public void NaNFoundWhileTrainingShuffledNamesTheRowNotTheReadingOrder()
+    {
+        TinySequences.Row[] rows = TinySequences.Rows(20);
+        rows[13].Frames[17] = float.NaN;
+        IDataView data = Ml.Data.Cache(Ml.Data.LoadFromEnumerable(rows)); // a cache can shuffle: training does
+
+        var training = Assert.ThrowsExactly<InvalidOperationException>(
+            () => Ml.Transforms.LstmAutoEncode(TinySequences.Options(o => o.BatchSize = 2)).Fit(data));
+
+        StringAssert.Matches(training.Message, new Regex(
+            @"^Column 'Frames' row 13 \(read at position (\d+) of a shuffled or filtered cursor\) holds NaN at index 17; frames must be finite\.$"));
+    }
+
+    [TestMethod]
     public void InfinityIsNamedTheSameWhateverTheCulture()
     {
         TinySequences.Row[] rows = TinySequences.Rows(2);
@@ -183,6 +198,19 @@ public sealed class InputValidationTests
         });
         var e = Assert.ThrowsExactly<ArgumentException>(() => Ml.Transforms.LstmAutoEncode(options).Fit(TinySequences.Load(Ml, 4)));
         StringAssert.Contains(e.Message, "'Future' needs the prediction decoder");
+    }
+
+    [TestMethod]
+    [DataRow("tpu:7")]
+    [DataRow("cuda:x")]
+    [DataRow("gpu")]
+    public void AnUnknownDeviceNamesTheOptionAndTheValidDevices(string device)
+    {
+        var e = Assert.ThrowsExactly<ArgumentException>(() => Ml.Transforms.LstmAutoEncode(TinySequences.Options(o => o.Device = device)));
+
+        Assert.AreEqual("options.Device", e.ParamName);
+        StringAssert.StartsWith(e.Message, $"options.Device is '{device}'; the devices are \"cpu\", \"cuda\" (the first GPU, " +
+            "or the CPU with a warning when CUDA is unavailable) and \"cuda:N\" (GPU N, such as \"cuda:1\").");
     }
 
     private sealed class FeaturesOnly

@@ -99,6 +99,39 @@ public sealed class PersistenceTests
     }
 
     [TestMethod]
+    public void TheReadmeQuotesTheMessageOfALoadWithoutRegistration()
+    {
+        // ML.NET never reaches LstmAe's code on this path, so its message cannot name RegisterLstmAutoEncoder(): the
+        // README quotes the message next to the registration call, for users who search for it.
+        using var zip = new MemoryStream();
+        Ml.Model.Save(new TransformerChain<ITransformer>(_transformer), _data.Schema, zip);
+        var context = new MLContext(seed: 1);
+
+        var alone = Assert.ThrowsExactly<FormatException>(() => context.Model.Load(new MemoryStream(_savedZip), out _));
+        var chain = Assert.ThrowsExactly<InvalidOperationException>(() => context.Model.Load(new MemoryStream(zip.ToArray()), out _));
+
+        Assert.AreEqual("Couldn't load model: 'TransformerChain'", alone.Message);
+        Assert.AreEqual("Error during class instantiation", chain.Message);
+        Assert.AreEqual($"Couldn't load model: '{Path.Combine("TransformerChain", "Transform_000")}'", chain.InnerException?.InnerException?.Message);
+        string readme = File.ReadAllText(ReadmePath()).ReplaceLineEndings(" ").Replace("   ", " ", StringComparison.Ordinal);
+        StringAssert.Contains(readme, "RegisterLstmAutoEncoder(); var model = ml.Model.Load(\"model.zip\", out var schema);");
+        StringAssert.Contains(readme,
+            "Without it, `Load` fails with ML.NET's own `Couldn't load model: 'TransformerChain'` (a transformer saved alone) or " +
+            "`Error during class instantiation` around `Couldn't load model: 'TransformerChain/Transform_000'` (in a pipeline)");
+    }
+
+    private static string ReadmePath()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            string candidate = Path.Combine(folder.FullName, "README.md");
+            if (File.Exists(candidate) && File.Exists(Path.Combine(folder.FullName, "LstmAe.sln")))
+                return candidate;
+        }
+        throw new FileNotFoundException("No README.md beside LstmAe.sln above " + AppContext.BaseDirectory);
+    }
+
+    [TestMethod]
     public void ZipHoldsSettingsJsonAndModelEntries()
     {
         using var archive = new ZipArchive(new MemoryStream(_savedZip), ZipArchiveMode.Read);

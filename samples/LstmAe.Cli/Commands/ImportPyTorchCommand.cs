@@ -23,10 +23,10 @@ internal static class ImportPyTorchCommand
                 result.AddError($"--state-dict '{path}' is not a file.");
             }
         });
-        var frameHeight = new Option<int>("--frame-height") { Description = "Frame height in pixels.", DefaultValueFactory = _ => 64 };
-        var frameWidth = new Option<int>("--frame-width") { Description = "Frame width in pixels.", DefaultValueFactory = _ => 64 };
-        frameHeight.RequirePositive();
-        frameWidth.RequirePositive();
+        var frameHeight = new Option<int>("--frame-height") { Description = $"Frame height in pixels (at most {SizeLimits.MaxFrameSide}).", DefaultValueFactory = _ => 64 };
+        var frameWidth = new Option<int>("--frame-width") { Description = $"Frame width in pixels (at most {SizeLimits.MaxFrameSide}).", DefaultValueFactory = _ => 64 };
+        frameHeight.RequirePositive(SizeLimits.MaxFrameSide);
+        frameWidth.RequirePositive(SizeLimits.MaxFrameSide);
         var architecture = new ArchitectureOptions();
         var target = new OutputOptions($"The model file to write (*{ModelFile.Extension}).");
         var command = new Command("import-pytorch", "Turn a PyTorch state_dict into a model file; give the architecture it was trained with.")

@@ -53,12 +53,12 @@ internal sealed class DataOptions
         };
         FrameHeight = new Option<int>("--frame-height")
         {
-            Description = "Frame rows: the generated canvas, or the size frame images are resized to.",
+            Description = $"Frame rows: the generated canvas, or the size frame images are resized to (at most {SizeLimits.MaxFrameSide}).",
             DefaultValueFactory = _ => 64,
         };
         FrameWidth = new Option<int>("--frame-width")
         {
-            Description = "Frame columns: the generated canvas, or the size frame images are resized to.",
+            Description = $"Frame columns: the generated canvas, or the size frame images are resized to (at most {SizeLimits.MaxFrameSide}).",
             DefaultValueFactory = _ => 64,
         };
         Layout = new Option<NpySequenceLayout>("--layout")
@@ -70,8 +70,8 @@ internal sealed class DataOptions
         LimitEverySource = limitEverySource;
         Sequences.RequirePositive();
         Digits.RequirePositive();
-        FrameHeight.RequirePositive();
-        FrameWidth.RequirePositive();
+        FrameHeight.RequirePositive(SizeLimits.MaxFrameSide);
+        FrameWidth.RequirePositive(SizeLimits.MaxFrameSide);
         FramesPerSequence.RequirePositive();
     }
 

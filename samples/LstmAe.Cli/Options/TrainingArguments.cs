@@ -32,20 +32,8 @@ internal sealed class TrainingArguments
         Epochs.RequirePositive();
         BatchSize.RequirePositive();
         ProgressEvery.RequirePositive();
-        MaxSteps.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<long?>() is <= 0)
-            {
-                result.AddError("--max-steps must be positive.");
-            }
-        });
-        CheckpointEvery.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is <= 0)
-            {
-                result.AddError("--checkpoint-every must be positive.");
-            }
-        });
+        MaxSteps.RequirePositive();
+        CheckpointEvery.RequirePositive();
     }
 
     public Option<int> Epochs { get; }

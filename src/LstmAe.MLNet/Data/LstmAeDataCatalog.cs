@@ -26,9 +26,10 @@ public static class LstmAeDataCatalog
 
     /// <summary>
     /// The sequences of a 4-D .npy file (uint8 or float32, either byte order, C or Fortran order, plain or gzip),
-    /// as one column <c>Frames</c> ([T, H, W] floats; uint8 scaled to [0, 1]). The file is memory-mapped and read a
-    /// row at a time; a gzip file is first decompressed to a temporary file. The returned view is
-    /// <see cref="IDisposable"/>: dispose it to release the file early.
+    /// as one column <c>Frames</c> ([T, H, W] floats; uint8 scaled to [0, 1]). The file is read a row at a time (a
+    /// file cut short on disk meanwhile gives an <see cref="IOException"/> naming it); a gzip file is first
+    /// decompressed to a temporary file. The returned view is <see cref="IDisposable"/>: dispose it to release the
+    /// file early.
     /// </summary>
     /// <param name="catalog">The data catalog of an <see cref="MLContext"/>.</param>
     /// <param name="path">The .npy file, e.g. <c>mnist_test_seq.npy</c>.</param>

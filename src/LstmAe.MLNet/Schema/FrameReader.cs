@@ -1,3 +1,4 @@
+using System.Globalization;
 using LstmAe.Model;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -34,14 +35,38 @@ internal sealed class FrameReader
         _getter(ref _buffer);
         if (_buffer.Length != _rowLength)
             throw new InvalidOperationException(
-                $"Column '{_columnName}' row {_row.Position} holds {_buffer.Length} floats; expected {_rowLength}.");
+                $"Column '{_columnName}' row {CurrentRow()} holds {_buffer.Length} floats; expected {_rowLength}.");
         ReadOnlySpan<float> values = _buffer.IsDense ? _buffer.GetValues() : Densify();
         values[..destination.Length].CopyTo(destination);
         int bad = FrameValueCheck.IndexOfFirstNonFinite(destination);
         if (bad >= 0)
             throw new InvalidOperationException(
-                $"Column '{_columnName}' row {_row.Position} holds {FrameValueCheck.Format(destination[bad])} " +
+                $"Column '{_columnName}' row {CurrentRow()} holds {FrameValueCheck.Format(destination[bad])} " +
                 $"at index {bad}; frames must be finite.");
+    }
+
+    /// <summary>
+    /// The current row as a message names it: its row id, which ML.NET's loaders and LstmAe's data views set to the
+    /// row's index in the data and which shuffling and filtering keep, rather than the cursor's position, which under
+    /// a shuffled cursor (as training reads) is only the order of reading; that position is added when it differs.
+    /// </summary>
+    private string CurrentRow()
+    {
+        long position = _row.Position;
+        DataViewRowId id = default;
+        try
+        {
+            _row.GetIdGetter()(ref id);
+        }
+        catch (Exception e) when (e is InvalidOperationException or NotSupportedException or NotImplementedException)
+        {
+            return position.ToString(CultureInfo.InvariantCulture); // a row without ids: the position is all there is
+        }
+        if (id.High != 0 || id.Low > long.MaxValue)
+            return $"with id {id} (read at position {position})";
+        return (long)id.Low == position
+            ? position.ToString(CultureInfo.InvariantCulture)
+            : string.Create(CultureInfo.InvariantCulture, $"{id.Low} (read at position {position} of a shuffled or filtered cursor)");
     }
 
     private float[] Densify()

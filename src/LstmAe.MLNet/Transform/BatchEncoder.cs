@@ -5,15 +5,17 @@ namespace LstmAe.MLNet.Transform;
 
 /// <summary>
 /// Runs the model on a batch of sequences for the output columns a cursor needs. One instance per transformer;
-/// calls are serialised because parallel cursors share the model, and torch already spreads each forward pass
-/// over the cores.
+/// calls are serialised (by <see cref="SharedModel"/>'s lock) because parallel cursors share the model, and torch
+/// already spreads each forward pass over the cores.
 /// </summary>
-internal sealed class BatchEncoder(LstmAutoEncoder model, EncoderFeatures features)
+internal sealed class BatchEncoder(SharedModel model, EncoderFeatures features)
 {
-    private readonly Lock _gate = new();
-
     /// <summary>The model's options.</summary>
     public LstmAutoEncoderModelOptions Options => model.Options;
+
+    /// <summary>Throws once the transformer has been disposed by its last owner.</summary>
+    /// <exception cref="ObjectDisposedException">The model was released.</exception>
+    public void ThrowIfReleased() => model.ThrowIfReleased();
 
     /// <summary>Floats per row of an output of kind <paramref name="kind"/>.</summary>
     public int RowSize(OutputKind kind) => kind switch
@@ -27,6 +29,7 @@ internal sealed class BatchEncoder(LstmAutoEncoder model, EncoderFeatures featur
 
     /// <summary>Computes the outputs <paramref name="into"/> is set up for, for <paramref name="count"/> sequences,
     /// in one forward pass per chunk.</summary>
+    /// <exception cref="ObjectDisposedException">The transformer was disposed by its last owner.</exception>
     public void Encode(ReadOnlySpan<float> sequences, int count, EncodedRows into)
     {
         var outputs = new InferenceOutputs
@@ -37,8 +40,8 @@ internal sealed class BatchEncoder(LstmAutoEncoder model, EncoderFeatures featur
             Prediction = BufferIfWanted(into, OutputKind.Prediction, count),
             ReconstructionError = BufferIfWanted(into, OutputKind.ReconstructionError, count),
         };
-        lock (_gate)
-            model.Infer(sequences, count, outputs);
+        using (model.Use(out LstmAutoEncoder live))
+            live.Infer(sequences, count, outputs);
     }
 
     private static Span<float> BufferIfWanted(EncodedRows rows, OutputKind kind, int count) =>

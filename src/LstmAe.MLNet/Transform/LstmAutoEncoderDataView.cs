@@ -33,8 +33,10 @@ internal sealed class LstmAutoEncoderDataView(IDataView source, AutoEncoderBindi
 
     /// <summary>The columns to compute and pass through, checked before any input cursor opens.</summary>
     /// <exception cref="NotSupportedException">A pass-through column holds objects the read-ahead cannot copy.</exception>
+    /// <exception cref="ObjectDisposedException">The transformer was disposed by its last owner.</exception>
     private ColumnRequest BatchedRequest(IEnumerable<DataViewSchema.Column> columnsNeeded)
     {
+        bindings.Encoder.ThrowIfReleased();
         ColumnRequest request = bindings.Split(columnsNeeded);
         foreach (DataViewSchema.Column column in request.PassThrough)
             ColumnCache.RequireCopyable(column);

@@ -104,6 +104,13 @@ public sealed class NpySequenceFileTests
     [DataRow("{'descr': '|u1', 'shape': (2, 1, 4, 4), }", "no valid 'fortran_order' entry")]
     [DataRow("{'descr': '|u1', 'fortran_order': False, 'shape': (9, 9, 100000000000, 100000000000), }", "too large to address")]
     [DataRow("{'descr': '|u1', 'fortran_order': False, 'shape': (2, x, 4, 4), }", "invalid size 'x'")]
+    [DataRow("{'descr': '|u1', 'fortran_order': False, 'shape': (0, 10, 1000000000000000000, 1000000000000000000), }",
+        "shape (0, 10, 1000000000000000000, 1000000000000000000) ((frames, sequences, height, width) for a time-major file) holds 10 sequences " +
+        "of 0 frames of 1000000000000000000 x 1000000000000000000 pixels; a sequence needs at least one frame of at least 1 x 1 pixels.")]
+    [DataRow("{'descr': '|u1', 'fortran_order': False, 'shape': (2, 0, 50000, 50000), }",
+        "holds 0 sequences of 2 frames of 50000 x 50000 pixels, 5000000000 values per sequence; at most 2147483591 values per sequence")]
+    [DataRow("{'descr': '|u1', 'fortran_order': False, 'shape': (1, 0, 4294967296, 4294967296), }",
+        "holds 0 sequences of 1 frames of 4294967296 x 4294967296 pixels, 18446744073709551616 values per sequence")]
     public void BadHeaderSaysWhatIsWrongAndWhere(string header, string expected)
     {
         using var temp = new TempDirectory();

@@ -125,6 +125,18 @@ public sealed class FrameFolderDataViewTests
         StringAssert.Contains(error.Message, broken);
     }
 
+    [TestMethod]
+    public void AFileThatIsNotAnImageIsNamedAsNotAReadableImage()
+    {
+        using var temp = new TempDirectory();
+        string text = temp.Write("clip/frame-1.png", "not an image, despite its name"u8.ToArray());
+        IDataView view = new MLContext().Data.LoadFrameSequences(temp.Path);
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => CursorReading.ReadVectors(view, "Frames"));
+
+        Assert.AreEqual($"'{text}' is not a readable image: ML.NET's image decoder (SkiaSharp: PNG, JPEG, BMP, GIF, WebP) could not decode it.", error.Message);
+    }
+
     private static SKBitmap Solid(int width, int height, SKColor color)
     {
         var bitmap = new SKBitmap(width, height, SKColorType.Rgba8888, SKAlphaType.Premul);

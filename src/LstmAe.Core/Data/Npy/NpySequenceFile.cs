@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
-using System.IO.MemoryMappedFiles;
 using System.Runtime.InteropServices;
 
 namespace LstmAe.Data;
@@ -12,8 +11,10 @@ namespace LstmAe.Data;
 /// </summary>
 /// <remarks>
 /// <para>Reads uint8 (scaled to [0, 1]) or float32 (as is), little- or big-endian, C or Fortran order, time-major or
-/// batch-major. The file is memory-mapped, so a sequence costs only the pages it touches and the operating system,
-/// not the managed heap, holds the cache.</para>
+/// batch-major. Sequences are read with positional reads (one per frame in C order), so a sequence costs only the
+/// bytes it holds and the operating system's page cache, not the managed heap, holds the file. The file is not
+/// memory-mapped: a mapped file cut short on disk by another program kills the reading process (SIGBUS), while a
+/// short read is reported as an <see cref="IOException"/> naming the file.</para>
 /// <para>A gzip file (recognised by its magic bytes) cannot be mapped or seeked: it is decompressed once, when
 /// opened, to a temporary file that is deleted when this object is disposed. That needs free disk space of the
 /// uncompressed size (about 800 MB for the published file).</para>
@@ -21,8 +22,11 @@ namespace LstmAe.Data;
 /// </remarks>
 public sealed class NpySequenceFile : IDisposable
 {
-    private readonly MemoryMappedFile _map;
-    private readonly MemoryMappedViewAccessor _view;
+    /// <summary>The largest stretch of file read at once to gather a Fortran-order frame.</summary>
+    private const int MaxGatherSpanBytes = 1 << 22;
+
+    private readonly FileStream _data;
+    private readonly string _source;
     private readonly NpyHeader _header;
     private readonly int _firstSequence;
     private readonly long _sequenceStride, _timeStride, _rowStride, _columnStride;
@@ -31,6 +35,7 @@ public sealed class NpySequenceFile : IDisposable
     {
         Path = path;
         Layout = options.Layout;
+        _source = source;
         _header = NpyHeader.Read(data, source);
         long[] shape = _header.Shape;
         if (shape.Length != 4)
@@ -48,11 +53,7 @@ public sealed class NpySequenceFile : IDisposable
         }
 
         (int timeAxis, int sequenceAxis) = Layout == NpySequenceLayout.TimeMajor ? (0, 1) : (1, 0);
-        if (shape[timeAxis] * shape[2] * shape[3] > Array.MaxLength || shape[sequenceAxis] > int.MaxValue)
-        {
-            throw new InvalidDataException(
-                $"{source}, header at offset {_header.HeaderOffset}: shape {_header.ShapeText} has sequences too long or too many to index.");
-        }
+        CheckSequenceShape(shape[timeAxis], shape[sequenceAxis], shape[2], shape[3], source);
 
         long[] strides = ElementStrides(shape, _header.FortranOrder);
         (_timeStride, _sequenceStride, _rowStride, _columnStride) = (strides[timeAxis], strides[sequenceAxis], strides[2], strides[3]);
@@ -62,9 +63,7 @@ public sealed class NpySequenceFile : IDisposable
         TotalSequenceCount = (int)shape[sequenceAxis];
         (_firstSequence, SequenceCount) = SelectSplit(options, TotalSequenceCount, source);
 
-        _map = MemoryMappedFile.CreateFromFile(data, mapName: null, capacity: 0, MemoryMappedFileAccess.Read,
-            HandleInheritability.None, leaveOpen: false);
-        _view = _map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+        _data = data;
     }
 
     /// <summary>Opens an .npy file (or a gzip of one) and validates its header and length.</summary>
@@ -129,9 +128,10 @@ public sealed class NpySequenceFile : IDisposable
     /// <summary>Reads sequence <paramref name="index"/> of the split as floats (uint8 scaled by 1/255).</summary>
     /// <param name="index">In [0, <see cref="SequenceCount"/>).</param>
     /// <param name="destination">Receives <see cref="SequenceLength"/> floats.</param>
+    /// <exception cref="IOException">The file ends before the sequence: it was cut short after it was opened.</exception>
     public void ReadSequence(int index, Span<float> destination)
     {
-        ObjectDisposedException.ThrowIf(_view.SafeMemoryMappedViewHandle.IsClosed, this);
+        ObjectDisposedException.ThrowIf(_data.SafeFileHandle.IsClosed, this);
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, SequenceCount);
         if (destination.Length != SequenceLength)
@@ -174,27 +174,65 @@ public sealed class NpySequenceFile : IDisposable
         return sequence;
     }
 
-    /// <summary>Unmaps the file (and deletes the temporary copy of a gzip file).</summary>
-    public void Dispose()
+    /// <summary>Closes the file (and deletes the temporary copy of a gzip file).</summary>
+    public void Dispose() => _data.Dispose();
+
+    private void ReadElements(long firstElement, Span<byte> destination)
     {
-        _view.Dispose();
-        _map.Dispose();
+        long offset = _header.DataOffset + firstElement * _header.ElementSize;
+        // Thread-safe: a positional read neither uses nor moves the stream's position.
+        int read = 0;
+        while (read < destination.Length)
+        {
+            int count = RandomAccess.Read(_data.SafeFileHandle, destination[read..], offset + read);
+            if (count == 0)
+            {
+                throw new IOException(
+                    $"{_source} was cut short after it was opened: reading {destination.Length} bytes at offset {offset} found only {read} " +
+                    $"(the header declares {_header.DataLength} bytes of data from offset {_header.DataOffset}; the file now ends at offset " +
+                    $"{RandomAccess.GetLength(_data.SafeFileHandle)}).");
+            }
+
+            read += count;
+        }
     }
 
-    private void ReadElements(long firstElement, Span<byte> destination) =>
-        _view.SafeMemoryMappedViewHandle.ReadSpan((ulong)(_header.DataOffset + firstElement * _header.ElementSize), destination);
-
-    // Fortran order scatters a frame across the file; copy it element by element.
+    // Fortran order scatters a frame across the file. Where the stretch of file it spans is small, one read takes it
+    // whole and the frame is gathered in memory; otherwise each element is read (one system call each).
     private void GatherFrame(long frameStart, Span<byte> destination)
     {
         int size = _header.ElementSize;
-        for (int r = 0; r < FrameHeight; r++)
+        long spanElements = (FrameHeight - 1) * _rowStride + (FrameWidth - 1) * _columnStride + 1;
+        if (spanElements * size > MaxGatherSpanBytes)
         {
-            for (int c = 0; c < FrameWidth; c++)
+            for (int r = 0; r < FrameHeight; r++)
             {
-                int target = (r * FrameWidth + c) * size;
-                ReadElements(frameStart + r * _rowStride + c * _columnStride, destination.Slice(target, size));
+                for (int c = 0; c < FrameWidth; c++)
+                {
+                    int target = (r * FrameWidth + c) * size;
+                    ReadElements(frameStart + r * _rowStride + c * _columnStride, destination.Slice(target, size));
+                }
             }
+
+            return;
+        }
+
+        byte[] span = ArrayPool<byte>.Shared.Rent((int)(spanElements * size));
+        try
+        {
+            ReadElements(frameStart, span.AsSpan(0, (int)(spanElements * size)));
+            for (int r = 0; r < FrameHeight; r++)
+            {
+                for (int c = 0; c < FrameWidth; c++)
+                {
+                    span.AsSpan((int)((r * _rowStride + c * _columnStride) * size), size)
+                        .CopyTo(destination.Slice((r * FrameWidth + c) * size, size));
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(span);
         }
     }
 
@@ -218,6 +256,25 @@ public sealed class NpySequenceFile : IDisposable
                 int bits = BinaryPrimitives.ReverseEndianness(MemoryMarshal.Read<int>(raw[(i * 4)..]));
                 destination[i] = BitConverter.Int32BitsToSingle(bits);
             }
+        }
+    }
+
+    // Sizes are multiplied in 128 bits: a product of the header's sizes (each up to long.MaxValue) can wrap even a
+    // long, and an axis with 0 makes the data length 0, so the file's length cannot have caught them.
+    private void CheckSequenceShape(long frames, long sequences, long height, long width, string source)
+    {
+        string what = $"{source}, header at offset {_header.HeaderOffset}: shape {_header.ShapeText} ({AxesText(Layout)}) holds " +
+            $"{sequences} sequences of {frames} frames of {height} x {width} pixels";
+        if (frames == 0 || height == 0 || width == 0)
+        {
+            throw new InvalidDataException($"{what}; a sequence needs at least one frame of at least 1 x 1 pixels.");
+        }
+
+        Int128 sequenceLength = (Int128)frames * height * width;
+        if (sequenceLength > Array.MaxLength || sequences > int.MaxValue)
+        {
+            throw new InvalidDataException(
+                $"{what}, {sequenceLength} values per sequence; at most {Array.MaxLength} values per sequence and {int.MaxValue} sequences can be indexed.");
         }
     }
 

@@ -19,7 +19,11 @@ internal static class GrayscaleImageReader
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException or IOException)
         {
-            throw new InvalidDataException($"'{path}' could not be decoded as an image: {e.Message}", e);
+            // MLImage says "Invalid path (Parameter 'imagePath')" both for a missing file and for one its decoder
+            // cannot read, which sends users looking at the path instead of the file's content.
+            throw new InvalidDataException(File.Exists(path)
+                ? $"'{path}' is not a readable image: ML.NET's image decoder (SkiaSharp: PNG, JPEG, BMP, GIF, WebP) could not decode it."
+                : $"'{path}' could not be read as an image: the file no longer exists.", e);
         }
 
         using (image)

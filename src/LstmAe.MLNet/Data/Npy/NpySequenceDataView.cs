@@ -6,7 +6,7 @@ namespace LstmAe.MLNet.Data;
 
 /// <summary>
 /// The sequences of an .npy file as an <see cref="IDataView"/> with one column, <c>Frames</c> ([T, H, W] floats in
-/// [0, 1] for uint8 files). Rows are read from the memory-mapped file when a cursor reaches them. The view keeps the
+/// [0, 1] for uint8 files). Rows are read from the file when a cursor reaches them. The view keeps the
 /// file open for its lifetime; dispose it to release the file (and a gzip file's decompressed copy) early.
 /// </summary>
 internal sealed class NpySequenceDataView : SequenceDataView, IDisposable
