@@ -125,6 +125,87 @@ public sealed class FrameFolderDataViewTests
         StringAssert.Contains(error.Message, broken);
     }
 
+    [TestMethod]
+    public void APngDeclaringHugeDimensionsIsRefusedBeforeDecoding()
+    {
+        using var temp = new TempDirectory();
+        // A real 2x2 PNG whose header claims 100000 x 100000: ten billion pixels in a file of under 1 KB.
+        string bomb = temp.Write("clip/0.png", WithPngSize(EncodedPng(2, 2), 100_000, 100_000));
+        IDataView view = new MLContext().Data.LoadFrameSequences(temp.Path);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => CursorReading.ReadVectors(view, "Frames"));
+
+        StringAssert.Contains(error.Message, $"'{bomb}' is a PNG image of 100000x100000 = 10000000000 pixels; at most {FrameFolderOptions.DefaultMaxImagePixels}");
+        StringAssert.Contains(error.Message, "FrameFolderOptions.MaxImagePixels");
+        Assert.IsLessThan(16L << 20, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [TestMethod]
+    public void TheImageSizeLimitCanBeRaisedOrLowered()
+    {
+        using var temp = new TempDirectory();
+        WritePng(temp, "clip/0.png", Solid(8, 4, SKColors.White));
+
+        var lowered = new FrameFolderOptions { FrameHeight = 2, FrameWidth = 2, MaxImagePixels = 31 };
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => CursorReading.ReadVectors(new MLContext().Data.LoadFrameSequences(temp.Path, lowered), "Frames"));
+        StringAssert.Contains(error.Message, "8x4 = 32 pixels; at most 31");
+
+        var exact = lowered with { MaxImagePixels = 32 };
+        AssertAll(CursorReading.ReadVectors(new MLContext().Data.LoadFrameSequences(temp.Path, exact), "Frames").Single().Values, 1f, "white");
+        Assert.ThrowsExactly<ArgumentException>(() => new MLContext().Data.LoadFrameSequences(temp.Path, lowered with { MaxImagePixels = 0 }));
+    }
+
+    [TestMethod]
+    public void JpegGifAndBmpHeadersAreReadWithoutDecoding()
+    {
+        using var bitmap = Solid(5, 3, SKColors.Gray);
+        using SKData jpeg = bitmap.Encode(SKEncodedImageFormat.Jpeg, 90);
+        Assert.AreEqual(new ImageHeader("JPEG", 5, 3), ImageHeader.Read(jpeg.ToArray(), "x.jpg"));
+        byte[] gif = [.. "GIF89a"u8, 5, 0, 3, 0, 0, 0, 0];
+        Assert.AreEqual(new ImageHeader("GIF", 5, 3), ImageHeader.Read(gif, "x.gif"));
+        byte[] bmp = new byte[26];
+        "BM"u8.CopyTo(bmp);
+        BitConverter.GetBytes(40).CopyTo(bmp, 14);
+        BitConverter.GetBytes(5).CopyTo(bmp, 18);
+        BitConverter.GetBytes(-3).CopyTo(bmp, 22);
+        Assert.AreEqual(new ImageHeader("BMP", 5, 3), ImageHeader.Read(bmp, "x.bmp"));
+        StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => ImageHeader.Read("PNGish"u8, "x.png")).Message, "'x.png' is not a PNG, JPEG");
+    }
+
+    private static byte[] EncodedPng(int width, int height)
+    {
+        using SKBitmap bitmap = Solid(width, height, SKColors.White);
+        using SKData data = bitmap.Encode(SKEncodedImageFormat.Png, 95);
+        return data.ToArray();
+    }
+
+    /// <summary>The PNG with its IHDR width and height replaced and the chunk's CRC recomputed, as a crafted file has.</summary>
+    private static byte[] WithPngSize(byte[] png, uint width, uint height)
+    {
+        byte[] copy = (byte[])png.Clone();
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(copy.AsSpan(16), width);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(copy.AsSpan(20), height);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(copy.AsSpan(29), Crc32(copy.AsSpan(12, 17)));
+        return copy;
+    }
+
+    /// <summary>The CRC-32 PNG chunks carry (ISO 3309), over the chunk type and data.</summary>
+    private static uint Crc32(ReadOnlySpan<byte> bytes)
+    {
+        uint crc = 0xFFFFFFFF;
+        foreach (byte b in bytes)
+        {
+            crc ^= b;
+            for (int bit = 0; bit < 8; bit++)
+            {
+                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320 : crc >> 1;
+            }
+        }
+
+        return ~crc;
+    }
+
     private static SKBitmap Solid(int width, int height, SKColor color)
     {
         var bitmap = new SKBitmap(width, height, SKColorType.Rgba8888, SKAlphaType.Premul);
