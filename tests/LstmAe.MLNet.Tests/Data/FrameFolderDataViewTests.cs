@@ -173,6 +173,54 @@ public sealed class FrameFolderDataViewTests
         StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => ImageHeader.Read("PNGish"u8, "x.png")).Message, "'x.png' is not a PNG, JPEG");
     }
 
+    [TestMethod]
+    public void TruncatedPngAndJpegFramesAreRefusedNamingTheFile()
+    {
+        // Noise, so the compressed data spans the whole file and a cut removes rows.
+        using var noise = new SKBitmap(32, 32, SKColorType.Rgba8888, SKAlphaType.Premul);
+        var random = new Random(3);
+        for (int y = 0; y < 32; y++)
+        {
+            for (int x = 0; x < 32; x++)
+            {
+                noise.SetPixel(x, y, new SKColor((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256)));
+            }
+        }
+
+        foreach (var (format, name, expected) in new[]
+        {
+            (SKEncodedImageFormat.Png, "0.png", "is a truncated PNG"),
+            (SKEncodedImageFormat.Jpeg, "0.jpg", "is a truncated JPEG"),
+        })
+        {
+            using var temp = new TempDirectory();
+            using SKData data = noise.Encode(format, 90);
+            byte[] whole = data.ToArray();
+            string path = temp.Write($"clip/{name}", whole[..(whole.Length * 2 / 3)]);
+            IDataView view = new MLContext().Data.LoadFrameSequences(temp.Path, new FrameFolderOptions { FrameHeight = 32, FrameWidth = 32 });
+
+            var error = Assert.ThrowsExactly<InvalidDataException>(() => CursorReading.ReadVectors(view, "Frames"));
+
+            StringAssert.Contains(error.Message, $"'{path}' {expected}");
+            File.WriteAllBytes(path, whole);
+            Assert.HasCount(1, CursorReading.ReadVectors(view, "Frames"), $"the whole {format} file loads");
+        }
+    }
+
+    [TestMethod]
+    public void APngWhoseImageDataLacksRowsIsRefusedEvenWithItsEndChunk()
+    {
+        using var temp = new TempDirectory();
+        // The IHDR of a 2x2 image declaring 2x3: the data is complete for two rows, the header asks for three.
+        string path = temp.Write("clip/0.png", WithPngSize(EncodedPng(2, 2), 2, 3));
+        IDataView view = new MLContext().Data.LoadFrameSequences(temp.Path, new FrameFolderOptions { FrameHeight = 2, FrameWidth = 2 });
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => CursorReading.ReadVectors(view, "Frames"));
+
+        StringAssert.Contains(error.Message, $"'{path}' is a truncated PNG: its image data holds");
+        StringAssert.Contains(error.Message, "2x3 header declares (rows are missing)");
+    }
+
     private static byte[] EncodedPng(int width, int height)
     {
         using SKBitmap bitmap = Solid(width, height, SKColors.White);

@@ -16,8 +16,8 @@ internal static class GrayscaleImageReader
     /// against <paramref name="maxPixels"/> before the same bytes are decoded, so the limit holds even if the file
     /// changes meanwhile.
     /// </summary>
-    /// <exception cref="InvalidDataException">The file is too large, declares more pixels than allowed, or cannot be
-    /// decoded as an image; the message names it.</exception>
+    /// <exception cref="InvalidDataException">The file is too large, declares more pixels than allowed, is a truncated
+    /// PNG or JPEG, or cannot be decoded as an image; the message names it.</exception>
     public static (float[] Pixels, int Height, int Width) Read(string path, long maxPixels)
     {
         byte[] file = ReadBounded(path, maxPixels > (Array.MaxLength - FileSlackBytes) / 8 ? Array.MaxLength : maxPixels * 8 + FileSlackBytes);
@@ -29,6 +29,7 @@ internal static class GrayscaleImageReader
                 $"({nameof(FrameFolderOptions)}.{nameof(FrameFolderOptions.MaxImagePixels)}).");
         }
 
+        ImageCompleteness.Check(file, header, path);
         MLImage image;
         try
         {
