@@ -123,6 +123,35 @@ public sealed class CraftedStateDictTests
         StringAssert.Contains(error.Message, "opcode 0x69 at offset 2 is not one torch.save writes");
     }
 
+    [TestMethod]
+    public void MutatedPicklesLoadOrFailAsInvalidDataOnly()
+    {
+        using var temp = new TempDirectory();
+        using var source = LstmAutoEncoder.Create(TinyModels.Options, seed: 3);
+        List<Stored> tensors = Tensors(source);
+        byte[] pickle = Pickle(tensors);
+        var random = new Random(12);
+        using var target = LstmAutoEncoder.Create(TinyModels.Options);
+        for (int trial = 0; trial < 300; trial++)
+        {
+            byte[] mutated = (byte[])pickle.Clone();
+            for (int flips = random.Next(1, 5); flips > 0; flips--) mutated[random.Next(mutated.Length)] = (byte)random.Next(256);
+            string path = temp.Write($"fuzz{trial}.pt", Zip(
+            [
+                ("archive/data.pkl", random.Next(8) == 0 ? mutated[..random.Next(mutated.Length)] : mutated),
+                .. tensors.Select(t => ($"archive/data/{t.Key}", t.Storage)),
+            ]));
+            try
+            {
+                target.LoadPyTorchStateDict(path);
+            }
+            catch (InvalidDataException)
+            {
+                // The only acceptable failure.
+            }
+        }
+    }
+
     /// <summary>One tensor as a torch.save file holds it: a float32 storage and a view of it.</summary>
     private sealed record Stored(string Name, string Key, byte[] Storage, long DeclaredElements, long Offset, long[] Shape, long[] Stride);
 

@@ -112,6 +112,30 @@ public sealed class CraftedModelTests
         StringAssert.Contains(error.Message, $"at most {ModelSizeLimits.MaxOptionsJsonBytes} are allowed");
     }
 
+    [TestMethod]
+    public void MutatedPayloadsWithValidChecksumsLoadOrFailAsInvalidDataOnly()
+    {
+        byte[] saved = Saved(TinyModels.Options);
+        // The options JSON and the tensor headers after it, where a mutation changes sizes rather than values.
+        int interesting = Math.Min(saved.Length - HeaderLength, 2048);
+        var random = new Random(9);
+        for (int trial = 0; trial < 300; trial++)
+        {
+            byte[] body = saved[HeaderLength..];
+            for (int flips = random.Next(1, 4); flips > 0; flips--) body[random.Next(interesting)] = (byte)random.Next(256);
+            if (random.Next(8) == 0) body = body[..random.Next(body.Length)];
+            byte[] file = [.. saved[..12], .. BitConverter.GetBytes((long)body.Length), .. SHA256.HashData(body), .. body];
+            try
+            {
+                LstmAutoEncoder.Load(new MemoryStream(file)).Dispose();
+            }
+            catch (InvalidDataException)
+            {
+                // The only acceptable failure.
+            }
+        }
+    }
+
     /// <summary>A saved tiny model whose options JSON <paramref name="edit"/> changed, with a valid checksum.</summary>
     private static byte[] Edited(Action<JsonObject> edit)
     {

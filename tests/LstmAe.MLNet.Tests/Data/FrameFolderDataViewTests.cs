@@ -221,6 +221,34 @@ public sealed class FrameFolderDataViewTests
         StringAssert.Contains(error.Message, "2x3 header declares (rows are missing)");
     }
 
+    [TestMethod]
+    public void MutatedPngAndJpegFilesDecodeOrFailAsInvalidDataOnly()
+    {
+        using var temp = new TempDirectory();
+        using var bitmap = Solid(16, 12, SKColors.Teal);
+        bitmap.SetPixel(3, 4, SKColors.White);
+        var random = new Random(5);
+        foreach (SKEncodedImageFormat format in new[] { SKEncodedImageFormat.Png, SKEncodedImageFormat.Jpeg })
+        {
+            using SKData data = bitmap.Encode(format, 90);
+            byte[] original = data.ToArray();
+            for (int trial = 0; trial < 150; trial++)
+            {
+                byte[] mutated = (byte[])original.Clone();
+                for (int flips = random.Next(1, 4); flips > 0; flips--) mutated[random.Next(mutated.Length)] = (byte)random.Next(256);
+                string path = temp.Write($"{format}{trial}", random.Next(6) == 0 ? mutated[..random.Next(mutated.Length)] : mutated);
+                try
+                {
+                    GrayscaleImageReader.Read(path, FrameFolderOptions.DefaultMaxImagePixels);
+                }
+                catch (InvalidDataException)
+                {
+                    // The only acceptable failure.
+                }
+            }
+        }
+    }
+
     private static byte[] EncodedPng(int width, int height)
     {
         using SKBitmap bitmap = Solid(width, height, SKColors.White);
