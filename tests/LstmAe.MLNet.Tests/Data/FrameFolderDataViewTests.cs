@@ -139,6 +139,11 @@ public sealed class FrameFolderDataViewTests
         StringAssert.Contains(error.Message, $"'{bomb}' is a PNG image of 100000x100000 = 10000000000 pixels; at most {FrameFolderOptions.DefaultMaxImagePixels}");
         StringAssert.Contains(error.Message, "FrameFolderOptions.MaxImagePixels");
         Assert.IsLessThan(16L << 20, GC.GetAllocatedBytesForCurrentThread() - before);
+
+        // The largest a header can declare: the product does not fit a long.
+        File.WriteAllBytes(bomb, WithPngSize(EncodedPng(2, 2), uint.MaxValue, uint.MaxValue));
+        var largest = Assert.ThrowsExactly<InvalidDataException>(() => CursorReading.ReadVectors(view, "Frames"));
+        StringAssert.Contains(largest.Message, $"4294967295x4294967295 = {(ulong)uint.MaxValue * uint.MaxValue} pixels; at most");
     }
 
     [TestMethod]

@@ -25,7 +25,7 @@ internal static class GrayscaleImageReader
         if (header.Pixels > maxPixels)
         {
             throw new InvalidDataException(
-                $"'{path}' is a {header.Format} image of {header.Width}x{header.Height} = {header.Pixels} pixels; at most {maxPixels} are allowed " +
+                $"'{path}' is a {header.Format} image of {header.Width}x{header.Height} = {(ulong)header.Width * (ulong)header.Height} pixels; at most {maxPixels} are allowed " +
                 $"({nameof(FrameFolderOptions)}.{nameof(FrameFolderOptions.MaxImagePixels)}).");
         }
 

@@ -51,6 +51,11 @@ internal static class ImageCompleteness
                     $"'{path}' is a truncated PNG: its {type} chunk at offset {at} declares {length} bytes, but the file ends at offset {file.Length}.");
             }
 
+            if (at == 8 && length != 13)
+            {
+                throw new InvalidDataException($"'{path}' is a damaged PNG: its IHDR chunk holds {length} bytes instead of 13.");
+            }
+
             if (type == "IDAT")
             {
                 imageData.Write(file, at + 8, (int)length);

@@ -12,8 +12,9 @@ namespace LstmAe.MLNet.Data;
 /// <param name="Height">Rows, as declared.</param>
 internal readonly record struct ImageHeader(string Format, long Width, long Height)
 {
-    /// <summary>Width x height, exact (both are below 2^32).</summary>
-    public long Pixels => Width * Height;
+    /// <summary>Width x height, or <see cref="long.MaxValue"/> when that does not fit (a header may declare up to
+    /// 2^32 - 1 by 2^32 - 1).</summary>
+    public long Pixels => Width > long.MaxValue / Height ? long.MaxValue : Width * Height;
 
     /// <summary>Reads the header at the start of <paramref name="file"/>.</summary>
     /// <param name="file">The whole file.</param>
