@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using LstmAe.IO;
 using LstmAe.Metrics;
 using LstmAe.Model;
 using LstmAe.Samples.MovingMnist.Reporting;
@@ -44,7 +43,7 @@ public sealed class MovingMnistSample(SampleSettings settings, ISampleConsole co
 
         console.Heading("3. Save, load, test");
         string modelPath = folder.File(OutputFolder.ModelFile);
-        AtomicFile.Write(modelPath, stream => mlContext.Model.Save(fitted, data.Train.Schema, stream));
+        mlContext.Model.SaveAtomically(fitted, data.Train.Schema, modelPath);
         fitted.Dispose();
         mlContext.ComponentCatalog.RegisterLstmAutoEncoder();
         var loaded = mlContext.Model.Load(modelPath, out _);

@@ -19,6 +19,13 @@ public sealed class LstmAutoEncoderOptions
     /// <summary>Default <see cref="TransformBatchSize"/>; also what saved settings without one mean.</summary>
     internal const int DefaultTransformBatchSize = 64;
 
+    /// <summary>
+    /// The largest <see cref="TransformBatchSize"/>: 4096 rows. A cursor holds a batch of input rows and of every
+    /// output at once, so this bounds what a saved model's settings can make it allocate; larger batches gain nothing
+    /// over this (a forward pass runs in chunks of 64 sequences anyway).
+    /// </summary>
+    public const int MaxTransformBatchSize = 4096;
+
     // ---- Columns -------------------------------------------------------------------------------------------
 
     /// <summary>Input column: vector&lt;float32&gt; holding the input frames, or the input frames followed by the
@@ -152,7 +159,8 @@ public sealed class LstmAutoEncoderOptions
 
     // ---- Transform -----------------------------------------------------------------------------------------
 
-    /// <summary>Rows the transformer's cursors encode per forward pass.</summary>
+    /// <summary>Rows the transformer's cursors encode per forward pass: 1 to <see cref="MaxTransformBatchSize"/>, and
+    /// the batch's frames must fit one .NET array.</summary>
     public int TransformBatchSize { get; set; } = DefaultTransformBatchSize;
 
     /// <summary>A shallow copy (data views and callbacks are shared), which the estimator keeps.</summary>

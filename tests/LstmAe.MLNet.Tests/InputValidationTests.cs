@@ -56,6 +56,20 @@ public sealed class InputValidationTests
     public static void Release() => _fitted.Dispose();
 
     [TestMethod]
+    public void NonFiniteLearningRateAndHugeTransformBatchAreRefusedNamingTheOption()
+    {
+        IDataView data = TinySequences.Load(Ml, 4, seed: 2);
+
+        var rate = Assert.ThrowsExactly<ArgumentException>(() =>
+            Ml.Transforms.LstmAutoEncode(TinySequences.Options(o => o.LearningRate = double.PositiveInfinity)).Fit(data));
+        StringAssert.Contains(rate.Message, "LearningRate must be positive and finite");
+
+        var batch = Assert.ThrowsExactly<ArgumentException>(() =>
+            Ml.Transforms.LstmAutoEncode(TinySequences.Options(o => o.TransformBatchSize = int.MaxValue)).Fit(data));
+        StringAssert.Contains(batch.Message, $"TransformBatchSize must be between 1 and {LstmAutoEncoderOptions.MaxTransformBatchSize}");
+    }
+
+    [TestMethod]
     public void MissingColumnIsNamed()
     {
         IDataView data = Ml.Data.LoadFromEnumerable(new[] { new ScalarFrames() });

@@ -173,20 +173,87 @@ public sealed class PersistenceTests
     [TestMethod]
     public void MissingEntryIsNamed() => AssertLoadFailsNaming(TransformerPersistence.ModelEntry, replace: null);
 
-    private static void AssertLoadFailsNaming(string entryName, Func<byte[], byte[]>? replace)
+    [TestMethod]
+    public void AHugeTransformBatchSizeInTheSettingsIsNamed()
+    {
+        // int.MaxValue rows made the first cursor throw a bare OverflowException.
+        string message = AssertLoadFailsNaming(TransformerPersistence.SettingsEntry, bytes =>
+            System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(bytes)
+                .Replace("\"TransformBatchSize\": 4", $"\"TransformBatchSize\": {int.MaxValue}", StringComparison.Ordinal)));
+
+        StringAssert.Contains(message, $"TransformBatchSize must be between 1 and {LstmAutoEncoderOptions.MaxTransformBatchSize}; got {int.MaxValue}");
+    }
+
+    [TestMethod]
+    public void ASettingsEntryAboveItsLimitIsRefusedWithoutReadingItAll()
+    {
+        // Valid JSON padded with 64 MiB of spaces, about 64 KB deflated.
+        string message = AssertLoadFailsNaming(TransformerPersistence.SettingsEntry, (original, entry) =>
+        {
+            entry.Write(original.AsSpan(..^1));
+            WriteRepeated(entry, (byte)' ', 64 << 20);
+            entry.Write(original.AsSpan(^1..));
+        }, allocationBudget: 16 << 20);
+
+        StringAssert.Contains(message, $"more than {TransformerPersistence.MaxSettingsEntryBytes} bytes");
+    }
+
+    [TestMethod]
+    public void AModelEntryDeclaringMoreThanItsOptionsImplyIsRefusedWithoutReadingIt()
+    {
+        // The real header and options, a payload length of 64 MiB, then 64 MiB of zeros: a deflate bomb of about 64 KB.
+        const int Declared = 64 << 20;
+        string message = AssertLoadFailsNaming(TransformerPersistence.ModelEntry, (original, entry) =>
+        {
+            entry.Write(original.AsSpan(0, 12));
+            entry.Write(BitConverter.GetBytes((long)Declared));
+            entry.Write(new byte[32]);
+            entry.Write(original.AsSpan(52, 1024));
+            WriteRepeated(entry, 0, Declared - 1024);
+        }, allocationBudget: 16 << 20);
+
+        StringAssert.Contains(message, $"declares a payload of {Declared} bytes; its options");
+    }
+
+    [TestMethod]
+    public void BytesAfterTheSavedModelInItsEntryAreRefused()
+    {
+        string message = AssertLoadFailsNaming(TransformerPersistence.ModelEntry, bytes => [.. bytes, 0]);
+
+        StringAssert.Contains(message, "bytes after the saved model");
+    }
+
+    private static void WriteRepeated(Stream stream, byte value, int count)
+    {
+        byte[] chunk = new byte[1 << 20];
+        Array.Fill(chunk, value);
+        for (int written = 0; written < count; written += chunk.Length)
+            stream.Write(chunk, 0, Math.Min(chunk.Length, count - written));
+    }
+
+    private static string AssertLoadFailsNaming(string entryName, Func<byte[], byte[]>? replace) =>
+        AssertLoadFailsNaming(entryName, replace is null ? null : (original, entry) => entry.Write(replace(original)));
+
+    /// <summary>Loads the saved zip with one entry rewritten; returns the message of the first InvalidDataException,
+    /// which must name the entry. Managed allocations during the load must stay under <paramref name="allocationBudget"/>.</summary>
+    private static string AssertLoadFailsNaming(string entryName, Action<byte[], Stream>? replace, long allocationBudget = long.MaxValue)
     {
         byte[] damaged = RewriteEntry(_savedZip, entryName, replace);
         var fresh = new MLContext(seed: 1);
         fresh.ComponentCatalog.RegisterLstmAutoEncoder();
+        long before = GC.GetAllocatedBytesForCurrentThread();
         var e = Assert.Throws<Exception>(() => fresh.Model.Load(new MemoryStream(damaged), out _));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         InvalidDataException? cause = Causes(e).OfType<InvalidDataException>().FirstOrDefault();
         Assert.IsNotNull(cause, $"Expected an InvalidDataException in the chain; got: {Flatten(e)}");
         StringAssert.Contains(cause.Message, $"'{entryName}'");
+        Assert.IsLessThan(allocationBudget, allocated, $"allocated {allocated} bytes");
+        return cause.Message;
     }
 
-    /// <summary>A copy of <paramref name="zip"/> with the entry ending in <paramref name="entryName"/> replaced
-    /// (or removed when <paramref name="replace"/> is null).</summary>
-    private static byte[] RewriteEntry(byte[] zip, string entryName, Func<byte[], byte[]>? replace)
+    /// <summary>A copy of <paramref name="zip"/> with the entry ending in <paramref name="entryName"/> rewritten from
+    /// its original bytes (or removed when <paramref name="replace"/> is null).</summary>
+    private static byte[] RewriteEntry(byte[] zip, string entryName, Action<byte[], Stream>? replace)
     {
         var output = new MemoryStream();
         output.Write(zip);
@@ -204,7 +271,7 @@ public sealed class PersistenceTests
             if (replace is not null)
             {
                 using Stream stream = archive.CreateEntry(name).Open();
-                stream.Write(replace(original));
+                replace(original, stream);
             }
         }
         return output.ToArray();

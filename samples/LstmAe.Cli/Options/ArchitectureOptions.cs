@@ -48,7 +48,7 @@ internal sealed class ArchitectureOptions
         }
     }
 
-    /// <summary>The preset with every given override, validated and within <see cref="SizeLimits.MaxWeights"/>.</summary>
+    /// <summary>The preset with every given override, validated (sizes within <see cref="ModelSizeLimits"/>).</summary>
     public LstmAutoEncoderModelOptions Build(ParseResult parsed, int frameHeight, int frameWidth)
     {
         var preset = parsed.GetValue(Preset) == PaperPreset ? LstmAutoEncoderModelOptions.Paper : LstmAutoEncoderModelOptions.CpuDefault;
@@ -73,7 +73,6 @@ internal sealed class ArchitectureOptions
         {
             throw new CliException(e.Message, ExitCodes.Usage);
         }
-        SizeLimits.CheckModel(options);
         return options;
     }
 

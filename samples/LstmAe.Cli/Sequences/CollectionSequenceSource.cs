@@ -32,7 +32,7 @@ internal sealed class CollectionSequenceSource : ISequenceSource
 
     public IEnumerable<ReadOnlyMemory<float>> Read(int epoch)
     {
-        int[] order = _shuffle ? EpochOrder.Shuffled(_first, _count, _seed, epoch) : Enumerable.Range(_first, _count).ToArray();
+        IEnumerable<int> order = _shuffle ? EpochOrder.Indices(_first, _count, _seed, epoch) : Enumerable.Range(_first, _count);
         foreach (int index in order)
         {
             // The buffer is reused: ISequenceSource lets the memory of an item change once the enumerator moves on.

@@ -6,11 +6,15 @@ namespace LstmAe.IO;
 /// target survives any failure untouched, and the temporary file never outlives the call.
 /// </summary>
 /// <remarks>
-/// The rename is atomic because the temporary file lies in the target's folder, so on the same file system. An
+/// <para>A symbolic link is written through, as other programs do: the file it points to (at the end of a chain of
+/// links) is replaced, and the link stays. An existing file keeps its permissions (Unix mode bits). A target that
+/// is not a regular file (a device node such as <c>/dev/full</c>, a FIFO, a socket, a folder) is refused with an
+/// <see cref="IOException"/> naming it, before anything is written: a rename would replace the node by a file.</para>
+/// <para>The rename is atomic because the temporary file lies in the target's folder, so on the same file system. An
 /// <see cref="IOException"/> or <see cref="UnauthorizedAccessException"/>, whether from the writer or from creating,
 /// flushing or renaming the file, is rethrown as an <see cref="IOException"/> that names the target and wraps the
 /// original, since the temporary name means nothing to the user; any other exception from the writer propagates
-/// unchanged.
+/// unchanged.</para>
 /// </remarks>
 public static class AtomicFile
 {
@@ -57,28 +61,49 @@ public static class AtomicFile
         string name = Path.GetFileName(fullPath);
         if (name.Length == 0)
             throw new ArgumentException($"'{path}' names a folder; a file name is needed.", nameof(path));
-        // Hidden and unique, so listings stay clean and two writers of one target never share a temporary file.
-        string temporary = Path.Combine(Path.GetDirectoryName(fullPath)!, $".{name}.{Guid.NewGuid():N}.tmp");
+        string target = fullPath, temporary = "";
         try
         {
+            target = FinalTarget(fullPath);
+            if (FileKind.SpecialKind(target) is { } kind)
+                throw new IOException($"it is {kind}, not a regular file; write to a regular file instead.");
+            // Hidden and unique, so listings stay clean and two writers of one target never share a temporary file.
+            temporary = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
             writeTemporary(temporary);
             // A writer that appends an extension (as some savers do) or writes nothing must not pass unnoticed.
             if (!File.Exists(temporary))
                 throw new FileNotFoundException("The writer did not create the file it was given.", temporary);
+            KeepMode(target, temporary);
             FlushToDisk(temporary);
-            File.Move(temporary, fullPath, overwrite: true);
+            File.Move(temporary, target, overwrite: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // The user named the target, not the hidden temporary file: say which file could not be written.
-            throw new IOException($"Could not write {fullPath}: {e.Message}", e);
+            string through = target == fullPath ? "" : $" (a link to {target})";
+            throw new IOException($"Could not write {fullPath}{through}: {e.Message}", e);
         }
         finally
         {
             // Gone once renamed; after a failure the partial file goes too. Checked first because File.Delete throws
             // when the folder is missing, which would hide the failure that brought us here.
-            if (File.Exists(temporary)) File.Delete(temporary);
+            if (temporary.Length > 0 && File.Exists(temporary)) File.Delete(temporary);
         }
+    }
+
+    /// <summary>The file a chain of symbolic links ends at (which need not exist yet), or <paramref name="path"/>
+    /// itself when it is no link.</summary>
+    private static string FinalTarget(string path) =>
+        new FileInfo(path).LinkTarget is not null && File.ResolveLinkTarget(path, returnFinalTarget: true) is { } target
+            ? Path.GetFullPath(target.FullName)
+            : path;
+
+    /// <summary>Gives the new file the existing target's permissions, which a rename would otherwise replace by the
+    /// defaults of a new file (0644 under the usual umask, exposing a 0600 file).</summary>
+    private static void KeepMode(string target, string temporary)
+    {
+        if (OperatingSystem.IsWindows() || !File.Exists(target)) return;
+        File.SetUnixFileMode(temporary, File.GetUnixFileMode(target));
     }
 
     /// <summary>

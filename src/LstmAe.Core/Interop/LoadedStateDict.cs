@@ -26,29 +26,63 @@ internal sealed class LoadedStateDict : IDisposable
     /// <summary>Checks the tensors against the module's state_dict, then copies every one in.</summary>
     /// <param name="module">The module to fill; its parameters keep requires_grad.</param>
     /// <param name="sourceName">Where the tensors came from, for messages (a path or "the model stream").</param>
-    /// <exception cref="InvalidDataException">Names are missing or unexpected, or shapes or types differ.</exception>
+    /// <exception cref="InvalidDataException">Names are missing or unexpected, shapes or types differ, or a tensor
+    /// holds NaN or an infinity (named with the first such element).</exception>
     public void CopyInto(nn.Module module, string sourceName)
     {
         Dictionary<string, Tensor> target = module.state_dict();
-        var problems = new List<string>();
-        string[] missing = target.Keys.Where(k => !tensors.ContainsKey(k)).Order(StringComparer.Ordinal).ToArray();
-        string[] unexpected = tensors.Keys.Where(k => !target.ContainsKey(k)).Order(StringComparer.Ordinal).ToArray();
-        if (missing.Length > 0) problems.Add($"missing: {string.Join(", ", missing)}");
-        if (unexpected.Length > 0) problems.Add($"unexpected: {string.Join(", ", unexpected)}");
-        foreach (var (name, tensor) in target.OrderBy(p => p.Key, StringComparer.Ordinal))
+        List<string> problems = Mismatches(tensors.Select(p => (p.Key, p.Value.shape, p.Value.is_floating_point())), target);
+        if (problems.Count == 0)
         {
-            if (!tensors.TryGetValue(name, out Tensor? loaded)) continue;
-            if (!loaded.shape.SequenceEqual(tensor.shape))
-                problems.Add($"{name} has shape [{Shape(loaded)}], expected [{Shape(tensor)}]");
-            else if (!loaded.is_floating_point())
-                problems.Add($"{name} holds {loaded.dtype}, expected floating point");
+            problems.AddRange(tensors.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => NonFinite(p.Key, p.Value)).OfType<string>());
         }
+
         if (problems.Count > 0)
             throw new InvalidDataException(
                 $"The tensors in {sourceName} do not fit this model ({string.Join("; ", problems)}).");
 
         using var noGrad = torch.no_grad();
         foreach (var (name, tensor) in target) tensor.copy_(tensors[name]);
+    }
+
+    /// <summary>
+    /// Every way <paramref name="found"/> (name, shape, whether floating point) differs from <paramref name="target"/>:
+    /// missing and unexpected names, then shapes and types in name order. Empty when they fit.
+    /// </summary>
+    public static List<string> Mismatches(IEnumerable<(string Name, long[] Shape, bool FloatingPoint)> found, IReadOnlyDictionary<string, Tensor> target)
+    {
+        var byName = new Dictionary<string, (long[] Shape, bool FloatingPoint)>(StringComparer.Ordinal);
+        var problems = new List<string>();
+        foreach (var (name, shape, floatingPoint) in found)
+        {
+            if (!byName.TryAdd(name, (shape, floatingPoint))) problems.Add($"{name} appears twice");
+        }
+        string[] missing = target.Keys.Where(k => !byName.ContainsKey(k)).Order(StringComparer.Ordinal).ToArray();
+        string[] unexpected = byName.Keys.Where(k => !target.ContainsKey(k)).Order(StringComparer.Ordinal).ToArray();
+        if (missing.Length > 0) problems.Add($"missing: {string.Join(", ", missing)}");
+        if (unexpected.Length > 0) problems.Add($"unexpected: {string.Join(", ", unexpected)}");
+        foreach (var (name, tensor) in target.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (!byName.TryGetValue(name, out var loaded)) continue;
+            if (!loaded.Shape.SequenceEqual(tensor.shape))
+                problems.Add($"{name} has shape [{string.Join(", ", loaded.Shape)}], expected [{Shape(tensor)}]");
+            else if (!loaded.FloatingPoint)
+                problems.Add($"{name} holds no floating-point values, expected floating point");
+        }
+        return problems;
+    }
+
+    /// <summary>Null, or where <paramref name="tensor"/> first holds NaN or an infinity: such weights would make every
+    /// output NaN.</summary>
+    private static string? NonFinite(string name, Tensor tensor)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        Tensor flat = tensor.detach().flatten();
+        Tensor bad = flat.isfinite().logical_not().nonzero();
+        if (bad.shape[0] == 0) return null;
+        long index = bad[0, 0].item<long>();
+        return $"{name} holds {flat[index].to(torch.float32).item<float>()} at element {index} (flattened); weights must be finite";
     }
 
     /// <summary>Releases the native tensors.</summary>

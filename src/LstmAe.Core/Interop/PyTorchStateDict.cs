@@ -1,31 +1,37 @@
-using System.Collections;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
 namespace LstmAe.Interop;
 
 /// <summary>
-/// Reads and writes PyTorch state_dicts (<c>torch.save(model.state_dict())</c>, zip format) through
-/// TorchSharp.PyBridge, with exact checking of names and shapes.
+/// Reads and writes PyTorch state_dicts (<c>torch.save(model.state_dict())</c>, zip format), with exact checking of
+/// names, shapes and values. Writing goes through TorchSharp.PyBridge.
 /// </summary>
 /// <remarks>
-/// The pickle is unpacked into standalone tensors that are then copied into the existing parameters, rather than
-/// calling PyBridge's <c>load_py</c>: that keeps the parameters' requires_grad (load_py copies requires_grad=False
-/// from the pickle) and lets every mismatch be reported at once.
+/// Reading does not use PyBridge's unpickler, which allocates every storage the pickle declares before any name or
+/// shape can be checked: <see cref="TorchSaveReader"/> reads the pickle without running code, checks every name,
+/// shape, dtype and storage entry size against the module first, and only then reads the storages. The tensors are
+/// then copied into the existing parameters, which keep their requires_grad, and every mismatch is reported at once.
+/// Files should still come from a trusted source.
 /// </remarks>
 public static class PyTorchStateDict
 {
+    /// <summary>At most 16 MiB of pickle (<c>data.pkl</c>) in a state_dict file; one with a few hundred tensors takes a
+    /// few kilobytes.</summary>
+    public const int MaxPickleBytes = 16 << 20;
+
     /// <summary>Loads the state_dict at <paramref name="path"/> into <paramref name="module"/>.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">
-    /// The file is not a PyTorch state_dict, or its tensors are missing, unexpected or mis-shaped (all named).
+    /// The file is not a PyTorch state_dict, its tensors are missing, unexpected or mis-shaped (all named), a storage
+    /// entry is short or damaged (file and entry named), or a tensor holds NaN or an infinity (named).
     /// </exception>
     public static void Load(nn.Module module, string path)
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"PyTorch state_dict not found: {path}", path);
-        using LoadedStateDict weights = Read(path);
+        using LoadedStateDict weights = TorchSaveReader.Read(path, module.state_dict());
         weights.CopyInto(module, path);
     }
 
@@ -35,37 +41,5 @@ public static class PyTorchStateDict
         ArgumentNullException.ThrowIfNull(module);
         ArgumentException.ThrowIfNullOrEmpty(path);
         module.save_py(path);
-    }
-
-    private static LoadedStateDict Read(string path)
-    {
-        Hashtable table;
-        try
-        {
-            table = PyTorchUnpickler.UnpickleStateDict(path);
-        }
-        catch (Exception e) when (e is not IOException and not UnauthorizedAccessException)
-        {
-            // The unpickler reports foreign or damaged files with assorted exception types.
-            throw new InvalidDataException($"{path} is not a PyTorch state_dict saved by torch.save: {e.Message}", e);
-        }
-        var weights = new LoadedStateDict();
-        try
-        {
-            foreach (DictionaryEntry entry in table)
-            {
-                if (entry.Key is not string name || entry.Value is not Tensor value)
-                    throw new InvalidDataException($"{path} holds an entry that is not a named tensor ({entry.Key}).");
-                weights.Add(name, value);
-            }
-            return weights;
-        }
-        catch
-        {
-            weights.Dispose();
-            // The unpickler built every tensor up front; those not yet handed to weights would leak.
-            foreach (object? value in table.Values) (value as Tensor)?.Dispose();
-            throw;
-        }
     }
 }

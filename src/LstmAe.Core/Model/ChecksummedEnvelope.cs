@@ -30,7 +30,12 @@ internal static class ChecksummedEnvelope
     /// <param name="version">The only format version this library reads.</param>
     /// <param name="subject">How messages name the data: "Saved LstmAe model", or a file path.</param>
     /// <param name="foreignMessage">The message when the magic does not match.</param>
-    public static byte[] Read(Stream stream, ReadOnlySpan<byte> magic, int version, string subject, string foreignMessage)
+    /// <param name="checkPrefix">Null, or called with the payload's first bytes (at most <paramref name="prefixLength"/>)
+    /// and the declared length before the rest is read, to refuse a length its own header contradicts; it throws
+    /// <see cref="InvalidDataException"/>.</param>
+    /// <param name="prefixLength">How many bytes <paramref name="checkPrefix"/> needs at most.</param>
+    public static byte[] Read(Stream stream, ReadOnlySpan<byte> magic, int version, string subject, string foreignMessage,
+        Action<byte[], long>? checkPrefix = null, int prefixLength = 0)
     {
         using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
         if (!ReadExactly(reader, magic.Length, "the header", subject).AsSpan().SequenceEqual(magic))
@@ -42,26 +47,39 @@ internal static class ChecksummedEnvelope
         if (length <= 0 || length > Array.MaxLength)
             throw new InvalidDataException($"{subject} declares a payload of {length} bytes, which is impossible.");
         byte[] hash = ReadExactly(reader, HashSize, "the checksum", subject);
-        byte[] payload = ReadPayload(stream, length, subject);
+        byte[] payload = ReadPayload(stream, length, subject, checkPrefix, prefixLength);
         if (!SHA256.HashData(payload).AsSpan().SequenceEqual(hash))
             throw new InvalidDataException($"{subject} is corrupt: its checksum does not match its contents.");
         return payload;
     }
 
     /// <summary>Reads the declared payload without trusting its length: seekable streams are checked against the
-    /// bytes they hold; others are read in chunks.</summary>
-    private static byte[] ReadPayload(Stream stream, long length, string subject)
+    /// bytes they hold; others are read in chunks, so memory grows only with the bytes that arrive.</summary>
+    private static byte[] ReadPayload(Stream stream, long length, string subject, Action<byte[], long>? checkPrefix, int prefixLength)
     {
         if (stream.CanSeek)
         {
             long remaining = stream.Length - stream.Position;
             if (length > remaining)
                 throw new InvalidDataException($"{subject} is truncated: it declares a payload of {length} bytes, only {remaining} remain.");
-            byte[] payload = new byte[length];
-            stream.ReadExactly(payload);
-            return payload;
         }
         using var buffer = new MemoryStream();
+        if (checkPrefix is not null)
+        {
+            // What the stream holds of the prefix: a truncated one is reported after the check, like any other.
+            byte[] prefix = new byte[Math.Min(length, prefixLength)];
+            prefix = prefix[..stream.ReadAtLeast(prefix, prefix.Length, throwOnEndOfStream: false)];
+            checkPrefix(prefix, length);
+            buffer.Write(prefix);
+        }
+        if (stream.CanSeek)
+        {
+            byte[] payload = new byte[length];
+            buffer.Position = 0;
+            int start = buffer.Read(payload);
+            stream.ReadExactly(payload, start, payload.Length - start);
+            return payload;
+        }
         byte[] chunk = new byte[Math.Min(length, ChunkSize)];
         while (buffer.Length < length)
         {

@@ -190,7 +190,12 @@ public sealed class LstmAutoEncoder : IDisposable
     /// <param name="matrixPrecision">The product format to run in. The weights are float32 either way, so a model
     /// trained with bf16 products can run in float32 and back. Null: the saved one where this CPU runs it natively,
     /// float32 where it would emulate bf16 (<see cref="MatrixPrecisionSupport.ForThisCpu"/>).</param>
-    /// <exception cref="InvalidDataException">The stream is truncated, corrupt or not a saved LstmAe model.</exception>
+    /// <remarks>The checksum only catches accidents. Against crafted files, the saved options are checked against
+    /// <see cref="ModelSizeLimits"/> and the payload length they imply before the weights are read, and every tensor's
+    /// name and shape against them before it is built; the model is created only after that, and weights holding
+    /// NaN or infinities are refused. Models should still come from a trusted source.</remarks>
+    /// <exception cref="InvalidDataException">The stream is truncated, corrupt, not a saved LstmAe model, or its
+    /// options and weights do not agree or exceed the limits; the message says which.</exception>
     public static LstmAutoEncoder Load(Stream stream, string device = "cpu", MatrixPrecision? matrixPrecision = null)
     {
         ArgumentNullException.ThrowIfNull(stream);

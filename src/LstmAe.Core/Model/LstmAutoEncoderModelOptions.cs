@@ -17,8 +17,10 @@ public sealed record LstmAutoEncoderModelOptions
     public int FrameWidth { get; init; } = 64;
 
     /// <summary>Floats in one frame: <see cref="FrameHeight"/> x <see cref="FrameWidth"/>.</summary>
+    /// <exception cref="OverflowException">The product exceeds <see cref="int.MaxValue"/>, which
+    /// <see cref="Validate"/> refuses first.</exception>
     [JsonIgnore]
-    public int FrameSize => FrameHeight * FrameWidth;
+    public int FrameSize => checked(FrameHeight * FrameWidth);
 
     /// <summary>Frames the encoder reads (n).</summary>
     public int InputFrames { get; init; } = 10;
@@ -98,13 +100,15 @@ public sealed record LstmAutoEncoderModelOptions
 
     /// <summary>Floats in one sequence holding only the input frames.</summary>
     [JsonIgnore]
-    public int InputSequenceLength => InputFrames * FrameSize;
+    public int InputSequenceLength => checked(InputFrames * FrameSize);
 
     /// <summary>Floats in one sequence holding the input frames followed by the future frames.</summary>
     [JsonIgnore]
-    public int FullSequenceLength => (InputFrames + FutureFrames) * FrameSize;
+    public int FullSequenceLength => checked((InputFrames + FutureFrames) * FrameSize);
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of range.</summary>
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of range, or the sizes whose
+    /// product is too large: a frame or a sequence must fit one .NET array, and the model at most
+    /// <see cref="ModelSizeLimits.MaxParameterCount"/> weights.</summary>
     public void Validate()
     {
         RequirePositive(FrameHeight, nameof(FrameHeight));
@@ -121,6 +125,21 @@ public sealed record LstmAutoEncoderModelOptions
         RequireDefined(Conditioning, nameof(Conditioning));
         RequireDefined(Objective, nameof(Objective));
         RequireDefined(MatrixPrecision, nameof(MatrixPrecision));
+        // Products in 128 bits: each factor is a positive int, so none of these can wrap.
+        Int128 frame = (Int128)FrameHeight * FrameWidth;
+        if (frame > Array.MaxLength)
+            throw new ArgumentException(
+                $"{nameof(FrameHeight)} x {nameof(FrameWidth)} = {FrameHeight} x {FrameWidth} = {frame} pixels; at most {Array.MaxLength} fit one frame.");
+        Int128 sequence = ((Int128)InputFrames + FutureFrames) * frame;
+        if (sequence > Array.MaxLength)
+            throw new ArgumentException(
+                $"A sequence of {nameof(InputFrames)} + {nameof(FutureFrames)} = {(long)InputFrames + FutureFrames} frames of {frame} pixels " +
+                $"holds {sequence} floats; at most {Array.MaxLength} fit one array.");
+        Int128 parameters = ModelStateLayout.ParameterCount(this);
+        if (parameters > ModelSizeLimits.MaxParameterCount)
+            throw new ArgumentException(
+                $"{nameof(HiddenSize)} {HiddenSize}, {nameof(Layers)} {Layers} and frames of {FrameHeight} x {FrameWidth} make a model of " +
+                $"{parameters} weights; at most {ModelSizeLimits.MaxParameterCount} ({nameof(ModelSizeLimits)}.{nameof(ModelSizeLimits.MaxParameterCount)}) are supported.");
     }
 
     /// <summary>The options as JSON (enums by name), as stored in a saved model.</summary>

@@ -8,7 +8,11 @@ namespace LstmAe.Model;
 /// <summary>
 /// The saved-model layout: a <see cref="ChecksummedEnvelope"/> whose payload is the options JSON, then each tensor
 /// as name, shape and little-endian float32 values. The checksum turns any corruption into an
-/// <see cref="InvalidDataException"/> before a single tensor is built.
+/// <see cref="InvalidDataException"/> before a single tensor is built. The checksum proves nothing against a
+/// crafted file (anyone can recompute it), so the options are read first and must be within
+/// <see cref="ModelSizeLimits"/>, the declared payload length must be exactly what they imply
+/// (<see cref="ModelStateLayout"/>) before the rest is read, and each tensor's name and shape must be the expected
+/// one before its values are copied.
 /// </summary>
 internal static class ModelStreamFormat
 {
@@ -24,7 +28,71 @@ internal static class ModelStreamFormat
     /// <summary>Reads one saved model; the caller disposes the returned weights.</summary>
     public static (LstmAutoEncoderModelOptions Options, LoadedStateDict Weights) Read(Stream stream) =>
         ReadPayload(ChecksummedEnvelope.Read(stream, Magic, FormatVersion, Subject,
-            "The stream is not a saved LstmAe model (its first bytes are not the LstmAe magic)."));
+            "The stream is not a saved LstmAe model (its first bytes are not the LstmAe magic).",
+            CheckDeclaredLength, OptionsPrefixLength));
+
+    /// <summary>The options JSON's 7-bit length (at most 5 bytes), then at most the JSON limit.</summary>
+    private const int OptionsPrefixLength = 5 + ModelSizeLimits.MaxOptionsJsonBytes;
+
+    /// <summary>Refuses a declared payload longer than the one the options at its start imply, before it is read; a
+    /// shorter one fails while its tensors are parsed, with a message naming the first that does not fit.</summary>
+    private static void CheckDeclaredLength(byte[] prefix, long declaredLength)
+    {
+        var reader = new BinaryReader(new MemoryStream(prefix, writable: false), Encoding.UTF8);
+        LstmAutoEncoderModelOptions options;
+        try
+        {
+            options = ReadOptions(reader, prefix.Length);
+        }
+        catch (InvalidDataException e) when (prefix.Length < Math.Min(declaredLength, OptionsPrefixLength))
+        {
+            throw new InvalidDataException(
+                $"{Subject} is truncated: it declares a payload of {declaredLength} bytes, only {prefix.Length} remain.", e);
+        }
+        long expected = reader.BaseStream.Position + ExpectedTensorBytes(options);
+        if (declaredLength > expected)
+            throw new InvalidDataException(
+                $"{Subject} declares a payload of {declaredLength} bytes; its options ({options.ToJson()}) imply {expected}.");
+    }
+
+    /// <summary>Reads and validates the options JSON, refusing more than <see cref="ModelSizeLimits.MaxOptionsJsonBytes"/>.</summary>
+    private static LstmAutoEncoderModelOptions ReadOptions(BinaryReader reader, long available)
+    {
+        try
+        {
+            int length = reader.Read7BitEncodedInt();
+            if (length is < 0 or > ModelSizeLimits.MaxOptionsJsonBytes)
+                throw new InvalidDataException(
+                    $"{Subject} declares {length} bytes of options JSON; at most {ModelSizeLimits.MaxOptionsJsonBytes} are allowed.");
+            if (length > available - reader.BaseStream.Position)
+                throw new InvalidDataException($"{Subject} is truncated: its options JSON needs {length} bytes.");
+            return LstmAutoEncoderModelOptions.FromJson(Encoding.UTF8.GetString(reader.ReadBytes(length)));
+        }
+        catch (Exception e) when (e is FormatException or EndOfStreamException or ArgumentException)
+        {
+            throw new InvalidDataException($"{Subject} has unreadable model options: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The bytes after the options JSON: tensor count, then each tensor's name, rank, shape and values.</summary>
+    private static long ExpectedTensorBytes(LstmAutoEncoderModelOptions options)
+    {
+        long bytes = sizeof(int);
+        foreach (var (name, shape) in ModelStateLayout.Of(options))
+        {
+            int nameBytes = Encoding.UTF8.GetByteCount(name);
+            bytes += SevenBitLength(nameBytes) + nameBytes + sizeof(int) + shape.Length * sizeof(long)
+                + shape.Aggregate(1L, (product, dim) => product * dim) * sizeof(float);
+        }
+        return bytes;
+    }
+
+    private static int SevenBitLength(int value)
+    {
+        int bytes = 1;
+        for (uint rest = (uint)value >> 7; rest != 0; rest >>= 7) bytes++;
+        return bytes;
+    }
 
     private static byte[] WritePayload(LstmAutoEncoderModelOptions options, IEnumerable<KeyValuePair<string, Tensor>> tensors)
     {
@@ -52,7 +120,8 @@ internal static class ModelStreamFormat
         try
         {
             using var reader = new BinaryReader(new MemoryStream(payload, writable: false), Encoding.UTF8);
-            LstmAutoEncoderModelOptions options = LstmAutoEncoderModelOptions.FromJson(reader.ReadString());
+            LstmAutoEncoderModelOptions options = ReadOptions(reader, payload.Length);
+            Dictionary<string, long[]> expected = ModelStateLayout.Of(options).ToDictionary(t => t.Name, t => t.Shape, StringComparer.Ordinal);
             int count = reader.ReadInt32();
             for (int i = 0; i < count; i++)
             {
@@ -64,9 +133,17 @@ internal static class ModelStreamFormat
                 long elements = ElementCount(shape);
                 if (elements < 0 || elements > payload.Length / sizeof(float))
                     throw new InvalidDataException($"Tensor {name} has an impossible shape [{string.Join(", ", shape)}].");
+                if (!expected.Remove(name, out long[]? expectedShape))
+                    throw new InvalidDataException($"{Subject} holds tensor {name}, which its options do not imply (or twice).");
+                if (!shape.SequenceEqual(expectedShape))
+                    throw new InvalidDataException(
+                        $"{Subject} holds tensor {name} of shape [{string.Join(", ", shape)}]; its options imply [{string.Join(", ", expectedShape)}].");
                 float[] values = MemoryMarshal.Cast<byte, float>(ReadExactly(reader, (int)elements * sizeof(float), name)).ToArray();
                 weights.Add(name, tensor(values, shape));
             }
+            if (expected.Count > 0)
+                throw new InvalidDataException(
+                    $"{Subject} lacks tensors its options imply: {string.Join(", ", expected.Keys.Order(StringComparer.Ordinal))}.");
             if (reader.BaseStream.Position != payload.Length)
                 throw new InvalidDataException("Saved LstmAe model has bytes after its last tensor.");
             return (options, weights);

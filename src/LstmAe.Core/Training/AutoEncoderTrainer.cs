@@ -53,6 +53,8 @@ public sealed class AutoEncoderTrainer
     /// hold values outside [0, 1] under the cross-entropy objective.</exception>
     /// <exception cref="InvalidDataException">The checkpoint to resume from is unreadable, damaged, or for another
     /// model, optimizer, batch size or seed.</exception>
+    /// <exception cref="InvalidOperationException">Training diverged: a step's loss or gradient norm is NaN or infinite
+    /// (the message names the step; the weights are left as after the step before).</exception>
     public TrainingResult Fit(ISequenceSource train, ISequenceSource? validation = null,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -219,14 +221,28 @@ public sealed class AutoEncoderTrainer
             double gradientNorm = options.GradientClipNorm is { } maxNorm
                 ? nn.utils.clip_grad_norm_(optimizer.Parameters, maxNorm)
                 : GradientNorm(optimizer.Parameters);
+            LossValues values = terms.Values();
+            RequireFinite(values.Loss, gradientNorm, learningRate);
             optimizer.Step(learningRate);
 
-            LossValues values = terms.Values();
             trainingClock.Stop();
             sequencesSeen += batch.Count;
             return new TrainingProgress(position.Step, position.Epoch, values.Loss, values.ReconstructionLoss,
                 values.PredictionLoss, null, sequencesSeen / trainingClock.Elapsed.TotalSeconds,
                 values.ReconstructionNatsPerFrame, values.PredictionNatsPerFrame, learningRate, gradientNorm);
+        }
+
+        /// <summary>
+        /// Stops training before a step whose loss or gradient is NaN or infinite would write NaN into every weight
+        /// (the weights stay those of the step before). Such a run has diverged: training on would only report NaN.
+        /// </summary>
+        private void RequireFinite(double loss, double gradientNorm, double learningRate)
+        {
+            if (double.IsFinite(loss) && double.IsFinite(gradientNorm)) return;
+            throw new InvalidOperationException(
+                $"Training diverged at step {position.Step + 1} (epoch {position.Epoch}): the loss is {loss} and the gradient norm " +
+                $"{gradientNorm} (learning rate {learningRate}). Lower {nameof(TrainingOptions.LearningRate)} or set " +
+                $"{nameof(TrainingOptions.GradientClipNorm)}; the weights are those after step {position.Step}.");
         }
 
         /// <summary>The step's forward and backward passes, the decoders on two threads where that applies.</summary>

@@ -39,7 +39,7 @@ public sealed class InMemorySequenceSource : ISequenceSource
     /// <inheritdoc/>
     public IEnumerable<ReadOnlyMemory<float>> Read(int epoch)
     {
-        int[] order = shuffle ? EpochOrder.Shuffled(0, Count, seed, epoch) : Enumerable.Range(0, Count).ToArray();
+        IEnumerable<int> order = shuffle ? EpochOrder.Indices(0, Count, seed, epoch) : Enumerable.Range(0, Count);
         foreach (int index in order)
             yield return sequences.AsMemory(index * SequenceLength, SequenceLength);
     }

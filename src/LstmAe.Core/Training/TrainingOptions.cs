@@ -85,11 +85,13 @@ public sealed record TrainingOptions
         if (Epochs <= 0) throw new ArgumentException($"{nameof(Epochs)} must be positive; got {Epochs}.");
         if (MaxSteps <= 0) throw new ArgumentException($"{nameof(MaxSteps)} must be positive; got {MaxSteps}.");
         if (BatchSize <= 0) throw new ArgumentException($"{nameof(BatchSize)} must be positive; got {BatchSize}.");
-        if (!(LearningRate > 0)) throw new ArgumentException($"{nameof(LearningRate)} must be positive; got {LearningRate}.");
+        // Comparisons are false for NaN, and infinities are refused explicitly: either would make every weight NaN.
+        if (!(LearningRate > 0 && double.IsFinite(LearningRate)))
+            throw new ArgumentException($"{nameof(LearningRate)} must be positive and finite; got {LearningRate}.");
         if (!(Momentum is >= 0 and < 1)) throw new ArgumentException($"{nameof(Momentum)} must be in [0, 1); got {Momentum}.");
         if (!Enum.IsDefined(Optimizer)) throw new ArgumentException($"{nameof(Optimizer)} has no value {Optimizer}.");
-        if (GradientClipNorm is not null && !(GradientClipNorm > 0))
-            throw new ArgumentException($"{nameof(GradientClipNorm)} must be positive; got {GradientClipNorm}.");
+        if (GradientClipNorm is { } clip && !(clip > 0 && double.IsFinite(clip)))
+            throw new ArgumentException($"{nameof(GradientClipNorm)} must be positive and finite (null for no clipping); got {clip}.");
         if (ValidateEverySteps <= 0)
             throw new ArgumentException($"{nameof(ValidateEverySteps)} must be positive; got {ValidateEverySteps}.");
         if (EarlyStoppingPatience <= 0)

@@ -50,7 +50,9 @@ public static class LstmAeDataCatalog
     /// <param name="folder">The folder holding one subfolder per sequence.</param>
     /// <param name="options">Frame size, frame count and image extensions.</param>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
-    /// <exception cref="InvalidDataException">No sequences, or frame counts that disagree; the message names the folder.</exception>
+    /// <exception cref="InvalidDataException">No sequences, or frame counts that disagree; the message names the folder.
+    /// Reading a row: an image that is not PNG, JPEG, GIF, BMP or WebP, is damaged, or declares more than
+    /// <see cref="FrameFolderOptions.MaxImagePixels"/> pixels; the message names the file.</exception>
     public static IDataView LoadFrameSequences(this DataOperationsCatalog catalog, string folder, FrameFolderOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);

@@ -52,46 +52,74 @@ internal static class TransformerPersistence
         MlNetInternals.SaveBinaryStream(context, ModelEntry, writer => model.Save(writer.BaseStream));
     }
 
+    /// <summary>
+    /// At most 1 MiB in <see cref="SettingsEntry"/> (a real one takes about 500 bytes): a larger entry is refused
+    /// after that many bytes, however many its deflated stream would expand to.
+    /// </summary>
+    public const int MaxSettingsEntryBytes = 1 << 20;
+
     /// <summary>Reads what <see cref="Save"/> wrote from ML.NET's <c>ModelLoadContext</c>.</summary>
-    /// <exception cref="InvalidDataException">An entry is missing, truncated, corrupt or of another format; the
-    /// message names the entry.</exception>
+    /// <remarks>Neither entry is copied whole into memory: the settings are read up to
+    /// <see cref="MaxSettingsEntryBytes"/>, and the model straight from the entry's stream, which
+    /// <see cref="LstmAutoEncoder.Load"/> reads no further than the length its options imply; bytes after the model
+    /// make the entry invalid.</remarks>
+    /// <exception cref="InvalidDataException">An entry is missing, truncated, too large, corrupt or of another
+    /// format; the message names the entry.</exception>
     public static (TransformerSettings Settings, LstmAutoEncoder Model) Load(object loadContext, string device)
     {
         MlNetInternals.CheckVersionInfo(loadContext, Version);
-        TransformerSettings settings = ParseSettings(ReadEntry(loadContext, SettingsEntry));
-        LstmAutoEncoder model;
+        TransformerSettings settings = ParseSettings(ReadSettingsEntry(loadContext));
+        LstmAutoEncoder? model = null;
+        bool found;
         try
         {
-            model = LstmAutoEncoder.Load(new MemoryStream(ReadEntry(loadContext, ModelEntry), writable: false), device);
+            found = MlNetInternals.TryLoadBinaryStream(loadContext, ModelEntry, reader =>
+            {
+                model = LstmAutoEncoder.Load(reader.BaseStream, device);
+                if (reader.BaseStream.ReadByte() != -1)
+                    throw new InvalidDataException("It has bytes after the saved model.");
+            });
         }
         catch (InvalidDataException e)
         {
+            model?.Dispose();
             throw new InvalidDataException($"Model zip entry '{ModelEntry}' is not a readable LstmAe model: {e.Message}", e);
         }
+        if (!found) throw Missing(ModelEntry);
         try
         {
-            settings.Validate(model.Options);
+            settings.Validate(model!.Options);
         }
         catch (ArgumentException e)
         {
-            model.Dispose();
+            model!.Dispose();
             throw new InvalidDataException($"Model zip entry '{SettingsEntry}' does not fit the saved model: {e.Message}", e);
         }
         return (settings, model);
     }
 
-    private static byte[] ReadEntry(object loadContext, string entry)
+    private static byte[] ReadSettingsEntry(object loadContext)
     {
         byte[]? bytes = null;
-        if (!MlNetInternals.TryLoadBinaryStream(loadContext, entry, reader =>
+        if (!MlNetInternals.TryLoadBinaryStream(loadContext, SettingsEntry, reader =>
             {
                 using var copy = new MemoryStream();
-                reader.BaseStream.CopyTo(copy);
+                byte[] chunk = new byte[81920];
+                for (int read; (read = reader.BaseStream.Read(chunk)) > 0;)
+                {
+                    if (copy.Length + read > MaxSettingsEntryBytes)
+                        throw new InvalidDataException(
+                            $"Model zip entry '{SettingsEntry}' holds more than {MaxSettingsEntryBytes} bytes; settings take far less.");
+                    copy.Write(chunk, 0, read);
+                }
                 bytes = copy.ToArray();
             }))
-            throw new InvalidDataException($"Model zip has no entry '{entry}' for the LSTM autoencoder transformer.");
+            throw Missing(SettingsEntry);
         return bytes!;
     }
+
+    private static InvalidDataException Missing(string entry) =>
+        new($"Model zip has no entry '{entry}' for the LSTM autoencoder transformer.");
 
     private static TransformerSettings ParseSettings(byte[] json)
     {

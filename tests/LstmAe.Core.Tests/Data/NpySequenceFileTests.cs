@@ -147,6 +147,48 @@ public sealed class NpySequenceFileTests
         StringAssert.Contains(error.Message, path);
     }
 
+    [TestMethod]
+    public void AGzipHoldingMoreThanItsHeaderDeclaresIsRefusedAfterTheDeclaredBytes()
+    {
+        using var temp = new TempDirectory();
+        // 16 declared data bytes, then 64 MiB of zeros (about 64 KB compressed), which used to be written to disk and
+        // accepted; only one byte past the declared size is decompressed now.
+        string path = temp.Write("bomb.npy.gz", Gzip(NpyVersion1("{'descr': '|u1', 'fortran_order': False, 'shape': (1, 1, 4, 4), }", 16), 64 << 20));
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => NpySequenceFile.Open(path));
+
+        StringAssert.Contains(error.Message, $"'{path}' decompresses to more than the 144 bytes its .npy header declares");
+    }
+
+    [TestMethod]
+    public void AGzipHoldingLessThanItsHeaderDeclaresIsTruncated()
+    {
+        using var temp = new TempDirectory();
+        byte[] npy = NpyVersion1("{'descr': '|u1', 'fortran_order': False, 'shape': (1, 2, 4, 4), }", 32);
+        string path = temp.Write("short.npy.gz", Gzip(npy[..^5], 0));
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => NpySequenceFile.Open(path));
+
+        StringAssert.Contains(error.Message, $"'{path}' is truncated: its .npy header declares 160 bytes (header and data) but it decompresses to 155");
+    }
+
+    /// <summary><paramref name="content"/> then <paramref name="zeros"/> zero bytes, gzip-compressed.</summary>
+    private static byte[] Gzip(byte[] content, int zeros)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(content);
+            byte[] chunk = new byte[1 << 20];
+            for (int written = 0; written < zeros; written += chunk.Length)
+            {
+                gzip.Write(chunk, 0, Math.Min(chunk.Length, zeros - written));
+            }
+        }
+
+        return output.ToArray();
+    }
+
     private static byte[] NpyVersion1(string header, int dataLength)
     {
         // Pad the header so magic + version + length + header is a multiple of 64 bytes, as numpy does.

@@ -135,6 +135,74 @@ public sealed class AtomicFileTests
     }
 
     [TestMethod]
+    public void ASymbolicLinkIsWrittenThroughAndStaysALink()
+    {
+        using var folder = new TempDirectory();
+        string real = folder.File("real.lstmae"), link = folder.File("model.lstmae");
+        File.WriteAllText(real, "the old model");
+        File.CreateSymbolicLink(link, "real.lstmae");
+
+        AtomicFile.Write(link, stream => stream.Write("the new model"u8));
+
+        Assert.AreEqual("real.lstmae", new FileInfo(link).LinkTarget);
+        Assert.AreEqual("the new model", File.ReadAllText(real));
+        CollectionAssert.AreEquivalent(new[] { real, link }, Directory.GetFiles(folder.Path));
+    }
+
+    [TestMethod]
+    public void ALinkToAFileNotYetWrittenCreatesThatFile()
+    {
+        using var folder = new TempDirectory();
+        Directory.CreateDirectory(folder.File("models"));
+        string link = folder.File("model.lstmae");
+        File.CreateSymbolicLink(link, Path.Combine("models", "first.lstmae"));
+
+        AtomicFile.WriteFile(link, temporary => File.WriteAllText(temporary, "written through"));
+
+        Assert.AreEqual("written through", File.ReadAllText(folder.File(Path.Combine("models", "first.lstmae"))));
+        Assert.IsNotNull(new FileInfo(link).LinkTarget);
+    }
+
+    [TestMethod]
+    public void AnExistingFileKeepsItsPermissions()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Inconclusive("Unix permissions only.");
+            return;
+        }
+
+        using var folder = new TempDirectory();
+        string path = folder.File("private.lstmae");
+        File.WriteAllText(path, "secret");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        AtomicFile.Write(path, stream => stream.Write("still secret"u8));
+
+        Assert.AreEqual(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+    }
+
+    [TestMethod]
+    public void ADeviceNodeOrFifoIsRefusedAndLeftAsItIs()
+    {
+        if (!OperatingSystem.IsLinux()) Assert.Inconclusive("Device nodes are checked on Linux.");
+        using var folder = new TempDirectory();
+        // A link to /dev/full rather than /dev/full itself: should the check fail, only the link is replaced.
+        string device = folder.File("full.lstmae"), fifo = folder.File("pipe.lstmae");
+        File.CreateSymbolicLink(device, "/dev/full");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo)) mkfifo.WaitForExit();
+
+        var deviceError = Assert.ThrowsExactly<IOException>(() => AtomicFile.Write(device, stream => stream.WriteByte(1)));
+        var fifoError = Assert.ThrowsExactly<IOException>(() => AtomicFile.WriteFile(fifo, temporary => File.WriteAllText(temporary, "x")));
+
+        StringAssert.StartsWith(deviceError.Message, $"Could not write {device} (a link to /dev/full): it is a character device, not a regular file");
+        StringAssert.StartsWith(fifoError.Message, $"Could not write {fifo}: it is a FIFO, not a regular file");
+        Assert.AreEqual("/dev/full", new FileInfo(device).LinkTarget);
+        Assert.AreEqual("a FIFO", FileKind.SpecialKind(fifo));
+        CollectionAssert.AreEquivalent(new[] { device, fifo }, Directory.GetFileSystemEntries(folder.Path));
+    }
+
+    [TestMethod]
     [DataRow(null)]
     [DataRow("")]
     public void AMissingPathIsAnArgumentError(string? path)

@@ -134,7 +134,169 @@ public sealed class FrameFolderDataViewTests
 
         var error = Assert.ThrowsExactly<InvalidDataException>(() => CursorReading.ReadVectors(view, "Frames"));
 
-        Assert.AreEqual($"'{text}' is not a readable image: ML.NET's image decoder (SkiaSharp: PNG, JPEG, BMP, GIF, WebP) could not decode it.", error.Message);
+        Assert.AreEqual($"'{text}' is not a PNG, JPEG, GIF, BMP or WebP image (its first bytes are 6E6F7420616E2069).", error.Message);
+    }
+
+    [TestMethod]
+    public void APngDeclaringHugeDimensionsIsRefusedBeforeDecoding()
+    {
+        using var temp = new TempDirectory();
+        // A real 2x2 PNG whose header claims 100000 x 100000: ten billion pixels in a file of under 1 KB.
+        string bomb = temp.Write("clip/0.png", WithPngSize(EncodedPng(2, 2), 100_000, 100_000));
+        IDataView view = new MLContext().Data.LoadFrameSequences(temp.Path);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => CursorReading.ReadVectors(view, "Frames"));
+
+        StringAssert.Contains(error.Message, $"'{bomb}' is a PNG image of 100000x100000 = 10000000000 pixels; at most {FrameFolderOptions.DefaultMaxImagePixels}");
+        StringAssert.Contains(error.Message, "FrameFolderOptions.MaxImagePixels");
+        Assert.IsLessThan(16L << 20, GC.GetAllocatedBytesForCurrentThread() - before);
+
+        // The largest a header can declare: the product does not fit a long.
+        File.WriteAllBytes(bomb, WithPngSize(EncodedPng(2, 2), uint.MaxValue, uint.MaxValue));
+        var largest = Assert.ThrowsExactly<InvalidDataException>(() => CursorReading.ReadVectors(view, "Frames"));
+        StringAssert.Contains(largest.Message, $"4294967295x4294967295 = {(ulong)uint.MaxValue * uint.MaxValue} pixels; at most");
+    }
+
+    [TestMethod]
+    public void TheImageSizeLimitCanBeRaisedOrLowered()
+    {
+        using var temp = new TempDirectory();
+        WritePng(temp, "clip/0.png", Solid(8, 4, SKColors.White));
+
+        var lowered = new FrameFolderOptions { FrameHeight = 2, FrameWidth = 2, MaxImagePixels = 31 };
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => CursorReading.ReadVectors(new MLContext().Data.LoadFrameSequences(temp.Path, lowered), "Frames"));
+        StringAssert.Contains(error.Message, "8x4 = 32 pixels; at most 31");
+
+        var exact = lowered with { MaxImagePixels = 32 };
+        AssertAll(CursorReading.ReadVectors(new MLContext().Data.LoadFrameSequences(temp.Path, exact), "Frames").Single().Values, 1f, "white");
+        Assert.ThrowsExactly<ArgumentException>(() => new MLContext().Data.LoadFrameSequences(temp.Path, lowered with { MaxImagePixels = 0 }));
+    }
+
+    [TestMethod]
+    public void JpegGifAndBmpHeadersAreReadWithoutDecoding()
+    {
+        using var bitmap = Solid(5, 3, SKColors.Gray);
+        using SKData jpeg = bitmap.Encode(SKEncodedImageFormat.Jpeg, 90);
+        Assert.AreEqual(new ImageHeader("JPEG", 5, 3), ImageHeader.Read(jpeg.ToArray(), "x.jpg"));
+        byte[] gif = [.. "GIF89a"u8, 5, 0, 3, 0, 0, 0, 0];
+        Assert.AreEqual(new ImageHeader("GIF", 5, 3), ImageHeader.Read(gif, "x.gif"));
+        byte[] bmp = new byte[26];
+        "BM"u8.CopyTo(bmp);
+        BitConverter.GetBytes(40).CopyTo(bmp, 14);
+        BitConverter.GetBytes(5).CopyTo(bmp, 18);
+        BitConverter.GetBytes(-3).CopyTo(bmp, 22);
+        Assert.AreEqual(new ImageHeader("BMP", 5, 3), ImageHeader.Read(bmp, "x.bmp"));
+        StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => ImageHeader.Read("PNGish"u8, "x.png")).Message, "'x.png' is not a PNG, JPEG");
+    }
+
+    [TestMethod]
+    public void TruncatedPngAndJpegFramesAreRefusedNamingTheFile()
+    {
+        // Noise, so the compressed data spans the whole file and a cut removes rows.
+        using var noise = new SKBitmap(32, 32, SKColorType.Rgba8888, SKAlphaType.Premul);
+        var random = new Random(3);
+        for (int y = 0; y < 32; y++)
+        {
+            for (int x = 0; x < 32; x++)
+            {
+                noise.SetPixel(x, y, new SKColor((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256)));
+            }
+        }
+
+        foreach (var (format, name, expected) in new[]
+        {
+            (SKEncodedImageFormat.Png, "0.png", "is a truncated PNG"),
+            (SKEncodedImageFormat.Jpeg, "0.jpg", "is a truncated JPEG"),
+        })
+        {
+            using var temp = new TempDirectory();
+            using SKData data = noise.Encode(format, 90);
+            byte[] whole = data.ToArray();
+            string path = temp.Write($"clip/{name}", whole[..(whole.Length * 2 / 3)]);
+            IDataView view = new MLContext().Data.LoadFrameSequences(temp.Path, new FrameFolderOptions { FrameHeight = 32, FrameWidth = 32 });
+
+            var error = Assert.ThrowsExactly<InvalidDataException>(() => CursorReading.ReadVectors(view, "Frames"));
+
+            StringAssert.Contains(error.Message, $"'{path}' {expected}");
+            File.WriteAllBytes(path, whole);
+            Assert.HasCount(1, CursorReading.ReadVectors(view, "Frames"), $"the whole {format} file loads");
+        }
+    }
+
+    [TestMethod]
+    public void APngWhoseImageDataLacksRowsIsRefusedEvenWithItsEndChunk()
+    {
+        using var temp = new TempDirectory();
+        // The IHDR of a 2x2 image declaring 2x3: the data is complete for two rows, the header asks for three.
+        string path = temp.Write("clip/0.png", WithPngSize(EncodedPng(2, 2), 2, 3));
+        IDataView view = new MLContext().Data.LoadFrameSequences(temp.Path, new FrameFolderOptions { FrameHeight = 2, FrameWidth = 2 });
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => CursorReading.ReadVectors(view, "Frames"));
+
+        StringAssert.Contains(error.Message, $"'{path}' is a truncated PNG: its image data holds");
+        StringAssert.Contains(error.Message, "2x3 header declares (rows are missing)");
+    }
+
+    [TestMethod]
+    public void MutatedPngAndJpegFilesDecodeOrFailAsInvalidDataOnly()
+    {
+        using var temp = new TempDirectory();
+        using var bitmap = Solid(16, 12, SKColors.Teal);
+        bitmap.SetPixel(3, 4, SKColors.White);
+        var random = new Random(5);
+        foreach (SKEncodedImageFormat format in new[] { SKEncodedImageFormat.Png, SKEncodedImageFormat.Jpeg })
+        {
+            using SKData data = bitmap.Encode(format, 90);
+            byte[] original = data.ToArray();
+            for (int trial = 0; trial < 150; trial++)
+            {
+                byte[] mutated = (byte[])original.Clone();
+                for (int flips = random.Next(1, 4); flips > 0; flips--) mutated[random.Next(mutated.Length)] = (byte)random.Next(256);
+                string path = temp.Write($"{format}{trial}", random.Next(6) == 0 ? mutated[..random.Next(mutated.Length)] : mutated);
+                try
+                {
+                    GrayscaleImageReader.Read(path, FrameFolderOptions.DefaultMaxImagePixels);
+                }
+                catch (InvalidDataException)
+                {
+                    // The only acceptable failure.
+                }
+            }
+        }
+    }
+
+    private static byte[] EncodedPng(int width, int height)
+    {
+        using SKBitmap bitmap = Solid(width, height, SKColors.White);
+        using SKData data = bitmap.Encode(SKEncodedImageFormat.Png, 95);
+        return data.ToArray();
+    }
+
+    /// <summary>The PNG with its IHDR width and height replaced and the chunk's CRC recomputed, as a crafted file has.</summary>
+    private static byte[] WithPngSize(byte[] png, uint width, uint height)
+    {
+        byte[] copy = (byte[])png.Clone();
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(copy.AsSpan(16), width);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(copy.AsSpan(20), height);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(copy.AsSpan(29), Crc32(copy.AsSpan(12, 17)));
+        return copy;
+    }
+
+    /// <summary>The CRC-32 PNG chunks carry (ISO 3309), over the chunk type and data.</summary>
+    private static uint Crc32(ReadOnlySpan<byte> bytes)
+    {
+        uint crc = 0xFFFFFFFF;
+        foreach (byte b in bytes)
+        {
+            crc ^= b;
+            for (int bit = 0; bit < 8; bit++)
+            {
+                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320 : crc >> 1;
+            }
+        }
+
+        return ~crc;
     }
 
     private static SKBitmap Solid(int width, int height, SKColor color)

@@ -43,7 +43,7 @@ public sealed class CliNumberOptionTests
         // 4096 x 4096 frames are allowed, but 32 units over them make 7.5 billion weights (the check runs before
         // any sequence is generated or weight allocated).
         CliResult.Run(["train", "--output", model, "--hidden", "32", "--frame-height", "4096", "--frame-width", "4096", "--sequences", "1"])
-            .AssertFailed(ExitCodes.Usage, "A model of 1 x 32 units over 4096 x 4096 frames would have 7,549,760,256 weights; lstmae creates at most 536,870,912");
+            .AssertFailed(ExitCodes.Usage, "HiddenSize 32, Layers 1 and frames of 4096 x 4096 make a model of 7549760256 weights; at most 536870912");
         Assert.IsFalse(File.Exists(model));
     }
 }

@@ -17,7 +17,8 @@ namespace LstmAe.Data;
 /// short read is reported as an <see cref="IOException"/> naming the file.</para>
 /// <para>A gzip file (recognised by its magic bytes) cannot be mapped or seeked: it is decompressed once, when
 /// opened, to a temporary file that is deleted when this object is disposed. That needs free disk space of the
-/// uncompressed size (about 800 MB for the published file).</para>
+/// uncompressed size (about 800 MB for the published file). Exactly the size the header declares is decompressed:
+/// a stream holding more or less is an <see cref="InvalidDataException"/> naming the file.</para>
 /// <para>Thread-safe: any number of threads may read sequences concurrently.</para>
 /// </remarks>
 public sealed class NpySequenceFile : IDisposable
@@ -316,31 +317,79 @@ public sealed class NpySequenceFile : IDisposable
         ? "(frames, sequences, height, width) for a time-major file"
         : "(sequences, frames, height, width) for a batch-major file";
 
+    /// <summary>
+    /// Decompresses exactly the header and the data bytes the header declares to a temporary file: a gzip stream
+    /// that holds more (a "gzip bomb" behind a small header) or less is refused, naming the file, after writing at
+    /// most the declared size. The header is read in a first pass that decompresses only its own bytes.
+    /// </summary>
     private static FileStream DecompressToTemporaryFile(FileStream compressed, string path)
     {
+        string source = $"'{path}' (after gzip decompression)";
         string temporary = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"lstmae-{Guid.NewGuid():N}.npy");
-        var copy = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None,
-            bufferSize: 1 << 16, FileOptions.DeleteOnClose);
+        FileStream? copy = null;
         try
         {
             using (compressed)
-            using (var gzip = new GZipStream(compressed, CompressionMode.Decompress))
             {
-                gzip.CopyTo(copy);
+                long declared;
+                using (var gzip = new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: true))
+                {
+                    NpyHeader header = NpyHeader.Read(gzip, source);
+                    declared = header.DataOffset + header.DataLength;
+                }
+
+                compressed.Position = 0;
+                copy = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None,
+                    bufferSize: 1 << 16, FileOptions.DeleteOnClose);
+                using (var gzip = new GZipStream(compressed, CompressionMode.Decompress))
+                {
+                    CopyExactly(gzip, copy, declared, path);
+                    if (gzip.ReadByte() != -1)
+                    {
+                        throw new InvalidDataException(
+                            $"'{path}' decompresses to more than the {declared} bytes its .npy header declares (header and data); " +
+                            "it was not written by numpy as one array.");
+                    }
+                }
             }
 
             copy.Position = 0;
             return copy;
         }
-        catch (InvalidDataException e)
+        // This file's own checks name the path first; any other InvalidDataException comes from the gzip decoder.
+        catch (InvalidDataException e) when (!e.Message.StartsWith($"'{path}'", StringComparison.Ordinal))
         {
-            copy.Dispose();
+            copy?.Dispose();
             throw new InvalidDataException($"'{path}' is not a valid gzip stream: {e.Message}", e);
         }
         catch
         {
-            copy.Dispose();
+            copy?.Dispose();
             throw;
+        }
+    }
+
+    private static void CopyExactly(Stream source, Stream destination, long count, string path)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
+        try
+        {
+            for (long copied = 0; copied < count;)
+            {
+                int read = source.Read(buffer, 0, (int)Math.Min(buffer.Length, count - copied));
+                if (read == 0)
+                {
+                    throw new InvalidDataException(
+                        $"'{path}' is truncated: its .npy header declares {count} bytes (header and data) but it decompresses to {copied}.");
+                }
+
+                destination.Write(buffer, 0, read);
+                copied += read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }

@@ -1,3 +1,5 @@
+using LstmAe.Training;
+
 namespace LstmAe.MLNet.Data;
 
 /// <summary>
@@ -10,12 +12,12 @@ internal sealed class RowSchedule
     /// <summary>Rows per block for parallel cursors: small, so work stays balanced and merging stays cheap.</summary>
     public const int BlockSize = 16;
 
-    private readonly int[]? _order;
+    private readonly Func<long, int>? _order;
     private readonly int _rowCount;
     private readonly int _cursorIndex;
     private readonly int _cursorCount;
 
-    private RowSchedule(int[]? order, int rowCount, int cursorIndex, int cursorCount)
+    private RowSchedule(Func<long, int>? order, int rowCount, int cursorIndex, int cursorCount)
     {
         _order = order;
         _rowCount = rowCount;
@@ -29,7 +31,7 @@ internal sealed class RowSchedule
     /// <param name="random">Shuffles the row order when given; all cursors share the permutation.</param>
     public static RowSchedule[] Create(int rowCount, int cursorCount, Random? random)
     {
-        int[]? order = random is null ? null : Permutation(rowCount, random);
+        Func<long, int>? order = random is null || rowCount == 0 ? null : Permutation(rowCount, random);
         return Enumerable.Range(0, cursorCount).Select(c => new RowSchedule(order, rowCount, c, cursorCount)).ToArray();
     }
 
@@ -45,16 +47,23 @@ internal sealed class RowSchedule
             return -1;
         }
 
-        return _order is null ? (int)slot : _order[slot];
+        return _order is null ? (int)slot : _order(slot);
     }
 
     private long BlockAt(long position) => position / BlockSize * _cursorCount + _cursorIndex;
 
-    // The one thing a shuffled cursor stores: 4 bytes per row, never the rows themselves.
-    private static int[] Permutation(int count, Random random)
+    // The one thing a shuffled cursor stores: 4 bytes per row, never the rows themselves, up to
+    // EpochOrder.MaterializedLimit rows; above that a permutation computed per position, in constant memory.
+    private static Func<long, int> Permutation(int count, Random random)
     {
+        if (count > EpochOrder.MaterializedLimit)
+        {
+            var permutation = new IndexPermutation(count, (ulong)random.NextInt64());
+            return position => (int)permutation[position];
+        }
+
         int[] order = Enumerable.Range(0, count).ToArray();
         random.Shuffle(order);
-        return order;
+        return position => order[position];
     }
 }

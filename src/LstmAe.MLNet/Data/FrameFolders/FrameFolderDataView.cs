@@ -45,12 +45,12 @@ internal sealed class FrameFolderDataView : SequenceDataView
         private void GetFrames(ref VBuffer<float> frames)
         {
             FrameFolderOptions options = view._options;
-            int frameSize = options.FrameHeight * options.FrameWidth;
+            int frameSize = checked(options.FrameHeight * options.FrameWidth);
             VBufferEditor<float> editor = VBufferEditor.Create(ref frames, view._frameCount * frameSize);
             string[] paths = view._folders[Row].FramePaths;
             for (int t = 0; t < paths.Length; t++)
             {
-                (float[] pixels, int height, int width) = GrayscaleImageReader.Read(paths[t]);
+                (float[] pixels, int height, int width) = GrayscaleImageReader.Read(paths[t], options.MaxImagePixels);
                 Span<float> frame = editor.Values.Slice(t * frameSize, frameSize);
                 if (height == options.FrameHeight && width == options.FrameWidth)
                 {

@@ -13,6 +13,18 @@ public sealed record FrameFolderOptions
     /// Set: the first <c>FrameCount</c> frames of each folder are used, and a folder with fewer is an error.</summary>
     public int? FrameCount { get; init; }
 
+    /// <summary>The default <see cref="MaxImagePixels"/>: 4096 x 4096.</summary>
+    public const long DefaultMaxImagePixels = 4096L * 4096;
+
+    /// <summary>
+    /// The most pixels (width x height, as the image's header declares them) a frame image may have before it is
+    /// resized: 4096 x 4096 (<see cref="DefaultMaxImagePixels"/>) unless set. Checked before the image is decoded,
+    /// so a small file declaring a huge image (a "PNG bomb") is an <see cref="InvalidDataException"/> naming it
+    /// instead of gigabytes of memory; a file larger than 8 bytes per allowed pixel plus 16 MiB is refused unread.
+    /// Decoding one frame takes about 8 bytes per pixel. Raise it for larger source frames.
+    /// </summary>
+    public long MaxImagePixels { get; init; } = DefaultMaxImagePixels;
+
     /// <summary>File extensions of frame images (case-insensitive); other files are ignored.</summary>
     public IReadOnlyList<string> Extensions { get; init; } = [".png", ".jpg", ".jpeg"];
 
@@ -23,6 +35,19 @@ public sealed record FrameFolderOptions
         if (FrameHeight < 1 || FrameWidth < 1)
         {
             throw new ArgumentException($"{nameof(FrameFolderOptions)}: the frame size must be positive, got {FrameHeight}x{FrameWidth}.", nameof(FrameHeight));
+        }
+
+        if (MaxImagePixels < 1)
+        {
+            throw new ArgumentException($"{nameof(FrameFolderOptions)}.{nameof(MaxImagePixels)} must be positive, got {MaxImagePixels}.", nameof(MaxImagePixels));
+        }
+
+        // A row holds every frame: its floats must fit one array.
+        if ((long)FrameHeight * FrameWidth * (FrameCount ?? 1) > Array.MaxLength)
+        {
+            throw new ArgumentException(
+                $"{nameof(FrameFolderOptions)}: {FrameCount ?? 1} frames of {FrameHeight}x{FrameWidth} do not fit one array of at most {Array.MaxLength} floats.",
+                nameof(FrameHeight));
         }
 
         if (FrameCount < 1)

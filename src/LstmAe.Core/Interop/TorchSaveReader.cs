@@ -1,0 +1,231 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Runtime.InteropServices;
+using static TorchSharp.torch;
+
+namespace LstmAe.Interop;
+
+/// <summary>
+/// Reads a state_dict written by <c>torch.save</c> (a zip of <c>data.pkl</c> and one entry per storage) for a module
+/// whose state_dict is known, checking before anything large is allocated: the pickle's size, every name against
+/// the expected ones, every shape, dtype and view against the expected shape and its storage, and every storage
+/// entry's size (from the zip's directory) against what the pickle declares. Only then are the storages read, each
+/// exactly, and tensors built. The pickle is read by <see cref="PickleMachine"/>, which runs no code.
+/// </summary>
+internal static class TorchSaveReader
+{
+    /// <summary>A tensor as the pickle describes it: a view (offset, shape, stride) of a typed storage entry.</summary>
+    private sealed record StoredTensor(string Name, string StorageType, string Key, long StorageElements, long Offset, long[] Shape, long[] Stride);
+
+    /// <summary>Reads the tensors of the state_dict at <paramref name="path"/>, which must fit <paramref name="expected"/>.</summary>
+    /// <exception cref="InvalidDataException">Not a torch.save zip, a malformed pickle, names, shapes or types that do
+    /// not fit (all named), or a storage entry of the wrong size; the message names the file and the entry.</exception>
+    public static LoadedStateDict Read(string path, IReadOnlyDictionary<string, Tensor> expected)
+    {
+        using FileStream file = File.OpenRead(path);
+        ZipArchive archive;
+        try
+        {
+            archive = new ZipArchive(file, ZipArchiveMode.Read);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{path} is not a PyTorch state_dict saved by torch.save (not a zip archive): {e.Message}", e);
+        }
+
+        using (archive)
+        {
+            ZipArchiveEntry[] pickles = archive.Entries.Where(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal)).ToArray();
+            if (pickles.Length != 1)
+            {
+                throw new InvalidDataException($"{path} is not a PyTorch state_dict saved by torch.save: it holds {pickles.Length} data.pkl entries, expected 1.");
+            }
+
+            ZipArchiveEntry pickle = pickles[0];
+            string folder = pickle.FullName[..^"data.pkl".Length];
+            CheckByteOrder(archive, folder, path);
+            if (pickle.Length > PyTorchStateDict.MaxPickleBytes)
+            {
+                throw new InvalidDataException(
+                    $"{path}: entry '{pickle.FullName}' holds {pickle.Length} bytes, more than the {PyTorchStateDict.MaxPickleBytes} a state_dict's pickle may.");
+            }
+
+            string pickleSource = $"{path} (entry '{pickle.FullName}')";
+            List<StoredTensor> stored = Describe(PickleMachine.Load(ReadEntry(pickle, path), pickleSource), path);
+            var problems = LoadedStateDict.Mismatches(stored.Select(t => (t.Name, t.Shape, FloatStorageBytes(t.StorageType) > 0)), expected);
+            problems.AddRange(stored.SelectMany(t => ViewProblems(t, archive, folder)));
+            if (problems.Count > 0)
+            {
+                throw new InvalidDataException($"The tensors in {path} do not fit this model ({string.Join("; ", problems)}).");
+            }
+
+            // Views may share a storage or use part of one; the storages together may not exceed the expected tensors
+            // in the widest type (float64).
+            long storageBytes = stored.DistinctBy(t => t.Key).Sum(t => archive.GetEntry(folder + "data/" + t.Key)!.Length);
+            long neededBytes = expected.Values.Sum(t => t.numel()) * sizeof(double);
+            if (storageBytes > neededBytes)
+            {
+                throw new InvalidDataException(
+                    $"{path}: its storage entries hold {storageBytes} bytes, more than this model's tensors can use (at most {neededBytes}).");
+            }
+
+            return Build(stored, archive, folder, path);
+        }
+    }
+
+    /// <summary>The tensors the unpickled state_dict describes, in its order.</summary>
+    private static List<StoredTensor> Describe(object? root, string path)
+    {
+        if (root is not Dictionary<object, object?> dict)
+        {
+            throw new InvalidDataException($"{path} holds a {root?.GetType().Name ?? "None"}, not a state_dict (a dict of tensors).");
+        }
+
+        var tensors = new List<StoredTensor>();
+        foreach (var (key, value) in dict)
+        {
+            if (key is not string name || value is not PickleCall { Callable: PickleGlobal { Module: "torch._utils", Name: "_rebuild_tensor_v2" or "_rebuild_tensor" } } call
+                || call.Arguments is not [PicklePersistentId { Id: object?[] storage }, long offset, object?[] shape, object?[] stride, ..]
+                || storage is not ["storage", PickleGlobal { Module: "torch" } type, string storageKey, _, long elements]
+                || shape.Length != stride.Length || shape.Concat(stride).Any(d => d is not long))
+            {
+                throw new InvalidDataException($"{path} holds an entry that is not a named tensor ({key}).");
+            }
+
+            tensors.Add(new StoredTensor(name, type.Name, storageKey, elements, offset, shape.Cast<long>().ToArray(), stride.Cast<long>().ToArray()));
+        }
+
+        return tensors;
+    }
+
+    /// <summary>What is wrong with a tensor's view of its storage, or with the storage entry's size.</summary>
+    private static IEnumerable<string> ViewProblems(StoredTensor tensor, ZipArchive archive, string folder)
+    {
+        int elementSize = FloatStorageBytes(tensor.StorageType);
+        if (elementSize == 0)
+        {
+            yield break; // reported with the names and shapes
+        }
+
+        string entryName = folder + "data/" + tensor.Key;
+        ZipArchiveEntry? entry = archive.GetEntry(entryName);
+        if (entry is null)
+        {
+            yield return $"{tensor.Name}: storage entry '{entryName}' is missing";
+            yield break;
+        }
+
+        if (tensor.StorageElements < 0 || tensor.StorageElements > int.MaxValue / elementSize || entry.Length != tensor.StorageElements * elementSize)
+        {
+            yield return $"{tensor.Name}: storage entry '{entryName}' holds {entry.Length} bytes, expected {tensor.StorageElements} x {elementSize}";
+            yield break;
+        }
+
+        // The last element the view touches must lie in the storage (the shape already equals the expected one).
+        long last = tensor.Offset;
+        for (int d = 0; d < tensor.Shape.Length; d++)
+        {
+            last += tensor.Shape[d] == 0 ? 0 : (tensor.Shape[d] - 1) * tensor.Stride[d];
+        }
+
+        if (tensor.Offset < 0 || tensor.Stride.Any(s => s < 0) || (tensor.Shape.All(d => d > 0) && last >= tensor.StorageElements))
+        {
+            yield return $"{tensor.Name}: its view (offset {tensor.Offset}, stride [{string.Join(", ", tensor.Stride)}]) reaches past its storage of {tensor.StorageElements} elements";
+        }
+    }
+
+    /// <summary>Reads each storage once, exactly, and builds the tensors as float32.</summary>
+    private static LoadedStateDict Build(List<StoredTensor> stored, ZipArchive archive, string folder, string path)
+    {
+        var storages = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        var weights = new LoadedStateDict();
+        try
+        {
+            foreach (StoredTensor tensor in stored)
+            {
+                if (!storages.TryGetValue(tensor.Key, out float[]? values))
+                {
+                    ZipArchiveEntry entry = archive.GetEntry(folder + "data/" + tensor.Key)!;
+                    values = ToFloats(ReadEntry(entry, path), tensor.StorageType);
+                    storages.Add(tensor.Key, values);
+                }
+
+                // clone(): the tensor owns its values, whatever the view and the array behind it.
+                using Tensor flat = TorchSharp.torch.tensor(values);
+                using Tensor view = flat.as_strided(tensor.Shape, tensor.Stride, tensor.Offset);
+                weights.Add(tensor.Name, view.clone());
+            }
+
+            return weights;
+        }
+        catch
+        {
+            weights.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Reads an entry whose size was checked; a stream shorter or longer than the zip's directory says is
+    /// invalid data naming the entry.</summary>
+    private static byte[] ReadEntry(ZipArchiveEntry entry, string path)
+    {
+        byte[] bytes = new byte[entry.Length];
+        try
+        {
+            using Stream stream = entry.Open();
+            stream.ReadExactly(bytes);
+            if (stream.ReadByte() != -1)
+            {
+                throw new InvalidDataException("it holds more bytes than the zip's directory says");
+            }
+        }
+        catch (Exception e) when (e is EndOfStreamException or InvalidDataException)
+        {
+            throw new InvalidDataException($"{path}: entry '{entry.FullName}' is damaged: expected {entry.Length} bytes; {e.Message}", e);
+        }
+
+        return bytes;
+    }
+
+    /// <summary>Refuses big-endian files (written on a big-endian machine); older files have no byteorder entry.</summary>
+    private static void CheckByteOrder(ZipArchive archive, string folder, string path)
+    {
+        ZipArchiveEntry? entry = archive.GetEntry(folder + "byteorder");
+        if (entry is not null && entry.Length < 16 && System.Text.Encoding.ASCII.GetString(ReadEntry(entry, path)) != "little")
+        {
+            throw new InvalidDataException($"{path}: entry '{entry.FullName}' says its storages are not little-endian; re-save it on a little-endian machine.");
+        }
+    }
+
+    /// <summary>Bytes per element of a floating-point storage type; 0 for any other.</summary>
+    private static int FloatStorageBytes(string storageType) => storageType switch
+    {
+        "FloatStorage" => 4,
+        "DoubleStorage" => 8,
+        "HalfStorage" or "BFloat16Storage" => 2,
+        _ => 0,
+    };
+
+    private static float[] ToFloats(byte[] bytes, string storageType)
+    {
+        switch (storageType)
+        {
+            case "FloatStorage":
+                return MemoryMarshal.Cast<byte, float>(bytes).ToArray();
+            case "DoubleStorage":
+                return MemoryMarshal.Cast<byte, double>(bytes).ToArray().Select(v => (float)v).ToArray();
+            case "HalfStorage":
+                return MemoryMarshal.Cast<byte, Half>(bytes).ToArray().Select(v => (float)v).ToArray();
+            default: // BFloat16Storage: the top half of a float32
+            {
+                var values = new float[bytes.Length / 2];
+                for (int i = 0; i < values.Length; i++)
+                {
+                    values[i] = BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(2 * i)) << 16);
+                }
+
+                return values;
+            }
+        }
+    }
+}

@@ -1,0 +1,235 @@
+using System.IO.Compression;
+using System.Runtime.InteropServices;
+using System.Text;
+using LstmAe.Core.Tests.TestSupport;
+using LstmAe.Model;
+using LstmAe.Tests.Shared;
+
+namespace LstmAe.Core.Tests.Interop;
+
+/// <summary>
+/// torch.save zips written here, opcode by opcode, with lies in them: sizes and names must be checked against the
+/// model before anything the file declares is allocated, and bad values must be named.
+/// </summary>
+[TestClass]
+public sealed class CraftedStateDictTests
+{
+    private const long AllocationBudget = 32 << 20;
+
+    [TestMethod]
+    public void AFaithfulFileLoadsBitForBit()
+    {
+        using var temp = new TempDirectory();
+        using var source = LstmAutoEncoder.Create(TinyModels.Options, seed: 3);
+        string path = Write(temp, Tensors(source));
+        using var target = LstmAutoEncoder.Create(TinyModels.Options, seed: 4);
+
+        target.LoadPyTorchStateDict(path);
+
+        TinyModels.AssertBitIdentical(source, target);
+    }
+
+    [TestMethod]
+    public void AShortStorageEntryNamesTheFileAndTheEntry()
+    {
+        using var temp = new TempDirectory();
+        using var model = LstmAutoEncoder.Create(TinyModels.Options);
+        var tensors = Tensors(model);
+        tensors[0] = tensors[0] with { Storage = tensors[0].Storage[..^3] };
+        string path = Write(temp, tensors);
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => model.LoadPyTorchStateDict(path));
+
+        StringAssert.Contains(error.Message, path);
+        StringAssert.Contains(error.Message, $"{tensors[0].Name}: storage entry 'archive/data/0' holds {(64 * 16 * 4) - 3} bytes, expected 1024 x 4");
+    }
+
+    [TestMethod]
+    public void AHugeDeclaredStorageIsRefusedBeforeItIsAllocated()
+    {
+        using var temp = new TempDirectory();
+        using var model = LstmAutoEncoder.Create(TinyModels.Options);
+        var tensors = Tensors(model);
+        tensors[0] = tensors[0] with { DeclaredElements = 1 << 29 };
+        string path = Write(temp, tensors);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => model.LoadPyTorchStateDict(path));
+
+        StringAssert.Contains(error.Message, "storage entry 'archive/data/0' holds 4096 bytes, expected 536870912 x 4");
+        Assert.IsLessThan(AllocationBudget, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [TestMethod]
+    public void HugeShapesAndUnknownNamesAreRefusedBeforeAnyStorageIsRead()
+    {
+        using var temp = new TempDirectory();
+        using var model = LstmAutoEncoder.Create(TinyModels.Options);
+        var tensors = Tensors(model);
+        tensors[1] = tensors[1] with { Shape = [1 << 20, 1 << 20], Stride = [1 << 20, 1] };
+        tensors.Add(tensors[2] with { Name = "bogus.weight", Key = "99" });
+        string path = Write(temp, tensors);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => model.LoadPyTorchStateDict(path));
+
+        StringAssert.Contains(error.Message, "unexpected: bogus.weight");
+        StringAssert.Contains(error.Message, $"{tensors[1].Name} has shape [1048576, 1048576], expected [64, 16]");
+        Assert.IsLessThan(AllocationBudget, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [TestMethod]
+    public void AViewReachingPastItsStorageIsRefused()
+    {
+        using var temp = new TempDirectory();
+        using var model = LstmAutoEncoder.Create(TinyModels.Options);
+        var tensors = Tensors(model);
+        tensors[0] = tensors[0] with { Offset = 5 };
+        string path = Write(temp, tensors);
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => model.LoadPyTorchStateDict(path));
+
+        StringAssert.Contains(error.Message, $"{tensors[0].Name}: its view (offset 5, stride [16, 1]) reaches past its storage of 1024 elements");
+    }
+
+    [TestMethod]
+    public void NonFiniteWeightsAreRefusedNamingTheTensor()
+    {
+        using var temp = new TempDirectory();
+        using var model = LstmAutoEncoder.Create(TinyModels.Options);
+        var tensors = Tensors(model);
+        int last = tensors.Count - 1;
+        byte[] storage = (byte[])tensors[last].Storage.Clone();
+        BitConverter.GetBytes(float.NaN).CopyTo(storage, 4 * 3);
+        tensors[last] = tensors[last] with { Storage = storage };
+        string path = Write(temp, tensors);
+        float[] before = TinyModels.Weights(model)[tensors[last].Name];
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => model.LoadPyTorchStateDict(path));
+
+        StringAssert.Contains(error.Message, $"{tensors[last].Name} holds NaN at element 3");
+        CollectionAssert.AreEqual(before, TinyModels.Weights(model)[tensors[last].Name], "Nothing may be copied in.");
+    }
+
+    [TestMethod]
+    public void AnOpcodeThatWouldRunCodeIsInvalidData()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.Write("inst.pt", Zip([("archive/data.pkl", [0x80, 2, (byte)'i', .. "os\nsystem\n"u8, (byte)'.'])]));
+        using var model = LstmAutoEncoder.Create(TinyModels.Options);
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => model.LoadPyTorchStateDict(path));
+
+        StringAssert.Contains(error.Message, "opcode 0x69 at offset 2 is not one torch.save writes");
+    }
+
+    [TestMethod]
+    public void MutatedPicklesLoadOrFailAsInvalidDataOnly()
+    {
+        using var temp = new TempDirectory();
+        using var source = LstmAutoEncoder.Create(TinyModels.Options, seed: 3);
+        List<Stored> tensors = Tensors(source);
+        byte[] pickle = Pickle(tensors);
+        var random = new Random(12);
+        using var target = LstmAutoEncoder.Create(TinyModels.Options);
+        for (int trial = 0; trial < 300; trial++)
+        {
+            byte[] mutated = (byte[])pickle.Clone();
+            for (int flips = random.Next(1, 5); flips > 0; flips--) mutated[random.Next(mutated.Length)] = (byte)random.Next(256);
+            string path = temp.Write($"fuzz{trial}.pt", Zip(
+            [
+                ("archive/data.pkl", random.Next(8) == 0 ? mutated[..random.Next(mutated.Length)] : mutated),
+                .. tensors.Select(t => ($"archive/data/{t.Key}", t.Storage)),
+            ]));
+            try
+            {
+                target.LoadPyTorchStateDict(path);
+            }
+            catch (InvalidDataException)
+            {
+                // The only acceptable failure.
+            }
+        }
+    }
+
+    /// <summary>One tensor as a torch.save file holds it: a float32 storage and a view of it.</summary>
+    private sealed record Stored(string Name, string Key, byte[] Storage, long DeclaredElements, long Offset, long[] Shape, long[] Stride);
+
+    private static List<Stored> Tensors(LstmAutoEncoder model) => model.Module.state_dict().Select((p, i) =>
+    {
+        float[] values = p.Value.detach().contiguous().data<float>().ToArray();
+        long[] shape = p.Value.shape;
+        long[] stride = shape.Length == 2 ? [shape[1], 1] : [1];
+        return new Stored(p.Key, i.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            MemoryMarshal.AsBytes(values.AsSpan()).ToArray(), values.Length, 0, shape, stride);
+    }).ToList();
+
+    private static string Write(TempDirectory temp, List<Stored> tensors) => temp.Write("crafted.pt", Zip(
+    [
+        ("archive/data.pkl", Pickle(tensors)),
+        ("archive/byteorder", "little"u8.ToArray()),
+        .. tensors.Select(t => ($"archive/data/{t.Key}", t.Storage)),
+    ]));
+
+    /// <summary>The pickle torch.save writes for a state_dict (protocol 2, a plain dict, empty backward hooks).</summary>
+    private static byte[] Pickle(List<Stored> tensors)
+    {
+        var pickle = new MemoryStream();
+        pickle.Write([0x80, 2, (byte)'}', (byte)'(']);
+        foreach (Stored t in tensors)
+        {
+            String(pickle, t.Name);
+            pickle.Write("ctorch._utils\n_rebuild_tensor_v2\n(("u8);
+            String(pickle, "storage");
+            pickle.Write("ctorch\nFloatStorage\n"u8);
+            String(pickle, t.Key);
+            String(pickle, "cpu");
+            Int(pickle, t.DeclaredElements);
+            pickle.Write("tQ"u8);
+            Int(pickle, t.Offset);
+            Ints(pickle, t.Shape);
+            Ints(pickle, t.Stride);
+            pickle.WriteByte(0x89); // NEWFALSE: requires_grad
+            pickle.Write("ccollections\nOrderedDict\n)RtR"u8);
+        }
+
+        pickle.Write("u."u8);
+        return pickle.ToArray();
+
+        static void String(Stream s, string value)
+        {
+            byte[] utf8 = Encoding.UTF8.GetBytes(value);
+            s.WriteByte((byte)'X');
+            s.Write(BitConverter.GetBytes(utf8.Length));
+            s.Write(utf8);
+        }
+
+        static void Int(Stream s, long value)
+        {
+            s.WriteByte((byte)'J');
+            s.Write(BitConverter.GetBytes(checked((int)value)));
+        }
+
+        static void Ints(Stream s, long[] values)
+        {
+            s.WriteByte((byte)'(');
+            foreach (long value in values) Int(s, value);
+            s.WriteByte((byte)'t');
+        }
+    }
+
+    private static byte[] Zip(IEnumerable<(string Name, byte[] Content)> entries)
+    {
+        var output = new MemoryStream();
+        using (var archive = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (name, content) in entries)
+            {
+                using Stream stream = archive.CreateEntry(name, CompressionLevel.NoCompression).Open();
+                stream.Write(content);
+            }
+        }
+
+        return output.ToArray();
+    }
+}
