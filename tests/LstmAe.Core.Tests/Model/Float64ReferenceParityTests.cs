@@ -133,12 +133,7 @@ public sealed class Float64ReferenceParityTests
         var random = new Random(17);
         double Loss() => projection.Of(reference.Run(sequences, batch, training: true));
         return model.Module.named_parameters().ToDictionary(
-            p => p.name,
-            p => Enumerable.Range(0, SampledPerParameter)
-                .Select(_ => random.Next(reference.Parameters[p.name].Length))
-                .Distinct()
-                .Select(index => (index, FiniteDifference.Derivative(reference.Parameters, p.name, index, Loss)))
-                .ToArray());
+            p => p.name, p => FiniteDifference.Sample(reference.Parameters, p.name, SampledPerParameter, random, Loss));
     }
 
     private static double[] AllLayersHiddenAndCell(ReferenceOutput output, int layers, int batch, int hidden)

@@ -149,12 +149,7 @@ public sealed class StackedLstmRunnerTests
         /// <summary>The loss's gradient at a few entries of parameter <paramref name="name"/>.</summary>
         public (int Index, double Value)[] SampleGradient(string name)
         {
-            var random = new Random(name.Length * 31 + name[^1]);
-            return Enumerable.Range(0, SampledPerParameter)
-                .Select(_ => random.Next(parameters[name].Length))
-                .Distinct()
-                .Select(index => (index, FiniteDifference.Derivative(parameters, name, index, Loss)))
-                .ToArray();
+            return FiniteDifference.Sample(parameters, name, SampledPerParameter, new Random(name.Length * 31 + name[^1]), Loss);
         }
 
         private double Loss()

@@ -26,4 +26,14 @@ internal static class FiniteDifference
             values[index] = original;
         }
     }
+
+    /// <summary>The derivative at up to <paramref name="count"/> entries of <paramref name="name"/>, chosen by
+    /// <paramref name="random"/>.</summary>
+    public static (int Index, double Value)[] Sample(
+        Dictionary<string, double[]> parameters, string name, int count, Random random, Func<double> function) =>
+        Enumerable.Range(0, count)
+            .Select(_ => random.Next(parameters[name].Length))
+            .Distinct()
+            .Select(index => (index, Derivative(parameters, name, index, function)))
+            .ToArray();
 }
