@@ -119,6 +119,30 @@ public sealed class LabeledNpyTests
         Assert.AreEqual(1, ((IDataView)view).Schema.Count);
     }
 
+    [TestMethod]
+    public void AnyCollectionLoadsWithItsLabelsAndAPrefixKeepsThem()
+    {
+        var data = new MovingMnistSequences(new MovingMnistOptions { SequenceCount = 6, FrameCount = 2, FrameHeight = 32, FrameWidth = 32 });
+        uint[] expected = Enumerable.Range(0, 4).Select(i => (uint)data.Generator.SampleMotions(i)[0].Label + 1).ToArray();
+
+        using var view = (IDisposable)new MLContext().Data.LoadSequences(data.Take(4));
+
+        AssertLabels((IDataView)view, Enumerable.Range(0, 10).Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray(), expected);
+    }
+
+    [TestMethod]
+    public void FixedClassesRefuseALabelOutsideThemNamingTheFile()
+    {
+        using var temp = new TempDirectory();
+        string labels = temp.Write("labels.txt", Encoding.UTF8.GetBytes("cat\ndog\nemu\n"));
+
+        var e = Assert.ThrowsExactly<InvalidDataException>(
+            () => SequenceLabelFile.Read(labels, new SequenceLabelOptions { ClassNames = ["cat", "dog"] }));
+
+        StringAssert.Contains(e.Message, labels);
+        StringAssert.Contains(e.Message, "'emu'");
+    }
+
     /// <summary>Checks Label is a key over <paramref name="classes"/> with them as KeyValues, and its values in row order.</summary>
     internal static void AssertLabels(IDataView view, string[] classes, uint[] keys)
     {
