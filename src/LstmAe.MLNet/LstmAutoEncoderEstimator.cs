@@ -87,6 +87,7 @@ public sealed class LstmAutoEncoderEstimator : IEstimator<LstmAutoEncoderTransfo
         (ISequenceSource train, ISequenceSource? validation) = Sources(input, layout, modelOptions);
 
         using IChannel channel = _host.Start("Training LSTM autoencoder");
+        WarnIfNotShuffling(input, channel);
         LstmAutoEncoder model = LstmAutoEncoder.Create(modelOptions, _options.Seed, ResolveDevice(channel));
         try
         {
@@ -207,6 +208,18 @@ public sealed class LstmAutoEncoderEstimator : IEstimator<LstmAutoEncoderTransfo
                 $"Column '{column}' holds {layout.StoredFrames} frames, but training the prediction decoder (mode " +
                 $"{model.Mode}) needs the {layout.InputFrames} input frames followed by {layout.FutureFrames} future " +
                 $"frames: shape [{layout.InputFrames + layout.FutureFrames}, {layout.FrameHeight}, {layout.FrameWidth}].");
+    }
+
+    /// <summary>Training reshuffles each epoch through the view's cursor; a view that cannot shuffle would silently
+    /// repeat one order, so the log says so and names the view's type.</summary>
+    internal static void WarnIfNotShuffling(IDataView input, IChannel channel)
+    {
+        if (input.CanShuffle)
+            return;
+        channel.Warning(MessageSensitivity.None,
+            $"The training data ({input.GetType().FullName}) cannot shuffle, so every epoch reads its rows in the same order. " +
+            "Load it with LoadSequencesFromNpy, LoadFrameSequences or LoadSequences (an ISequenceCollection), or cache it " +
+            "(mlContext.Data.Cache or AppendCacheCheckpoint), to reshuffle each epoch.");
     }
 
     // CUDA is asked for, not required: without it training falls back to the CPU with a warning in the log.

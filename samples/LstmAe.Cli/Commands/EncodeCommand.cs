@@ -1,7 +1,6 @@
 using System.CommandLine;
 using LstmAe.Cli.Features;
 using LstmAe.Cli.Options;
-using LstmAe.Cli.Sequences;
 using LstmAe.Data;
 using LstmAe.Model;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using LstmAe.Cli.Sequences;
+using LstmAe.Data;
 using LstmAe.Metrics;
 using LstmAe.Model;
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using LstmAe.Cli.Options;
-using LstmAe.Cli.Sequences;
 using LstmAe.Data;
 using LstmAe.Model;
 using LstmAe.Samples.Shared;

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using LstmAe.Cli.Options;
-using LstmAe.Cli.Sequences;
 using LstmAe.Data;
 using LstmAe.Model;
 using LstmAe.Training;
@@ -65,8 +64,8 @@ internal static class TrainCommand
         {
             throw new CliException($"--validation-fraction {validationFraction} leaves no training sequences of {data.Count}.");
         }
-        var train = new CollectionSequenceSource(data, 0, data.Count - held, frames, shuffle: true, seed);
-        var validation = held == 0 ? null : new CollectionSequenceSource(data, data.Count - held, held, frames, shuffle: false, seed);
+        var train = new SequenceCollectionSource(data, 0, data.Count - held, frames, shuffle: true, seed);
+        var validation = held == 0 ? null : new SequenceCollectionSource(data, data.Count - held, held, frames, shuffle: false, seed);
         return (train, validation);
     }
 

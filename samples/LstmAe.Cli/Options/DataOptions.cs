@@ -1,9 +1,7 @@
 using System.CommandLine;
-using LstmAe.Cli.Sequences;
 using LstmAe.Data;
 using LstmAe.MLNet.Data;
 using LstmAe.Samples.Shared;
-using Microsoft.ML;
 
 namespace LstmAe.Cli.Options;
 
@@ -142,15 +140,13 @@ internal sealed class DataOptions
         string? path = parsed.GetValue(Path);
         return parsed.GetValue(Source) switch
         {
-            Npy => new NpySequences(NpySequenceFile.Open(path!, new NpySequenceOptions { Layout = parsed.GetValue(Layout), Split = split }), limit),
-            Frames => new DataViewSequences(
-                new MLContext().Data.LoadFrameSequences(path!, new FrameFolderOptions
-                {
-                    FrameHeight = parsed.GetValue(FrameHeight),
-                    FrameWidth = parsed.GetValue(FrameWidth),
-                    FrameCount = parsed.GetValue(FramesPerSequence),
-                }),
-                SequenceColumnNames.Frames, $"the frame folders in '{path}'", limit),
+            Npy => NpySequenceFile.Open(path!, new NpySequenceOptions { Layout = parsed.GetValue(Layout), Split = split }).Take(limit),
+            Frames => FrameFolderSequences.Open(path!, new FrameFolderOptions
+            {
+                FrameHeight = parsed.GetValue(FrameHeight),
+                FrameWidth = parsed.GetValue(FrameWidth),
+                FrameCount = parsed.GetValue(FramesPerSequence),
+            }).Take(limit),
             _ => new MovingMnistSequences(new MovingMnistOptions
             {
                 SequenceCount = limit ?? DefaultSequences,

@@ -7,8 +7,9 @@ namespace LstmAe.MLNet.Training;
 
 /// <summary>
 /// An <see cref="ISequenceSource"/> streaming one column of an <see cref="IDataView"/> through a cursor, one row
-/// at a time, so training never holds more of the data than the trainer's batch. Each epoch is shuffled with
-/// <c>seed + epoch</c> where the view can shuffle. With a <see cref="RowSplit"/>, only the rows on one side pass.
+/// at a time, so training never holds more of the data than the trainer's batch. Each epoch is shuffled by the
+/// view's cursor with <c>seed + epoch</c> where the view can shuffle; where it cannot, every epoch has the view's
+/// order and the estimator logs a warning naming the view. With a <see cref="RowSplit"/>, only the rows on one side pass.
 /// </summary>
 internal sealed class DataViewSequenceSource : ISequenceSource
 {

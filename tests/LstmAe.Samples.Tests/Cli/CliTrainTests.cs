@@ -123,7 +123,7 @@ public sealed class CliTrainTests
         var evaluation = CliResult.Run(["evaluate", "--model", model, .. source]);
 
         evaluation.AssertSucceeded();
-        StringAssert.Contains(evaluation.Output, "3 sequences of the frame folders");
+        StringAssert.Contains(evaluation.Output, "3 frame sequences in");
         StringAssert.Contains(evaluation.Output, "SSIM");
     }
 

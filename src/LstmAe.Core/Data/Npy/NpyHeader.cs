@@ -38,6 +38,28 @@ internal sealed partial record NpyHeader(NpyElementType ElementType, bool BigEnd
     /// <exception cref="InvalidDataException">Wrong magic, unknown version, or a header that cannot be understood.</exception>
     public static NpyHeader Read(Stream stream, string source)
     {
+        (string descr, bool fortran, long[] shape, int headerOffset, long dataOffset) = ReadFields(stream, source);
+        string where = $"{source}, header at offset {headerOffset}";
+        (NpyElementType type, bool bigEndian) = ParseDescr(descr, where);
+        var header = new NpyHeader(type, bigEndian, fortran, shape, headerOffset, dataOffset);
+        try
+        {
+            _ = header.DataLength;
+        }
+        catch (OverflowException)
+        {
+            throw new InvalidDataException($"{where}: shape {header.ShapeText} is too large to address.");
+        }
+
+        return header;
+    }
+
+    /// <summary>Reads the header's fields without judging the element type (<c>descr</c> as written, e.g. '&lt;i8').</summary>
+    /// <param name="stream">Positioned at offset 0 of the file.</param>
+    /// <param name="source">Names the file in error messages.</param>
+    /// <exception cref="InvalidDataException">Wrong magic, unknown version, or a header that cannot be understood.</exception>
+    public static (string Descr, bool FortranOrder, long[] Shape, int HeaderOffset, long DataOffset) ReadFields(Stream stream, string source)
+    {
         Span<byte> prefix = stackalloc byte[HeaderLengthOffset + 4];
         int read = stream.ReadAtLeast(prefix[..HeaderLengthOffset], HeaderLengthOffset, throwOnEndOfStream: false);
         if (read < s_magic.Length || !prefix[..s_magic.Length].SequenceEqual(s_magic))
@@ -82,20 +104,10 @@ internal sealed partial record NpyHeader(NpyElementType ElementType, bool BigEnd
         Encoding encoding = major == 3 ? Encoding.UTF8 : Encoding.Latin1;
         string text = encoding.GetString(headerBytes).TrimEnd('\n', ' ', '\0');
         string where = $"{source}, header at offset {headerOffset}";
-        (NpyElementType type, bool bigEndian) = ParseDescr(Match(DescrPattern(), text, "descr", where), where);
+        string descr = Match(DescrPattern(), text, "descr", where);
         bool fortran = Match(FortranPattern(), text, "fortran_order", where) == "True";
         long[] shape = ParseShape(Match(ShapePattern(), text, "shape", where), where);
-        var header = new NpyHeader(type, bigEndian, fortran, shape, headerOffset, headerOffset + headerLength);
-        try
-        {
-            _ = header.DataLength;
-        }
-        catch (OverflowException)
-        {
-            throw new InvalidDataException($"{where}: shape {header.ShapeText} is too large to address.");
-        }
-
-        return header;
+        return (descr, fortran, shape, headerOffset, headerOffset + headerLength);
     }
 
     private static string Match(Regex pattern, string header, string key, string where)

@@ -21,7 +21,7 @@ namespace LstmAe.Data;
 /// a stream holding more or less is an <see cref="InvalidDataException"/> naming the file.</para>
 /// <para>Thread-safe: any number of threads may read sequences concurrently.</para>
 /// </remarks>
-public sealed class NpySequenceFile : IDisposable
+public sealed class NpySequenceFile : ISequenceCollection
 {
     /// <summary>The largest stretch of file read at once to gather a Fortran-order frame.</summary>
     private const int MaxGatherSpanBytes = 1 << 22;
@@ -31,6 +31,7 @@ public sealed class NpySequenceFile : IDisposable
     private readonly NpyHeader _header;
     private readonly int _firstSequence;
     private readonly long _sequenceStride, _timeStride, _rowStride, _columnStride;
+    private readonly SequenceLabels? _labels;
 
     private NpySequenceFile(string path, FileStream data, string source, NpySequenceOptions options)
     {
@@ -63,6 +64,13 @@ public sealed class NpySequenceFile : IDisposable
         FrameWidth = (int)shape[3];
         TotalSequenceCount = (int)shape[sequenceAxis];
         (_firstSequence, SequenceCount) = SelectSplit(options, TotalSequenceCount, source);
+        if (options.LabelsPath is { } labelsPath)
+        {
+            // One label per sequence of the whole file; the split takes its part of them.
+            SequenceLabels labels = SequenceLabelFile.Read(labelsPath, options.LabelOptions);
+            labels.RequireCount(TotalSequenceCount, path);
+            _labels = labels.Slice(_firstSequence, SequenceCount);
+        }
 
         _data = data;
     }
@@ -98,6 +106,26 @@ public sealed class NpySequenceFile : IDisposable
 
     /// <summary>The file this reads.</summary>
     public string Path { get; }
+
+    /// <inheritdoc/>
+    public string Description => $"{SequenceCount} sequences of '{Path}'";
+
+    /// <summary>Same as <see cref="SequenceCount"/>.</summary>
+    public int Count => SequenceCount;
+
+    /// <summary>The classes of the labels file (<see cref="NpySequenceOptions.LabelsPath"/>); null without one.</summary>
+    public IReadOnlyList<string>? ClassNames => _labels?.ClassNames;
+
+    /// <summary>The labels, for the sequences of the split; null without a labels file.</summary>
+    public SequenceLabels? Labels => _labels;
+
+    /// <inheritdoc/>
+    public int? Label(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, SequenceCount);
+        return _labels?[index];
+    }
 
     /// <summary>Axis order of the array.</summary>
     public NpySequenceLayout Layout { get; }

@@ -12,4 +12,12 @@ public sealed record NpySequenceOptions
     /// <summary>Sequences [0, TrainSequenceCount) are the training part, the rest the test part. 9,000 of the
     /// published file's 10,000 is the PyTorch tutorial's split.</summary>
     public int TrainSequenceCount { get; init; } = 9_000;
+
+    /// <summary>A file with one class label per sequence of the whole file (before the split), in order: an .npy
+    /// array of integers, an IDX label file, or text/CSV (see <see cref="SequenceLabelFile"/>). Null: no labels.
+    /// A count that differs from the file's sequences is an <see cref="InvalidDataException"/> naming both files.</summary>
+    public string? LabelsPath { get; init; }
+
+    /// <summary>How to read <see cref="LabelsPath"/> (CSV column, fixed classes); null for the defaults.</summary>
+    public SequenceLabelOptions? LabelOptions { get; init; }
 }

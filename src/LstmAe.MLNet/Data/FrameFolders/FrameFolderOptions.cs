@@ -28,6 +28,22 @@ public sealed record FrameFolderOptions
     /// <summary>File extensions of frame images (case-insensitive); other files are ignored.</summary>
     public IReadOnlyList<string> Extensions { get; init; } = [".png", ".jpg", ".jpeg"];
 
+    /// <summary>
+    /// Labels from a class folder level, the ImageFolder convention: <c>root/&lt;class&gt;/&lt;sequence&gt;/&lt;frames&gt;</c>.
+    /// Each subfolder of the root is a class (its name the class name; classes in natural order) holding one subfolder
+    /// per sequence; the <c>Name</c> column is <c>class/sequence</c>. False (default): the root's subfolders are the
+    /// sequences and have no labels unless <see cref="LabelsPath"/> is set.
+    /// </summary>
+    public bool LabelsFromClassFolders { get; init; }
+
+    /// <summary>A CSV file of <c>sequence,label</c> lines (an optional header line <c>sequence,label</c>), naming
+    /// every sequence folder once. Null: no labels unless <see cref="LabelsFromClassFolders"/> is set.</summary>
+    public string? LabelsPath { get; init; }
+
+    /// <summary>The classes, in key order, when they must not be derived from the labels (e.g. so a test folder
+    /// missing a class gets the training folder's keys). A label not in it is an error.</summary>
+    public IReadOnlyList<string>? ClassNames { get; init; }
+
     /// <summary>Checks the settings.</summary>
     /// <exception cref="ArgumentException">A setting is out of range; the message names it.</exception>
     public void Validate()
@@ -53,6 +69,13 @@ public sealed record FrameFolderOptions
         if (FrameCount < 1)
         {
             throw new ArgumentException($"{nameof(FrameFolderOptions)}.{nameof(FrameCount)} must be at least 1 when set, got {FrameCount}.", nameof(FrameCount));
+        }
+
+        if (LabelsFromClassFolders && LabelsPath is not null)
+        {
+            throw new ArgumentException(
+                $"{nameof(FrameFolderOptions)}: set either {nameof(LabelsFromClassFolders)} or {nameof(LabelsPath)} ('{LabelsPath}'), not both.",
+                nameof(LabelsPath));
         }
 
         if (Extensions is null || Extensions.Count == 0)

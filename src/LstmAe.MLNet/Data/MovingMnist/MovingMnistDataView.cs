@@ -14,9 +14,6 @@ internal sealed class MovingMnistDataView : SequenceDataView
     private const int PointDimensions = 2;
     private const int FramesColumn = 0;
     private const int ColumnsPerDigit = 3; // label, start, velocity
-
-    // The annotation kind ML.NET reads key names from (its AnnotationUtils.Kinds.KeyValues is not public).
-    private const string KeyValuesAnnotation = "KeyValues";
     private readonly MovingMnistGenerator _generator;
 
     public MovingMnistDataView(MovingMnistGenerator generator)
@@ -37,7 +34,9 @@ internal sealed class MovingMnistDataView : SequenceDataView
             new VectorDataViewType(NumberDataViewType.Single, options.FrameCount, options.FrameHeight, options.FrameWidth));
         var labelType = new KeyDataViewType(typeof(uint), generator.Digits.ClassCount);
         var pointType = new VectorDataViewType(NumberDataViewType.Single, PointDimensions);
-        DataViewSchema.Annotations classNames = ClassNames(generator.Digits.ClassCount);
+        // Key values "0".."9", so a multiclass trainer's PredictedLabel maps back to the digit.
+        DataViewSchema.Annotations classNames = KeyValueAnnotations.For(
+            Enumerable.Range(0, generator.Digits.ClassCount).Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
         for (int d = 0; d < digits; d++)
         {
             builder.AddColumn(SequenceColumnNames.DigitLabel(d, digits), labelType, classNames);
@@ -46,17 +45,6 @@ internal sealed class MovingMnistDataView : SequenceDataView
         }
 
         return builder.ToSchema();
-    }
-
-    // Key values "0".."9", so a multiclass trainer's PredictedLabel maps back to the digit.
-    private static DataViewSchema.Annotations ClassNames(int classCount)
-    {
-        var names = new VBuffer<ReadOnlyMemory<char>>(classCount,
-            Enumerable.Range(0, classCount).Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture).AsMemory()).ToArray());
-        var annotations = new DataViewSchema.Annotations.Builder();
-        annotations.Add(KeyValuesAnnotation, new VectorDataViewType(TextDataViewType.Instance, classCount),
-            (ValueGetter<VBuffer<ReadOnlyMemory<char>>>)((ref VBuffer<ReadOnlyMemory<char>> value) => names.CopyTo(ref value)));
-        return annotations.ToAnnotations();
     }
 
     private sealed class Reader(MovingMnistGenerator generator) : SequenceRowReader

@@ -1,6 +1,7 @@
+using LstmAe.Data;
 using LstmAe.Model;
 
-namespace LstmAe.Cli.Sequences;
+namespace LstmAe.Cli.Commands;
 
 /// <summary>Reads sequences into the row layout <see cref="LstmAutoEncoder"/> takes, checking they fit the model.</summary>
 internal static class SequenceBatch
@@ -32,7 +33,7 @@ internal static class SequenceBatch
         var sequence = new float[data.FrameCount * frameSize];
         for (int i = 0; i < count; i++)
         {
-            data.Read(first + i, sequence);
+            data.ReadSequence(first + i, sequence);
             sequence.AsSpan(0, stride).CopyTo(rows.AsSpan(i * stride, stride));
         }
         return rows;

@@ -1,0 +1,94 @@
+using System.Globalization;
+
+namespace LstmAe.Data;
+
+/// <summary>
+/// Reads a file of sequence labels, one per sequence in order. The format is recognised by content: an .npy array
+/// of integers (int8 .. int64, uint8 .. uint64), an IDX label file (idx1-ubyte, raw or gzip, as MNIST ships), or
+/// text with one label per line or a comma-separated column (see <see cref="SequenceLabelOptions.Column"/>).
+/// Blank lines of a text file are skipped.
+/// </summary>
+public static class SequenceLabelFile
+{
+    private static readonly byte[] NpyMagic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
+    private static readonly byte[] IdxLabelMagic = [0, 0, 8, 1];
+
+    /// <summary>Reads the labels in <paramref name="path"/>.</summary>
+    /// <param name="path">The labels file.</param>
+    /// <param name="options">Column and classes; null for the defaults.</param>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file cannot be read as labels; the message names it.</exception>
+    public static SequenceLabels Read(string path, SequenceLabelOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        options ??= new SequenceLabelOptions();
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"The labels file '{path}' does not exist.", path);
+        }
+
+        Span<byte> start = stackalloc byte[NpyMagic.Length];
+        int read;
+        using (FileStream stream = File.OpenRead(path))
+        {
+            read = stream.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
+        }
+
+        start = start[..read];
+        string[] values;
+        if (start.SequenceEqual(NpyMagic))
+        {
+            values = Text(NpyLabelReader.Read(path));
+        }
+        else if (start.StartsWith(IdxLabelMagic) || GzipDetector.IsGzip(path))
+        {
+            values = IdxReader.ReadLabels(path).Select(b => b.ToString(CultureInfo.InvariantCulture)).ToArray();
+        }
+        else
+        {
+            values = ReadText(path, options.Column);
+        }
+
+        return SequenceLabels.FromValues(values, options.ClassNames, path);
+    }
+
+    private static string[] Text(long[] values) => values.Select(v => v.ToString(CultureInfo.InvariantCulture)).ToArray();
+
+    private static string[] ReadText(string path, string? column)
+    {
+        var values = new List<string>();
+        int field = -1, lineNumber = 0;
+        foreach (string line in File.ReadLines(path))
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            string[] fields = CsvLine.Split(line);
+            if (column is not null && field < 0)
+            {
+                field = Array.FindIndex(fields, f => string.Equals(f, column, StringComparison.OrdinalIgnoreCase));
+                if (field < 0)
+                {
+                    throw new InvalidDataException(
+                        $"'{path}', line {lineNumber}: the header ({string.Join(", ", fields)}) has no column '{column}'.");
+                }
+
+                continue;
+            }
+
+            int at = column is null ? fields.Length - 1 : field;
+            if (at >= fields.Length || fields[at].Length == 0)
+            {
+                throw new InvalidDataException(
+                    $"'{path}', line {lineNumber}: no label in column {(column is null ? "(last)" : $"'{column}'")}, found '{line}'.");
+            }
+
+            values.Add(fields[at]);
+        }
+
+        return values.ToArray();
+    }
+}
