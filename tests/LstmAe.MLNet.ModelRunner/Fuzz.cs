@@ -67,6 +67,7 @@ internal static class Fuzz
 
         var outcomes = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var unexpected = new List<string>();
+        var loadedZips = new List<string>();
         long maxCaseAllocated = 0;
         string maxCaseName = "";
         int count = 0;
@@ -97,6 +98,7 @@ internal static class Fuzz
                 maxCaseAllocated = allocated;
                 maxCaseName = $"{@case.Kind}#{@case.Index} ({@case.Mutation})";
             }
+            if (outcome == "ok" && @case.Kind == "zip") loadedZips.Add($"{@case.Index} ({@case.Mutation})");
             string key = $"{@case.Kind} {outcome}";
             outcomes[key] = outcomes.GetValueOrDefault(key) + 1;
         }
@@ -150,6 +152,7 @@ internal static class Fuzz
         Directory.Delete(work, recursive: true);
         foreach (string line in unexpected) Console.WriteLine(line);
         Console.WriteLine($"cases: {count}");
+        Console.WriteLine($"zips that loaded: {string.Join("; ", loadedZips)}");
         Console.WriteLine($"outcomes: {string.Join(", ", outcomes.Select(o => $"{o.Key}={o.Value}"))}");
         Console.WriteLine($"max case allocated bytes: {maxCaseAllocated}");
         Console.WriteLine($"max case: {maxCaseName}");

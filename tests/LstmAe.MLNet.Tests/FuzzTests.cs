@@ -70,6 +70,45 @@ public sealed class FuzzTests
             Assert.IsLessThan(PeakResidentCap, peak, $"the fuzz child's peak resident set was {peak} bytes");
     }
 
+    [TestMethod]
+    public void TheReadmeLimitsSectionQuotesTheRealCaps()
+    {
+        string readme = File.ReadAllText(ReadmePath()).ReplaceLineEndings("\n");
+        int start = readme.IndexOf("## Limits and untrusted files\n", StringComparison.Ordinal);
+        Assert.IsGreaterThanOrEqualTo(0, start, "README has a 'Limits and untrusted files' section");
+        string section = readme[start..readme.IndexOf("\n## ", start + 1, StringComparison.Ordinal)];
+
+        foreach (string quoted in new[]
+        {
+            $"{PowerOfTwo(LstmAe.Model.ModelSizeLimits.MaxParameterCount)} weights (`ModelSizeLimits.MaxParameterCount`)",
+            $"{LstmAe.Model.ModelSizeLimits.MaxOptionsJsonBytes >> 10} KiB options JSON (`ModelSizeLimits.MaxOptionsJsonBytes`)",
+            $"settings entry {LstmAe.MLNet.Persistence.TransformerPersistence.MaxSettingsEntryBytes >> 20} MiB (`TransformerPersistence.MaxSettingsEntryBytes`)",
+            $"≤ {LstmAutoEncoderOptions.MaxTransformBatchSize} (`LstmAutoEncoderOptions.MaxTransformBatchSize`)",
+            $"pickle {LstmAe.Interop.PyTorchStateDict.MaxPickleBytes >> 20} MiB (`PyTorchStateDict.MaxPickleBytes`)",
+            $"{Square(LstmAe.MLNet.Data.FrameFolderOptions.DefaultMaxImagePixels)} pixels (`FrameFolderOptions.MaxImagePixels`",
+            $"{PowerOfTwo(LstmAe.Training.EpochOrder.MaterializedLimit)} sequences shuffled as an array (`EpochOrder.MaterializedLimit`)",
+            "SaveAtomically", "trust", $"{3 * CasesPerKind} mutated", $"{CaseAllocationCap >> 20} MiB of managed",
+        })
+        {
+            StringAssert.Contains(section, quoted);
+        }
+    }
+
+    private static string PowerOfTwo(long value) => $"2^{System.Numerics.BitOperations.Log2((ulong)value)}";
+
+    private static string Square(long value) => $"{(long)Math.Sqrt(value)} x {(long)Math.Sqrt(value)}";
+
+    private static string ReadmePath()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            string candidate = Path.Combine(folder.FullName, "README.md");
+            if (File.Exists(candidate) && File.Exists(Path.Combine(folder.FullName, "LstmAe.sln")))
+                return candidate;
+        }
+        throw new AssertFailedException("README.md not found above " + AppContext.BaseDirectory);
+    }
+
     /// <summary>A version 1.0 npy file of 4 sequences of 4 frames of 8x8 uint8, time-major.</summary>
     private static byte[] SeedNpy()
     {
