@@ -22,7 +22,8 @@ internal static class Fuzz
     /// LstmAe's own checks and .NET's zip and gzip decoders; for ML.NET's own entries of a model zip (its version
     /// header, the transformer chain, the schema) also <see cref="FormatException"/> (ML.NET's error for an entry
     /// that does not decode) and <see cref="EndOfStreamException"/> (its binary reader on a truncated entry). A case
-    /// that damages one of LstmAe's entries must fail with an InvalidDataException naming the entry.</summary>
+    /// that damages one of LstmAe's entries, an npy file or a frame image must fail with an InvalidDataException
+    /// naming the entry or file (<see cref="Case.MustName"/>).</summary>
     private static readonly Type[] Allowed = [typeof(InvalidDataException), typeof(FormatException), typeof(EndOfStreamException)];
 
     private static readonly string[] LstmAeEntries = ["LstmAutoEncoderSettings.json", "LstmAutoEncoderModel.bin"];
@@ -31,7 +32,7 @@ internal static class Fuzz
     /// <see cref="Allowed"/>, or a <see cref="System.Reflection.TargetInvocationException"/> around one, which is how
     /// ML.NET's <c>Model.Load</c> passes on what a registered loader threw (it calls the loader by reflection), so
     /// LstmAe's InvalidDataException for a bad entry arrives as its InnerException.</summary>
-    private static string? Documented(Exception e, string? lstmAeEntry)
+    private static string? Documented(Exception e, Case @case)
     {
         string prefix = "";
         if (e is System.Reflection.TargetInvocationException { InnerException: { } inner })
@@ -39,8 +40,8 @@ internal static class Fuzz
             prefix = "TargetInvocation>";
             e = inner;
         }
-        if (lstmAeEntry is not null)
-            return e.GetType() == typeof(InvalidDataException) && e.Message.Contains($"'{lstmAeEntry}'", StringComparison.Ordinal) ? prefix + e.GetType().Name : null;
+        if (@case.MustName is not null)
+            return e.GetType() == typeof(InvalidDataException) && e.Message.Contains($"'{@case.MustName}'", StringComparison.Ordinal) ? prefix + e.GetType().Name : null;
         return Allowed.Contains(e.GetType()) && e.Message.Length > 0 ? prefix + e.GetType().Name : null;
     }
 
@@ -49,8 +50,10 @@ internal static class Fuzz
     /// <param name="Index">The case's number within its kind.</param>
     /// <param name="Mutation">What was changed.</param>
     /// <param name="Path">The mutated file or folder.</param>
-    /// <param name="LstmAeEntry">The LstmAe entry a zip case rewrote, which its failure must name; else null.</param>
-    private sealed record Case(string Kind, int Index, string Mutation, string Path, string? LstmAeEntry = null);
+    /// <param name="MustName">What the failure's InvalidDataException must name: the LstmAe entry a zip case rewrote
+    /// (then no other exception type is allowed), the npy file, or the mutated frame image; null for zip cases that
+    /// damage the zip itself or ML.NET's entries.</param>
+    private sealed record Case(string Kind, int Index, string Mutation, string Path, string? MustName = null);
 
     public static int Run(string seedFolder, int seed, int casesPerKind)
     {
@@ -83,7 +86,7 @@ internal static class Fuzz
                 load();
                 outcome = "ok";
             }
-            catch (Exception e) when (Documented(e, @case.LstmAeEntry) is { } name)
+            catch (Exception e) when (Documented(e, @case) is { } name)
             {
                 outcome = name;
             }
@@ -124,7 +127,7 @@ internal static class Fuzz
             (string mutation, byte[] bytes) = gzip ? MutateGzip(npy, random) : MutateNpy(npy, random);
             string path = Path.Combine(work, gzip ? $"seq{i}.npy.gz" : $"seq{i}.npy");
             File.WriteAllBytes(path, bytes);
-            Check(new Case(gzip ? "npy.gz" : "npy", i, mutation, path), () =>
+            Check(new Case(gzip ? "npy.gz" : "npy", i, mutation, path, path), () =>
             {
                 IDataView view = mlContext.Data.LoadSequencesFromNpy(path);
                 try
@@ -146,7 +149,7 @@ internal static class Fuzz
             Directory.CreateDirectory(Path.Combine(folder, "clip"));
             File.WriteAllBytes(Path.Combine(folder, "clip", "0.png"), png);
             File.WriteAllBytes(Path.Combine(folder, "clip", "1.png"), bytes);
-            Check(new Case("png", i, mutation, folder), () => ReadAll(mlContext.Data.LoadFrameSequences(folder, options), "Frames"));
+            Check(new Case("png", i, mutation, folder, Path.Combine(folder, "clip", "1.png")), () => ReadAll(mlContext.Data.LoadFrameSequences(folder, options), "Frames"));
         }
 
         Directory.Delete(work, recursive: true);

@@ -10,8 +10,9 @@ namespace LstmAe.MLNet.Tests;
 /// <summary>
 /// The bounded fuzz the hardening issue asked for: mutated model zips, npy and npy.gz files and frame-folder PNGs,
 /// loaded in a child process (LstmAe.MLNet.ModelRunner's <c>fuzz</c> mode) so that a native crash or a hang fails
-/// this test instead of killing the test host. Each case must load or fail with InvalidDataException or
-/// FormatException (ML.NET's error for its own undecodable entries). The in-process mutation tests
+/// this test instead of killing the test host. Each case must load (and read every row) or fail with an
+/// InvalidDataException naming the file or LstmAe's zip entry; damage to ML.NET's own zip structure may also give
+/// FormatException or EndOfStreamException (ML.NET's readers). The in-process mutation tests
 /// (CraftedModelTests, CraftedStateDictTests, FrameFolderDataViewTests) cover LstmAe's model stream, PyTorch
 /// pickles and the image reader on their own.
 /// </summary>
