@@ -19,12 +19,14 @@ namespace LstmAe.MLNet.ModelRunner;
 internal static class Fuzz
 {
     /// <summary>The documented failures for a damaged or crafted file: <see cref="InvalidDataException"/> from
-    /// LstmAe's own checks and .NET's zip and gzip decoders; for ML.NET's own entries of a model zip (its version
-    /// header, the transformer chain, the schema) also <see cref="FormatException"/> (ML.NET's error for an entry
-    /// that does not decode) and <see cref="EndOfStreamException"/> (its binary reader on a truncated entry). A case
-    /// that damages one of LstmAe's entries, an npy file or a frame image must fail with an InvalidDataException
-    /// naming the entry or file (<see cref="Case.MustName"/>).</summary>
-    private static readonly Type[] Allowed = [typeof(InvalidDataException), typeof(FormatException), typeof(EndOfStreamException)];
+    /// LstmAe's own checks and .NET's zip and gzip decoders. Damage to the zip's structure or to ML.NET's own entries
+    /// (its version header, Model.key naming the loader's assembly, the schema) fails in ML.NET before LstmAe's code
+    /// runs, so there these families are allowed as well: <see cref="FormatException"/> (ML.NET's error for an entry
+    /// that does not decode), <see cref="IOException"/> (its binary reader on a truncated entry, or a loader assembly
+    /// name that no longer resolves) and <see cref="ArgumentException"/> (such a name with an invalid culture). A
+    /// case that damages one of LstmAe's entries, an npy file or a frame image must fail with an
+    /// InvalidDataException naming the entry or file (<see cref="Case.MustName"/>).</summary>
+    private static readonly Type[] Allowed = [typeof(InvalidDataException), typeof(FormatException), typeof(IOException), typeof(ArgumentException)];
 
     private static readonly string[] LstmAeEntries = ["LstmAutoEncoderSettings.json", "LstmAutoEncoderModel.bin"];
 
@@ -42,7 +44,7 @@ internal static class Fuzz
         }
         if (@case.MustName is not null)
             return e.GetType() == typeof(InvalidDataException) && e.Message.Contains($"'{@case.MustName}'", StringComparison.Ordinal) ? prefix + e.GetType().Name : null;
-        return Allowed.Contains(e.GetType()) && e.Message.Length > 0 ? prefix + e.GetType().Name : null;
+        return Allowed.Any(e.GetType().IsAssignableTo) && e.Message.Length > 0 ? prefix + e.GetType().Name : null;
     }
 
     /// <summary>One mutated file or folder.</summary>
