@@ -13,9 +13,13 @@ namespace LstmAe.MLNet.Tests.Support;
 internal sealed record ModelRunnerProcess(int ExitCode, string Output, string Errors)
 {
     /// <summary>Runs the runner with <paramref name="arguments"/> and waits up to two minutes for it.</summary>
+    public static ModelRunnerProcess Run(params string[] arguments) => Run(TimeSpan.FromMinutes(2), arguments);
+
+    /// <summary>Runs the runner with <paramref name="arguments"/>; fails the test (a hang) and kills the runner
+    /// when it has not finished within <paramref name="timeout"/>.</summary>
     // The runner is started with this test assembly's runtimeconfig and deps files, so it resolves ML.NET,
     // TorchSharp and libtorch exactly as the test process does.
-    public static ModelRunnerProcess Run(params string[] arguments)
+    public static ModelRunnerProcess Run(TimeSpan timeout, params string[] arguments)
     {
         string directory = AppContext.BaseDirectory;
         string testAssembly = Path.GetFileNameWithoutExtension(typeof(ModelRunnerProcess).Assembly.Location);
@@ -37,10 +41,10 @@ internal sealed record ModelRunnerProcess(int ExitCode, string Output, string Er
 
         using Process process = Process.Start(start)!;
         Task<string> output = process.StandardOutput.ReadToEndAsync(), errors = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail($"The model runner did not finish within 2 minutes.\n{output.Result}\n{errors.Result}");
+            Assert.Fail($"The model runner did not finish within {timeout.TotalSeconds:0} seconds (a hang).\n{output.Result}\n{Tail(errors.Result)}");
         }
         return new ModelRunnerProcess(process.ExitCode, output.Result, errors.Result);
     }
@@ -48,7 +52,7 @@ internal sealed record ModelRunnerProcess(int ExitCode, string Output, string Er
     /// <summary>Fails unless the runner exited with 0.</summary>
     public ModelRunnerProcess AssertSucceeded()
     {
-        Assert.AreEqual(0, ExitCode, $"Model runner failed (exit code {ExitCode}):\n{Output}\n{Errors}");
+        Assert.AreEqual(0, ExitCode, $"Model runner failed (exit code {ExitCode}):\n{Output}\n{Tail(Errors)}");
         return this;
     }
 
@@ -56,4 +60,7 @@ internal sealed record ModelRunnerProcess(int ExitCode, string Output, string Er
     public string Line(string label) =>
         Output.Split('\n').Select(line => line.TrimEnd('\r')).FirstOrDefault(line => line.StartsWith(label + ": ", StringComparison.Ordinal))?[(label.Length + 2)..]
         ?? throw new AssertFailedException($"The runner printed no line '{label}: ...':\n{Output}\n{Errors}");
+
+    /// <summary>The last 40 lines of <paramref name="text"/> (a fuzz run names each case on stderr before it).</summary>
+    private static string Tail(string text) => string.Join('\n', text.Split('\n').TakeLast(40));
 }
