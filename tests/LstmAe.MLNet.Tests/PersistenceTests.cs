@@ -51,7 +51,7 @@ public sealed class PersistenceTests
         CollectionAssert.AreEqual(
             original.Schema.Select(c => (c.Name, c.Type)).ToArray(), reloaded.Schema.Select(c => (c.Name, c.Type)).ToArray());
         LstmAutoEncoderOptions options = TinySequences.Options();
-        Assert.AreEqual(2 * options.Layers * options.HiddenSize, ((VectorDataViewType)reloaded.Schema["Features"].Type).Size,
+        Assert.AreEqual(2 * options.Model.Layers * options.Model.HiddenSize, ((VectorDataViewType)reloaded.Schema["Features"].Type).Size,
             "all layers' h and c");
         foreach (string column in new[] { "Features", "Reconstruction", "Prediction" })
         {
