@@ -35,7 +35,7 @@ public sealed partial class ReadmeQuickStartTests
 
         using var folder = new TempDirectory();
         Assert.IsFalse(Path.GetFullPath(folder.Path).StartsWith(repository, StringComparison.Ordinal), "outside the repository");
-        string runtimeIdentifier = RuntimeInformation.RuntimeIdentifier;
+        string runtimeIdentifier = HostRuntimeIdentifier();
         folder.Write("MyApp.csproj", Encoding.UTF8.GetBytes(project
             .Replace(CloneFolder, repository.TrimEnd('/') + "/", StringComparison.Ordinal)
             .Replace(ReadmeRuntimeIdentifier, $"<RuntimeIdentifier>{runtimeIdentifier}</RuntimeIdentifier>", StringComparison.Ordinal)));
@@ -78,6 +78,14 @@ public sealed partial class ReadmeQuickStartTests
             if (File.Exists(Path.Combine(directory.FullName, "LstmAe.sln"))) return directory.FullName;
         }
         throw new InvalidOperationException($"No LstmAe.sln above {AppContext.BaseDirectory}.");
+    }
+
+    /// <summary>The portable identifier Directory.Build.props composes (linux-x64, osx-arm64, win-x64...), never a
+    /// distribution-specific one such as a source-built SDK's, for which no libtorch package exists.</summary>
+    private static string HostRuntimeIdentifier()
+    {
+        string os = OperatingSystem.IsLinux() ? "linux" : OperatingSystem.IsMacOS() ? "osx" : "win";
+        return $"{os}-{RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant()}";
     }
 
     private static string LocalCacheOnlyConfig()
