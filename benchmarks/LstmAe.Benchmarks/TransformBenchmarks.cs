@@ -2,6 +2,7 @@ using System.Diagnostics;
 using LstmAe.Data;
 using LstmAe.MLNet;
 using LstmAe.Model;
+using LstmAe.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -33,13 +34,9 @@ public sealed class TransformBenchmarks : IBenchmarkSuite
         IDataView data = ml.Data.Cache(ml.Data.LoadMovingMnist(new MovingMnistOptions { SequenceCount = rows }));
         var options = new LstmAutoEncoderOptions
         {
-            HiddenSize = preset.HiddenSize,
-            Layers = preset.Layers,
-            Mode = preset.Mode,
-            Conditioning = preset.Conditioning,
-            Objective = preset.Objective,
-            MaxSteps = 1, // throughput does not depend on the weights: one step only makes the transformer
-            BatchSize = 1,
+            Model = preset,
+            // Throughput does not depend on the weights: one step only makes the transformer.
+            Training = new TrainingOptions { Epochs = null, MaxSteps = 1, BatchSize = 1 },
         };
         using LstmAutoEncoderTransformer transformer = ml.Transforms.LstmAutoEncode(options).Fit(data);
         // The raw path gets the input frames only, contiguous, which is the facade's fastest input.

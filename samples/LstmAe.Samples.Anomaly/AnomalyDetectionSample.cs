@@ -1,6 +1,7 @@
 using System.Globalization;
 using LstmAe.MLNet;
 using LstmAe.Model;
+using LstmAe.Training;
 using LstmAe.Samples.Anomaly.Data;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -44,15 +45,23 @@ public sealed class AnomalyDetectionSample(AnomalySettings settings, TextWriter 
             ReconstructionErrorColumnName = ScoreColumn,
             FrameHeight = 1,
             FrameWidth = plant.Channels,
-            InputFrames = plant.Steps,
-            FutureFrames = 0,
-            Mode = AutoEncoderMode.ReconstructionOnly,
-            Objective = TrainingObjective.MeanSquaredError,
-            HiddenSize = settings.HiddenSize,
-            Epochs = settings.Epochs,
-            BatchSize = settings.BatchSize,
-            LearningRate = settings.LearningRate,
-            Seed = settings.Seed,
+            // Sensor windows, not frames: the CPU preset's shape of model, sized and trained for them.
+            Model = LstmAutoEncoderModelOptions.CpuDefault with
+            {
+                InputFrames = plant.Steps,
+                FutureFrames = 0,
+                Mode = AutoEncoderMode.ReconstructionOnly,
+                Objective = TrainingObjective.MeanSquaredError,
+                HiddenSize = settings.HiddenSize,
+            },
+            // A constant learning rate without clipping, as the sample's settings were tuned with.
+            Training = new TrainingOptions
+            {
+                Epochs = settings.Epochs,
+                BatchSize = settings.BatchSize,
+                LearningRate = settings.LearningRate,
+                Seed = settings.Seed,
+            },
         }).Fit(Load(train));
         Say($"Trained a reconstruction-only LSTM autoencoder (1 x {settings.HiddenSize} units, MSE) for {settings.Epochs} epochs.");
 

@@ -5,6 +5,7 @@ using LstmAe.Metrics;
 using LstmAe.Model;
 using LstmAe.Samples.MovingMnist.Reporting;
 using LstmAe.Samples.MovingMnist.Steps;
+using LstmAe.Training;
 using Microsoft.ML;
 
 namespace LstmAe.Samples.MovingMnist;
@@ -36,7 +37,7 @@ public sealed class MovingMnistSample(SampleSettings settings, ISampleConsole co
         console.Line(Invariant($"Moving MNIST, {settings.FrameSize}x{settings.FrameSize}, two digits, {settings.InputFrames} input + {settings.FutureFrames} future frames: {settings.TrainSequences:N0} training, {settings.ValidationSequences:N0} validation, {settings.TestSequences:N0} test sequences (test digits held out)."));
 
         console.Heading("2. Training the composite LSTM autoencoder");
-        console.Line(Invariant($"1 x {settings.HiddenSize} units, cross-entropy, {settings.Conditioning.ToString().ToLowerInvariant()} decoders, {PrecisionName(settings.MatrixPrecision)} matrix products; {settings.Epochs} epochs of batches of {settings.BatchSize}, Adam {settings.LearningRate} decaying to {settings.LearningRate * settings.FinalLearningRateFactor} (cosine) with gradient clipping at {settings.GradientClipNorm}."));
+        console.Line(Invariant($"1 x {settings.HiddenSize} units, cross-entropy, {settings.Conditioning.ToString().ToLowerInvariant()} decoders, {PrecisionName(settings.MatrixPrecision)} matrix products; {settings.Epochs} epochs of batches of {settings.BatchSize}, {settings.Training.Optimizer} {settings.LearningRate}{Decay(settings.Training)} with gradient clipping at {settings.Training.GradientClipNorm}."));
         var (fitted, history) = AutoEncoderTraining.Fit(mlContext, data, settings, console);
         var modelOptions = fitted.Model.Options;
         long steps = (long)history.Training[^1].Step;
@@ -89,5 +90,12 @@ public sealed class MovingMnistSample(SampleSettings settings, ISampleConsole co
         MatrixPrecision.BFloat16 when MatrixPrecisionSupport.NativeBFloat16 => "bfloat16 (native on this CPU)",
         MatrixPrecision.BFloat16 => "bfloat16 (emulated on this CPU, slower than float32)",
         _ => "float32",
+    };
+
+    private static string Decay(TrainingOptions training) => training.Schedule switch
+    {
+        CosineToEndSchedule cosine => Invariant($" decaying to {training.LearningRate * cosine.MinimumFactor} (cosine)"),
+        CosineSchedule cosine => Invariant($" decaying to {training.LearningRate * cosine.MinimumFactor} (cosine)"),
+        _ => "",
     };
 }

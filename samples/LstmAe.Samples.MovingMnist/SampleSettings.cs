@@ -1,9 +1,12 @@
+using LstmAe.MLNet;
 using LstmAe.Model;
+using LstmAe.Training;
 
 namespace LstmAe.Samples.MovingMnist;
 
 /// <summary>
-/// The sizes of one run of the sample. <see cref="Default"/> takes about eight minutes on two CPU cores with bf16;
+/// The sizes of one run of the sample: the ML.NET defaults (<see cref="LstmAutoEncoderOptions.DefaultModel"/>,
+/// <see cref="TrainingOptions.CpuDefault"/>) on generated Moving MNIST, with the settings a command line can change.
 /// <see cref="Tiny"/> runs in seconds and exists for tests and a quick look at the outputs.
 /// </summary>
 public sealed record SampleSettings
@@ -29,9 +32,9 @@ public sealed record SampleSettings
     /// <summary>What the decoders see after their first step (the CPU preset's: unconditioned, the fastest).</summary>
     public DecoderConditioning Conditioning { get; init; } = LstmAutoEncoderModelOptions.CpuDefault.Conditioning;
 
-    /// <summary>The matrix products' number format: bfloat16 where this CPU has it natively (about twice the
-    /// training speed), float32 elsewhere.</summary>
-    public MatrixPrecision MatrixPrecision { get; init; } = MatrixPrecisionSupport.Fastest;
+    /// <summary>The matrix products' number format: the ML.NET default's, bfloat16 where this CPU has it natively,
+    /// float32 elsewhere.</summary>
+    public MatrixPrecision MatrixPrecision { get; init; } = LstmAutoEncoderOptions.DefaultModel.MatrixPrecision;
 
     /// <summary>Generated two-digit training sequences (4,000 steps over the default 2 epochs).</summary>
     public int TrainSequences { get; init; } = 32_000;
@@ -42,28 +45,21 @@ public sealed record SampleSettings
     /// <summary>Generated test sequences (held-out digits).</summary>
     public int TestSequences { get; init; } = 256;
 
-    /// <summary>Passes over the training sequences.</summary>
-    public int Epochs { get; init; } = 2;
+    /// <summary>Passes over the training sequences (the recipe's, <see cref="TrainingOptions.CpuDefault"/>).</summary>
+    public int Epochs { get; init; } = Recipe.Epochs ?? 2;
 
-    /// <summary>The encoder state used as features: the top layer's final h and c. After the default run, a trial
-    /// gave 3-4 points more digit accuracy with both than with h alone, whose information the short training
-    /// spends mostly on where the digits are.</summary>
+    /// <summary>The encoder state used as features: the top layer's final h and c (why: docs/performance.md).</summary>
     public EncoderFeatures Features { get; init; } = EncoderFeatures.LastLayerHiddenAndCell;
 
-    /// <summary>Sequences per training step.</summary>
-    public int BatchSize { get; init; } = 16;
+    /// <summary>Sequences per training step (the recipe's).</summary>
+    public int BatchSize { get; init; } = Recipe.BatchSize;
 
-    /// <summary>Adam's learning rate at the start, four times the tutorial's 5e-4. With the decoders started at the
-    /// data's mean pixel value, full default runs ended at validation loss 0.198 (1e-3), 0.194 (2e-3) and 0.196 (3e-3); at
-    /// the mean frame (now), 0.193 with 2e-3.</summary>
-    public double LearningRate { get; init; } = 2e-3;
+    /// <summary>The learning rate at the first step (the recipe's); it follows the recipe's schedule.</summary>
+    public double LearningRate { get; init; } = Recipe.LearningRate;
 
-    /// <summary>The learning rate decays along a cosine to this fraction of <see cref="LearningRate"/> by the last
-    /// step, which settles the noise of small batches at the end of a short run.</summary>
-    public double FinalLearningRateFactor { get; init; } = 0.1;
-
-    /// <summary>Gradients whose global norm exceeds this are scaled down to it.</summary>
-    public double GradientClipNorm { get; init; } = 1.0;
+    /// <summary>How the sample trains: <see cref="TrainingOptions.CpuDefault"/> with this run's epochs, batch size,
+    /// learning rate and seed.</summary>
+    public TrainingOptions Training => Recipe with { Epochs = Epochs, BatchSize = BatchSize, LearningRate = LearningRate, Seed = Seed };
 
     /// <summary>Test sequences drawn as GIFs and on the contact sheet.</summary>
     public int RenderedSequences { get; init; } = 4;
@@ -80,7 +76,7 @@ public sealed record SampleSettings
     /// <summary>Seed of the data and the weights.</summary>
     public int Seed { get; init; } = 1;
 
-    /// <summary>About eight minutes on two CPU cores with native bf16 (README, "Measured figures").</summary>
+    /// <summary>The default run (its duration: docs/performance.md).</summary>
     public static SampleSettings Default { get; } = new();
 
     /// <summary>Seconds: 32x32 frames, 3 + 3 frames, 16 units, a handful of sequences.</summary>
@@ -101,6 +97,8 @@ public sealed record SampleSettings
         LabelBudgets = [10],
     };
 
+    private static TrainingOptions Recipe => TrainingOptions.CpuDefault;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range.</summary>
     public void Validate()
     {
@@ -117,8 +115,6 @@ public sealed record SampleSettings
             Require(value > 0, name, $"must be positive, got {value}");
         }
         Require(LearningRate > 0, nameof(LearningRate), $"must be positive, got {LearningRate}");
-        Require(FinalLearningRateFactor is > 0 and <= 1, nameof(FinalLearningRateFactor), $"must be in (0, 1], got {FinalLearningRateFactor}");
-        Require(GradientClipNorm > 0, nameof(GradientClipNorm), $"must be positive, got {GradientClipNorm}");
         Require(RenderedSequences <= TestSequences, nameof(RenderedSequences), $"cannot exceed the {TestSequences} test sequences");
         Require(LabelBudgets.All(b => b > 0), nameof(LabelBudgets), "must all be positive");
     }

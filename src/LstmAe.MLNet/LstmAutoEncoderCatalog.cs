@@ -1,6 +1,7 @@
 using LstmAe.MLNet;
 using LstmAe.MLNet.Internal;
 using LstmAe.Model;
+using LstmAe.Training;
 using Microsoft.ML.Runtime;
 
 namespace Microsoft.ML;
@@ -14,8 +15,9 @@ public static class LstmAutoEncoderCatalog
     /// <summary>
     /// Trains an LSTM autoencoder on <paramref name="inputColumnName"/> (vector&lt;float32&gt; of frames, shaped
     /// [frames, height, width] or flat with 64x64 frames) and adds its encoder features as
-    /// <paramref name="outputColumnName"/>. A null argument keeps the <see cref="LstmAutoEncoderOptions"/> default;
-    /// for every setting use the overload taking <see cref="LstmAutoEncoderOptions"/>.
+    /// <paramref name="outputColumnName"/>. A null argument keeps the <see cref="LstmAutoEncoderOptions"/> default
+    /// (<see cref="LstmAutoEncoderOptions.DefaultModel"/>, <see cref="TrainingOptions.CpuDefault"/>); for every
+    /// setting use the overload taking <see cref="LstmAutoEncoderOptions"/>.
     /// </summary>
     /// <param name="catalog">The transforms catalog.</param>
     /// <param name="outputColumnName">Column of encoder features to add.</param>
@@ -29,7 +31,7 @@ public static class LstmAutoEncoderCatalog
     /// <param name="batchSize">Sequences per training step.</param>
     /// <param name="learningRate">Optimizer learning rate.</param>
     /// <param name="encoderFeatures">Which encoder state forms the features.</param>
-    /// <param name="seed">Seed of initialisation and shuffling.</param>
+    /// <param name="seed">Seed of initialisation, shuffling and dropout (<see cref="TrainingOptions.Seed"/>).</param>
     /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
     public static LstmAutoEncoderEstimator LstmAutoEncode(this TransformsCatalog catalog,
         string outputColumnName = LstmAutoEncoderOptions.DefaultOutputColumnName,
@@ -46,16 +48,24 @@ public static class LstmAutoEncoderCatalog
         int? seed = null)
     {
         var options = new LstmAutoEncoderOptions { OutputColumnName = outputColumnName, InputColumnName = inputColumnName };
-        options.HiddenSize = hiddenSize ?? options.HiddenSize;
-        options.Layers = layers ?? options.Layers;
-        options.Mode = mode ?? options.Mode;
-        options.InputFrames = inputFrames ?? options.InputFrames;
-        options.FutureFrames = futureFrames ?? options.FutureFrames;
-        options.Epochs = epochs ?? options.Epochs;
-        options.BatchSize = batchSize ?? options.BatchSize;
-        options.LearningRate = learningRate ?? options.LearningRate;
+        LstmAutoEncoderModelOptions model = options.Model;
+        options.Model = model with
+        {
+            HiddenSize = hiddenSize ?? model.HiddenSize,
+            Layers = layers ?? model.Layers,
+            Mode = mode ?? model.Mode,
+            InputFrames = inputFrames ?? model.InputFrames,
+            FutureFrames = futureFrames ?? model.FutureFrames,
+        };
+        TrainingOptions training = options.Training;
+        options.Training = training with
+        {
+            Epochs = epochs ?? training.Epochs,
+            BatchSize = batchSize ?? training.BatchSize,
+            LearningRate = learningRate ?? training.LearningRate,
+            Seed = seed ?? training.Seed,
+        };
         options.EncoderFeatures = encoderFeatures ?? options.EncoderFeatures;
-        options.Seed = seed ?? options.Seed;
         return catalog.LstmAutoEncode(options);
     }
 

@@ -47,7 +47,7 @@ public sealed class LstmAutoEncoderEstimator : IEstimator<LstmAutoEncoderTransfo
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         FrameColumn.Check(inputSchema, _options.InputColumnName, FrameColumn.Requested(
-            _options.InputFrames, _options.FutureFrames, _options.FrameHeight, _options.FrameWidth));
+            _options.Model.InputFrames, _options.Model.FutureFrames, _options.FrameHeight, _options.FrameWidth));
         var columns = new Dictionary<string, SchemaShape.Column>();
         foreach (SchemaShape.Column column in inputSchema)
             columns[column.Name] = column;
@@ -76,19 +76,18 @@ public sealed class LstmAutoEncoderEstimator : IEstimator<LstmAutoEncoderTransfo
     {
         ArgumentNullException.ThrowIfNull(input);
         FrameLayout layout = FrameColumn.Infer(input.Schema, _options.InputColumnName,
-            _options.InputFrames, _options.FutureFrames, _options.FrameHeight, _options.FrameWidth);
+            _options.Model.InputFrames, _options.Model.FutureFrames, _options.FrameHeight, _options.FrameWidth);
         LstmAutoEncoderModelOptions modelOptions = ModelOptions(layout);
         modelOptions.Validate();
         var settings = TransformerSettings.From(_options);
         settings.Validate(modelOptions);
-        TrainingOptions training = TrainingOptions();
-        training.Validate();
+        TrainingOptions training = _options.Training;
         RequireFutureFramesIfPredicting(layout, modelOptions, _options.InputColumnName);
         (ISequenceSource train, ISequenceSource? validation) = Sources(input, layout, modelOptions);
 
         using IChannel channel = _host.Start("Training LSTM autoencoder");
         WarnIfNotShuffling(input, channel);
-        LstmAutoEncoder model = LstmAutoEncoder.Create(modelOptions, _options.Seed, ResolveDevice(channel));
+        LstmAutoEncoder model = LstmAutoEncoder.Create(modelOptions, training.Seed, ResolveDevice(channel));
         try
         {
             channel.Info(MessageSensitivity.None, $"Training {modelOptions.Mode} LSTM autoencoder ({modelOptions.Layers} x {modelOptions.HiddenSize} units) " +
@@ -120,6 +119,9 @@ public sealed class LstmAutoEncoderEstimator : IEstimator<LstmAutoEncoderTransfo
     private static void Validate(LstmAutoEncoderOptions options)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(options.InputColumnName, OptionName(nameof(options.InputColumnName)));
+        ArgumentNullException.ThrowIfNull(options.Model, OptionName(nameof(options.Model)));
+        ArgumentNullException.ThrowIfNull(options.Training, OptionName(nameof(options.Training)));
+        options.Training.Validate();
         ArgumentException.ThrowIfNullOrWhiteSpace(options.OutputColumnName, OptionName(nameof(options.OutputColumnName)));
         ArgumentException.ThrowIfNullOrWhiteSpace(options.Device, OptionName(nameof(options.Device)));
         RequireKnownDevice(options.Device);
@@ -128,9 +130,9 @@ public sealed class LstmAutoEncoderEstimator : IEstimator<LstmAutoEncoderTransfo
         if (options.FrameWidth is { } width)
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width, OptionName(nameof(options.FrameWidth)));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.LogEverySteps, OptionName(nameof(options.LogEverySteps)));
-        if (options.EarlyStoppingPatience is not null && options.ValidationData is null && options.ValidationFraction == 0)
+        if (options.Training.EarlyStoppingPatience is not null && options.ValidationData is null && options.ValidationFraction == 0)
             throw new ArgumentException(
-                $"{nameof(options.EarlyStoppingPatience)} needs validation data: set {nameof(options.ValidationData)} or {nameof(options.ValidationFraction)}.",
+                $"{nameof(options.Training)}.{nameof(TrainingOptions.EarlyStoppingPatience)} needs validation data: set {nameof(options.ValidationData)} or {nameof(options.ValidationFraction)}.",
                 nameof(options));
         if (options.ValidationFraction is not (>= 0 and < 1))
             throw new ArgumentException(
@@ -153,34 +155,13 @@ public sealed class LstmAutoEncoderEstimator : IEstimator<LstmAutoEncoderTransfo
                 OptionName(nameof(LstmAutoEncoderOptions.Device)));
     }
 
-    private LstmAutoEncoderModelOptions ModelOptions(FrameLayout layout) => new()
+    // The frame shape is the column's; everything else is the caller's model record.
+    private LstmAutoEncoderModelOptions ModelOptions(FrameLayout layout) => _options.Model with
     {
         FrameHeight = layout.FrameHeight,
         FrameWidth = layout.FrameWidth,
         InputFrames = layout.InputFrames,
         FutureFrames = layout.FutureFrames,
-        HiddenSize = _options.HiddenSize,
-        Layers = _options.Layers,
-        Dropout = _options.Dropout,
-        Mode = _options.Mode,
-        Conditioning = _options.Conditioning,
-        Objective = _options.Objective,
-        MatrixPrecision = _options.MatrixPrecision,
-    };
-
-    private TrainingOptions TrainingOptions() => new()
-    {
-        Epochs = _options.Epochs,
-        MaxSteps = _options.MaxSteps,
-        BatchSize = _options.BatchSize,
-        LearningRate = _options.LearningRate,
-        Schedule = _options.LearningRateSchedule,
-        Optimizer = _options.Optimizer,
-        GradientClipNorm = _options.GradientClipNorm,
-        InitializeOutputBiasFromData = _options.InitializeOutputBiasFromData,
-        RetainFreedNativeMemory = _options.RetainFreedNativeMemory,
-        EarlyStoppingPatience = _options.EarlyStoppingPatience,
-        Seed = _options.Seed,
     };
 
     private (ISequenceSource Train, ISequenceSource? Validation) Sources(IDataView input, FrameLayout layout,
@@ -191,14 +172,14 @@ public sealed class LstmAutoEncoderEstimator : IEstimator<LstmAutoEncoderTransfo
         {
             FrameLayout validationLayout = FrameColumn.Check(validationData.Schema, column, layout);
             RequireFutureFramesIfPredicting(validationLayout, model, column);
-            return (new DataViewSequenceSource(input, column, layout, _options.Seed),
-                new DataViewSequenceSource(validationData, column, validationLayout, _options.Seed));
+            return (new DataViewSequenceSource(input, column, layout, _options.Training.Seed),
+                new DataViewSequenceSource(validationData, column, validationLayout, _options.Training.Seed));
         }
         if (_options.ValidationFraction == 0)
-            return (new DataViewSequenceSource(input, column, layout, _options.Seed), null);
-        var split = new RowSplit(_options.ValidationFraction, _options.Seed);
-        return (new DataViewSequenceSource(input, column, layout, _options.Seed, split, validationSide: false),
-            new DataViewSequenceSource(input, column, layout, _options.Seed, split, validationSide: true));
+            return (new DataViewSequenceSource(input, column, layout, _options.Training.Seed), null);
+        var split = new RowSplit(_options.ValidationFraction, _options.Training.Seed);
+        return (new DataViewSequenceSource(input, column, layout, _options.Training.Seed, split, validationSide: false),
+            new DataViewSequenceSource(input, column, layout, _options.Training.Seed, split, validationSide: true));
     }
 
     private static void RequireFutureFramesIfPredicting(FrameLayout layout, LstmAutoEncoderModelOptions model, string column)

@@ -5,8 +5,11 @@ using Microsoft.ML;
 namespace LstmAe.MLNet;
 
 /// <summary>
-/// Every setting of <see cref="LstmAutoEncoderEstimator"/>: columns, frame shape, model, training and outputs.
-/// The defaults train <see cref="LstmAutoEncoderModelOptions.CpuDefault"/> on 10 + 10 frames of 64x64.
+/// Every setting of <see cref="LstmAutoEncoderEstimator"/>: columns and outputs, the frame shape, the model
+/// (<see cref="Model"/>, a <see cref="LstmAutoEncoderModelOptions"/> preset), the training
+/// (<see cref="Training"/>, a <see cref="TrainingOptions"/> preset), and what only the ML.NET estimator has:
+/// validation data, device, progress, cancellation and the transform's batch size. The defaults are the CPU recipe:
+/// <see cref="DefaultModel"/> trained by <see cref="TrainingOptions.CpuDefault"/> on 10 + 10 frames.
 /// </summary>
 public sealed class LstmAutoEncoderOptions
 {
@@ -52,93 +55,44 @@ public sealed class LstmAutoEncoderOptions
 
     // ---- Frame shape ---------------------------------------------------------------------------------------
 
-    /// <summary>Frame height in pixels; null takes it from the input column's dimensions [T, H, W], or 64.</summary>
+    /// <summary>Frame height in pixels; null takes it from the input column's dimensions [T, H, W], or 64. Replaces
+    /// <see cref="Model"/>'s <see cref="LstmAutoEncoderModelOptions.FrameHeight"/>, which the column decides.</summary>
     public int? FrameHeight { get; set; }
 
-    /// <summary>Frame width in pixels; null takes it from the input column's dimensions [T, H, W], or 64.</summary>
+    /// <summary>Frame width in pixels; null takes it from the input column's dimensions [T, H, W], or 64. Replaces
+    /// <see cref="Model"/>'s <see cref="LstmAutoEncoderModelOptions.FrameWidth"/>, which the column decides.</summary>
     public int? FrameWidth { get; set; }
 
-    /// <summary>Frames the encoder reads.</summary>
-    public int InputFrames { get; set; } = 10;
-
-    /// <summary>Frames the prediction decoder generates; the input column holds them after the input frames when
-    /// prediction is trained.</summary>
-    public int FutureFrames { get; set; } = 10;
-
-    // ---- Model ---------------------------------------------------------------------------------------------
-
-    /// <summary>Units in each LSTM layer.</summary>
-    public int HiddenSize { get; set; } = LstmAutoEncoderModelOptions.CpuDefault.HiddenSize;
-
-    /// <summary>Stacked LSTM layers in the encoder and each decoder.</summary>
-    public int Layers { get; set; } = LstmAutoEncoderModelOptions.CpuDefault.Layers;
-
-    /// <summary>Dropout between stacked layers while training.</summary>
-    public double Dropout { get; set; } = LstmAutoEncoderModelOptions.CpuDefault.Dropout;
-
-    /// <summary>Which decoders the model has.</summary>
-    public AutoEncoderMode Mode { get; set; } = LstmAutoEncoderModelOptions.CpuDefault.Mode;
-
-    /// <summary>What each decoder receives after its first step.</summary>
-    public DecoderConditioning Conditioning { get; set; } = LstmAutoEncoderModelOptions.CpuDefault.Conditioning;
-
-    /// <summary>The training loss (and the decoders' output activation).</summary>
-    public TrainingObjective Objective { get; set; } = LstmAutoEncoderModelOptions.CpuDefault.Objective;
+    // ---- Model and training --------------------------------------------------------------------------------
 
     /// <summary>
-    /// The operand format of the model's matrix products: <see cref="MatrixPrecision.Float32"/> (exact, as PyTorch)
-    /// or <see cref="MatrixPrecision.BFloat16"/> (about 2x faster training on CPUs with native bf16, slower
-    /// elsewhere). Weights and outputs are float32 either way.
+    /// The model: sizes, frames in (<see cref="LstmAutoEncoderModelOptions.InputFrames"/>) and predicted
+    /// (<see cref="LstmAutoEncoderModelOptions.FutureFrames"/>), mode, decoder conditioning, objective and matrix
+    /// precision. Default <see cref="DefaultModel"/>; change it from a preset with <c>with</c>:
+    /// <c>Model = LstmAutoEncoderModelOptions.CpuDefault with { HiddenSize = 256 }</c>. The frame size comes from
+    /// the input column (<see cref="FrameHeight"/>, <see cref="FrameWidth"/>), not from this record.
     /// </summary>
-    public MatrixPrecision MatrixPrecision { get; set; } = LstmAutoEncoderModelOptions.CpuDefault.MatrixPrecision;
+    public LstmAutoEncoderModelOptions Model { get; set; } = DefaultModel;
 
-    // ---- Training ------------------------------------------------------------------------------------------
+    /// <summary>
+    /// How the autoencoder trains: epochs or steps, batch size, optimizer, learning rate and schedule, clipping,
+    /// validation cadence, early stopping, seed (of the weights, the shuffling and the validation split too),
+    /// checkpoints. Default <see cref="TrainingOptions.CpuDefault"/>; change it with <c>with</c>:
+    /// <c>Training = TrainingOptions.CpuDefault with { Epochs = 10 }</c>.
+    /// </summary>
+    public TrainingOptions Training { get; set; } = TrainingOptions.CpuDefault;
 
-    /// <summary>Passes over the training data; null trains for <see cref="MaxSteps"/> only.</summary>
-    public int? Epochs { get; set; } = TrainingDefaults.Epochs;
-
-    /// <summary>Stops after this many optimizer steps, whatever <see cref="Epochs"/> says; null: no limit.</summary>
-    public long? MaxSteps { get; set; }
-
-    /// <summary>Sequences per training step.</summary>
-    public int BatchSize { get; set; } = TrainingDefaults.BatchSize;
-
-    /// <summary>Optimizer learning rate.</summary>
-    public double LearningRate { get; set; } = TrainingDefaults.LearningRate;
-
-    /// <summary>How the learning rate changes with the step, e.g. <see cref="CosineSchedule"/> decaying it towards the
-    /// end of a short run; constant by default.</summary>
-    public LearningRateSchedule LearningRateSchedule { get; set; } = LearningRateSchedule.Constant;
-
-    /// <summary>The optimizer.</summary>
-    public OptimizerAlgorithm Optimizer { get; set; } = TrainingDefaults.Optimizer;
-
-    /// <summary>Clips the global gradient norm to this value; null disables clipping.</summary>
-    public double? GradientClipNorm { get; set; } = TrainingDefaults.GradientClipNorm;
-
-    /// <summary>Start the decoders at the mean frame of the first training batch instead of PyTorch's start (about 0.5
-    /// per pixel under cross-entropy), which on sparse frames such as Moving MNIST halves the steps needed for a
-    /// given loss (<see cref="TrainingOptions.InitializeOutputBiasFromData"/>).</summary>
-    public bool InitializeOutputBiasFromData { get; set; } = TrainingDefaults.InitializeOutputBiasFromData;
-
-    /// <summary>On Linux with glibc, keep the memory libtorch frees during training in the process instead of
-    /// returning it to the kernel after every step (process-wide malloc settings, restored when Fit ends; see
-    /// <see cref="TrainingOptions.RetainFreedNativeMemory"/>).</summary>
-    public bool RetainFreedNativeMemory { get; set; } = TrainingDefaults.RetainFreedNativeMemory;
+    /// <summary><see cref="LstmAutoEncoderModelOptions.CpuDefault"/> with its matrix products in the fastest format
+    /// this CPU has (<see cref="MatrixPrecisionSupport.Fastest"/>): bfloat16 where it is native, float32 elsewhere.</summary>
+    public static LstmAutoEncoderModelOptions DefaultModel { get; } =
+        LstmAutoEncoderModelOptions.CpuDefault with { MatrixPrecision = MatrixPrecisionSupport.Fastest };
 
     /// <summary>Validation rows; when null, <see cref="ValidationFraction"/> of the training rows are held out.</summary>
     public IDataView? ValidationData { get; set; }
 
     /// <summary>Fraction of the training rows held out for validation when <see cref="ValidationData"/> is null,
-    /// chosen deterministically from each row's id and <see cref="Seed"/>; 0 holds out nothing.</summary>
+    /// chosen deterministically from each row's id and <see cref="TrainingOptions.Seed"/>; 0 holds out nothing.</summary>
     public double ValidationFraction { get; set; }
-
-    /// <summary>Stops when the validation loss has not improved for this many epochs; null: never stops early.
-    /// Needs validation data.</summary>
-    public int? EarlyStoppingPatience { get; set; }
-
-    /// <summary>Seed of weight initialisation, shuffling and the validation split.</summary>
-    public int Seed { get; set; }
 
     /// <summary>"cpu", or "cuda" or "cuda:N" for GPU N (falls back to the CPU with a logged warning when CUDA is
     /// unavailable); any other name is refused when the estimator is created.</summary>
@@ -163,8 +117,7 @@ public sealed class LstmAutoEncoderOptions
     /// the batch's frames must fit one .NET array.</summary>
     public int TransformBatchSize { get; set; } = DefaultTransformBatchSize;
 
-    /// <summary>A shallow copy (data views and callbacks are shared), which the estimator keeps.</summary>
+    /// <summary>A shallow copy (data views, callbacks and the immutable <see cref="Model"/> and
+    /// <see cref="Training"/> records are shared), which the estimator keeps.</summary>
     internal LstmAutoEncoderOptions Clone() => (LstmAutoEncoderOptions)MemberwiseClone();
-
-    private static readonly TrainingOptions TrainingDefaults = new();
 }

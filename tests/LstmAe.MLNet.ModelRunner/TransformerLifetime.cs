@@ -1,4 +1,6 @@
 using LstmAe.MLNet;
+using LstmAe.Model;
+using LstmAe.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -141,13 +143,9 @@ internal static class TransformerLifetime
 
     private static LstmAutoEncoderOptions Options() => new()
     {
-        InputFrames = FrameCount / 2,
-        FutureFrames = FrameCount / 2,
-        HiddenSize = 16,
-        Epochs = 1,
-        BatchSize = 8,
+        Model = LstmAutoEncoderModelOptions.CpuDefault with { InputFrames = FrameCount / 2, FutureFrames = FrameCount / 2, HiddenSize = 16 },
+        Training = new TrainingOptions { Epochs = 1, BatchSize = 8, Seed = 1 },
         TransformBatchSize = 4,
-        Seed = 1,
     };
 
     /// <summary>"ok", or the exception's type and message on one line.</summary>

@@ -2,6 +2,7 @@ using LstmAe.Tests.Shared;
 using LstmAe.Data;
 using LstmAe.MLNet.Tests.Support;
 using LstmAe.Model;
+using LstmAe.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
@@ -27,14 +28,9 @@ public sealed class EndToEndTests
 
         var pipeline = ml.Transforms.LstmAutoEncode(new LstmAutoEncoderOptions
             {
-                InputFrames = Frames / 2,
-                FutureFrames = Frames / 2,
-                HiddenSize = 32,
-                Epochs = 3,
-                BatchSize = 16,
-                LearningRate = 3e-3,
+                Model = LstmAutoEncoderModelOptions.CpuDefault with { InputFrames = Frames / 2, FutureFrames = Frames / 2, HiddenSize = 32 },
+                Training = new TrainingOptions { Epochs = 3, BatchSize = 16, LearningRate = 3e-3, Seed = 2 },
                 EncoderFeatures = EncoderFeatures.AllLayersHiddenAndCell,
-                Seed = 2,
             })
             .Append(ml.Transforms.NormalizeMinMax("Features"))
             .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(new SdcaMaximumEntropyMulticlassTrainer.Options

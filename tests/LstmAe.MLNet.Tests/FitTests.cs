@@ -23,7 +23,7 @@ public sealed class FitTests
         var messages = new List<LoggingEventArgs>();
         ml.Log += (_, e) => { lock (messages) messages.Add(e); };
 
-        using var _ = TinySequences.Fit(ml, count: 12, o => (o.Epochs, o.LogEverySteps, o.ValidationFraction) = (2, 2, 0.5));
+        using var _ = TinySequences.Fit(ml, count: 12, o => (o.Training, o.LogEverySteps, o.ValidationFraction) = (o.Training with { Epochs = 2 }, 2, 0.5));
 
         string[] ours = messages.Where(m => m.Source.Contains(nameof(LstmAutoEncoderEstimator), StringComparison.Ordinal))
             .Select(m => m.RawMessage).ToArray();
@@ -42,7 +42,7 @@ public sealed class FitTests
 
         // One step too small to move a weight: the biases are as training started.
         using var transformer = TinySequences.Fit(ml, count: 4, o =>
-            (o.MaxSteps, o.LearningRate, o.InitializeOutputBiasFromData) = (1, 1e-9, initialize));
+            o.Training = o.Training with { MaxSteps = 1, LearningRate = 1e-9, InitializeOutputBiasFromData = initialize });
 
         float[] biases = transformer.Model.Module.PredictionDecoder!.named_parameters()
             .Single(p => p.name == "fc.bias").parameter.data<float>().ToArray();
@@ -52,7 +52,7 @@ public sealed class FitTests
         if (initialize)
             Assert.IsTrue(biases.All(b => b < -0.5), shown);
         else
-            Assert.IsTrue(biases.All(b => Math.Abs(b) <= 1 / Math.Sqrt(TinySequences.Options().HiddenSize)), shown);
+            Assert.IsTrue(biases.All(b => Math.Abs(b) <= 1 / Math.Sqrt(TinySequences.Options().Model.HiddenSize)), shown);
     }
 
     [TestMethod]
@@ -65,7 +65,7 @@ public sealed class FitTests
         var mappedDuringSteps = new List<bool>();
         var progress = new CallbackProgress(_ => mappedDuringSteps.Add(GlibcMalloc.MapsLargeBlocks()));
 
-        using var _ = TinySequences.Fit(ml, count: 4, o => (o.MaxSteps, o.RetainFreedNativeMemory, o.Progress) = (1, retain, progress));
+        using var _ = TinySequences.Fit(ml, count: 4, o => (o.Training, o.Progress) = (o.Training with { MaxSteps = 1, RetainFreedNativeMemory = retain }, progress));
 
         CollectionAssert.AreEqual(new[] { !retain }, mappedDuringSteps);
         Assert.IsTrue(GlibcMalloc.MapsLargeBlocks(), "glibc maps large blocks again after Fit");
@@ -78,7 +78,7 @@ public sealed class FitTests
         var progress = new RecordingProgress();
 
         // 8 rows in batches of 4: two steps per epoch, four in all.
-        using var _ = TinySequences.Fit(ml, count: 8, o => (o.Epochs, o.Progress) = (2, progress));
+        using var _ = TinySequences.Fit(ml, count: 8, o => (o.Training, o.Progress) = (o.Training with { Epochs = 2 }, progress));
 
         Assert.AreEqual("step 1 epoch 0, step 2 epoch 0, step 3 epoch 1, step 4 epoch 1", StepsAndEpochs(progress.Reports));
         Assert.IsTrue(progress.Reports.All(p => double.IsFinite(p.Loss) && p.Loss > 0), string.Join("\n", progress.Reports));
@@ -93,7 +93,7 @@ public sealed class FitTests
         var progress = new RecordingProgress();
         IDataView validation = TinySequences.Load(ml, 4, seed: 2);
 
-        using var _ = TinySequences.Fit(ml, count: 8, o => (o.Epochs, o.ValidationData, o.Progress) = (2, validation, progress));
+        using var _ = TinySequences.Fit(ml, count: 8, o => (o.Training, o.ValidationData, o.Progress) = (o.Training with { Epochs = 2 }, validation, progress));
 
         // Each epoch's last step comes again, with the validation loss that followed it.
         Assert.AreEqual("step 1 epoch 0, step 2 epoch 0, step 2 epoch 0, step 3 epoch 1, step 4 epoch 1, step 4 epoch 1",
@@ -114,7 +114,7 @@ public sealed class FitTests
                 MlContextCancellation.CancelExecution(ml);
         };
         // Bounded, so a broken cancellation fails the test instead of hanging it.
-        var estimator = ml.Transforms.LstmAutoEncode(TinySequences.Options(o => (o.Epochs, o.LogEverySteps) = (500, 1)));
+        var estimator = ml.Transforms.LstmAutoEncode(TinySequences.Options(o => (o.Training, o.LogEverySteps) = (o.Training with { Epochs = 500 }, 1)));
 
         var e = Assert.ThrowsExactly<OperationCanceledException>(() => estimator.Fit(TinySequences.Load(ml, 8)));
         StringAssert.Contains(e.Message, "training was cancelled after 1 steps");
@@ -131,7 +131,7 @@ public sealed class FitTests
                 cancellation.Cancel();
         };
         var estimator = ml.Transforms.LstmAutoEncode(TinySequences.Options(o =>
-            (o.Epochs, o.LogEverySteps, o.CancellationToken) = (500, 1, cancellation.Token)));
+            (o.Training, o.LogEverySteps, o.CancellationToken) = (o.Training with { Epochs = 500 }, 1, cancellation.Token)));
 
         var e = Assert.ThrowsExactly<OperationCanceledException>(() => estimator.Fit(TinySequences.Load(ml, 8)));
         StringAssert.Contains(e.Message, "cancelled after 2 steps");
@@ -168,7 +168,7 @@ public sealed class FitTests
     {
         var ml = new MLContext(seed: 1);
         var e = Assert.ThrowsExactly<ArgumentException>(
-            () => ml.Transforms.LstmAutoEncode(TinySequences.Options(o => o.EarlyStoppingPatience = 2)));
+            () => ml.Transforms.LstmAutoEncode(TinySequences.Options(o => o.Training = o.Training with { EarlyStoppingPatience = 2 })));
         StringAssert.Contains(e.Message, "EarlyStoppingPatience needs validation data");
     }
 
@@ -197,12 +197,12 @@ public sealed class FitTests
         var ml = new MLContext(seed: 1);
         LstmAutoEncoderOptions options = TinySequences.Options();
         var estimator = ml.Transforms.LstmAutoEncode(options);
-        (options.HiddenSize, options.OutputColumnName, options.LogEverySteps, options.FrameHeight, options.Device) =
-            (3, "Other", 0, 0, null!);
+        (options.Model, options.OutputColumnName, options.LogEverySteps, options.FrameHeight, options.Device) =
+            (options.Model with { HiddenSize = 3 }, "Other", 0, 0, null!);
 
         using LstmAutoEncoderTransformer transformer = estimator.Fit(TinySequences.Load(ml, 4));
 
-        Assert.AreEqual(TinySequences.Options().HiddenSize, transformer.Model.Options.HiddenSize);
+        Assert.AreEqual(TinySequences.Options().Model.HiddenSize, transformer.Model.Options.HiddenSize);
         DataViewSchema output = transformer.GetOutputSchema(TinySequences.Load(ml, 1).Schema);
         Assert.IsNotNull(output.GetColumnOrNull("Features"));
         Assert.IsNull(output.GetColumnOrNull("Other"));
@@ -214,8 +214,8 @@ public sealed class FitTests
         var progress = new RecordingProgress();
 
         // 8 rows in batches of 4 for 2 epochs: four steps, over which the rate decays from 0.01 to 0.001.
-        using var _ = TinySequences.Fit(new MLContext(seed: 1), count: 8, o => (o.Epochs, o.LearningRate, o.LearningRateSchedule, o.Progress) =
-            (2, 0.01, new CosineSchedule(TotalSteps: 3, MinimumFactor: 0.1), progress));
+        using var _ = TinySequences.Fit(new MLContext(seed: 1), count: 8, o => (o.Training, o.Progress) =
+            (o.Training with { Epochs = 2, LearningRate = 0.01, Schedule = new CosineSchedule(TotalSteps: 3, MinimumFactor: 0.1) }, progress));
 
         double[] rates = progress.Reports.Select(p => p.LearningRate).ToArray();
         Assert.AreEqual(0.01, rates[0], 1e-12);
@@ -224,10 +224,75 @@ public sealed class FitTests
     }
 
     [TestMethod]
+    public void DefaultsAreTheCpuRecipe()
+    {
+        var options = new LstmAutoEncoderOptions();
+
+        Assert.AreSame(TrainingOptions.CpuDefault, options.Training);
+        Assert.AreEqual(LstmAutoEncoderModelOptions.CpuDefault with { MatrixPrecision = MatrixPrecisionSupport.Fastest }, options.Model);
+        Assert.AreEqual(2, options.Training.Epochs);
+        Assert.AreEqual(16, options.Training.BatchSize);
+        Assert.AreEqual(OptimizerAlgorithm.Adam, options.Training.Optimizer);
+        Assert.AreEqual(2e-3, options.Training.LearningRate);
+        Assert.AreEqual(new CosineToEndSchedule(MinimumFactor: 0.1), options.Training.Schedule);
+        Assert.AreEqual(1.0, options.Training.GradientClipNorm);
+    }
+
+    [TestMethod]
+    public void TheSimpleOverloadChangesOnlyWhatItIsGiven()
+    {
+        var estimator = new MLContext(seed: 1).Transforms.LstmAutoEncode(hiddenSize: 8, epochs: 3, seed: 5);
+        LstmAutoEncoderOptions options = OptionsOf(estimator);
+
+        Assert.AreEqual(LstmAutoEncoderOptions.DefaultModel with { HiddenSize = 8 }, options.Model);
+        Assert.AreEqual(TrainingOptions.CpuDefault with { Epochs = 3, Seed = 5 }, options.Training);
+    }
+
+    [TestMethod]
+    public void TheDefaultScheduleDecaysOverTheWholeRun()
+    {
+        var progress = new RecordingProgress();
+
+        // 8 rows in batches of 4 for 2 epochs: four steps, the last at a tenth of the rate.
+        using var _ = TinySequences.Fit(new MLContext(seed: 1), count: 8, o => (o.Training, o.Progress) =
+            (TrainingOptions.CpuDefault with { Epochs = 2, BatchSize = 4, Seed = 7 }, progress));
+
+        double[] rates = progress.Reports.Select(p => p.LearningRate).ToArray();
+        Assert.HasCount(4, rates);
+        Assert.AreEqual(2e-3, rates[0], 1e-15);
+        Assert.AreEqual(new CosineSchedule(4, 0.1).Factor(3) * 2e-3, rates[^1], 1e-15);
+    }
+
+    [TestMethod]
+    public void EveryTrainingSettingReachesTheTrainer()
+    {
+        using var folder = new TempDirectory();
+        string checkpoint = Path.Combine(folder.Path, "run.ckpt");
+        var progress = new RecordingProgress();
+
+        // Momentum, validation every step and checkpoints exist only in TrainingOptions.
+        var ml = new MLContext(seed: 1);
+        IDataView validation = TinySequences.Load(ml, 4, seed: 2);
+        using var _ = TinySequences.Fit(ml, count: 8, o => (o.Training, o.ValidationData, o.Progress) =
+            (o.Training with
+            {
+                Optimizer = OptimizerAlgorithm.Sgd,
+                Momentum = 0.5,
+                ValidateEverySteps = 1,
+                CheckpointPath = checkpoint,
+                CheckpointEverySteps = 1,
+            }, validation, progress));
+
+        Assert.IsTrue(File.Exists(checkpoint), "checkpoint written");
+        Assert.IsNotEmpty(progress.Reports);
+        Assert.IsTrue(progress.Reports.All(p => p.ValidationLoss is not null), "a validation with every step's report");
+    }
+
+    [TestMethod]
     public void MatrixPrecisionReachesTheModel()
     {
         using LstmAutoEncoderTransformer transformer =
-            TinySequences.Fit(new MLContext(seed: 1), count: 4, o => o.MatrixPrecision = MatrixPrecision.BFloat16);
+            TinySequences.Fit(new MLContext(seed: 1), count: 4, o => o.Model = o.Model with { MatrixPrecision = MatrixPrecision.BFloat16 });
 
         Assert.AreEqual(MatrixPrecision.BFloat16, transformer.Model.Options.MatrixPrecision);
     }
@@ -241,8 +306,8 @@ public sealed class FitTests
             Assert.AreEqual(property.GetValue(defaults), property.GetValue(shortOverload), property.Name);
 
         LstmAutoEncoderOptions adjusted = OptionsOf(ml.Transforms.LstmAutoEncode(hiddenSize: 8, epochs: 2, learningRate: 0.1));
-        Assert.AreEqual((8, 2, 0.1), (adjusted.HiddenSize, adjusted.Epochs, adjusted.LearningRate));
-        Assert.AreEqual(defaults.BatchSize, adjusted.BatchSize);
+        Assert.AreEqual((8, 2, 0.1), (adjusted.Model.HiddenSize, adjusted.Training.Epochs, adjusted.Training.LearningRate));
+        Assert.AreEqual(defaults.Training.BatchSize, adjusted.Training.BatchSize);
     }
 
     // The options an estimator keeps are private; reading them back is a test's business only.

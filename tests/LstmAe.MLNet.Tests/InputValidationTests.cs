@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using LstmAe.MLNet.Internal;
 using LstmAe.MLNet.Tests.Support;
 using LstmAe.Model;
+using LstmAe.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -61,7 +62,7 @@ public sealed class InputValidationTests
         IDataView data = TinySequences.Load(Ml, 4, seed: 2);
 
         var rate = Assert.ThrowsExactly<ArgumentException>(() =>
-            Ml.Transforms.LstmAutoEncode(TinySequences.Options(o => o.LearningRate = double.PositiveInfinity)).Fit(data));
+            Ml.Transforms.LstmAutoEncode(TinySequences.Options(o => o.Training = o.Training with { LearningRate = double.PositiveInfinity })).Fit(data));
         StringAssert.Contains(rate.Message, "LearningRate must be positive and finite");
 
         var batch = Assert.ThrowsExactly<ArgumentException>(() =>
@@ -144,7 +145,7 @@ public sealed class InputValidationTests
         StringAssert.Contains(e.Message, "Column 'Frames' holds 4 frames");
         StringAssert.Contains(e.Message, "[8, 6, 6]");
 
-        options.Mode = AutoEncoderMode.ReconstructionOnly;
+        options.Model = options.Model with { Mode = AutoEncoderMode.ReconstructionOnly };
         using LstmAutoEncoderTransformer reconstructionOnly = Ml.Transforms.LstmAutoEncode(options).Fit(data);
         Assert.AreEqual(AutoEncoderMode.ReconstructionOnly, reconstructionOnly.Model.Options.Mode);
     }
@@ -157,7 +158,7 @@ public sealed class InputValidationTests
         IDataView data = Ml.Data.LoadFromEnumerable(rows);
 
         var training = Assert.ThrowsExactly<InvalidOperationException>(
-            () => Ml.Transforms.LstmAutoEncode(TinySequences.Options(o => o.BatchSize = 2)).Fit(data));
+            () => Ml.Transforms.LstmAutoEncode(TinySequences.Options(o => o.Training = o.Training with { BatchSize = 2 })).Fit(data));
         StringAssert.Contains(training.Message, "Column 'Frames' row 4 holds NaN at index 17");
 
         var transform = Assert.ThrowsExactly<InvalidOperationException>(
@@ -176,7 +177,7 @@ public sealed class InputValidationTests
         IDataView data = Ml.Data.Cache(Ml.Data.LoadFromEnumerable(rows)); // a cache can shuffle: training does
 
         var training = Assert.ThrowsExactly<InvalidOperationException>(
-            () => Ml.Transforms.LstmAutoEncode(TinySequences.Options(o => o.BatchSize = 2)).Fit(data));
+            () => Ml.Transforms.LstmAutoEncode(TinySequences.Options(o => o.Training = o.Training with { BatchSize = 2 })).Fit(data));
 
         StringAssert.Matches(training.Message, new Regex(
             @"^Column 'Frames' row 13 \(read at position (\d+) of a shuffled or filtered cursor\) holds NaN at index 17; frames must be finite\.$"));
@@ -207,7 +208,7 @@ public sealed class InputValidationTests
     {
         var options = TinySequences.Options(o =>
         {
-            o.Mode = AutoEncoderMode.ReconstructionOnly;
+            o.Model = o.Model with { Mode = AutoEncoderMode.ReconstructionOnly };
             o.PredictionColumnName = "Future";
         });
         var e = Assert.ThrowsExactly<ArgumentException>(() => Ml.Transforms.LstmAutoEncode(options).Fit(TinySequences.Load(Ml, 4)));

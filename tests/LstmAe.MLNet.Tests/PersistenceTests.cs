@@ -51,7 +51,7 @@ public sealed class PersistenceTests
         CollectionAssert.AreEqual(
             original.Schema.Select(c => (c.Name, c.Type)).ToArray(), reloaded.Schema.Select(c => (c.Name, c.Type)).ToArray());
         LstmAutoEncoderOptions options = TinySequences.Options();
-        Assert.AreEqual(2 * options.Layers * options.HiddenSize, ((VectorDataViewType)reloaded.Schema["Features"].Type).Size,
+        Assert.AreEqual(2 * options.Model.Layers * options.Model.HiddenSize, ((VectorDataViewType)reloaded.Schema["Features"].Type).Size,
             "all layers' h and c");
         foreach (string column in new[] { "Features", "Reconstruction", "Prediction" })
         {
@@ -114,10 +114,10 @@ public sealed class PersistenceTests
         Assert.AreEqual("Error during class instantiation", chain.Message);
         Assert.AreEqual($"Couldn't load model: '{Path.Combine("TransformerChain", "Transform_000")}'", chain.InnerException?.InnerException?.Message);
         string readme = File.ReadAllText(ReadmePath()).ReplaceLineEndings(" ").Replace("   ", " ", StringComparison.Ordinal);
-        StringAssert.Contains(readme, "RegisterLstmAutoEncoder(); var model = ml.Model.Load(\"model.zip\", out var schema);");
         StringAssert.Contains(readme,
-            "Without it, `Load` fails with ML.NET's own `Couldn't load model: 'TransformerChain'` (a transformer saved alone) or " +
-            "`Error during class instantiation` around `Couldn't load model: 'TransformerChain/Transform_000'` (in a pipeline)");
+            "**`Couldn't load model: 'TransformerChain'`** (a transformer saved alone), or `Error during class instantiation` " +
+            "around `Couldn't load model: 'TransformerChain/Transform_000'` (in a pipeline): the context loading the zip lacks " +
+            "`ml.ComponentCatalog.RegisterLstmAutoEncoder();`");
     }
 
     private static string ReadmePath()

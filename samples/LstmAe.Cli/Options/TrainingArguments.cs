@@ -9,12 +9,12 @@ internal sealed class TrainingArguments
 {
     public TrainingArguments()
     {
-        var defaults = new TrainingOptions();
-        Epochs = new Option<int>("--epochs") { Description = "Passes over the training sequences.", DefaultValueFactory = _ => defaults.Epochs ?? 10 };
+        TrainingOptions defaults = TrainingOptions.CpuDefault;
+        Epochs = new Option<int>("--epochs") { Description = "Passes over the training sequences.", DefaultValueFactory = _ => defaults.Epochs ?? 2 };
         MaxSteps = new Option<long?>("--max-steps") { Description = "Stop after this many optimiser steps in all (counting steps before a resume)." };
         BatchSize = new Option<int>("--batch-size") { Description = "Sequences per minibatch.", DefaultValueFactory = _ => defaults.BatchSize };
-        LearningRate = new Option<double>("--learning-rate") { Description = "Adam's learning rate.", DefaultValueFactory = _ => defaults.LearningRate };
-        GradientClip = new Option<double?>("--gradient-clip") { Description = "Scale gradients down to this global norm when larger (off by default)." };
+        LearningRate = new Option<double>("--learning-rate") { Description = "Adam's learning rate at the first step; it decays along the preset's schedule (a cosine to a tenth by the last step).", DefaultValueFactory = _ => defaults.LearningRate };
+        GradientClip = new Option<double?>("--gradient-clip") { Description = "Scale gradients down to this global norm when larger.", DefaultValueFactory = _ => defaults.GradientClipNorm };
         ValidationFraction = new Option<double>("--validation-fraction")
         {
             Description = "Share of the sequences held out (the last ones) to report validation loss.",
@@ -56,7 +56,8 @@ internal sealed class TrainingArguments
         }
     }
 
-    /// <summary>The trainer's options; resuming needs an existing checkpoint.</summary>
+    /// <summary>The trainer's options: <see cref="TrainingOptions.CpuDefault"/> with the given values; resuming needs an
+    /// existing checkpoint.</summary>
     public TrainingOptions Build(ParseResult parsed, string modelPath)
     {
         string checkpoint = Path.GetFullPath(parsed.GetValue(Checkpoint) ?? modelPath + ".ckpt");
@@ -65,7 +66,7 @@ internal sealed class TrainingArguments
         {
             throw new CliException($"--resume: there is no checkpoint '{checkpoint}' to continue from.");
         }
-        return new TrainingOptions
+        return TrainingOptions.CpuDefault with
         {
             Epochs = parsed.GetValue(Epochs),
             MaxSteps = parsed.GetValue(MaxSteps),

@@ -26,12 +26,12 @@ internal static class AutoEncoderTraining
                 history.Report(report);
                 progress.Report(report);
             });
-            return mlContext.Transforms.LstmAutoEncode(Options(data, settings, stepsPerEpoch * settings.Epochs, reports)).Fit(data.Train);
+            return mlContext.Transforms.LstmAutoEncode(Options(data, settings, reports)).Fit(data.Train);
         });
         return (model, history);
     }
 
-    private static LstmAutoEncoderOptions Options(SampleData data, SampleSettings settings, long totalSteps,
+    private static LstmAutoEncoderOptions Options(SampleData data, SampleSettings settings,
         IProgress<TrainingProgress> progress) => new()
     {
         InputColumnName = FramesColumn,
@@ -39,20 +39,18 @@ internal static class AutoEncoderTraining
         EncoderFeatures = settings.Features,
         ReconstructionColumnName = ReconstructionColumn,
         PredictionColumnName = PredictionColumn,
-        InputFrames = settings.InputFrames,
-        FutureFrames = settings.FutureFrames,
-        HiddenSize = settings.HiddenSize,
-        Mode = AutoEncoderMode.Composite,
-        Objective = Objective,
-        Conditioning = settings.Conditioning,
-        MatrixPrecision = settings.MatrixPrecision,
-        Epochs = settings.Epochs,
-        BatchSize = settings.BatchSize,
-        LearningRate = settings.LearningRate,
-        LearningRateSchedule = new CosineSchedule(totalSteps, settings.FinalLearningRateFactor),
-        GradientClipNorm = settings.GradientClipNorm,
+        Model = LstmAutoEncoderOptions.DefaultModel with
+        {
+            InputFrames = settings.InputFrames,
+            FutureFrames = settings.FutureFrames,
+            HiddenSize = settings.HiddenSize,
+            Mode = AutoEncoderMode.Composite,
+            Objective = Objective,
+            Conditioning = settings.Conditioning,
+            MatrixPrecision = settings.MatrixPrecision,
+        },
+        Training = settings.Training,
         ValidationData = data.Validation,
-        Seed = settings.Seed,
         Progress = progress,
     };
 }

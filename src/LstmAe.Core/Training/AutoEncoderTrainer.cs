@@ -62,8 +62,23 @@ public sealed class AutoEncoderTrainer
         MinibatchReader? validationBatches = validation is null
             ? null
             : new MinibatchReader(validation, model.Options, options.BatchSize, model.Device, nameof(validation));
-        var run = new Run(this, trainBatches, validationBatches, progress, cancellationToken);
+        LearningRateSchedule schedule = options.Schedule.DependsOnRunLength
+            ? options.Schedule.ForRun(RunLength(train))
+            : options.Schedule;
+        var run = new Run(this, trainBatches, validationBatches, schedule, progress, cancellationToken);
         return run.Execute();
+    }
+
+    /// <summary>The steps a run over <paramref name="train"/> takes unless it stops early: <see cref="TrainingOptions.Epochs"/>
+    /// times the minibatches of epoch 0 (counted by reading it once), capped by <see cref="TrainingOptions.MaxSteps"/>.</summary>
+    private long RunLength(ISequenceSource train)
+    {
+        if (options.Epochs is not { } epochs) return options.MaxSteps!.Value;
+        long sequences = 0;
+        foreach (ReadOnlyMemory<float> _ in train.Read(0)) sequences++;
+        long batches = Math.Max(1, (sequences + options.BatchSize - 1) / options.BatchSize);
+        long steps = batches > long.MaxValue / epochs ? long.MaxValue : batches * epochs;
+        return Math.Min(steps, options.MaxSteps ?? long.MaxValue);
     }
 
     /// <summary>The loss on every sequence of <paramref name="source"/> (epoch 0), in eval mode, weighted by sequence.</summary>
@@ -100,7 +115,7 @@ public sealed class AutoEncoderTrainer
 
     /// <summary>The state of one <see cref="Fit"/> call.</summary>
     private sealed class Run(AutoEncoderTrainer trainer, MinibatchReader trainBatches, MinibatchReader? validationBatches,
-        IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+        LearningRateSchedule schedule, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         private readonly TrainingOptions options = trainer.options;
         private readonly LstmAutoEncoder model = trainer.model;
@@ -213,7 +228,7 @@ public sealed class AutoEncoderTrainer
                 InitializeOutputBias(batch);
                 initializeOutputBias = false;
             }
-            double learningRate = options.LearningRate * options.Schedule.Factor(position.Step);
+            double learningRate = options.LearningRate * schedule.Factor(position.Step);
 
             optimizer.ZeroGrad();
             AutoEncoderLoss.Terms terms = ForwardBackward(batch);

@@ -1,11 +1,27 @@
 namespace LstmAe.Training;
 
 /// <summary>
-/// How <see cref="AutoEncoderTrainer"/> trains. The optimizer and learning rate default to the PyTorch tutorial's
-/// (Adam, 5e-4); the batch is smaller than its 128 to suit a CPU.
+/// How <see cref="AutoEncoderTrainer"/> trains. A record, so presets are adjusted with <c>with</c>:
+/// <c>TrainingOptions.CpuDefault with { Epochs = 20 }</c>. A <c>new TrainingOptions()</c> has the PyTorch tutorial's
+/// optimizer and learning rate (Adam, 5e-4, constant) and a batch of 16; <see cref="CpuDefault"/> is the recipe the
+/// samples, the command-line tool and the ML.NET estimator use.
 /// </summary>
 public sealed record TrainingOptions
 {
+    /// <summary>
+    /// The recipe for <see cref="Model.LstmAutoEncoderModelOptions.CpuDefault"/>: 2 epochs of batches of 16, Adam at
+    /// 2e-3 decaying along a cosine to 2e-4 by the end of the run (<see cref="CosineToEndSchedule"/>), gradients
+    /// clipped at norm 1, decoder output biases started from the data. How it was chosen: docs/performance.md.
+    /// </summary>
+    public static TrainingOptions CpuDefault { get; } = new()
+    {
+        Epochs = 2,
+        BatchSize = 16,
+        LearningRate = 2e-3,
+        Schedule = new CosineToEndSchedule(MinimumFactor: 0.1),
+        GradientClipNorm = 1.0,
+    };
+
     /// <summary>Passes over the training source; null to stop on <see cref="MaxSteps"/> only.</summary>
     public int? Epochs { get; init; } = 10;
 
@@ -27,7 +43,8 @@ public sealed record TrainingOptions
     /// <summary>Rescale gradients whose global L2 norm exceeds this; null for no clipping.</summary>
     public double? GradientClipNorm { get; init; }
 
-    /// <summary>Learning-rate schedule applied to <see cref="LearningRate"/>.</summary>
+    /// <summary>Learning-rate schedule applied to <see cref="LearningRate"/>; a schedule relative to the run's length
+    /// (<see cref="LearningRateSchedule.DependsOnRunLength"/>) is fixed when <see cref="AutoEncoderTrainer.Fit"/> starts.</summary>
     public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
 
     /// <summary>Evaluate on the validation source every this many steps; null to evaluate at the end of each epoch.</summary>
@@ -58,16 +75,16 @@ public sealed record TrainingOptions
     /// instead of PyTorch's start (about 0.5 everywhere under cross-entropy). Applies only to a model straight from
     /// <see cref="Model.LstmAutoEncoder.Create"/>: never to weights loaded with <c>Load</c> or
     /// <c>LoadPyTorchStateDict</c>, biases set with <c>InitializeOutputBias</c>, a resumed run or a second Fit.
-    /// Weights changed through <c>Module</c> directly are not tracked: turn this off then. On Moving MNIST this
-    /// halved the steps the CPU default needs for a given validation loss.
+    /// Weights changed through <c>Module</c> directly are not tracked: turn this off then. Its effect on Moving MNIST
+    /// is measured in docs/performance.md.
     /// </summary>
     public bool InitializeOutputBiasFromData { get; init; } = true;
 
     /// <summary>
     /// On Linux with glibc, keep the memory libtorch frees during <see cref="AutoEncoderTrainer.Fit"/> in the process
     /// for the next step, instead of returning it to the kernel after every step and faulting it back in (the
-    /// effect of <c>MALLOC_MMAP_MAX_=0</c> with a high <c>MALLOC_TRIM_THRESHOLD_</c>; for the CPU default about
-    /// 10 % faster in bfloat16 and 25 % in float32). This changes process-wide malloc settings for the duration of
+    /// effect of <c>MALLOC_MMAP_MAX_=0</c> with a high <c>MALLOC_TRIM_THRESHOLD_</c>; measured in docs/performance.md).
+    /// This changes process-wide malloc settings for the duration of
     /// the run; the end of the run lets glibc map large blocks again and returns free memory to the kernel. Nothing
     /// changes where glibc's malloc variables are set in the environment, or on other platforms.
     /// </summary>

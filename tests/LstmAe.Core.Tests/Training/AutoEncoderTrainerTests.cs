@@ -355,6 +355,29 @@ public sealed class AutoEncoderTrainerTests
         Assert.AreEqual(0.1, cosine.Factor(500), 1e-12);
     }
 
+    [TestMethod]
+    public void CosineToEndFollowsTheRunsLength()
+    {
+        var toEnd = new CosineToEndSchedule(MinimumFactor: 0.1);
+        Assert.IsTrue(toEnd.DependsOnRunLength);
+        Assert.AreEqual(new CosineSchedule(40, 0.1), toEnd.ForRun(40));
+        Assert.ThrowsExactly<InvalidOperationException>(() => toEnd.Factor(0));
+        Assert.ThrowsExactly<ArgumentException>(() => new CosineToEndSchedule(1.5).Validate());
+
+        using var model = LstmAutoEncoder.Create(TinyModels.Options);
+        var rates = new List<double>();
+        // 6 sequences in batches of 3 for 2 epochs: 4 steps; MaxSteps 3 caps the run the schedule spans.
+        new AutoEncoderTrainer(model, TrainingOptions.CpuDefault with { Epochs = 2, MaxSteps = 3, BatchSize = 3 })
+            .Fit(TinyModels.Source(TinyModels.Options, 6), progress: new Progress(p => rates.Add(p.LearningRate)));
+        double[] expected = [.. Enumerable.Range(0, 3).Select(step => 2e-3 * new CosineSchedule(3, 0.1).Factor(step))];
+        CollectionAssert.AreEqual(expected, rates);
+    }
+
+    private sealed class Progress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+
     private static LstmAutoEncoder TrainTinyModel(int seed, LstmAutoEncoderModelOptions? options = null)
     {
         options ??= TinyModels.Options;

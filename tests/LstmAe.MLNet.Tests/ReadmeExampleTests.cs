@@ -1,0 +1,98 @@
+using LstmAe.Data;
+using LstmAe.MLNet;
+using LstmAe.Model;
+using LstmAe.Tests.Shared;
+using LstmAe.Training;
+using Microsoft.ML;
+
+namespace LstmAe.MLNet.Tests;
+
+/// <summary>The README's pipeline example, compiled and run here with tiny sizes; the README must hold the marked
+/// code below verbatim, so the two cannot drift apart.</summary>
+[TestClass]
+public sealed class ReadmeExampleTests
+{
+    // README pipeline: begin
+    static ITransformer TrainClassifier(MLContext ml, IDataView clips, LstmAutoEncoderOptions options, string path)
+    {
+        var pipeline = ml.Transforms.LstmAutoEncode(options)
+            // SDCA reads its input many times: cache the features so the encoder runs once per row.
+            .AppendCacheCheckpoint(ml)
+            .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy("Label", "Features"));
+        ITransformer model = pipeline.Fit(clips);
+        ml.Model.SaveAtomically(model, clips.Schema, path);
+        return model;
+    }
+    // README pipeline: end
+
+    // Compiled, not run (it trains the full CpuDefault recipe on 4,000 clips).
+    static ITransformer ReadmeCall()
+    {
+        // README call: begin
+        var ml = new MLContext(seed: 0);
+        IDataView clips = ml.Data.LoadMovingMnist(new MovingMnistOptions { DigitsPerSequence = 1, SequenceCount = 4_000 });
+        ITransformer model = TrainClassifier(ml, clips, new LstmAutoEncoderOptions(), "model.zip");
+        // README call: end
+        return model;
+    }
+
+    [TestMethod]
+    public void TheReadmeHoldsThisPipelineVerbatim()
+    {
+        string readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md")).ReplaceLineEndings("\n");
+        foreach (string region in new[] { "README pipeline", "README call" })
+        {
+            string code = Marked(region);
+            StringAssert.Contains(readme, code, $"README.md does not hold the code marked '{region}' in {nameof(ReadmeExampleTests)}.cs");
+        }
+        Assert.IsNotNull((Func<ITransformer>)ReadmeCall);
+    }
+
+    [TestMethod]
+    public void TheReadmePipelineTrainsSavesAndLoads()
+    {
+        using var folder = new TempDirectory();
+        var ml = new MLContext(seed: 0);
+        IDataView clips = ml.Data.LoadMovingMnist(new MovingMnistOptions
+        {
+            DigitsPerSequence = 1, SequenceCount = 24, FrameCount = 4, FrameHeight = 32, FrameWidth = 32,
+        });
+        var options = new LstmAutoEncoderOptions
+        {
+            Model = LstmAutoEncoderOptions.DefaultModel with { InputFrames = 2, FutureFrames = 2, HiddenSize = 8 },
+            Training = TrainingOptions.CpuDefault with { Epochs = 1, BatchSize = 8 },
+        };
+
+        ITransformer model = TrainClassifier(ml, clips, options, folder.File("model.zip"));
+
+        var fresh = new MLContext(seed: 1);
+        fresh.ComponentCatalog.RegisterLstmAutoEncoder();
+        ITransformer loaded = fresh.Model.Load(folder.File("model.zip"), out _);
+        Assert.IsNotNull(loaded.Transform(clips).Schema.GetColumnOrNull("PredictedLabel"));
+        Assert.IsNotNull(model.Transform(clips).Schema.GetColumnOrNull("PredictedLabel"));
+        (model as IDisposable)?.Dispose();
+        (loaded as IDisposable)?.Dispose();
+    }
+
+    /// <summary>The lines of this file between "// {region}: begin" and "// {region}: end", with the indentation of
+    /// the first line removed from each.</summary>
+    private static string Marked(string region)
+    {
+        string[] lines = File.ReadAllLines(Path.Combine(RepositoryRoot(), "tests", "LstmAe.MLNet.Tests", $"{nameof(ReadmeExampleTests)}.cs"));
+        int begin = Array.FindIndex(lines, l => l.Trim() == $"// {region}: begin");
+        int end = Array.FindIndex(lines, l => l.Trim() == $"// {region}: end");
+        Assert.IsTrue(begin >= 0 && end > begin, region);
+        string[] code = lines[(begin + 1)..end];
+        int indent = code[0].Length - code[0].TrimStart().Length;
+        return string.Join("\n", code.Select(l => l.Length >= indent ? l[indent..] : l.TrimStart())) + "\n";
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "LstmAe.sln"))) return directory.FullName;
+        }
+        throw new InvalidOperationException($"No LstmAe.sln above {AppContext.BaseDirectory}.");
+    }
+}
