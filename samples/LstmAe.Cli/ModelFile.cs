@@ -9,7 +9,8 @@ internal static class ModelFile
     /// <summary>The customary extension of a model file.</summary>
     public const string Extension = ".lstmae";
 
-    public static LstmAutoEncoder Load(string path)
+    /// <summary>Loads the model at <paramref name="path"/> onto <paramref name="device"/> (a known device name).</summary>
+    public static LstmAutoEncoder Load(string path, string device = "cpu")
     {
         if (!File.Exists(path))
         {
@@ -18,7 +19,7 @@ internal static class ModelFile
         using var stream = File.OpenRead(path);
         try
         {
-            return LstmAutoEncoder.Load(stream);
+            return LstmAutoEncoder.Load(stream, device);
         }
         catch (InvalidDataException e)
         {

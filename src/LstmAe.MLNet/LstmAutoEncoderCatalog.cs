@@ -94,4 +94,19 @@ public static class LstmAutoEncoderCatalog
     /// <param name="catalog">The context's component catalog.</param>
     public static void RegisterLstmAutoEncoder(this ComponentCatalog catalog) =>
         LstmAutoEncoderTransformer.RegisterLoader(catalog);
+
+    /// <summary>
+    /// <see cref="RegisterLstmAutoEncoder(ComponentCatalog)"/>, and sets how this context's <c>mlContext.Model.Load</c>
+    /// builds LSTM autoencoder transformers from then on, such as the device they run on
+    /// (<c>mlContext.ComponentCatalog.RegisterLstmAutoEncoder(new LstmAutoEncoderLoadOptions { Device = "cuda" })</c>).
+    /// A later call with options replaces them; the call without options (and <c>LstmAutoEncode</c>) keeps them.
+    /// </summary>
+    /// <param name="catalog">The context's component catalog.</param>
+    /// <param name="options">The load options; copied, so later edits do not reach the context.</param>
+    /// <exception cref="ArgumentException">The device is not "cpu", "cuda" or "cuda:N"; the message names it.</exception>
+    public static void RegisterLstmAutoEncoder(this ComponentCatalog catalog, LstmAutoEncoderLoadOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        LstmAutoEncoderTransformer.RegisterLoader(catalog, options);
+    }
 }

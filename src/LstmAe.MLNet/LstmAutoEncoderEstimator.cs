@@ -1,4 +1,3 @@
-using System.Globalization;
 using LstmAe.MLNet.Internal;
 using LstmAe.MLNet.Schema;
 using LstmAe.MLNet.Training;
@@ -8,7 +7,6 @@ using LstmAe.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
-using TorchSharp;
 
 namespace LstmAe.MLNet;
 
@@ -143,17 +141,8 @@ public sealed class LstmAutoEncoderEstimator : IEstimator<LstmAutoEncoderTransfo
 
     // TorchSharp's own parse of any other name fails with "Requested value 'TPU' was not found.", which names
     // neither the option nor what it accepts.
-    private static void RequireKnownDevice(string device)
-    {
-        string[] parts = device.Split(':');
-        bool known = parts[0].ToLowerInvariant() is "cpu" or "cuda"
-            && (parts.Length == 1 || (parts.Length == 2 && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out _)));
-        if (!known)
-            throw new ArgumentException(
-                $"{OptionName(nameof(LstmAutoEncoderOptions.Device))} is '{device}'; the devices are \"cpu\", \"cuda\" (the first GPU, " +
-                "or the CPU with a warning when CUDA is unavailable) and \"cuda:N\" (GPU N, such as \"cuda:1\").",
-                OptionName(nameof(LstmAutoEncoderOptions.Device)));
-    }
+    private static void RequireKnownDevice(string device) =>
+        TorchDevices.RequireKnown(device, OptionName(nameof(LstmAutoEncoderOptions.Device)), fallsBack: true);
 
     // The frame shape is the column's; everything else is the caller's model record.
     private LstmAutoEncoderModelOptions ModelOptions(FrameLayout layout) => _options.Model with
@@ -206,12 +195,8 @@ public sealed class LstmAutoEncoderEstimator : IEstimator<LstmAutoEncoderTransfo
     // CUDA is asked for, not required: without it training falls back to the CPU with a warning in the log.
     private string ResolveDevice(IChannel channel)
     {
-        string device = _options.Device;
-        if (device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) && !torch.cuda.is_available())
-        {
-            channel.Warning(MessageSensitivity.None, $"Device '{device}' requested but CUDA is not available; training on the CPU.");
-            return "cpu";
-        }
+        string device = TorchDevices.Resolve(_options.Device, "training", out string? warning);
+        if (warning is not null) channel.Warning(MessageSensitivity.None, warning);
         return device;
     }
 }

@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using LstmAe.MLNet.Internal;
 using LstmAe.MLNet.Persistence;
 using LstmAe.MLNet.Transform;
@@ -97,17 +98,42 @@ public sealed class LstmAutoEncoderTransformer : ITransformer, IDisposable
         return new AutoEncoderBindings(inputSchema, _settings, _encoder);
     }
 
-    /// <summary>Makes <paramref name="catalog"/> able to load saved transformers.</summary>
-    internal static void RegisterLoader(ComponentCatalog catalog) =>
+    /// <summary>Makes <paramref name="catalog"/> able to load saved transformers; with <paramref name="options"/>
+    /// (validated, then copied), they replace the catalog's load options, which otherwise stay as they are.</summary>
+    /// <exception cref="ArgumentException">The options' device is not a known device name.</exception>
+    internal static void RegisterLoader(ComponentCatalog catalog, LstmAutoEncoderLoadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        if (options is not null)
+        {
+            TorchDevices.RequireKnown(options.Device, $"options.{nameof(options.Device)}", fallsBack: true);
+            LoadOptionsByCatalog.AddOrUpdate(catalog, new LstmAutoEncoderLoadOptions { Device = options.Device });
+        }
         MlNetInternals.RegisterLoader(catalog, typeof(LstmAutoEncoderTransformer), LoaderMethod, TransformerPersistence.LoaderSignature);
+    }
+
+    /// <summary>The load options each context's catalog was registered with; a catalog without an entry loads with
+    /// the defaults. Weak: an entry lives as long as its MLContext.</summary>
+    private static readonly ConditionalWeakTable<ComponentCatalog, LstmAutoEncoderLoadOptions> LoadOptionsByCatalog = new();
 
     private static readonly MethodInfo LoaderMethod =
         typeof(LstmAutoEncoderTransformer).GetMethod(nameof(Create), BindingFlags.NonPublic | BindingFlags.Static)!;
 
     // The loader ML.NET calls through the ComponentCatalog; the context is its internal ModelLoadContext.
+    // Runs on the device the catalog's load options name; a CUDA device without CUDA gives the CPU and a warning.
     private static LstmAutoEncoderTransformer Create(IHostEnvironment env, object modelLoadContext)
     {
-        var (settings, model) = TransformerPersistence.Load(modelLoadContext, device: "cpu");
+        string requested = LoadOptionsByCatalog.TryGetValue(env.ComponentCatalog, out LstmAutoEncoderLoadOptions? options)
+            ? options.Device
+            : new LstmAutoEncoderLoadOptions().Device;
+        string device = TorchDevices.Resolve(requested, "loading the model", out string? warning);
+        if (warning is not null)
+        {
+            IHost host = env.Register(nameof(LstmAutoEncoderTransformer));
+            using IChannel channel = host.Start("Loading LSTM autoencoder");
+            channel.Warning(MessageSensitivity.None, warning);
+        }
+        var (settings, model) = TransformerPersistence.Load(modelLoadContext, device);
         return new LstmAutoEncoderTransformer(model, settings);
     }
 }

@@ -12,6 +12,7 @@ internal static class EncodeCommand
     public static Command Create(TextWriter output)
     {
         var model = ModelOptions.CreateModelOption();
+        var device = new DeviceOption();
         var data = new DataOptions(defaultSequences: 1000, defaultSplit: DataSplit.Test);
         var target = new OutputOptions("The feature file: *.csv or *.parquet (one row per sequence: 'sequence', then f0, f1, ...).");
         var features = new Option<EncoderFeatures>("--features")
@@ -22,7 +23,7 @@ internal static class EncodeCommand
         var batchSize = ModelOptions.CreateBatchSizeOption(64);
         var command = new Command("encode", "Encode sequences into feature vectors for other tools (CSV or Parquet).")
         {
-            model, features, batchSize,
+            model, device.Option, features, batchSize,
         };
         data.AddTo(command);
         target.AddTo(command);
@@ -37,7 +38,7 @@ internal static class EncodeCommand
         command.SetAction(parsed =>
         {
             string path = target.File(parsed);
-            using var autoEncoder = ModelFile.Load(parsed.GetRequiredValue(model));
+            using var autoEncoder = ModelFile.Load(parsed.GetRequiredValue(model), device.Resolve(parsed, "running the model", output));
             using var sequences = data.Open(parsed);
             var table = Encode(autoEncoder, sequences, parsed.GetValue(features), parsed.GetValue(batchSize));
             FeatureTableWriter.Write(table, path);

@@ -10,16 +10,17 @@ internal static class EvaluateCommand
     public static Command Create(TextWriter output)
     {
         var model = ModelOptions.CreateModelOption();
+        var device = new DeviceOption();
         var data = new DataOptions(defaultSequences: 256, defaultSplit: DataSplit.Test);
         var batchSize = ModelOptions.CreateBatchSizeOption(64);
         var command = new Command("evaluate", "Score a model's reconstructions and predictions: cross-entropy (nats per frame), MSE and MAE per frame, SSIM.")
         {
-            model, batchSize,
+            model, device.Option, batchSize,
         };
         data.AddTo(command);
         command.SetAction(parsed =>
         {
-            using var autoEncoder = ModelFile.Load(parsed.GetRequiredValue(model));
+            using var autoEncoder = ModelFile.Load(parsed.GetRequiredValue(model), device.Resolve(parsed, "running the model", output));
             using var sequences = data.Open(parsed);
             output.WriteLine($"Evaluating on {sequences.Description}.");
             ModelEvaluation.Run(autoEncoder, sequences, parsed.GetValue(batchSize)).WriteTable(output);

@@ -16,7 +16,11 @@ internal static class TrainCommand
         var architecture = new ArchitectureOptions();
         var training = new TrainingArguments();
         var target = new OutputOptions($"The model file to write (*{ModelFile.Extension}).");
-        var command = new Command("train", "Train a composite LSTM autoencoder on generated Moving MNIST, a .npy array or frame folders.");
+        var device = new DeviceOption();
+        var command = new Command("train", "Train a composite LSTM autoencoder on generated Moving MNIST, a .npy array or frame folders.")
+        {
+            device.Option,
+        };
         data.AddTo(command);
         architecture.AddTo(command);
         training.AddTo(command);
@@ -31,7 +35,7 @@ internal static class TrainCommand
             }
             using var sequences = data.Open(parsed);
             var modelOptions = architecture.Build(parsed, sequences.FrameHeight, sequences.FrameWidth);
-            using var model = LstmAutoEncoder.Create(modelOptions, parsed.GetValue(training.Seed));
+            using var model = LstmAutoEncoder.Create(modelOptions, parsed.GetValue(training.Seed), device.Resolve(parsed, "training", output));
             var (train, validation) = Split(sequences, modelOptions, parsed.GetValue(training.ValidationFraction), parsed.GetValue(training.Seed));
             // Nothing is deleted: a fresh run replaces the old checkpoint (atomically) only once training starts,
             // and the model file only once training is done, so a run that fails its checks leaves both intact.

@@ -20,7 +20,9 @@ public static class PyTorchStateDict
     /// few kilobytes.</summary>
     public const int MaxPickleBytes = 16 << 20;
 
-    /// <summary>Loads the state_dict at <paramref name="path"/> into <paramref name="module"/>.</summary>
+    /// <summary>Loads the state_dict at <paramref name="path"/> into <paramref name="module"/>. Tensors may share a
+    /// storage and be non-contiguous (views at offsets and strides, as nn.LSTM weights are once cuDNN has flattened
+    /// them on a GPU); storages saved on a GPU are read onto the CPU and copied to the module's device.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">
     /// The file is not a PyTorch state_dict, its tensors are missing, unexpected or mis-shaped (all named), a storage

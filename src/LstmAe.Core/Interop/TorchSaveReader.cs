@@ -14,7 +14,8 @@ namespace LstmAe.Interop;
 /// </summary>
 internal static class TorchSaveReader
 {
-    /// <summary>A tensor as the pickle describes it: a view (offset, shape, stride) of a typed storage entry.</summary>
+    /// <summary>A tensor as the pickle describes it: a view (offset, shape, stride) of a typed storage entry, which
+    /// other tensors may view too.</summary>
     private sealed record StoredTensor(string Name, string StorageType, string Key, long StorageElements, long Offset, long[] Shape, long[] Stride);
 
     /// <summary>Reads the tensors of the state_dict at <paramref name="path"/>, which must fit <paramref name="expected"/>.</summary>
@@ -54,6 +55,7 @@ internal static class TorchSaveReader
             List<StoredTensor> stored = Describe(PickleMachine.Load(ReadEntry(pickle, path), pickleSource), path);
             var problems = LoadedStateDict.Mismatches(stored.Select(t => (t.Name, t.Shape, FloatStorageBytes(t.StorageType) > 0)), expected);
             problems.AddRange(stored.SelectMany(t => ViewProblems(t, archive, folder)));
+            problems.AddRange(SharingProblems(stored));
             if (problems.Count > 0)
             {
                 throw new InvalidDataException($"The tensors in {path} do not fit this model ({string.Join("; ", problems)}).");
@@ -98,7 +100,10 @@ internal static class TorchSaveReader
         return tensors;
     }
 
-    /// <summary>What is wrong with a tensor's view of its storage, or with the storage entry's size.</summary>
+    /// <summary>What is wrong with a tensor's view of its storage, or with the storage entry's size. Several tensors
+    /// may view one storage (cuDNN's flattened LSTM weights), at any offset and with any non-negative strides
+    /// (transposed tensors); every element each view touches must lie inside the storage, which is checked here, in
+    /// checked arithmetic, before any storage is read.</summary>
     private static IEnumerable<string> ViewProblems(StoredTensor tensor, ZipArchive archive, string folder)
     {
         int elementSize = FloatStorageBytes(tensor.StorageType);
@@ -121,20 +126,46 @@ internal static class TorchSaveReader
             yield break;
         }
 
-        // The last element the view touches must lie in the storage (the shape already equals the expected one).
-        long last = tensor.Offset;
-        for (int d = 0; d < tensor.Shape.Length; d++)
-        {
-            last += tensor.Shape[d] == 0 ? 0 : (tensor.Shape[d] - 1) * tensor.Stride[d];
-        }
-
-        if (tensor.Offset < 0 || tensor.Stride.Any(s => s < 0) || (tensor.Shape.All(d => d > 0) && last >= tensor.StorageElements))
+        if (LastElement(tensor) is not long last || (last >= tensor.StorageElements && tensor.Shape.All(d => d > 0)))
         {
             yield return $"{tensor.Name}: its view (offset {tensor.Offset}, stride [{string.Join(", ", tensor.Stride)}]) reaches past its storage of {tensor.StorageElements} elements";
         }
     }
 
-    /// <summary>Reads each storage once, exactly, and builds the tensors as float32.</summary>
+    /// <summary>The largest storage index <paramref name="tensor"/>'s view touches (its offset when it is empty), or
+    /// null when the offset or a stride is negative or the index overflows 64 bits.</summary>
+    private static long? LastElement(StoredTensor tensor)
+    {
+        if (tensor.Offset < 0 || tensor.Stride.Any(s => s < 0) || tensor.Shape.Any(d => d < 0))
+        {
+            return null;
+        }
+
+        try
+        {
+            long last = tensor.Offset;
+            for (int d = 0; d < tensor.Shape.Length; d++)
+            {
+                last = checked(last + (tensor.Shape[d] == 0 ? 0 : (tensor.Shape[d] - 1) * tensor.Stride[d]));
+            }
+
+            return last;
+        }
+        catch (OverflowException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Tensors that name one storage entry must agree on its type and size: the entry is read once.</summary>
+    private static IEnumerable<string> SharingProblems(List<StoredTensor> stored) =>
+        stored.GroupBy(t => t.Key, StringComparer.Ordinal)
+            .Where(g => g.Select(t => (t.StorageType, t.StorageElements)).Distinct().Count() > 1)
+            .Select(g => $"{string.Join(", ", g.Select(t => t.Name))} share storage entry '{g.Key}' but declare it differently "
+                + $"({string.Join(", ", g.Select(t => $"{t.StorageType} x {t.StorageElements}").Distinct())})");
+
+    /// <summary>Reads each storage once, exactly, and builds every tensor as float32 by gathering its elements from
+    /// the storage at its offset and strides (checked by <see cref="ViewProblems"/>).</summary>
     private static LoadedStateDict Build(List<StoredTensor> stored, ZipArchive archive, string folder, string path)
     {
         var storages = new Dictionary<string, float[]>(StringComparer.Ordinal);
@@ -150,10 +181,7 @@ internal static class TorchSaveReader
                     storages.Add(tensor.Key, values);
                 }
 
-                // clone(): the tensor owns its values, whatever the view and the array behind it.
-                using Tensor flat = TorchSharp.torch.tensor(values);
-                using Tensor view = flat.as_strided(tensor.Shape, tensor.Stride, tensor.Offset);
-                weights.Add(tensor.Name, view.clone());
+                weights.Add(tensor.Name, TorchSharp.torch.tensor(Gather(values, tensor), tensor.Shape));
             }
 
             return weights;
@@ -163,6 +191,41 @@ internal static class TorchSaveReader
             weights.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The view's elements in row-major order. Its shape equals the model's and every index it touches was
+    /// checked to lie in <paramref name="storage"/>.</summary>
+    private static float[] Gather(float[] storage, StoredTensor tensor)
+    {
+        long count = tensor.Shape.Aggregate(1L, (product, d) => checked(product * d));
+        var values = new float[count];
+        if (count == 0)
+        {
+            return values;
+        }
+
+        int rank = tensor.Shape.Length;
+        var index = new long[rank];
+        long at = tensor.Offset;
+        for (long i = 0; i < count; i++)
+        {
+            values[i] = storage[at];
+
+            // Advance the multi-index, last dimension fastest.
+            for (int d = rank - 1; d >= 0; d--)
+            {
+                if (++index[d] < tensor.Shape[d])
+                {
+                    at += tensor.Stride[d];
+                    break;
+                }
+
+                at -= (tensor.Shape[d] - 1) * tensor.Stride[d];
+                index[d] = 0;
+            }
+        }
+
+        return values;
     }
 
     /// <summary>Reads an entry whose size was checked; a stream shorter or longer than the zip's directory says is

@@ -55,11 +55,13 @@ public sealed class LstmAutoEncoder : IDisposable
     /// </summary>
     /// <param name="options">Sizes and variants; validated.</param>
     /// <param name="seed">Seed for weight initialisation.</param>
-    /// <param name="device">A torch device string such as "cpu" or "cuda:0".</param>
-    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    /// <param name="device">"cpu", "cuda" or "cuda:N" (<see cref="TorchDevices"/>); it must be present.</param>
+    /// <exception cref="ArgumentException">The options are invalid, or <paramref name="device"/> is not one of
+    /// <see cref="TorchDevices.Accepted"/> (the message names it).</exception>
     public static LstmAutoEncoder Create(LstmAutoEncoderModelOptions options, int seed = 0, string device = "cpu")
     {
         ArgumentNullException.ThrowIfNull(options);
+        TorchDevices.RequireKnown(device, nameof(device));
         options.Validate();
         // Before the model's first product: later, MKL no longer accepts the mode.
         MklReproducibility.Enable();
@@ -186,7 +188,7 @@ public sealed class LstmAutoEncoder : IDisposable
 
     /// <summary>Reads a model written by <see cref="Save"/>, leaving the stream open.</summary>
     /// <param name="stream">Positioned at the start of a saved model.</param>
-    /// <param name="device">A torch device string such as "cpu" or "cuda:0".</param>
+    /// <param name="device">"cpu", "cuda" or "cuda:N" (<see cref="TorchDevices"/>); it must be present.</param>
     /// <param name="matrixPrecision">The product format to run in. The weights are float32 either way, so a model
     /// trained with bf16 products can run in float32 and back. Null: the saved one where this CPU runs it natively,
     /// float32 where it would emulate bf16 (<see cref="MatrixPrecisionSupport.ForThisCpu"/>).</param>
@@ -196,9 +198,12 @@ public sealed class LstmAutoEncoder : IDisposable
     /// NaN or infinities are refused. Models should still come from a trusted source.</remarks>
     /// <exception cref="InvalidDataException">The stream is truncated, corrupt, not a saved LstmAe model, or its
     /// options and weights do not agree or exceed the limits; the message says which.</exception>
+    /// <exception cref="ArgumentException"><paramref name="device"/> is not one of <see cref="TorchDevices.Accepted"/>;
+    /// checked before the stream is read.</exception>
     public static LstmAutoEncoder Load(Stream stream, string device = "cpu", MatrixPrecision? matrixPrecision = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        TorchDevices.RequireKnown(device, nameof(device));
         var (options, weights) = ModelStreamFormat.Read(stream);
         using (weights)
         {

@@ -93,6 +93,92 @@ public sealed class CraftedStateDictTests
     }
 
     [TestMethod]
+    public void TensorsSharingOneStorageAtOffsetsAndTransposedLoadBitForBit()
+    {
+        // As a GPU-trained model is saved: one flat storage on "cuda:0", every tensor a view at its offset; here the
+        // matrices are also stored transposed (stride [1, rows]).
+        using var temp = new TempDirectory();
+        using var source = LstmAutoEncoder.Create(TinyModels.Options, seed: 3);
+        List<Stored> tensors = Tensors(source);
+        var flat = new List<byte>();
+        var shared = new List<Stored>();
+        foreach (Stored t in tensors)
+        {
+            long offset = flat.Count / 4;
+            if (t.Shape.Length == 2)
+            {
+                float[] values = MemoryMarshal.Cast<byte, float>(t.Storage).ToArray();
+                long rows = t.Shape[0], columns = t.Shape[1];
+                var transposed = new float[values.Length];
+                for (long r = 0; r < rows; r++)
+                    for (long c = 0; c < columns; c++) transposed[(c * rows) + r] = values[(r * columns) + c];
+                flat.AddRange(MemoryMarshal.AsBytes(transposed.AsSpan()).ToArray());
+                shared.Add(t with { Key = "0", Offset = offset, Stride = [1, rows], Location = "cuda:0" });
+            }
+            else
+            {
+                flat.AddRange(t.Storage);
+                shared.Add(t with { Key = "0", Offset = offset, Location = "cuda:0" });
+            }
+        }
+        byte[] storage = flat.ToArray();
+        string path = Write(temp, shared.Select(t => t with { Storage = storage, DeclaredElements = storage.Length / 4 }).ToList());
+        using var target = LstmAutoEncoder.Create(TinyModels.Options, seed: 4);
+
+        target.LoadPyTorchStateDict(path);
+
+        TinyModels.AssertBitIdentical(source, target);
+    }
+
+    [TestMethod]
+    public void AStrideThatOverflowsIsRefusedBeforeAnyStorageIsRead()
+    {
+        using var temp = new TempDirectory();
+        using var model = LstmAutoEncoder.Create(TinyModels.Options);
+        var tensors = Tensors(model);
+        tensors[0] = tensors[0] with { Stride = [1L << 60, 1] };
+        tensors[1] = tensors[1] with { Stride = [-16, 1], Offset = 63 * 16 };
+        string path = Write(temp, tensors);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => model.LoadPyTorchStateDict(path));
+
+        StringAssert.Contains(error.Message, $"{tensors[0].Name}: its view (offset 0, stride [1152921504606846976, 1]) reaches past its storage of 1024 elements");
+        StringAssert.Contains(error.Message, $"{tensors[1].Name}: its view (offset 1008, stride [-16, 1]) reaches past its storage");
+        Assert.IsLessThan(AllocationBudget, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [TestMethod]
+    public void ASharedViewReachingPastTheSharedStorageIsRefused()
+    {
+        using var temp = new TempDirectory();
+        using var model = LstmAutoEncoder.Create(TinyModels.Options);
+        var tensors = Tensors(model);
+        // The second tensor views the first one's storage right after its last element: one element too far.
+        tensors[1] = tensors[0] with { Name = tensors[1].Name, Shape = tensors[1].Shape, Stride = tensors[1].Stride, Offset = 1 };
+        string path = Write(temp, tensors);
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => model.LoadPyTorchStateDict(path));
+
+        StringAssert.Contains(error.Message, $"{tensors[1].Name}: its view (offset 1, stride [{tensors[1].Stride[0]}, 1]) reaches past its storage of 1024 elements");
+    }
+
+    [TestMethod]
+    public void TensorsDeclaringOneStorageDifferentlyAreRefused()
+    {
+        using var temp = new TempDirectory();
+        using var model = LstmAutoEncoder.Create(TinyModels.Options);
+        var tensors = Tensors(model);
+        // Same entry, declared with fewer elements by the second tensor (a bias of 64 viewing the start).
+        tensors[2] = tensors[2] with { Key = tensors[0].Key, Storage = tensors[0].Storage, DeclaredElements = 64 };
+        string path = Write(temp, tensors);
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => model.LoadPyTorchStateDict(path));
+
+        StringAssert.Contains(error.Message, $"{tensors[0].Name}, {tensors[2].Name} share storage entry '0' but declare it differently (FloatStorage x 1024, FloatStorage x 64)");
+    }
+
+    [TestMethod]
     public void NonFiniteWeightsAreRefusedNamingTheTensor()
     {
         using var temp = new TempDirectory();
@@ -153,7 +239,7 @@ public sealed class CraftedStateDictTests
     }
 
     /// <summary>One tensor as a torch.save file holds it: a float32 storage and a view of it.</summary>
-    private sealed record Stored(string Name, string Key, byte[] Storage, long DeclaredElements, long Offset, long[] Shape, long[] Stride);
+    private sealed record Stored(string Name, string Key, byte[] Storage, long DeclaredElements, long Offset, long[] Shape, long[] Stride, string Location = "cpu");
 
     private static List<Stored> Tensors(LstmAutoEncoder model) => model.Module.state_dict().Select((p, i) =>
     {
@@ -168,7 +254,7 @@ public sealed class CraftedStateDictTests
     [
         ("archive/data.pkl", Pickle(tensors)),
         ("archive/byteorder", "little"u8.ToArray()),
-        .. tensors.Select(t => ($"archive/data/{t.Key}", t.Storage)),
+        .. tensors.DistinctBy(t => t.Key).Select(t => ($"archive/data/{t.Key}", t.Storage)),
     ]));
 
     /// <summary>The pickle torch.save writes for a state_dict (protocol 2, a plain dict, empty backward hooks).</summary>
@@ -183,7 +269,7 @@ public sealed class CraftedStateDictTests
             String(pickle, "storage");
             pickle.Write("ctorch\nFloatStorage\n"u8);
             String(pickle, t.Key);
-            String(pickle, "cpu");
+            String(pickle, t.Location);
             Int(pickle, t.DeclaredElements);
             pickle.Write("tQ"u8);
             Int(pickle, t.Offset);
@@ -206,8 +292,16 @@ public sealed class CraftedStateDictTests
 
         static void Int(Stream s, long value)
         {
-            s.WriteByte((byte)'J');
-            s.Write(BitConverter.GetBytes(checked((int)value)));
+            if (value is >= int.MinValue and <= int.MaxValue)
+            {
+                s.WriteByte((byte)'J');
+                s.Write(BitConverter.GetBytes((int)value));
+            }
+            else
+            {
+                s.Write([0x8a, 8]); // LONG1, 8 bytes
+                s.Write(BitConverter.GetBytes(value));
+            }
         }
 
         static void Ints(Stream s, long[] values)
