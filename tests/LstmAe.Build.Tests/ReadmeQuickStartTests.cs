@@ -9,7 +9,7 @@ namespace LstmAe.Build.Tests;
 /// <summary>
 /// The README's quick start, as a newcomer would follow it: its project file and Program.cs, copied from README.md,
 /// in a folder outside this repository (the clone's path and this host's runtime identifier put in for the README's
-/// placeholders), built once with <c>dotnet build</c> and run on a small npy file.
+/// placeholders), built once with <c>dotnet build</c> and run on a small npy file with a labels file.
 /// </summary>
 [TestClass]
 public sealed partial class ReadmeQuickStartTests
@@ -28,7 +28,7 @@ public sealed partial class ReadmeQuickStartTests
         string repository = RepositoryRoot();
         string readme = File.ReadAllText(Path.Combine(repository, "README.md"));
         string project = CodeBlock(readme, "xml", "<ProjectReference");
-        string program = CodeBlock(readme, "csharp", "LoadSequencesFromNpy(npy)");
+        string program = CodeBlock(readme, "csharp", "LoadSequencesFromNpy(npy,");
         StringAssert.Contains(project, CloneFolder + "src/LstmAe.MLNet/LstmAe.MLNet.csproj");
         StringAssert.Contains(project, $"<Import Project=\"{CloneFolder}build/TorchSharpLibstdcxxCompat.targets\" />");
         StringAssert.Contains(project, ReadmeRuntimeIdentifier);
@@ -43,13 +43,15 @@ public sealed partial class ReadmeQuickStartTests
         // Offline: packages come from the local NuGet cache, which the solution's own restore filled.
         folder.Write("nuget.config", Encoding.UTF8.GetBytes(LocalCacheOnlyConfig()));
         folder.Write("clips.npy", TimeMajorNpy(frames: 20, sequences: 8, side: 16));
+        folder.Write("labels.csv", Encoding.ASCII.GetBytes("cat\ndog\ncat\ndog\ncat\ndog\ncat\ndog\n"));
 
         string configuration = AppContext.BaseDirectory.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
         Run(folder.Path, TimeSpan.FromMinutes(15), "build", "MyApp.csproj", "-c", configuration, "-nologo");
 
         string output = Path.Combine(folder.Path, "bin", configuration, "net10.0", runtimeIdentifier);
-        string run = Run(folder.Path, TimeSpan.FromMinutes(3), Path.Combine(output, "MyApp.dll"), "clips.npy", "8", "1");
-        StringAssert.Contains(run, "8 features");
+        string run = Run(folder.Path, TimeSpan.FromMinutes(3), Path.Combine(output, "MyApp.dll"), "clips.npy", "labels.csv", "8", "1");
+        StringAssert.Contains(run, "8 features; the first clip is predicted as class ");
+        StringAssert.Matches(run, new Regex("predicted as class (cat|dog)"));
         Assert.IsTrue(File.Exists(folder.File("model.zip")), "model saved");
 
         long bytes = Directory.EnumerateFiles(output, "*", SearchOption.AllDirectories).Sum(file => new FileInfo(file).Length);
