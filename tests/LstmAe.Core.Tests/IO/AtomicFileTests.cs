@@ -183,6 +183,48 @@ public sealed class AtomicFileTests
     }
 
     [TestMethod]
+    public void AReadOnlyTargetIsReplacedAndStaysReadOnly()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Inconclusive("Unix permissions only.");
+            return;
+        }
+
+        using var folder = new TempDirectory();
+        string path = folder.File("frozen.lstmae");
+        File.WriteAllText(path, "old");
+        const UnixFileMode readOnly = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        File.SetUnixFileMode(path, readOnly);
+
+        AtomicFile.Write(path, stream => stream.Write("new"u8));
+
+        Assert.AreEqual("new", File.ReadAllText(path));
+        Assert.AreEqual(readOnly, File.GetUnixFileMode(path));
+    }
+
+    [TestMethod]
+    public void TheFlushWorksOnAFileWhoseModeForbidsWriting()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Inconclusive("Unix permissions only.");
+            return;
+        }
+
+        // A non-root user cannot open a 0400 file for writing, so the flush must not need to. (Root ignores the
+        // mode, so under root this guards only against the flush throwing for other reasons.)
+        using var folder = new TempDirectory();
+        string path = folder.File("frozen.tmp");
+        File.WriteAllText(path, "content");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead);
+
+        AtomicFile.FlushToDisk(path);
+
+        Assert.AreEqual("content", File.ReadAllText(path));
+    }
+
+    [TestMethod]
     public void ADeviceNodeOrFifoIsRefusedAndLeftAsItIs()
     {
         if (!OperatingSystem.IsLinux()) Assert.Inconclusive("Device nodes are checked on Linux.");
