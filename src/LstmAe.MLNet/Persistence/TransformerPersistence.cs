@@ -143,3 +143,8 @@ internal static class TransformerPersistence
     /// <summary>The JSON document of <see cref="SettingsEntry"/>.</summary>
     private sealed record SettingsDocument(int FormatVersion, TransformerSettings Settings);
 }
+        // The batch size is a runtime setting, and zips saved before the cap may hold any positive value: such a
+        // value is clamped silently (no host channel reaches this point) rather than refused. Zero or less stays
+        // an error in Validate.
+        if (document.Settings.TransformBatchSize > LstmAutoEncoderOptions.MaxTransformBatchSize)
+            return document.Settings with { TransformBatchSize = LstmAutoEncoderOptions.MaxTransformBatchSize };
