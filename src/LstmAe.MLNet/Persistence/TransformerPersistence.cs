@@ -70,32 +70,40 @@ internal static class TransformerPersistence
         MlNetInternals.CheckVersionInfo(loadContext, Version);
         TransformerSettings settings = ParseSettings(ReadSettingsEntry(loadContext));
         LstmAutoEncoder? model = null;
-        bool found;
+        bool handedOver = false;
         try
         {
-            found = MlNetInternals.TryLoadBinaryStream(loadContext, ModelEntry, reader =>
+            bool found;
+            try
             {
-                model = LstmAutoEncoder.Load(reader.BaseStream, device);
-                if (reader.BaseStream.ReadByte() != -1)
-                    throw new InvalidDataException("It has bytes after the saved model.");
-            });
+                found = MlNetInternals.TryLoadBinaryStream(loadContext, ModelEntry, reader =>
+                {
+                    model = LstmAutoEncoder.Load(reader.BaseStream, device);
+                    if (reader.BaseStream.ReadByte() != -1)
+                        throw new InvalidDataException("It has bytes after the saved model.");
+                });
+            }
+            catch (InvalidDataException e)
+            {
+                throw new InvalidDataException($"Model zip entry '{ModelEntry}' is not a readable LstmAe model: {e.Message}", e);
+            }
+            if (!found) throw Missing(ModelEntry);
+            try
+            {
+                settings.Validate(model!.Options);
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidDataException($"Model zip entry '{SettingsEntry}' does not fit the saved model: {e.Message}", e);
+            }
+            handedOver = true;
+            return (settings, model);
         }
-        catch (InvalidDataException e)
+        finally
         {
-            model?.Dispose();
-            throw new InvalidDataException($"Model zip entry '{ModelEntry}' is not a readable LstmAe model: {e.Message}", e);
+            // Any failure after the model loaded (an IOException from the entry's stream included) releases it.
+            if (!handedOver) model?.Dispose();
         }
-        if (!found) throw Missing(ModelEntry);
-        try
-        {
-            settings.Validate(model!.Options);
-        }
-        catch (ArgumentException e)
-        {
-            model!.Dispose();
-            throw new InvalidDataException($"Model zip entry '{SettingsEntry}' does not fit the saved model: {e.Message}", e);
-        }
-        return (settings, model);
     }
 
     private static byte[] ReadSettingsEntry(object loadContext)
