@@ -28,6 +28,11 @@ namespace LstmAe.MLNet;
 /// <c>OwnsTransformer = false</c>, or engines sharing a <see cref="TransformerChain{TLastTransformer}"/> (what a
 /// pipeline's Fit and <c>mlContext.Model.Load</c> return), which disposes its transformers on its first
 /// Dispose only.</para>
+/// <para>So in the common pattern (a chain from Fit or Load, engines created over the chain, all disposed) the chain
+/// passes on one Dispose only, while each engine took a share: the last release is left to the garbage collector.
+/// Where native memory must go at once (a GPU), dispose the engines first, then the chain, then call
+/// <see cref="Dispose"/> on this transformer (the chain's <c>LastTransformer</c>) once per engine created over the
+/// chain; or create the engines over this transformer itself, whose shares each engine's Dispose ends.</para>
 /// <para>The release waits for a forward pass in progress (they share one lock), and after it every use
 /// (<see cref="Transform"/>, a cursor's <c>MoveNext</c>, <c>Predict</c>, <see cref="Model"/>, saving) throws
 /// <see cref="ObjectDisposedException"/> naming this class.</para>
@@ -65,7 +70,9 @@ public sealed class LstmAutoEncoderTransformer : ITransformer, IDisposable
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Bind(inputSchema).OutputSchema;
 
     /// <summary>A mapper that encodes one row at a time. Its caller becomes an owner of the transformer, to end its
-    /// share with one <see cref="Dispose"/> call, as a <see cref="PredictionEngine{TSrc, TDst}"/> does.</summary>
+    /// share with one <see cref="Dispose"/> call, as a <see cref="PredictionEngine{TSrc, TDst}"/> does. A caller that
+    /// never disposes (an engine with <c>OwnsTransformer = false</c>) leaves the last release to the garbage
+    /// collector.</summary>
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
     {
         var mapper = new AutoEncoderRowMapper(Bind(inputSchema));

@@ -351,6 +351,22 @@ public sealed class FitTests
     }
 
     [TestMethod]
+    public void SequenceSourceCountsRowsWithoutReadingFramesOnEitherSideOfASplit()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = ml.Data.Cache(TinySequences.Load(ml, 60));
+        FrameLayout layout = FrameColumn.Infer(data.Schema, "Frames", 4, 4, null, null);
+        var split = new RowSplit(0.25, seed: 5);
+        var whole = new DataViewSequenceSource(data, "Frames", layout, 5);
+        var train = new DataViewSequenceSource(data, "Frames", layout, 5, split, validationSide: false);
+        var validation = new DataViewSequenceSource(data, "Frames", layout, 5, split, validationSide: true);
+
+        Assert.AreEqual(60L, ((ISequenceSource)whole).CountWithoutReading(CancellationToken.None));
+        Assert.AreEqual(Fingerprints(train, 0).Length, ((ISequenceSource)train).CountWithoutReading(CancellationToken.None));
+        Assert.AreEqual(Fingerprints(validation, 0).Length, ((ISequenceSource)validation).CountWithoutReading(CancellationToken.None));
+    }
+
+    [TestMethod]
     public void RowSplitRejectsFractionsOutsideZeroToOne()
     {
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new RowSplit(1.0, 0));

@@ -73,8 +73,9 @@ public static class AtomicFile
             // A writer that appends an extension (as some savers do) or writes nothing must not pass unnoticed.
             if (!File.Exists(temporary))
                 throw new FileNotFoundException("The writer did not create the file it was given.", temporary);
-            KeepMode(target, temporary);
+            // Flush first: the kept mode may be read-only (0444), and the flush must not depend on it.
             FlushToDisk(temporary);
+            KeepMode(target, temporary);
             File.Move(temporary, target, overwrite: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -109,11 +110,12 @@ public static class AtomicFile
     /// <summary>
     /// Forces the file's bytes to the disk. Without it the rename can reach the disk before the content does, and a
     /// power cut would leave an empty or partial file under the target's name: the very thing this class prevents.
-    /// Reopening covers writers that closed their stream or wrote through a file name alike.
+    /// Reopening covers writers that closed their stream or wrote through a file name alike. The handle is read-only
+    /// (fsync needs no write access on Unix), so a file whose mode forbids writing is flushed too.
     /// </summary>
-    private static void FlushToDisk(string file)
+    internal static void FlushToDisk(string file)
     {
-        using var handle = File.OpenHandle(file, FileMode.Open, FileAccess.Write);
+        using var handle = File.OpenHandle(file, FileMode.Open, OperatingSystem.IsWindows() ? FileAccess.Write : FileAccess.Read);
         RandomAccess.FlushToDisk(handle);
     }
 }

@@ -63,22 +63,34 @@ public sealed class AutoEncoderTrainer
             ? null
             : new MinibatchReader(validation, model.Options, options.BatchSize, model.Device, nameof(validation));
         LearningRateSchedule schedule = options.Schedule.DependsOnRunLength
-            ? options.Schedule.ForRun(RunLength(train))
+            ? options.Schedule.ForRun(RunLength(train, cancellationToken))
             : options.Schedule;
         var run = new Run(this, trainBatches, validationBatches, schedule, progress, cancellationToken);
         return run.Execute();
     }
 
     /// <summary>The steps a run over <paramref name="train"/> takes unless it stops early: <see cref="TrainingOptions.Epochs"/>
-    /// times the minibatches of epoch 0 (counted by reading it once), capped by <see cref="TrainingOptions.MaxSteps"/>.</summary>
-    private long RunLength(ISequenceSource train)
+    /// times the minibatches of epoch 0 (<see cref="ISequenceSource.CountWithoutReading"/>, else counted by reading epoch 0
+    /// once), capped by <see cref="TrainingOptions.MaxSteps"/>. Cancellation stops the counting; the run then stops
+    /// as cancelled before its first step.</summary>
+    private long RunLength(ISequenceSource train, CancellationToken cancellationToken)
     {
         if (options.Epochs is not { } epochs) return options.MaxSteps!.Value;
-        long sequences = 0;
-        foreach (ReadOnlyMemory<float> _ in train.Read(0)) sequences++;
+        long sequences = train.CountWithoutReading(cancellationToken) ?? CountSequences(train, cancellationToken);
         long batches = Math.Max(1, (sequences + options.BatchSize - 1) / options.BatchSize);
         long steps = batches > long.MaxValue / epochs ? long.MaxValue : batches * epochs;
         return Math.Min(steps, options.MaxSteps ?? long.MaxValue);
+    }
+
+    private static long CountSequences(ISequenceSource train, CancellationToken cancellationToken)
+    {
+        long sequences = 0;
+        foreach (ReadOnlyMemory<float> _ in train.Read(0))
+        {
+            if (cancellationToken.IsCancellationRequested) break;
+            sequences++;
+        }
+        return sequences;
     }
 
     /// <summary>The loss on every sequence of <paramref name="source"/> (epoch 0), in eval mode, weighted by sequence.</summary>

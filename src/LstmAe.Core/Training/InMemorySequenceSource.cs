@@ -37,6 +37,9 @@ public sealed class InMemorySequenceSource : ISequenceSource
     public int Count => sequences.Length / SequenceLength;
 
     /// <inheritdoc/>
+    public long? CountWithoutReading(CancellationToken cancellationToken) => Count;
+
+    /// <inheritdoc/>
     public IEnumerable<ReadOnlyMemory<float>> Read(int epoch)
     {
         IEnumerable<int> order = shuffle ? EpochOrder.Indices(0, Count, seed, epoch) : Enumerable.Range(0, Count);

@@ -43,6 +43,9 @@ public sealed class SequenceCollectionSource : ISequenceSource
     /// <inheritdoc/>
     public int SequenceLength { get; }
 
+    /// <inheritdoc/>
+    public long? CountWithoutReading(CancellationToken cancellationToken) => _count;
+
     /// <summary>The collection's indices served in <paramref name="epoch"/>, in order.</summary>
     public IEnumerable<int> Order(int epoch) =>
         _shuffle ? EpochOrder.Indices(_first, _count, _seed, epoch) : Enumerable.Range(_first, _count);

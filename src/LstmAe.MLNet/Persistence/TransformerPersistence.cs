@@ -54,15 +54,18 @@ internal static class TransformerPersistence
 
     /// <summary>
     /// At most 1 MiB in <see cref="SettingsEntry"/> (a real one takes about 500 bytes): a larger entry is refused
-    /// after that many bytes, however many its deflated stream would expand to.
+    /// after LstmAe has read that many bytes. This bounds LstmAe's own memory only: ML.NET extracts each entry in
+    /// full (to a temporary file or a memory stream) before LstmAe reads it, so it does not stop decompression.
     /// </summary>
     public const int MaxSettingsEntryBytes = 1 << 20;
 
     /// <summary>Reads what <see cref="Save"/> wrote from ML.NET's <c>ModelLoadContext</c>.</summary>
-    /// <remarks>Neither entry is copied whole into memory: the settings are read up to
-    /// <see cref="MaxSettingsEntryBytes"/>, and the model straight from the entry's stream, which
+    /// <remarks>ML.NET extracts each entry in full (to a temporary file or a memory stream) before handing it over.
+    /// LstmAe then copies neither into its own memory whole: the settings are read up to
+    /// <see cref="MaxSettingsEntryBytes"/>, and the model from the entry's stream, which
     /// <see cref="LstmAutoEncoder.Load"/> reads no further than the length its options imply; bytes after the model
-    /// make the entry invalid.</remarks>
+    /// make the entry invalid. A <c>TransformBatchSize</c> above the cap (zips saved before it existed) is clamped to
+    /// <see cref="LstmAutoEncoderOptions.MaxTransformBatchSize"/>; zero or less is refused.</remarks>
     /// <exception cref="InvalidDataException">An entry is missing, truncated, too large, corrupt or of another
     /// format; the message names the entry.</exception>
     public static (TransformerSettings Settings, LstmAutoEncoder Model) Load(object loadContext, string device)
@@ -70,32 +73,40 @@ internal static class TransformerPersistence
         MlNetInternals.CheckVersionInfo(loadContext, Version);
         TransformerSettings settings = ParseSettings(ReadSettingsEntry(loadContext));
         LstmAutoEncoder? model = null;
-        bool found;
+        bool handedOver = false;
         try
         {
-            found = MlNetInternals.TryLoadBinaryStream(loadContext, ModelEntry, reader =>
+            bool found;
+            try
             {
-                model = LstmAutoEncoder.Load(reader.BaseStream, device);
-                if (reader.BaseStream.ReadByte() != -1)
-                    throw new InvalidDataException("It has bytes after the saved model.");
-            });
+                found = MlNetInternals.TryLoadBinaryStream(loadContext, ModelEntry, reader =>
+                {
+                    model = LstmAutoEncoder.Load(reader.BaseStream, device);
+                    if (reader.BaseStream.ReadByte() != -1)
+                        throw new InvalidDataException("It has bytes after the saved model.");
+                });
+            }
+            catch (InvalidDataException e)
+            {
+                throw new InvalidDataException($"Model zip entry '{ModelEntry}' is not a readable LstmAe model: {e.Message}", e);
+            }
+            if (!found) throw Missing(ModelEntry);
+            try
+            {
+                settings.Validate(model!.Options);
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidDataException($"Model zip entry '{SettingsEntry}' does not fit the saved model: {e.Message}", e);
+            }
+            handedOver = true;
+            return (settings, model);
         }
-        catch (InvalidDataException e)
+        finally
         {
-            model?.Dispose();
-            throw new InvalidDataException($"Model zip entry '{ModelEntry}' is not a readable LstmAe model: {e.Message}", e);
+            // Any failure after the model loaded (an IOException from the entry's stream included) releases it.
+            if (!handedOver) model?.Dispose();
         }
-        if (!found) throw Missing(ModelEntry);
-        try
-        {
-            settings.Validate(model!.Options);
-        }
-        catch (ArgumentException e)
-        {
-            model!.Dispose();
-            throw new InvalidDataException($"Model zip entry '{SettingsEntry}' does not fit the saved model: {e.Message}", e);
-        }
-        return (settings, model);
     }
 
     private static byte[] ReadSettingsEntry(object loadContext)
@@ -137,6 +148,11 @@ internal static class TransformerPersistence
         if (document.FormatVersion != FormatVersion)
             throw new InvalidDataException(
                 $"Model zip entry '{SettingsEntry}' has format version {document.FormatVersion}; this LstmAe reads version {FormatVersion}.");
+        // The batch size is a runtime setting, and zips saved before the cap may hold any positive value: such a
+        // value is clamped silently (no host channel reaches this point) rather than refused. Zero or less stays
+        // an error in Validate.
+        if (document.Settings.TransformBatchSize > LstmAutoEncoderOptions.MaxTransformBatchSize)
+            return document.Settings with { TransformBatchSize = LstmAutoEncoderOptions.MaxTransformBatchSize };
         return document.Settings;
     }
 

@@ -44,6 +44,24 @@ internal sealed class DataViewSequenceSource : ISequenceSource
     public bool Shuffles => _data.CanShuffle;
 
     /// <inheritdoc/>
+    /// <remarks>The view's row count where it knows it and there is no split; with a split, a pass of a cursor with
+    /// no active columns (so no frames are computed) that reads only the row ids.</remarks>
+    public long? CountWithoutReading(CancellationToken cancellationToken)
+    {
+        if (_split is null) return _data.GetRowCount();
+        using DataViewRowCursor cursor = _data.GetRowCursor([]);
+        ValueGetter<DataViewRowId> id = cursor.GetIdGetter();
+        DataViewRowId rowId = default;
+        long count = 0;
+        while (!cancellationToken.IsCancellationRequested && cursor.MoveNext())
+        {
+            id(ref rowId);
+            if (_split.IsValidation(rowId) == _validationSide) count++;
+        }
+        return count;
+    }
+
+    /// <inheritdoc/>
     public IEnumerable<ReadOnlyMemory<float>> Read(int epoch)
     {
         using DataViewRowCursor cursor = _data.CanShuffle

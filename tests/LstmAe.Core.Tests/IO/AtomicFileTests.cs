@@ -183,6 +183,109 @@ public sealed class AtomicFileTests
     }
 
     [TestMethod]
+    public void AReadOnlyTargetIsReplacedAndStaysReadOnly()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Inconclusive("Unix permissions only.");
+            return;
+        }
+
+        using var folder = new TempDirectory();
+        string path = folder.File("frozen.lstmae");
+        File.WriteAllText(path, "old");
+        const UnixFileMode readOnly = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        File.SetUnixFileMode(path, readOnly);
+
+        AtomicFile.Write(path, stream => stream.Write("new"u8));
+
+        Assert.AreEqual("new", File.ReadAllText(path));
+        Assert.AreEqual(readOnly, File.GetUnixFileMode(path));
+    }
+
+    [TestMethod]
+    public void AReadOnlyTargetIsReplacedWhenTheModeIsEnforced()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Inconclusive("Linux capabilities only.");
+            return;
+        }
+
+        using var folder = new TempDirectory();
+        string path = folder.File("frozen.lstmae");
+        File.WriteAllText(path, "old");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        Exception? failure = null;
+        bool enforced = false;
+        // Tests run as root, which ignores file modes: drop CAP_DAC_OVERRIDE from this thread only (a new thread
+        // that ends here) so the 0444 mode binds as it does for a normal user.
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                if (!DropDacOverrideOnThisThread()) return;
+                try { File.OpenHandle(path, FileMode.Open, FileAccess.Write).Dispose(); }
+                catch (UnauthorizedAccessException) { enforced = true; }
+                if (enforced) AtomicFile.Write(path, stream => stream.Write("new"u8));
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+        });
+        thread.Start();
+        thread.Join();
+
+        if (failure is not null) Assert.Fail(failure.ToString());
+        if (!enforced)
+        {
+            Assert.Inconclusive("Could not make the file mode binding on this machine.");
+            return;
+        }
+        Assert.AreEqual("new", File.ReadAllText(path));
+    }
+
+    private const int CapDacOverride = 1, LinuxCapabilityVersion3 = 0x20080522;
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int capget(int[] header, uint[] data);
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int capset(int[] header, uint[] data);
+
+    /// <summary>Clears CAP_DAC_OVERRIDE from the calling thread's effective set; false when that is impossible.</summary>
+    private static bool DropDacOverrideOnThisThread()
+    {
+        int[] header = [LinuxCapabilityVersion3, 0];
+        uint[] data = new uint[6]; // two of { effective, permitted, inheritable }
+        if (capget(header, data) != 0) return false;
+        data[0] &= ~(1u << CapDacOverride);
+        return capset(header, data) == 0;
+    }
+
+    [TestMethod]
+    public void TheFlushWorksOnAFileWhoseModeForbidsWriting()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Inconclusive("Unix permissions only.");
+            return;
+        }
+
+        // A non-root user cannot open a 0400 file for writing, so the flush must not need to. (Root ignores the
+        // mode, so under root this guards only against the flush throwing for other reasons.)
+        using var folder = new TempDirectory();
+        string path = folder.File("frozen.tmp");
+        File.WriteAllText(path, "content");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead);
+
+        AtomicFile.FlushToDisk(path);
+
+        Assert.AreEqual("content", File.ReadAllText(path));
+    }
+
+    [TestMethod]
     public void ADeviceNodeOrFifoIsRefusedAndLeftAsItIs()
     {
         if (!OperatingSystem.IsLinux()) Assert.Inconclusive("Device nodes are checked on Linux.");

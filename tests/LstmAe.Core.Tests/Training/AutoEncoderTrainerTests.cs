@@ -373,6 +373,66 @@ public sealed class AutoEncoderTrainerTests
         CollectionAssert.AreEqual(expected, rates);
     }
 
+    [TestMethod]
+    public void ASourceThatKnowsItsCountIsNotReadToCountIt()
+    {
+        using var model = LstmAutoEncoder.Create(TinyModels.Options);
+        var source = new CountingSource(TinyModels.Source(TinyModels.Options, 6), knowsCount: true);
+
+        TrainingResult result = new AutoEncoderTrainer(model, TrainingOptions.CpuDefault with
+            {
+                Epochs = 1, BatchSize = 3, Schedule = new CosineToEndSchedule(0.1), InitializeOutputBiasFromData = false,
+            })
+            .Fit(source);
+
+        Assert.AreEqual(2, result.Steps);
+        Assert.AreEqual(1, source.Reads, "epoch 0 read once, to train; never to count");
+    }
+
+    [TestMethod]
+    public void CancellationStopsTheCountingPass()
+    {
+        using var model = LstmAutoEncoder.Create(TinyModels.Options);
+        using var cancellation = new CancellationTokenSource();
+        var source = new CountingSource(TinyModels.Source(TinyModels.Options, 1000, shuffle: false), knowsCount: false,
+            onItem: n => { if (n == 5) cancellation.Cancel(); });
+
+        TrainingResult result = new AutoEncoderTrainer(model, TrainingOptions.CpuDefault with
+            {
+                Epochs = 1, BatchSize = 2, Schedule = new CosineToEndSchedule(0.1), InitializeOutputBiasFromData = false,
+            })
+            .Fit(source, cancellationToken: cancellation.Token);
+
+        Assert.IsTrue(result.Cancelled);
+        Assert.AreEqual(0, result.Steps);
+        Assert.IsLessThan(10, source.FirstReadItems, "the counting pass stopped soon after the cancellation");
+    }
+
+    /// <summary>Wraps a source, counting its reads and the items of its first read.</summary>
+    private sealed class CountingSource(InMemorySequenceSource inner, bool knowsCount, Action<int>? onItem = null) : ISequenceSource
+    {
+        public int Reads { get; private set; }
+
+        public int FirstReadItems { get; private set; }
+
+        public int SequenceLength => inner.SequenceLength;
+
+        public long? CountWithoutReading(CancellationToken cancellationToken) => knowsCount ? inner.Count : null;
+
+        public IEnumerable<ReadOnlyMemory<float>> Read(int epoch)
+        {
+            bool first = ++Reads == 1;
+            int n = 0;
+            foreach (ReadOnlyMemory<float> sequence in inner.Read(epoch))
+            {
+                n++;
+                if (first) FirstReadItems = n;
+                onItem?.Invoke(n);
+                yield return sequence;
+            }
+        }
+    }
+
     private sealed class Progress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value) => report(value);
