@@ -267,6 +267,30 @@ public sealed class CraftedStateDictTests
     }
 
     [TestMethod]
+    [DataRow("bigend", "says 'bigend', expected 'little'")]
+    [DataRow("big", "holds 3 bytes, expected the 6 of 'little'")]
+    [DataRow("little-endian-and-more", "holds 22 bytes, expected the 6 of 'little'")]
+    [DataRow("big-endian-padded-to-32-bytes...", "holds 32 bytes, expected the 6 of 'little'")]
+    public void AByteOrderOtherThanLittleIsRefusedWhateverItsLength(string byteOrder, string expected)
+    {
+        using var temp = new TempDirectory();
+        using var model = LstmAutoEncoder.Create(TinyModels.Options);
+        List<Stored> tensors = Tensors(model);
+        string path = temp.Write("order.pt", Zip(
+        [
+            ("archive/data.pkl", Pickle(tensors)),
+            ("archive/byteorder", Encoding.ASCII.GetBytes(byteOrder)),
+            .. tensors.DistinctBy(t => t.Key).Select(t => ($"archive/data/{t.Key}", t.Storage)),
+        ]));
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => model.LoadPyTorchStateDict(path));
+
+        StringAssert.Contains(error.Message, path);
+        StringAssert.Contains(error.Message, "entry 'archive/byteorder'");
+        StringAssert.Contains(error.Message, expected);
+    }
+
+    [TestMethod]
     public void MutatedPicklesLoadOrFailAsInvalidDataOnly()
     {
         using var temp = new TempDirectory();
