@@ -59,7 +59,7 @@ public sealed class LabeledPipelineTests
         IDataView rows = TinySequences.Load(ml, 4);
         Assert.IsFalse(rows.CanShuffle);
 
-        using (TinySequences.Fit(ml, count: 4, o => o.MaxSteps = 1))
+        using (TinySequences.Fit(ml, count: 4, o => o.Training = o.Training with { MaxSteps = 1 }))
         {
         }
 
@@ -77,7 +77,7 @@ public sealed class LabeledPipelineTests
         IDataView cached = ml.Data.Cache(TinySequences.Load(ml, 4));
         Assert.IsTrue(cached.CanShuffle);
 
-        using (ml.Transforms.LstmAutoEncode(TinySequences.Options(o => o.MaxSteps = 1)).Fit(cached))
+        using (ml.Transforms.LstmAutoEncode(TinySequences.Options(o => o.Training = o.Training with { MaxSteps = 1 })).Fit(cached))
         {
         }
 
@@ -89,7 +89,7 @@ public sealed class LabeledPipelineTests
     private static string[] FitAndPredict(MLContext ml, IDataView view)
     {
         Assert.IsInstanceOfType<KeyDataViewType>(view.Schema[SequenceColumnNames.Label].Type);
-        var pipeline = ml.Transforms.LstmAutoEncode(TinySequences.Options(o => (o.InputFrames, o.FutureFrames, o.MaxSteps, o.Epochs) = (2, 2, 3, 2)))
+        var pipeline = ml.Transforms.LstmAutoEncode(TinySequences.Options(o => (o.Model, o.Training) = (o.Model with { InputFrames = 2, FutureFrames = 2 }, o.Training with { MaxSteps = 3, Epochs = 2 })))
             .AppendCacheCheckpoint(ml)
             .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(
                 labelColumnName: SequenceColumnNames.Label, featureColumnName: "Features", maximumNumberOfIterations: 5))
