@@ -44,7 +44,7 @@ internal sealed class PickleMachine
                     return Pop();
                 }
             }
-            catch (Exception e) when (e is InvalidCastException or ArgumentException or KeyNotFoundException or IndexOutOfRangeException)
+            catch (Exception e) when (e is InvalidCastException or NullReferenceException or ArgumentException or KeyNotFoundException or IndexOutOfRangeException)
             {
                 throw Invalid($"opcode 0x{opcode:X2} at offset {at} does not fit the data before it ({e.Message})", e);
             }
@@ -80,8 +80,8 @@ internal sealed class PickleMachine
             case 'c': stack.Add(new PickleGlobal(Line(), Line())); break; // GLOBAL
             case '\x93': // STACK_GLOBAL
             {
-                string name = (string)Pop()!;
-                stack.Add(new PickleGlobal((string)Pop()!, name));
+                string name = Pop<string>("STACK_GLOBAL needs a string name");
+                stack.Add(new PickleGlobal(Pop<string>("STACK_GLOBAL needs a string module"), name));
                 break;
             }
 
@@ -100,32 +100,32 @@ internal sealed class PickleMachine
             case 'a': // APPEND
             {
                 object? item = Pop();
-                ((List<object?>)Peek()!).Add(item);
+                Peek<List<object?>>("APPEND needs a list").Add(item);
                 break;
             }
 
             case 'e': // APPENDS
             {
                 List<object?> items = PopToMark();
-                ((List<object?>)Peek()!).AddRange(items);
+                Peek<List<object?>>("APPENDS needs a list").AddRange(items);
                 break;
             }
 
             case 's': // SETITEM
             {
                 object? value = Pop();
-                object key = Pop()!;
-                ((Dictionary<object, object?>)Peek()!)[key] = value;
+                object key = Pop() ?? throw Invalid($"SETITEM before offset {position} has a None key");
+                Peek<Dictionary<object, object?>>("SETITEM needs a dict")[key] = value;
                 break;
             }
 
             case 'u': // SETITEMS
             {
                 List<object?> items = PopToMark();
-                var dict = (Dictionary<object, object?>)Peek()!;
+                var dict = Peek<Dictionary<object, object?>>("SETITEMS needs a dict");
                 for (int i = 0; i + 1 < items.Count; i += 2)
                 {
-                    dict[items[i]!] = items[i + 1];
+                    dict[items[i] ?? throw Invalid($"SETITEMS before offset {position} has a None key")] = items[i + 1];
                 }
 
                 break;
@@ -133,7 +133,7 @@ internal sealed class PickleMachine
 
             case 'R': // REDUCE
             {
-                var arguments = (object?[])Pop()!;
+                object?[] arguments = Pop<object?[]>("REDUCE needs an argument tuple");
                 object? callable = Pop();
                 // An OrderedDict (a state_dict itself, or empty backward hooks) becomes a dict the SETITEMS after it fill.
                 stack.Add(callable is PickleGlobal { Module: "collections", Name: "OrderedDict" } && arguments.Length == 0
@@ -151,7 +151,7 @@ internal sealed class PickleMachine
                 }
                 else
                 {
-                    _ = (Dictionary<object, object?>)Peek()!; // a dict's attributes (a state_dict's _metadata): not needed
+                    _ = Peek<Dictionary<object, object?>>("BUILD needs an object or a dict"); // a dict's attributes (a state_dict's _metadata): not needed
                 }
 
                 break;
@@ -202,6 +202,21 @@ internal sealed class PickleMachine
     }
 
     private object? Peek() => stack.Count > 0 && stack[^1] != Mark ? stack[^1] : throw Invalid($"the stack is empty at offset {position}");
+
+    /// <summary>The top of the stack as a <typeparamref name="T"/>; a None or another type is invalid data.</summary>
+    private T Peek<T>(string what)
+        where T : class => Peek() as T ?? throw Invalid($"{what} at offset {position}, not {Describe(stack[^1])}");
+
+    /// <summary>Pops the top of the stack as a <typeparamref name="T"/>; a None or another type is invalid data.</summary>
+    private T Pop<T>(string what)
+        where T : class
+    {
+        T top = Peek<T>(what);
+        stack.RemoveAt(stack.Count - 1);
+        return top;
+    }
+
+    private static string Describe(object? value) => value is null ? "None" : value.GetType().Name;
 
     private object? Pop()
     {

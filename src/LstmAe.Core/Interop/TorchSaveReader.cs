@@ -250,13 +250,30 @@ internal static class TorchSaveReader
         return bytes;
     }
 
-    /// <summary>Refuses big-endian files (written on a big-endian machine); older files have no byteorder entry.</summary>
+    /// <summary>Accepts a byteorder entry of exactly "little", or none (older files have none); anything else, of any
+    /// length (a big-endian file, or a damaged entry), is an <see cref="InvalidDataException"/> naming the file.</summary>
     private static void CheckByteOrder(ZipArchive archive, string folder, string path)
     {
+        const string Little = "little";
         ZipArchiveEntry? entry = archive.GetEntry(folder + "byteorder");
-        if (entry is not null && entry.Length < 16 && System.Text.Encoding.ASCII.GetString(ReadEntry(entry, path)) != "little")
+        if (entry is null)
         {
-            throw new InvalidDataException($"{path}: entry '{entry.FullName}' says its storages are not little-endian; re-save it on a little-endian machine.");
+            return;
+        }
+
+        if (entry.Length != Little.Length)
+        {
+            throw new InvalidDataException(
+                $"{path}: entry '{entry.FullName}' holds {entry.Length} bytes, expected the {Little.Length} of '{Little}'; " +
+                "only little-endian storages are supported.");
+        }
+
+        string order = System.Text.Encoding.ASCII.GetString(ReadEntry(entry, path));
+        if (order != Little)
+        {
+            throw new InvalidDataException(
+                $"{path}: entry '{entry.FullName}' says '{order}', expected '{Little}': its storages are not little-endian; " +
+                "re-save it on a little-endian machine.");
         }
     }
 

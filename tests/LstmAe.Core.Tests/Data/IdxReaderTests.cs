@@ -133,6 +133,41 @@ public sealed class IdxReaderTests
         StringAssert.Contains(error.Message, "holds 3 labels");
     }
 
+    [TestMethod]
+    public void ATinyRawLabelFileDeclaringHugeCountIsRefusedBeforeAllocating()
+    {
+        using var temp = new TempDirectory();
+        // idx1-ubyte header declaring 2,000,000,000 labels, followed by 4 bytes.
+        string path = temp.Write("huge-idx1-ubyte", [0, 0, 0x08, 0x01, 0x77, 0x35, 0x94, 0x00, 1, 2, 3, 4]);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => IdxReader.ReadLabels(path));
+
+        Assert.IsLessThan(4L << 20, GC.GetAllocatedBytesForCurrentThread() - before);
+        StringAssert.Contains(error.Message, path);
+        StringAssert.Contains(error.Message, "declares 2000000000 bytes of data from offset 8, but only 4 follow");
+    }
+
+    [TestMethod]
+    public void ATinyGzipLabelFileDeclaringHugeCountIsRefusedWithoutAHugeAllocation()
+    {
+        using var temp = new TempDirectory();
+        var gzip = new MemoryStream();
+        using (var compressor = new GZipStream(gzip, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            compressor.Write([0, 0, 0x08, 0x01, 0x77, 0x35, 0x94, 0x00, 1, 2, 3, 4]);
+        }
+
+        string path = temp.Write("huge-idx1-ubyte.gz", gzip.ToArray());
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => IdxReader.ReadLabels(path));
+
+        Assert.IsLessThan(4L << 20, GC.GetAllocatedBytesForCurrentThread() - before);
+        StringAssert.Contains(error.Message, path);
+        StringAssert.Contains(error.Message, "declares 2000000000 bytes of data from offset 8, but only 4 follow");
+    }
+
     private static byte[] EmbeddedResourceBytes(string name)
     {
         using Stream stream = typeof(EmbeddedMnist).Assembly.GetManifestResourceStream($"LstmAe.Data.mnist-10k.{name}")!;

@@ -111,6 +111,8 @@ public sealed class NpySequenceFileTests
         "holds 0 sequences of 2 frames of 50000 x 50000 pixels, 5000000000 values per sequence; at most 2147483591 values per sequence")]
     [DataRow("{'descr': '|u1', 'fortran_order': False, 'shape': (1, 0, 4294967296, 4294967296), }",
         "holds 0 sequences of 1 frames of 4294967296 x 4294967296 pixels, 18446744073709551616 values per sequence")]
+    [DataRow("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 1, 23171, 23171), }",
+        "holds 1 sequences of 1 frames of 23171 x 23171 pixels: one frame is 2147580964 bytes of float32; at most 2147483591 bytes per frame")]
     public void BadHeaderSaysWhatIsWrongAndWhere(string header, string expected)
     {
         using var temp = new TempDirectory();
@@ -170,6 +172,51 @@ public sealed class NpySequenceFileTests
         var error = Assert.ThrowsExactly<InvalidDataException>(() => NpySequenceFile.Open(path));
 
         StringAssert.Contains(error.Message, $"'{path}' is truncated: its .npy header declares 160 bytes (header and data) but it decompresses to 155");
+    }
+
+    [TestMethod]
+    [DataRow("{'descr': '|u1', 'fortran_order': False, 'shape': (100000, 100000, 100), }", "has 3 dimensions; expected 4")]
+    [DataRow("{'descr': '|u1', 'fortran_order': False, 'shape': (0, 100000, 1000, 1000), }", "a sequence needs at least one frame")]
+    [DataRow("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 1000, 23171, 23171), }", "one frame is 2147580964 bytes of float32")]
+    public void AGzipWithABadShapeIsRefusedBeforeDecompressing(string header, string expected)
+    {
+        using var temp = new TempDirectory();
+        string path = temp.Write("bad.npy.gz", Gzip(NpyVersion1(header, 0), 0));
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => NpySequenceFile.Open(path));
+
+        StringAssert.Contains(error.Message, path);
+        StringAssert.Contains(error.Message, expected);
+    }
+
+    [TestMethod]
+    public void AGzipWhoseSplitDoesNotFitIsRefusedBeforeDecompressing()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.Write("split.npy.gz", Gzip(NpyVersion1("{'descr': '|u1', 'fortran_order': False, 'shape': (1, 2, 4, 4), }", 0), 0));
+
+        var error = Assert.ThrowsExactly<ArgumentException>(
+            () => NpySequenceFile.Open(path, new NpySequenceOptions { Split = DataSplit.Train, TrainSequenceCount = 5 }));
+
+        StringAssert.Contains(error.Message, "holds 2 sequences");
+    }
+
+    [TestMethod]
+    public void AGzipDeclaringMoreThanTheDecompressionCapIsRefusedNamingBothSizes()
+    {
+        using var temp = new TempDirectory();
+        // 20,000 sequences of 1000 x 1000 bytes: 20 GB declared behind a header of about 100 bytes.
+        string huge = temp.Write("huge.npy.gz", Gzip(NpyVersion1("{'descr': '|u1', 'fortran_order': False, 'shape': (1, 20000, 1000, 1000), }", 0), 0));
+        string small = temp.Write("small.npy.gz", Gzip(NpyVersion1("{'descr': '|u1', 'fortran_order': False, 'shape': (1, 1, 4, 4), }", 16), 0));
+
+        var hugeError = Assert.ThrowsExactly<InvalidDataException>(() => NpySequenceFile.Open(huge));
+        var smallError = Assert.ThrowsExactly<InvalidDataException>(
+            () => NpySequenceFile.Open(small, new NpySequenceOptions { MaxDecompressedBytes = 100 }));
+
+        StringAssert.Contains(hugeError.Message, $"'{huge}' would decompress to 20000000128 bytes");
+        StringAssert.Contains(hugeError.Message, $"more than the {NpySequenceOptions.DefaultMaxDecompressedBytes} bytes");
+        StringAssert.Contains(smallError.Message, $"'{small}' would decompress to 144 bytes");
+        StringAssert.Contains(smallError.Message, "more than the 100 bytes NpySequenceOptions.MaxDecompressedBytes allows");
     }
 
     /// <summary><paramref name="content"/> then <paramref name="zeros"/> zero bytes, gzip-compressed.</summary>

@@ -210,6 +210,87 @@ public sealed class CraftedStateDictTests
     }
 
     [TestMethod]
+    public void ANoneWhereOrderedDictArgumentsBelongIsInvalidData()
+    {
+        using var temp = new TempDirectory();
+        using var model = LstmAutoEncoder.Create(TinyModels.Options);
+        List<Stored> tensors = Tensors(model);
+        byte[] pickle = Replace(Pickle(tensors), "ccollections\nOrderedDict\n)"u8, "ccollections\nOrderedDict\nN"u8);
+        string path = WritePickle(temp, pickle, tensors);
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => model.LoadPyTorchStateDict(path));
+
+        StringAssert.Contains(error.Message, path);
+        StringAssert.Contains(error.Message, "REDUCE needs an argument tuple");
+    }
+
+    [TestMethod]
+    public void ANoneInPlaceOfTheStateDictIsInvalidData()
+    {
+        using var temp = new TempDirectory();
+        using var model = LstmAutoEncoder.Create(TinyModels.Options);
+        List<Stored> tensors = Tensors(model);
+        byte[] pickle = Pickle(tensors);
+        Assert.AreEqual((byte)'}', pickle[2]);
+        pickle[2] = (byte)'N';
+        string path = WritePickle(temp, pickle, tensors);
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => model.LoadPyTorchStateDict(path));
+
+        StringAssert.Contains(error.Message, path);
+        StringAssert.Contains(error.Message, "SETITEMS needs a dict");
+    }
+
+    [TestMethod]
+    public void NoneOrWrongTypesUnderListAndDictOpcodesAreInvalidData()
+    {
+        using var temp = new TempDirectory();
+        using var model = LstmAutoEncoder.Create(TinyModels.Options);
+        byte[][] pickles =
+        [
+            [0x80, 2, (byte)'N', (byte)'K', 1, (byte)'a', (byte)'.'], // APPEND to None
+            [0x80, 2, (byte)'N', (byte)'(', (byte)'K', 1, (byte)'e', (byte)'.'], // APPENDS to None
+            [0x80, 2, (byte)'N', (byte)'K', 1, (byte)'K', 2, (byte)'s', (byte)'.'], // SETITEM on None
+            [0x80, 2, (byte)'}', (byte)'N', (byte)'K', 2, (byte)'s', (byte)'.'], // SETITEM with a None key
+            [0x80, 2, (byte)']', (byte)'K', 1, (byte)'K', 2, (byte)'s', (byte)'.'], // SETITEM on a list
+            [0x80, 2, (byte)'K', 1, (byte)'N', 0x93, (byte)'.'], // STACK_GLOBAL of None and an int
+            [0x80, 2, (byte)'N', (byte)'N', (byte)'b', (byte)'.'], // BUILD on None
+        ];
+        for (int i = 0; i < pickles.Length; i++)
+        {
+            string path = temp.Write($"none{i}.pt", Zip([("archive/data.pkl", pickles[i])]));
+
+            var error = Assert.ThrowsExactly<InvalidDataException>(() => model.LoadPyTorchStateDict(path), $"pickle {i}");
+
+            StringAssert.Contains(error.Message, path);
+        }
+    }
+
+    [TestMethod]
+    [DataRow("bigend", "says 'bigend', expected 'little'")]
+    [DataRow("big", "holds 3 bytes, expected the 6 of 'little'")]
+    [DataRow("little-endian-and-more", "holds 22 bytes, expected the 6 of 'little'")]
+    [DataRow("big-endian-padded-to-32-bytes...", "holds 32 bytes, expected the 6 of 'little'")]
+    public void AByteOrderOtherThanLittleIsRefusedWhateverItsLength(string byteOrder, string expected)
+    {
+        using var temp = new TempDirectory();
+        using var model = LstmAutoEncoder.Create(TinyModels.Options);
+        List<Stored> tensors = Tensors(model);
+        string path = temp.Write("order.pt", Zip(
+        [
+            ("archive/data.pkl", Pickle(tensors)),
+            ("archive/byteorder", Encoding.ASCII.GetBytes(byteOrder)),
+            .. tensors.DistinctBy(t => t.Key).Select(t => ($"archive/data/{t.Key}", t.Storage)),
+        ]));
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => model.LoadPyTorchStateDict(path));
+
+        StringAssert.Contains(error.Message, path);
+        StringAssert.Contains(error.Message, "entry 'archive/byteorder'");
+        StringAssert.Contains(error.Message, expected);
+    }
+
+    [TestMethod]
     public void MutatedPicklesLoadOrFailAsInvalidDataOnly()
     {
         using var temp = new TempDirectory();
@@ -310,6 +391,28 @@ public sealed class CraftedStateDictTests
             foreach (long value in values) Int(s, value);
             s.WriteByte((byte)'t');
         }
+    }
+
+    private static string WritePickle(TempDirectory temp, byte[] pickle, List<Stored> tensors) => temp.Write("crafted.pt", Zip(
+    [
+        ("archive/data.pkl", pickle),
+        ("archive/byteorder", "little"u8.ToArray()),
+        .. tensors.DistinctBy(t => t.Key).Select(t => ($"archive/data/{t.Key}", t.Storage)),
+    ]));
+
+    /// <summary>Replaces every occurrence of <paramref name="from"/> (at least one) by <paramref name="to"/>, same length.</summary>
+    private static byte[] Replace(byte[] data, ReadOnlySpan<byte> from, ReadOnlySpan<byte> to)
+    {
+        byte[] result = (byte[])data.Clone();
+        int count = 0;
+        for (int at = result.AsSpan().IndexOf(from); at >= 0; at = result.AsSpan().IndexOf(from))
+        {
+            to.CopyTo(result.AsSpan(at));
+            count++;
+        }
+
+        Assert.IsGreaterThan(0, count);
+        return result;
     }
 
     private static byte[] Zip(IEnumerable<(string Name, byte[] Content)> entries)

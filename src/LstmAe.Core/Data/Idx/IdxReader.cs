@@ -75,13 +75,19 @@ public static class IdxReader
                 throw new InvalidDataException($"{source} declares sizes {string.Join(" x ", sizes)}, more elements than one array can hold.");
             }
 
-            elements = new byte[count];
             int headerLength = MagicLength + DimensionLength * expectedDimensions;
-            int read = content.ReadAtLeast(elements, elements.Length, throwOnEndOfStream: false);
-            if (read < elements.Length)
+            long available = gzip ? long.MaxValue : Math.Max(0, stream.Length - stream.Position);
+            if (available < count)
             {
                 throw new InvalidDataException(
-                    $"{source} is truncated: the header declares {elements.Length} bytes of data from offset {headerLength}, but only {read} follow.");
+                    $"{source} is truncated: the header declares {count} bytes of data from offset {headerLength}, but only {available} follow.");
+            }
+
+            elements = ReadElements(content, (int)count, out int read);
+            if (read < count)
+            {
+                throw new InvalidDataException(
+                    $"{source} is truncated: the header declares {count} bytes of data from offset {headerLength}, but only {read} follow.");
             }
 
             return sizes;
@@ -97,6 +103,25 @@ public static class IdxReader
             {
                 content.Dispose();
             }
+        }
+    }
+
+    /// <summary>Reads up to <paramref name="count"/> bytes into a buffer that grows (from 1 MiB, doubling) only as
+    /// data arrives, so a header that lies about the size of a gzip stream cannot force a large allocation.</summary>
+    private static byte[] ReadElements(Stream content, int count, out int read)
+    {
+        const int FirstChunk = 1 << 20;
+        var buffer = new byte[Math.Min(count, FirstChunk)];
+        read = 0;
+        while (true)
+        {
+            read += content.ReadAtLeast(buffer.AsSpan(read), buffer.Length - read, throwOnEndOfStream: false);
+            if (read < buffer.Length || buffer.Length == count)
+            {
+                return buffer;
+            }
+
+            Array.Resize(ref buffer, (int)Math.Min(count, 2L * buffer.Length));
         }
     }
 

@@ -28,7 +28,16 @@ internal static class NpyLabelReader
             throw new InvalidDataException($"{where}: {count} labels do not fit in memory.");
         }
 
-        var bytes = new byte[count * size];
+        // The file must hold what the header declares before anything that size is allocated.
+        long needed = checked(count * size);
+        long available = Math.Max(0, stream.Length - dataOffset);
+        if (available < needed)
+        {
+            throw new InvalidDataException(
+                $"{source} is truncated: its header declares {count} labels of {size} bytes from offset {dataOffset}, but only {available} bytes follow.");
+        }
+
+        var bytes = new byte[needed];
         stream.Position = dataOffset;
         int read = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
         if (read < bytes.Length)

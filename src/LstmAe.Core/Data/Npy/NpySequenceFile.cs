@@ -17,8 +17,11 @@ namespace LstmAe.Data;
 /// short read is reported as an <see cref="IOException"/> naming the file.</para>
 /// <para>A gzip file (recognised by its magic bytes) cannot be mapped or seeked: it is decompressed once, when
 /// opened, to a temporary file that is deleted when this object is disposed. That needs free disk space of the
-/// uncompressed size (about 800 MB for the published file). Exactly the size the header declares is decompressed:
-/// a stream holding more or less is an <see cref="InvalidDataException"/> naming the file.</para>
+/// uncompressed size (about 800 MB for the published file). The header's shape and split are checked first, and a
+/// declared size above <see cref="NpySequenceOptions.MaxDecompressedBytes"/> (an <see cref="InvalidDataException"/>)
+/// or above the temporary drive's free space less 256 MiB (an <see cref="IOException"/>) is refused before anything is
+/// written. Exactly the size the header declares is decompressed: a stream holding more or less is an
+/// <see cref="InvalidDataException"/> naming the file.</para>
 /// <para>Thread-safe: any number of threads may read sequences concurrently.</para>
 /// </remarks>
 public sealed class NpySequenceFile : ISequenceCollection
@@ -40,12 +43,7 @@ public sealed class NpySequenceFile : ISequenceCollection
         _source = source;
         _header = NpyHeader.Read(data, source);
         long[] shape = _header.Shape;
-        if (shape.Length != 4)
-        {
-            throw new InvalidDataException(
-                $"{source}, header at offset {_header.HeaderOffset}: shape {_header.ShapeText} has {shape.Length} dimensions; expected 4, {AxesText(Layout)}.");
-        }
-
+        CheckShape(_header, Layout, source);
         long available = data.Length - _header.DataOffset;
         if (available < _header.DataLength)
         {
@@ -55,7 +53,6 @@ public sealed class NpySequenceFile : ISequenceCollection
         }
 
         (int timeAxis, int sequenceAxis) = Layout == NpySequenceLayout.TimeMajor ? (0, 1) : (1, 0);
-        CheckSequenceShape(shape[timeAxis], shape[sequenceAxis], shape[2], shape[3], source);
 
         long[] strides = ElementStrides(shape, _header.FortranOrder);
         (_timeStride, _sequenceStride, _rowStride, _columnStride) = (strides[timeAxis], strides[sequenceAxis], strides[2], strides[3]);
@@ -81,6 +78,7 @@ public sealed class NpySequenceFile : ISequenceCollection
     /// <exception cref="InvalidDataException">The file is not an .npy file, has an unsupported type or rank, or is
     /// truncated; the message names the file, what was wrong and the offset.</exception>
     /// <exception cref="ArgumentException">The split does not fit the file.</exception>
+    /// <exception cref="IOException">A gzip file would not fit the temporary folder's drive.</exception>
     public static NpySequenceFile Open(string path, NpySequenceOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -91,7 +89,7 @@ public sealed class NpySequenceFile : ISequenceCollection
         {
             if (GzipDetector.IsGzip(data))
             {
-                data = DecompressToTemporaryFile(data, path);
+                data = DecompressToTemporaryFile(data, path, options);
                 source = $"'{path}' (after gzip decompression)";
             }
 
@@ -170,12 +168,13 @@ public sealed class NpySequenceFile : ISequenceCollection
 
         long sequenceStart = (_firstSequence + index) * _sequenceStride;
         bool framesContiguous = _columnStride == 1 && _rowStride == FrameWidth;
-        byte[] raw = ArrayPool<byte>.Shared.Rent(FrameSize * _header.ElementSize);
+        int frameBytesLength = FrameSize * _header.ElementSize; // fits: checked at open (CheckSequenceShape)
+        byte[] raw = ArrayPool<byte>.Shared.Rent(frameBytesLength);
         try
         {
             for (int t = 0; t < FrameCount; t++)
             {
-                Span<byte> frameBytes = raw.AsSpan(0, FrameSize * _header.ElementSize);
+                Span<byte> frameBytes = raw.AsSpan(0, frameBytesLength);
                 long frameStart = sequenceStart + t * _timeStride;
                 if (framesContiguous)
                 {
@@ -288,11 +287,27 @@ public sealed class NpySequenceFile : ISequenceCollection
         }
     }
 
+    /// <summary>Refuses a header whose shape this reader cannot serve: not rank 4, an empty sequence or frame, more
+    /// values per sequence or sequences than can be indexed, or a frame whose bytes exceed one array. Runs on the
+    /// header alone, so a gzip file is refused before anything is decompressed.</summary>
+    private static void CheckShape(NpyHeader header, NpySequenceLayout layout, string source)
+    {
+        long[] shape = header.Shape;
+        if (shape.Length != 4)
+        {
+            throw new InvalidDataException(
+                $"{source}, header at offset {header.HeaderOffset}: shape {header.ShapeText} has {shape.Length} dimensions; expected 4, {AxesText(layout)}.");
+        }
+
+        (int timeAxis, int sequenceAxis) = layout == NpySequenceLayout.TimeMajor ? (0, 1) : (1, 0);
+        CheckSequenceShape(header, layout, shape[timeAxis], shape[sequenceAxis], shape[2], shape[3], source);
+    }
+
     // Sizes are multiplied in 128 bits: a product of the header's sizes (each up to long.MaxValue) can wrap even a
     // long, and an axis with 0 makes the data length 0, so the file's length cannot have caught them.
-    private void CheckSequenceShape(long frames, long sequences, long height, long width, string source)
+    private static void CheckSequenceShape(NpyHeader header, NpySequenceLayout layout, long frames, long sequences, long height, long width, string source)
     {
-        string what = $"{source}, header at offset {_header.HeaderOffset}: shape {_header.ShapeText} ({AxesText(Layout)}) holds " +
+        string what = $"{source}, header at offset {header.HeaderOffset}: shape {header.ShapeText} ({AxesText(layout)}) holds " +
             $"{sequences} sequences of {frames} frames of {height} x {width} pixels";
         if (frames == 0 || height == 0 || width == 0)
         {
@@ -304,6 +319,14 @@ public sealed class NpySequenceFile : ISequenceCollection
         {
             throw new InvalidDataException(
                 $"{what}, {sequenceLength} values per sequence; at most {Array.MaxLength} values per sequence and {int.MaxValue} sequences can be indexed.");
+        }
+
+        // One frame's bytes are read into one buffer.
+        Int128 frameBytes = (Int128)height * width * header.ElementSize;
+        if (frameBytes > Array.MaxLength)
+        {
+            throw new InvalidDataException(
+                $"{what}: one frame is {frameBytes} bytes of {header.TypeText}; at most {Array.MaxLength} bytes per frame can be read.");
         }
     }
 
@@ -350,7 +373,10 @@ public sealed class NpySequenceFile : ISequenceCollection
     /// that holds more (a "gzip bomb" behind a small header) or less is refused, naming the file, after writing at
     /// most the declared size. The header is read in a first pass that decompresses only its own bytes.
     /// </summary>
-    private static FileStream DecompressToTemporaryFile(FileStream compressed, string path)
+    /// <remarks>The header's shape is checked (<see cref="CheckShape"/>) before the temporary file is created, and the
+    /// declared size must not exceed <see cref="NpySequenceOptions.MaxDecompressedBytes"/> nor the free space of the
+    /// temporary folder's drive less <see cref="TemporarySpaceMargin"/>.</remarks>
+    private static FileStream DecompressToTemporaryFile(FileStream compressed, string path, NpySequenceOptions options)
     {
         string source = $"'{path}' (after gzip decompression)";
         string temporary = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"lstmae-{Guid.NewGuid():N}.npy");
@@ -363,8 +389,12 @@ public sealed class NpySequenceFile : ISequenceCollection
                 using (var gzip = new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: true))
                 {
                     NpyHeader header = NpyHeader.Read(gzip, source);
-                    declared = header.DataOffset + header.DataLength;
+                    CheckShape(header, options.Layout, source);
+                    _ = SelectSplit(options, (int)header.Shape[options.Layout == NpySequenceLayout.TimeMajor ? 1 : 0], source);
+                    declared = checked(header.DataOffset + header.DataLength);
                 }
+
+                CheckDecompressedSize(declared, path, options.MaxDecompressedBytes);
 
                 compressed.Position = 0;
                 copy = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None,
@@ -394,6 +424,39 @@ public sealed class NpySequenceFile : ISequenceCollection
         {
             copy?.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Free space left on the temporary folder's drive after a decompressed copy: 256 MiB.</summary>
+    private const long TemporarySpaceMargin = 256L << 20;
+
+    private static void CheckDecompressedSize(long declared, string path, long maxBytes)
+    {
+        if (declared > maxBytes)
+        {
+            throw new InvalidDataException(
+                $"'{path}' would decompress to {declared} bytes (its .npy header's size), more than the {maxBytes} bytes " +
+                $"{nameof(NpySequenceOptions)}.{nameof(NpySequenceOptions.MaxDecompressedBytes)} allows; raise it or decompress the file first.");
+        }
+
+        string folder = System.IO.Path.GetTempPath();
+        long free;
+        try
+        {
+            // Unix: statvfs of the folder itself (its own mount); Windows: its drive root.
+            string drive = OperatingSystem.IsWindows() ? System.IO.Path.GetPathRoot(System.IO.Path.GetFullPath(folder)) ?? folder : folder;
+            free = new DriveInfo(drive).AvailableFreeSpace;
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            return; // Free space unknown: the write itself reports a full disk.
+        }
+
+        if (declared > free - TemporarySpaceMargin)
+        {
+            throw new IOException(
+                $"'{path}' would decompress to {declared} bytes (its .npy header's size), but the drive of the temporary folder " +
+                $"'{folder}' has only {free} bytes free (keeping {TemporarySpaceMargin} spare); decompress it elsewhere first.");
         }
     }
 

@@ -18,6 +18,14 @@ public sealed record NpySequenceOptions
     /// A count that differs from the file's sequences is an <see cref="InvalidDataException"/> naming both files.</summary>
     public string? LabelsPath { get; init; }
 
+    /// <summary>The largest .npy (header and data) a gzip file may decompress to, in bytes; the temporary copy must
+    /// also fit the free space of the temporary folder's drive less 256 MiB. A larger declared size is refused
+    /// before anything is written. Default: 16 GiB.</summary>
+    public long MaxDecompressedBytes { get; init; } = DefaultMaxDecompressedBytes;
+
+    /// <summary>The default of <see cref="MaxDecompressedBytes"/>: 16 GiB.</summary>
+    public const long DefaultMaxDecompressedBytes = 16L << 30;
+
     /// <summary>How to read <see cref="LabelsPath"/> (CSV column, fixed classes); null for the defaults.</summary>
     public SequenceLabelOptions? LabelOptions { get; init; }
 }
