@@ -88,12 +88,12 @@ public sealed class FuzzTests
         {
             $"{PowerOfTwo(LstmAe.Model.ModelSizeLimits.MaxParameterCount)} weights (`ModelSizeLimits.MaxParameterCount`)",
             $"{LstmAe.Model.ModelSizeLimits.MaxOptionsJsonBytes >> 10} KiB options JSON (`ModelSizeLimits.MaxOptionsJsonBytes`)",
-            $"settings entry {LstmAe.MLNet.Persistence.TransformerPersistence.MaxSettingsEntryBytes >> 20} MiB (`TransformerPersistence.MaxSettingsEntryBytes`)",
-            $"≤ {LstmAutoEncoderOptions.MaxTransformBatchSize} (`LstmAutoEncoderOptions.MaxTransformBatchSize`)",
+            $"settings entry {LstmAe.MLNet.Persistence.TransformerPersistence.MaxSettingsEntryBytes >> 20} MiB (`TransformerPersistence.MaxSettingsEntryBytes`",
+            $"above {LstmAutoEncoderOptions.MaxTransformBatchSize} (`LstmAutoEncoderOptions.MaxTransformBatchSize`) is clamped",
             $"pickle {LstmAe.Interop.PyTorchStateDict.MaxPickleBytes >> 20} MiB (`PyTorchStateDict.MaxPickleBytes`)",
             $"{Square(LstmAe.MLNet.Data.FrameFolderOptions.DefaultMaxImagePixels)} pixels (`FrameFolderOptions.MaxImagePixels`",
             $"{PowerOfTwo(LstmAe.Training.EpochOrder.MaterializedLimit)} sequences shuffled as an array (`EpochOrder.MaterializedLimit`)",
-            "SaveAtomically", "trust", $"{3 * CasesPerKind} mutated", $"{CaseAllocationCap >> 20} MiB of managed",
+            "SaveAtomically", "trust", "`NpySequenceOptions.MaxDecompressedBytes`", $"{3 * CasesPerKind} mutated", $"{CaseAllocationCap >> 20} MiB of managed",
         })
         {
             StringAssert.Contains(section, quoted);
