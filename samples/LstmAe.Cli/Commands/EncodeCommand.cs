@@ -6,15 +6,16 @@ using LstmAe.Model;
 
 namespace LstmAe.Cli.Commands;
 
-/// <summary><c>lstmae encode</c>: writes the encoder's feature vector of every sequence to CSV or Parquet.</summary>
+/// <summary><c>lstmae encode</c>: writes the encoder's feature vector of every sequence to CSV or Parquet, with its
+/// class name when the sequences have labels (generated ones: the first digit's class).</summary>
 internal static class EncodeCommand
 {
     public static Command Create(TextWriter output)
     {
         var model = ModelOptions.CreateModelOption();
         var device = new DeviceOption();
-        var data = new DataOptions(defaultSequences: 1000, defaultSplit: DataSplit.Test);
-        var target = new OutputOptions("The feature file: *.csv or *.parquet (one row per sequence: 'sequence', then f0, f1, ...).");
+        var data = new DataOptions(defaultSequences: 1000, defaultSplit: DataSplit.Test, withLabels: true);
+        var target = new OutputOptions("The feature file: *.csv or *.parquet (one row per sequence: 'sequence', 'label' when the data has labels, then f0, f1, ...).");
         var features = new Option<EncoderFeatures>("--features")
         {
             Description = "Which encoder state: LastLayerHidden, LastLayerHiddenAndCell, AllLayersHidden or AllLayersHiddenAndCell.",
@@ -58,6 +59,9 @@ internal static class EncodeCommand
             float[] rows = SequenceBatch.Read(data, first, count, frames);
             model.Encode(rows, count, features, values.AsSpan(first * width, count * width));
         }
-        return new FeatureTable(Enumerable.Range(0, data.Count).ToArray(), values, width);
+        string[]? labels = data.ClassNames is { } names
+            ? Enumerable.Range(0, data.Count).Select(i => names[data.Label(i)!.Value]).ToArray()
+            : null;
+        return new FeatureTable(Enumerable.Range(0, data.Count).ToArray(), values, width, labels);
     }
 }

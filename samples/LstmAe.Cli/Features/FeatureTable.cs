@@ -4,11 +4,12 @@ namespace LstmAe.Cli.Features;
 /// <param name="SequenceIndex">The sequence each row came from.</param>
 /// <param name="Values">Rows one after another, <paramref name="Width"/> floats each.</param>
 /// <param name="Width">Features per row.</param>
-internal sealed record FeatureTable(int[] SequenceIndex, float[] Values, int Width)
+/// <param name="Labels">The class name of each row, or null when the sequences have no labels.</param>
+internal sealed record FeatureTable(int[] SequenceIndex, float[] Values, int Width, string[]? Labels = null)
 {
     public int Rows => SequenceIndex.Length;
 
-    /// <summary>Column names: <c>sequence</c>, then <c>f0</c>, <c>f1</c>, ...</summary>
+    /// <summary>Column names: <c>sequence</c>, <c>label</c> when there are labels, then <c>f0</c>, <c>f1</c>, ...</summary>
     public static string FeatureName(int column) => $"f{column}";
 
     public ReadOnlySpan<float> Row(int row) => Values.AsSpan(row * Width, Width);

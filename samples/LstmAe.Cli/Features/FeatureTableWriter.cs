@@ -8,7 +8,7 @@ namespace LstmAe.Cli.Features;
 /// <summary>Writes a <see cref="FeatureTable"/> as CSV or Parquet, chosen by the file extension.</summary>
 internal static class FeatureTableWriter
 {
-    public const string SequenceColumn = "sequence";
+    public const string SequenceColumn = "sequence", LabelColumn = "label";
 
     /// <summary>Writes the table; an existing file is replaced only once the new one is complete.</summary>
     public static void Write(FeatureTable table, string path)
@@ -31,6 +31,11 @@ internal static class FeatureTableWriter
     {
         using var writer = new StreamWriter(stream);
         writer.Write(SequenceColumn);
+        if (table.Labels is not null)
+        {
+            writer.Write(',');
+            writer.Write(LabelColumn);
+        }
         for (int column = 0; column < table.Width; column++)
         {
             writer.Write(',');
@@ -40,6 +45,11 @@ internal static class FeatureTableWriter
         for (int row = 0; row < table.Rows; row++)
         {
             writer.Write(table.SequenceIndex[row].ToString(CultureInfo.InvariantCulture));
+            if (table.Labels is not null)
+            {
+                writer.Write(',');
+                writer.Write(CsvField(table.Labels[row]));
+            }
             foreach (float value in table.Row(row))
             {
                 writer.Write(',');
@@ -49,16 +59,27 @@ internal static class FeatureTableWriter
         }
     }
 
+    /// <summary>A class name as a CSV field: quoted (quotes doubled) when it holds a comma, quote or line break.</summary>
+    private static string CsvField(string value) =>
+        value.AsSpan().IndexOfAny(",\"\r\n") < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
     /// <summary>One row group, one float column per feature (a wide table pandas and Spark read directly).</summary>
     private static async Task WriteParquetAsync(FeatureTable table, Stream stream)
     {
         var sequenceField = new DataField<int>(SequenceColumn);
+        var labelField = new DataField<string>(LabelColumn);
         var featureFields = Enumerable.Range(0, table.Width).Select(c => new DataField<float>(FeatureTable.FeatureName(c))).ToArray();
-        var schema = new ParquetSchema([sequenceField, .. featureFields]);
+        var schema = table.Labels is null
+            ? new ParquetSchema([sequenceField, .. featureFields])
+            : new ParquetSchema([sequenceField, labelField, .. featureFields]);
 
         await using var writer = await ParquetWriter.CreateAsync(schema, stream);
         using var group = writer.CreateRowGroup();
         await group.WriteAsync<int>(sequenceField, table.SequenceIndex);
+        if (table.Labels is not null)
+        {
+            await group.WriteAsync(labelField, table.Labels);
+        }
         var column = new float[table.Rows];
         for (int c = 0; c < table.Width; c++)
         {

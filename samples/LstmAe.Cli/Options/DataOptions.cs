@@ -19,7 +19,8 @@ internal sealed class DataOptions
     /// Apply <paramref name="defaultSequences"/> to files and folders as well, for commands whose output grows with
     /// every sequence (render draws one GIF each), instead of using a whole file by default.
     /// </param>
-    public DataOptions(int defaultSequences, DataSplit defaultSplit, bool limitEverySource = false)
+    /// <param name="withLabels">Offer --labels, --label-column and --class-folders, for commands that use labels.</param>
+    public DataOptions(int defaultSequences, DataSplit defaultSplit, bool limitEverySource = false, bool withLabels = false)
     {
         Source = new Option<string>("--data")
         {
@@ -64,8 +65,21 @@ internal sealed class DataOptions
             Description = "Axis order of a .npy array: TimeMajor (frames, sequences, h, w), like mnist_test_seq.npy, or BatchMajor.",
             DefaultValueFactory = _ => NpySequenceLayout.TimeMajor,
         };
+        Labels = new Option<string>("--labels")
+        {
+            Description = "A labels file. For --data npy: one label per sequence in order, as an .npy array of integers, an IDX label file, or text with one label per line or a CSV column (--label-column). For --data frames: CSV lines of sequence-folder,label.",
+        };
+        LabelColumn = new Option<string>("--label-column")
+        {
+            Description = "For --data npy: the header of the column that holds the labels in a CSV --labels file (default: the last field of each line, no header).",
+        };
+        ClassFolders = new Option<bool>("--class-folders")
+        {
+            Description = "Labels from a class folder level (for --data frames): path/<class>/<sequence>/<frames>, as ImageFolder.",
+        };
         DefaultSequences = defaultSequences;
         LimitEverySource = limitEverySource;
+        WithLabels = withLabels;
         Sequences.RequirePositive();
         Digits.RequirePositive();
         FrameHeight.RequirePositive(SizeLimits.MaxFrameSide);
@@ -83,14 +97,24 @@ internal sealed class DataOptions
     public Option<int> FrameHeight { get; }
     public Option<int> FrameWidth { get; }
     public Option<NpySequenceLayout> Layout { get; }
+    public Option<string> Labels { get; }
+    public Option<string> LabelColumn { get; }
+    public Option<bool> ClassFolders { get; }
     private int DefaultSequences { get; }
     private bool LimitEverySource { get; }
+    private bool WithLabels { get; }
 
     public void AddTo(Command command)
     {
         foreach (var option in new Option[] { Source, Path, Sequences, Split, Seed, Digits, FramesPerSequence, FrameHeight, FrameWidth, Layout })
         {
             command.Add(option);
+        }
+        if (WithLabels)
+        {
+            command.Add(Labels);
+            command.Add(LabelColumn);
+            command.Add(ClassFolders);
         }
         command.Validators.Add(result =>
         {
@@ -107,6 +131,18 @@ internal sealed class DataOptions
             else if (source == Frames && !Directory.Exists(path))
             {
                 result.AddError($"--path '{path}' is not a folder.");
+            }
+            if (result.GetValue(Labels) is { } labels && !File.Exists(labels))
+            {
+                result.AddError($"--labels '{labels}' is not a file.");
+            }
+            if (result.GetResult(LabelColumn) is { Implicit: false } && result.GetValue(Labels) is null)
+            {
+                result.AddError("--label-column names a column of the --labels file; give --labels too.");
+            }
+            if (result.GetValue(ClassFolders) && result.GetValue(Labels) is not null)
+            {
+                result.AddError("Give either --labels or --class-folders, not both.");
             }
             // An option that the chosen source would ignore is a mistake, not a default: say so instead of guessing.
             foreach (var (option, sources) in SourceSpecificOptions)
@@ -130,6 +166,9 @@ internal sealed class DataOptions
         (FramesPerSequence, [MovingMnist, Frames]),
         (FrameHeight, [MovingMnist, Frames]),
         (FrameWidth, [MovingMnist, Frames]),
+        (Labels, [Npy, Frames]),
+        (LabelColumn, [Npy]),
+        (ClassFolders, [Frames]),
     ];
 
     /// <summary>Opens the sequences the options describe.</summary>
@@ -138,14 +177,24 @@ internal sealed class DataOptions
         int? limit = parsed.GetValue(Sequences) ?? (LimitEverySource ? DefaultSequences : null);
         var split = parsed.GetValue(Split);
         string? path = parsed.GetValue(Path);
+        string? labels = WithLabels ? parsed.GetValue(Labels) : null;
+        var labelOptions = WithLabels ? new SequenceLabelOptions { Column = parsed.GetValue(LabelColumn) } : null;
         return parsed.GetValue(Source) switch
         {
-            Npy => NpySequenceFile.Open(path!, new NpySequenceOptions { Layout = parsed.GetValue(Layout), Split = split }).Take(limit),
+            Npy => NpySequenceFile.Open(path!, new NpySequenceOptions
+            {
+                Layout = parsed.GetValue(Layout),
+                Split = split,
+                LabelsPath = labels,
+                LabelOptions = labelOptions,
+            }).Take(limit),
             Frames => FrameFolderSequences.Open(path!, new FrameFolderOptions
             {
                 FrameHeight = parsed.GetValue(FrameHeight),
                 FrameWidth = parsed.GetValue(FrameWidth),
                 FrameCount = parsed.GetValue(FramesPerSequence),
+                LabelsPath = labels,
+                LabelsFromClassFolders = WithLabels && parsed.GetValue(ClassFolders),
             }).Take(limit),
             _ => new MovingMnistSequences(new MovingMnistOptions
             {

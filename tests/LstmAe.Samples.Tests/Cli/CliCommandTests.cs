@@ -80,8 +80,9 @@ public sealed class CliCommandTests
 
         string[] lines = File.ReadAllLines(csv);
         Assert.HasCount(4, lines);
-        Assert.AreEqual("sequence," + string.Join(',', Enumerable.Range(0, 8).Select(i => $"f{i}")), lines[0]);
-        float[] firstRow = lines[1].Split(',').Skip(1).Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        // Generated sequences are labelled with their first digit's class.
+        Assert.AreEqual("sequence,label," + string.Join(',', Enumerable.Range(0, 8).Select(i => $"f{i}")), lines[0]);
+        float[] firstRow = lines[1].Split(',').Skip(2).Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray();
         CollectionAssert.AreEqual(ExpectedFeatures(model, sequence: 0), firstRow);
     }
 
@@ -97,11 +98,12 @@ public sealed class CliCommandTests
 
         await using var reader = await ParquetReader.CreateAsync(parquet);
         var fields = reader.Schema.DataFields;
-        Assert.HasCount(1 + 16, fields);
+        Assert.HasCount(2 + 16, fields);
+        Assert.AreEqual("label", fields[1].Name);
         using var group = reader.OpenRowGroupReader(0);
         Assert.AreEqual(3L, group.RowCount);
         var f0 = new float[3];
-        await group.ReadAsync<float>(fields[1], f0);
+        await group.ReadAsync<float>(fields[2], f0);
         Assert.AreEqual(ExpectedFeatures(model, 0, EncoderFeatures.LastLayerHiddenAndCell)[0], f0[0]);
     }
 

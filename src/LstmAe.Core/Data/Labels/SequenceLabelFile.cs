@@ -66,7 +66,7 @@ public static class SequenceLabelFile
                 continue;
             }
 
-            string[] fields = CsvLine.Split(line);
+            string[] fields = CsvLine.Split(line, path, lineNumber);
             if (column is not null && field < 0)
             {
                 field = Array.FindIndex(fields, f => string.Equals(f, column, StringComparison.OrdinalIgnoreCase));

@@ -172,7 +172,7 @@ public sealed class FrameFolderSequences : ISequenceCollection
                 continue;
             }
 
-            string[] fields = CsvLine.Split(line);
+            string[] fields = CsvLine.Split(line, path, lineNumber);
             if (byName.Count == 0 && fields is [var a, var b]
                 && a.Equals("sequence", StringComparison.OrdinalIgnoreCase) && b.Equals("label", StringComparison.OrdinalIgnoreCase))
             {
