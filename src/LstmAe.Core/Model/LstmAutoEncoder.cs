@@ -295,7 +295,7 @@ public sealed class LstmAutoEncoder : IDisposable
     }
 
     /// <summary>
-    /// Writes the model's inference as an ONNX model (opset 17) to <paramref name="path"/>, atomically: input
+    /// Writes the model's inference as an ONNX model (opset <see cref="OnnxExportOptions.OpsetVersion"/>) to <paramref name="path"/>, atomically: input
     /// <see cref="OnnxExportOptions.InputName"/> [batch, frames x frame size] of pixel values laid out as for
     /// <see cref="Encode(ReadOnlySpan{float}, int, EncoderFeatures)"/>, output <see cref="OnnxExportOptions.FeaturesName"/>
     /// [batch, <see cref="LstmAutoEncoderModelOptions.FeatureSize"/>] holding the same features, and the decoder

@@ -10,6 +10,9 @@ namespace LstmAe.Onnx;
 /// </summary>
 public sealed record OnnxExportOptions
 {
+    /// <summary>The ONNX operator set exported graphs use (ONNX 1.12, IR version 8; ONNX Runtime 1.12 and later run it).</summary>
+    public const int OpsetVersion = 17;
+
     /// <summary>Which part of the encoder's final state the features output holds, as in
     /// <see cref="LstmAutoEncoder.Encode(ReadOnlySpan{float}, int, EncoderFeatures)"/>.</summary>
     public EncoderFeatures Features { get; init; } = EncoderFeatures.LastLayerHidden;

@@ -14,9 +14,6 @@ namespace LstmAe.Onnx;
 /// </summary>
 internal static class OnnxModelExporter
 {
-    /// <summary>The ONNX operator set the graph uses (ONNX 1.12, IR version 8).</summary>
-    public const int OpsetVersion = 17;
-
     private const long IrVersion = 8;
 
     /// <summary>Bytes a protobuf message may hold; ONNX's external-data files, which lift this, are not written.</summary>
@@ -50,7 +47,7 @@ internal static class OnnxModelExporter
                 (export.IncludeReconstruction || export.IncludeReconstructionError || export.IncludePrediction ? " and decoder outputs." : "."),
             Graph = builder.Graph,
         };
-        onnx.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OpsetVersion });
+        onnx.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OnnxExportOptions.OpsetVersion });
         onnx.MetadataProps.Add(new StringStringEntryProto { Key = "lstmae.model_options", Value = options.ToJson() });
         onnx.MetadataProps.Add(new StringStringEntryProto { Key = "lstmae.encoder_features", Value = export.Features.ToString() });
         return onnx;
