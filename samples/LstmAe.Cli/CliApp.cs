@@ -46,6 +46,7 @@ public static class CliApp
             RenderCommand.Create(output),
             ImportPyTorchCommand.Create(output),
             ExportPyTorchCommand.Create(output),
+            ExportOnnxCommand.Create(output),
         };
         return root;
     }

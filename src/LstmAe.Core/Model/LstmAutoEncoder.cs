@@ -1,4 +1,7 @@
 using LstmAe.Interop;
+using LstmAe.IO;
+using LstmAe.Onnx;
+using Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -289,6 +292,44 @@ public sealed class LstmAutoEncoder : IDisposable
         if (!double.IsFinite(value) || (crossEntropy && value is <= 0 or >= 1))
             throw new ArgumentOutOfRangeException(name, value,
                 crossEntropy ? "Under cross-entropy a mean pixel value must lie strictly between 0 and 1." : "A mean pixel value must be finite.");
+    }
+
+    /// <summary>
+    /// Writes the model's inference as an ONNX model (opset <see cref="OnnxExportOptions.OpsetVersion"/>) to <paramref name="path"/>, atomically: input
+    /// <see cref="OnnxExportOptions.InputName"/> [batch, frames x frame size] of pixel values laid out as for
+    /// <see cref="Encode(ReadOnlySpan{float}, int, EncoderFeatures)"/>, output <see cref="OnnxExportOptions.FeaturesName"/>
+    /// [batch, <see cref="LstmAutoEncoderModelOptions.FeatureSize"/>] holding the same features, and the decoder
+    /// outputs <paramref name="options"/> asks for. ONNX Runtime (and ML.NET's <c>ApplyOnnxModel</c>) then scores
+    /// without TorchSharp. Every weight is written as float32 and every product runs in float32, whatever
+    /// <see cref="LstmAutoEncoderModelOptions.MatrixPrecision"/> this model uses. Must not overlap a training run.
+    /// </summary>
+    /// <param name="path">The file to write; its folder must exist. An existing file is replaced.</param>
+    /// <param name="options">What to export; null for the defaults (features of the top layer's hidden state).</param>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty, or an option is invalid or asks for a
+    /// decoder this model does not have; the message names it.</exception>
+    /// <exception cref="IOException">The file could not be written (its folder is missing, it names a folder, ...);
+    /// the message names it.</exception>
+    /// <exception cref="NotSupportedException">The weights exceed what one ONNX file holds (about 2 GiB).</exception>
+    public void ExportOnnx(string path, OnnxExportOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ModelProto onnx = BuildOnnx(options);
+        AtomicFile.Write(path, stream => Google.Protobuf.MessageExtensions.WriteTo(onnx, stream));
+    }
+
+    /// <summary>As <see cref="ExportOnnx(string, OnnxExportOptions?)"/>, to <paramref name="stream"/>, which is left
+    /// open.</summary>
+    public void ExportOnnx(Stream stream, OnnxExportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        Google.Protobuf.MessageExtensions.WriteTo(BuildOnnx(options), stream);
+    }
+
+    private ModelProto BuildOnnx(OnnxExportOptions? options)
+    {
+        options ??= new OnnxExportOptions();
+        options.Validate(Options);
+        return OnnxModelExporter.Build(this, options);
     }
 
     /// <summary>Writes the weights as a PyTorch state_dict that <c>torch.load</c> reads.</summary>

@@ -10,7 +10,7 @@ namespace LstmAe.Samples.Tests.Cli;
 [TestClass]
 public sealed class CliCommandTests
 {
-    private static readonly string[] Subcommands = ["train", "evaluate", "encode", "render", "import-pytorch", "export-pytorch"];
+    private static readonly string[] Subcommands = ["train", "evaluate", "encode", "render", "import-pytorch", "export-pytorch", "export-onnx"];
 
     [TestMethod]
     public void HelpListsEverySubcommandAndEachHasItsOwnHelp()
@@ -223,6 +223,41 @@ public sealed class CliCommandTests
     {
         using var folder = new TempDirectory();
         CliResult.Run("export-pytorch", "--model", TinyModel.Save(folder.File("tiny.lstmae"))).AssertFailed(ExitCodes.Usage, "--output");
+    }
+
+    [TestMethod]
+    public void ExportOnnxWritesTheGraphItDescribes()
+    {
+        using var folder = new TempDirectory();
+        string model = TinyModel.Save(folder.File("tiny.lstmae"));
+        string onnx = folder.File("tiny.onnx");
+
+        CliResult result = CliResult.Run("export-onnx", "--model", model, "--output", onnx, "--features", "LastLayerHiddenAndCell",
+            "--input-with-future", "--prediction");
+        result.AssertSucceeded();
+        int rowLength = (TinyModel.Options.InputFrames + TinyModel.Options.FutureFrames) * TinyModel.Options.FrameSize;
+        StringAssert.Contains(result.Output, $"= {rowLength}]");
+
+        var graph = global::Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(onnx)).Graph;
+        Assert.AreEqual("Frames", graph.Input.Single().Name);
+        Assert.AreEqual(rowLength, graph.Input.Single().Type.TensorType.Shape.Dim[1].DimValue);
+        Assert.AreEqual("Features,Prediction", string.Join(",", graph.Output.Select(o => o.Name)));
+        Assert.AreEqual(2 * TinyModel.Options.HiddenSize, graph.Output[0].Type.TensorType.Shape.Dim[1].DimValue);
+
+        CliResult.Run("export-onnx", "--model", model, "--output", onnx).AssertFailed(ExitCodes.Failure, "--force");
+    }
+
+    [TestMethod]
+    public void ExportOnnxRefusesADecoderTheModelLacks()
+    {
+        using var folder = new TempDirectory();
+        string model = folder.File("reconstruct.lstmae");
+        using (var autoEncoder = LstmAutoEncoder.Create(TinyModel.Options with { Mode = AutoEncoderMode.ReconstructionOnly }))
+        using (var stream = File.Create(model))
+            autoEncoder.Save(stream);
+        CliResult.Run("export-onnx", "--model", model, "--output", folder.File("x.onnx"), "--prediction")
+            .AssertFailed(ExitCodes.Usage, "prediction decoder");
+        Assert.IsFalse(File.Exists(folder.File("x.onnx")));
     }
 
     private static float[] ExpectedFeatures(string modelPath, int sequence, EncoderFeatures features = EncoderFeatures.LastLayerHidden)

@@ -1,0 +1,3 @@
+using LstmAe.Samples.OnnxScoring;
+
+return OnnxSampleApp.Run(args, Console.Out, Console.Error);
