@@ -20,8 +20,9 @@ public sealed class DataBenchmarks : IBenchmarkSuite
     public string Description => "Moving MNIST (20x64x64, 2 digits) through IDataView cursors: rows/s and peak memory at 1k, 10k, 100k rows";
 
     /// <inheritdoc />
-    public void Run(bool quick)
+    public void Run(BenchmarkSettings settings)
     {
+        bool quick = settings.Quick;
         int[] checkpoints = quick ? [1_000, 10_000] : [1_000, 10_000, 100_000];
         IDataView view = new MLContext(seed: 0).Data.LoadMovingMnist(new MovingMnistOptions { SequenceCount = checkpoints[^1] });
         _ = EmbeddedMnist.Digits; // Decode the embedded digits before timing.
