@@ -144,6 +144,7 @@ public sealed class AutoEncoderTrainer
             bool trainingBefore = model.Module.training;
             using IDisposable? heap = options.RetainFreedNativeMemory ? GlibcHeap.RetainFreedBlocks() : null;
             using ParallelDecoderPass? parallel = options.ParallelDecoders ? ParallelDecoderPass.For(model) : null;
+            using TensorFloat32Scope? tf32 = TensorFloat32Scope.For(model.Device.type, model.Options.MatrixPrecision, options.AllowTensorFloat32);
             parallelDecoders = parallel;
             using ParameterOptimizer optimizer = ParameterOptimizer.Create(options.Optimizer, model.Module.TrainedParameters(), options.Momentum);
             // Dropout draws from the process-wide generator; the caller gets it back as it was, as after Create.

@@ -90,6 +90,15 @@ public sealed record TrainingOptions
     /// </summary>
     public bool RetainFreedNativeMemory { get; init; } = true;
 
+    /// <summary>
+    /// On a CUDA device, run float32 matrix products in TF32 during <see cref="AutoEncoderTrainer.Fit"/> where the
+    /// GPU has TF32 tensor cores (NVIDIA Ampere and later; elsewhere nothing changes): inputs rounded to a 10-bit
+    /// mantissa, sums in float32, as PyTorch's <c>torch.backends.cuda.matmul.allow_tf32</c>. On by default; it sets
+    /// libtorch's process-wide flags for the run and restores them afterwards. No effect on the CPU or on
+    /// <see cref="Model.MatrixPrecision.BFloat16"/> products.
+    /// </summary>
+    public bool AllowTensorFloat32 { get; init; } = true;
+
     /// <summary>Run the two decoders of a composite model on two threads where that gives the same gradients
     /// (<see cref="ParallelDecoderPass"/>); off only in tests that compare it with the single-threaded pass.</summary>
     internal bool ParallelDecoders { get; init; } = true;
