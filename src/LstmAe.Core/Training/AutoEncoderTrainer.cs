@@ -226,12 +226,22 @@ public sealed class AutoEncoderTrainer
             while (options.Epochs is not { } epochs || position.Epoch < epochs)
             {
                 bool resumingMidEpoch = position.BatchesIntoEpoch > 0, any = false;
-                foreach (BufferedMinibatch buffered in trainBatches.Read(position.Epoch, position.BatchesIntoEpoch))
+                bool cuda = model.Device.type == DeviceType.CUDA;
+                using MinibatchPrefetch? ahead = options.PrefetchMinibatches ?? MinibatchPrefetch.Serves(model.Device.type)
+                    ? new MinibatchPrefetch(trainBatches, position.Epoch, position.BatchesIntoEpoch, pinned: cuda)
+                    : null;
+                IEnumerable<(BufferedMinibatch Info, Tensor? Host)> batches = ahead is not null
+                    ? ahead.Read().Select(b => (b.Info, (Tensor?)b.Host))
+                    : trainBatches.Read(position.Epoch, position.BatchesIntoEpoch).Select(b => (b, (Tensor?)null));
+                foreach ((BufferedMinibatch buffered, Tensor? host) in batches)
                 {
                     any = true;
-                    if (position.Step >= options.MaxSteps) return TrainingStopReason.MaxStepsReached;
-                    if (cancellationToken.IsCancellationRequested) return TrainingStopReason.Cancelled;
-                    TrainingProgress? report = Step(optimizer, buffered);
+                    if (position.Step >= options.MaxSteps || cancellationToken.IsCancellationRequested)
+                    {
+                        host?.Dispose();
+                        return position.Step >= options.MaxSteps ? TrainingStopReason.MaxStepsReached : TrainingStopReason.Cancelled;
+                    }
+                    TrainingProgress? report = Step(optimizer, buffered, host);
                     position = position with { Step = position.Step + 1, BatchesIntoEpoch = position.BatchesIntoEpoch + 1 };
                     bool validating = options.ValidateEverySteps is { } every && position.Step % every == 0;
                     bool checkpointing = position.Step % options.CheckpointEverySteps == 0;
@@ -285,12 +295,16 @@ public sealed class AutoEncoderTrainer
         }
 
         /// <summary>One step; its report, or null when its losses stay on the device until the next report.</summary>
-        private TrainingProgress? Step(ParameterOptimizer optimizer, BufferedMinibatch buffered)
+        /// <param name="optimizer">The optimizer.</param>
+        /// <param name="buffered">The minibatch, in the reader's buffer unless <paramref name="host"/> holds it.</param>
+        /// <param name="host">The minibatch prepared by <see cref="MinibatchPrefetch"/>, freed here; or null.</param>
+        private TrainingProgress? Step(ParameterOptimizer optimizer, BufferedMinibatch buffered, Tensor? host)
         {
             trainingClock.Start();
+            using Tensor? owned = host;
             using var scope = NewDisposeScope();
             model.Module.train();
-            Minibatch batch = trainBatches.ToTensors(buffered);
+            Minibatch batch = host is null ? trainBatches.ToTensors(buffered) : trainBatches.OnDevice(host, buffered.Count);
             if (initializeOutputBias)
             {
                 // Here, not before training: the first batch is read once, as a read-once source requires.

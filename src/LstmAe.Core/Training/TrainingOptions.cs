@@ -113,6 +113,10 @@ public sealed record TrainingOptions
     /// </summary>
     public bool AllowTensorFloat32 { get; init; } = true;
 
+    /// <summary>Read minibatches on a thread of their own (<see cref="MinibatchPrefetch"/>); null: on CUDA only
+    /// (<see cref="MinibatchPrefetch.Serves"/>). Set in tests to run that path on the CPU.</summary>
+    internal bool? PrefetchMinibatches { get; init; }
+
     /// <summary>Run the two decoders of a composite model on two threads where that gives the same gradients
     /// (<see cref="ParallelDecoderPass"/>); off only in tests that compare it with the single-threaded pass.</summary>
     internal bool ParallelDecoders { get; init; } = true;
