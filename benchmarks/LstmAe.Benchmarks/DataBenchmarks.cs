@@ -17,11 +17,12 @@ public sealed class DataBenchmarks : IBenchmarkSuite
     public string Name => "data";
 
     /// <inheritdoc />
-    public string Description => "Moving MNIST (20x64x64, 2 digits) through IDataView cursors: rows/s and peak memory at 1k, 10k, 100k rows";
+    public string Description => "Moving MNIST (20x64x64, 2 digits) through IDataView cursors (rows/s, peak memory at 1k, 10k, 100k rows) and fresh clips for training";
 
     /// <inheritdoc />
-    public void Run(bool quick)
+    public void Run(BenchmarkSettings settings)
     {
+        bool quick = settings.Quick;
         int[] checkpoints = quick ? [1_000, 10_000] : [1_000, 10_000, 100_000];
         IDataView view = new MLContext(seed: 0).Data.LoadMovingMnist(new MovingMnistOptions { SequenceCount = checkpoints[^1] });
         _ = EmbeddedMnist.Digits; // Decode the embedded digits before timing.
@@ -42,6 +43,44 @@ public sealed class DataBenchmarks : IBenchmarkSuite
             }
         });
         Console.WriteLine($"Cursor set of {set.Length} (parallel), {rows:N0} rows: {rows / stopwatch.Elapsed.TotalSeconds:N0} rows/s");
+
+        Console.WriteLine();
+        Console.WriteLine("Fresh clips for training (EndlessMovingMnist, FreshMovingMnistSource), best of 3:");
+        Console.WriteLine($"{"path",-52} {"threads",7} {"sequences/s",12}");
+        int clips = quick ? 512 : 4096;
+        foreach (int threads in Environment.ProcessorCount > 1 ? new[] { 1, Environment.ProcessorCount } : [1])
+        {
+            Console.WriteLine($"{"EndlessMovingMnist.Generate, 64 clips per call",-52} {threads,7} {Best(() => RenderChunks(clips, threads)),12:N0}");
+            Console.WriteLine($"{"FreshMovingMnistSource.Read, copied into a batch",-52} {threads,7} {Best(() => ReadFresh(clips, threads)),12:N0}");
+        }
+    }
+
+    private static double Best(Func<double> measure) => Enumerable.Range(0, 3).Max(_ => measure());
+
+    private static double RenderChunks(int clips, int threads)
+    {
+        const int Chunk = 64;
+        var stream = new EndlessMovingMnist();
+        var buffer = new float[Chunk * stream.SequenceLength];
+        var clock = Stopwatch.StartNew();
+        for (long first = 0; first < clips; first += Chunk) stream.Generate(first, Chunk, buffer, threads);
+        return clips / clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Clips per second as the trainer takes them: each copied into a minibatch buffer of 128.</summary>
+    private static double ReadFresh(int clips, int threads)
+    {
+        const int Batch = 128;
+        var source = new LstmAe.Training.FreshMovingMnistSource(null, clips, threads);
+        var batch = new float[Batch * source.SequenceLength];
+        int filled = 0;
+        var clock = Stopwatch.StartNew();
+        foreach (ReadOnlyMemory<float> clip in source.Read(0))
+        {
+            clip.Span.CopyTo(batch.AsSpan(filled * source.SequenceLength));
+            filled = (filled + 1) % Batch;
+        }
+        return clips / clock.Elapsed.TotalSeconds;
     }
 
     private static void ReadSequentially(IDataView view, int[] checkpoints)

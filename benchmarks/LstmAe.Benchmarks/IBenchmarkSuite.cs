@@ -10,6 +10,6 @@ public interface IBenchmarkSuite
     string Description { get; }
 
     /// <summary>Runs the measurements and prints a table of figures to standard output.</summary>
-    /// <param name="quick">Fewer iterations and smaller sizes, for a smoke run.</param>
-    void Run(bool quick);
+    /// <param name="settings">Quick or full run, and the device (suites without a model run on the CPU).</param>
+    void Run(BenchmarkSettings settings);
 }

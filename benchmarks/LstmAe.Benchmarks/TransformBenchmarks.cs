@@ -26,8 +26,9 @@ public sealed class TransformBenchmarks : IBenchmarkSuite
     public string Description => "Features/s through Transform, PredictionEngine and raw batched encode (CpuDefault)";
 
     /// <inheritdoc/>
-    public void Run(bool quick)
+    public void Run(BenchmarkSettings settings)
     {
+        bool quick = settings.Quick;
         int rows = quick ? 128 : 1024, engineRows = quick ? 32 : 128;
         var ml = new MLContext(seed: 0);
         LstmAutoEncoderModelOptions preset = LstmAutoEncoderModelOptions.CpuDefault;
@@ -35,6 +36,7 @@ public sealed class TransformBenchmarks : IBenchmarkSuite
         var options = new LstmAutoEncoderOptions
         {
             Model = preset,
+            Device = settings.Device,
             // Throughput does not depend on the weights: one step only makes the transformer.
             Training = new TrainingOptions { Epochs = null, MaxSteps = 1, BatchSize = 1 },
         };

@@ -41,6 +41,7 @@ public static class CliApp
         var root = new RootCommand("Train, evaluate and use composite LSTM autoencoders (Srivastava et al., 2015) on video sequences.")
         {
             TrainCommand.Create(output),
+            PaperCommand.Create(output),
             EvaluateCommand.Create(output),
             EncodeCommand.Create(output),
             RenderCommand.Create(output),

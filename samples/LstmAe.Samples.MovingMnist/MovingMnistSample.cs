@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using LstmAe.Metrics;
+using LstmAe.MLNet;
 using LstmAe.Model;
 using LstmAe.Samples.MovingMnist.Reporting;
 using LstmAe.Samples.MovingMnist.Steps;
@@ -46,7 +47,7 @@ public sealed class MovingMnistSample(SampleSettings settings, ISampleConsole co
         string modelPath = folder.File(OutputFolder.ModelFile);
         mlContext.Model.SaveAtomically(fitted, data.Train.Schema, modelPath);
         fitted.Dispose();
-        mlContext.ComponentCatalog.RegisterLstmAutoEncoder();
+        mlContext.ComponentCatalog.RegisterLstmAutoEncoder(new LstmAutoEncoderLoadOptions { Device = settings.Device });
         var loaded = mlContext.Model.Load(modelPath, out _);
         console.Line(Invariant($"Saved {OutputFolder.ModelFile} ({new FileInfo(modelPath).Length / 1e6:F1} MB) and loaded it back; scoring the loaded model on the test set."));
         var test = TestEvaluation.Run(loaded, data.Test, settings);

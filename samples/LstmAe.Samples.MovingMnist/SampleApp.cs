@@ -31,9 +31,19 @@ public static class SampleApp
         var classifierSequences = PositiveOption("--classifier-sequences", "Labelled sequences for the classifiers (the 'all labels' column).");
         var seed = new Option<int?>("--seed") { Description = "Seed of the data and the weights." };
         var precision = new Option<MatrixPrecision?>("--precision") { Description = $"Matrix product format: Float32 or BFloat16 (default: the faster on this CPU, here {MatrixPrecisionSupport.Fastest})." };
+        var device = new Option<string>("--device")
+        {
+            Description = "Where the model trains and runs: cpu, cuda (the first GPU) or cuda:N. Without CUDA, cuda falls back to the CPU with a warning.",
+            DefaultValueFactory = _ => "cpu",
+        };
+        device.Validators.Add(result =>
+        {
+            string? value = result.GetValueOrDefault<string>();
+            if (!TorchDevices.IsKnown(value)) result.AddError($"--device must be cpu, cuda or cuda:N (such as cuda:1); got '{value}'.");
+        });
         var root = new RootCommand("Composite LSTM autoencoder on Moving MNIST with ML.NET: train, save and load, score, draw, and classify with its features.")
         {
-            outputFolder, force, tiny, trainSequences, epochs, hidden, batchSize, learningRate, classifierSequences, seed, precision,
+            outputFolder, force, tiny, trainSequences, epochs, hidden, batchSize, learningRate, classifierSequences, seed, precision, device,
         };
 
         root.SetAction(result =>
@@ -51,6 +61,7 @@ public static class SampleApp
                 ClassifierTrainSequences = result.GetValue(classifierSequences) ?? preset.ClassifierTrainSequences,
                 Seed = result.GetValue(seed) ?? preset.Seed,
                 MatrixPrecision = result.GetValue(precision) ?? preset.MatrixPrecision,
+                Device = result.GetValue(device)!,
             };
             int frameSize = settings.FrameSize * settings.FrameSize;
             ISampleConsole console = interactive ? new LiveSampleConsole(AnsiConsole.Console, frameSize) : new PlainSampleConsole(output, frameSize);

@@ -73,6 +73,10 @@ public sealed record SampleSettings
     /// <summary>The label budgets compared; each is capped at <see cref="ClassifierTrainSequences"/>.</summary>
     public IReadOnlyList<int> LabelBudgets { get; init; } = [100, 1_000];
 
+    /// <summary>Where the model trains and runs: "cpu", "cuda" or "cuda:N"; without CUDA a CUDA device falls back to
+    /// the CPU with a warning (<see cref="LstmAutoEncoderOptions.Device"/>).</summary>
+    public string Device { get; init; } = "cpu";
+
     /// <summary>Seed of the data and the weights.</summary>
     public int Seed { get; init; } = 1;
 

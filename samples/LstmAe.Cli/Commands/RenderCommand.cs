@@ -22,16 +22,17 @@ internal static class RenderCommand
             DefaultValueFactory = _ => RenderOptions.Default.Scale,
         };
         scale.RequirePositive();
+        var device = new DeviceOption();
         var command = new Command("render", $"Draw sequences with the model's reconstruction and prediction: one GIF per sequence ({ComparisonPictures.AnimationFile(0)}, ...) and {ComparisonPictures.ContactSheetFile}.")
         {
-            model, scale, batchSize,
+            model, device.Option, scale, batchSize,
         };
         data.AddTo(command);
         target.AddTo(command);
         command.SetAction(parsed =>
         {
             string folder = target.Folder(parsed);
-            using var autoEncoder = ModelFile.Load(parsed.GetRequiredValue(model));
+            using var autoEncoder = ModelFile.Load(parsed.GetRequiredValue(model), device.Resolve(parsed, "running the model", output));
             using var sequences = data.Open(parsed);
             var comparisons = Compare(autoEncoder, sequences, parsed.GetValue(batchSize));
             var layout = RenderOptions.Default with { Scale = parsed.GetValue(scale) };

@@ -9,12 +9,13 @@ internal sealed class ArchitectureOptions
 {
     public const string DefaultPreset = "default", PaperPreset = "paper";
 
-    public ArchitectureOptions()
+    /// <param name="defaultPreset">The preset when --preset is not given.</param>
+    public ArchitectureOptions(string defaultPreset = DefaultPreset)
     {
         Preset = new Option<string>("--preset")
         {
             Description = $"Starting point: default ({Describe(LstmAutoEncoderModelOptions.CpuDefault)}, sized for a CPU) or paper ({Describe(LstmAutoEncoderModelOptions.Paper)}, as in Srivastava et al.).",
-            DefaultValueFactory = _ => DefaultPreset,
+            DefaultValueFactory = _ => defaultPreset,
         };
         Preset.AcceptOnlyFromAmong(DefaultPreset, PaperPreset);
         Hidden = PositiveOrNull("--hidden", "Units in each LSTM layer.");

@@ -50,6 +50,7 @@ internal static class AutoEncoderTraining
             MatrixPrecision = settings.MatrixPrecision,
         },
         Training = settings.Training,
+        Device = settings.Device,
         ValidationData = data.Validation,
         Progress = progress,
     };

@@ -8,7 +8,8 @@ namespace LstmAe.Model;
 /// Generates a fixed number of frames from an encoder state. A conditional decoder runs one LSTM step at a time,
 /// since each step's input is the previous step's output (<see cref="DecoderConditioning"/>); a teacher-forced decoder
 /// knows all inputs up front and runs the steps in one call; an unconditioned one skips its all-zero input
-/// (<see cref="StackedLstmRunner"/>). A Linear layer maps the top layer's hidden state back to a frame. Under
+/// (<see cref="StackedLstmRunner"/>), except under cuDNN, which takes the zeros in one call
+/// (<see cref="StackedLstmShape.UsesFusedKernel(DeviceType, MatrixPrecision, LstmUse)"/> chooses). A Linear layer maps the top layer's hidden state back to a frame. Under
 /// <see cref="MatrixPrecision.BFloat16"/> every matrix product runs in bfloat16. Parameters are named as in the
 /// PyTorch tutorial (<c>lstm.*</c>, <c>fc.*</c>).
 /// </summary>
@@ -72,12 +73,22 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
         if (teacherForced && targets is null)
             throw new ArgumentException("A teacher-forced decoder needs its target frames while training.", nameof(targets));
 
-        if (conditioning == DecoderConditioning.Unconditioned)
-            return Emit(CreateRunner().Run(input: null, steps, initialState).Output);
-
+        LstmUse use = conditioning switch
+        {
+            DecoderConditioning.Unconditioned => LstmUse.UnconditionedDecoder,
+            _ when teacherForced => LstmUse.TeacherForcedDecoder,
+            _ => LstmUse.FeedbackDecoder,
+        };
         // The runner is created once per call, so that each weight is cast once.
         StackedLstmRunner? runner =
-            StackedLstmShape.UsesFusedKernel(initialState.Hidden, products.Precision) ? null : CreateRunner();
+            StackedLstmShape.UsesFusedKernel(initialState.Hidden.device_type, products.Precision, use) ? null : CreateRunner();
+        if (use == LstmUse.UnconditionedDecoder)
+        {
+            // The runner skips the zero input's product; the fused kernel takes the zeros whole, in one call.
+            return Emit(runner is not null
+                ? runner.Run(input: null, steps, initialState).Output
+                : RunLstm(null, zeros(initialState.Hidden.shape[1], steps, frameSize, initialState.Hidden.dtype, initialState.Hidden.device), initialState).Output);
+        }
         if (teacherForced)
             return Emit(RunLstm(runner, TeacherForcedInputs(initialState, targets!), initialState).Output);
 

@@ -26,7 +26,7 @@ public sealed class LstmEncoder : nn.Module<Tensor, LstmState>
     /// <summary>Runs the LSTM over <paramref name="frames"/> [batch, frames, frame size] from a zero state.</summary>
     public override LstmState forward(Tensor frames)
     {
-        if (StackedLstmShape.UsesFusedKernel(frames, precision))
+        if (StackedLstmShape.UsesFusedKernel(frames.device_type, precision, LstmUse.Encoder))
         {
             var (output, hidden, cell) = lstm.call(frames);
             output.Dispose();

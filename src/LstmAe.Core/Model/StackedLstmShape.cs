@@ -22,15 +22,18 @@ internal readonly record struct StackedLstmShape(int InputSize, int HiddenSize, 
     public LSTM CreateModule() => nn.LSTM(InputSize, HiddenSize, Layers, batchFirst: true, dropout: Dropout);
 
     /// <summary>
-    /// True where the module's fused kernel runs this LSTM: float32 products on a CUDA device (cuDNN). On the CPU every
-    /// LSTM goes through <see cref="StackedLstmRunner"/>, because libtorch's fused CPU kernel (oneDNN) gives wrong
-    /// float32 results for some hidden sizes on some CPUs (docs/platform.md), and reduced-precision products need the
-    /// runner on any device.
+    /// True where the module's fused kernel (cuDNN) runs this LSTM: float32 products on a CUDA device, for an LSTM
+    /// whose inputs are all known before it runs (the encoder, an unconditioned decoder, a teacher-forced decoder
+    /// while training): one call then runs every step. Everything else goes through <see cref="StackedLstmRunner"/>:
+    /// on the CPU, because libtorch's fused CPU kernel (oneDNN) gives wrong float32 results for some hidden sizes on
+    /// some CPUs (docs/platform.md); reduced-precision products, because the module's weights are float32; and a
+    /// decoder fed its own output, which runs one step at a time whichever way.
     /// </summary>
-    /// <param name="operand">A tensor on the device the LSTM runs on.</param>
+    /// <param name="device">The device the LSTM runs on.</param>
     /// <param name="precision">The model's product format.</param>
-    public static bool UsesFusedKernel(Tensor operand, MatrixPrecision precision) =>
-        precision == MatrixPrecision.Float32 && operand.device_type == TorchSharp.DeviceType.CUDA;
+    /// <param name="use">What the LSTM does in the model.</param>
+    public static bool UsesFusedKernel(TorchSharp.DeviceType device, MatrixPrecision precision, LstmUse use) =>
+        device == TorchSharp.DeviceType.CUDA && precision == MatrixPrecision.Float32 && use != LstmUse.FeedbackDecoder;
 
     /// <summary>The all-zero (h, c) an encoder starts from, each [layers, batch, hidden], like <paramref name="input"/>.</summary>
     public LstmState ZeroState(Tensor input)

@@ -71,6 +71,19 @@ public static class AutoEncoderLoss
             return new Terms(objective, reconstruction, prediction, loss);
         }
 
+        /// <summary>
+        /// The terms' figures as one float32 tensor on the loss's device, without reading it back (no host
+        /// synchronisation): per decoder, reconstruction then prediction, its loss, its cross-entropy per pixel
+        /// (nats per frame divided by the frame size) and 1 where its targets are pixel values in [0, 1], else 0;
+        /// zeros for an absent decoder. <see cref="DeviceLossSums"/> adds these up across steps.
+        /// </summary>
+        public Tensor DeviceStatistics()
+        {
+            using var noGrad = no_grad();
+            Tensor Of(Term? term) => term is null ? zeros(3, device: Loss.device) : term.DeviceStatistics(objective);
+            return cat([Of(reconstruction), Of(prediction)]);
+        }
+
         /// <summary>The terms as numbers.</summary>
         public LossValues Values()
         {
@@ -97,6 +110,18 @@ public static class AutoEncoderLoss
             TrainingObjective.MeanSquaredError => nn.functional.mse_loss(decoded, target),
             _ => throw new ArgumentOutOfRangeException(nameof(objective), objective, "Unknown objective."),
         });
+
+        /// <summary>[loss, cross-entropy per pixel, 1 where the targets are pixel values else 0] on the device, as
+        /// <see cref="NatsPerFrame"/> computes them but without reading them back.</summary>
+        public Tensor DeviceStatistics(TrainingObjective objective)
+        {
+            Tensor inRange = Target.min().ge(RetainedScalars.Zero).logical_and(Target.max().le(RetainedScalars.One)).to(ScalarType.Float32);
+            Tensor meanPerPixel = objective == TrainingObjective.BinaryCrossEntropy
+                ? Loss.detach()
+                : nn.functional.binary_cross_entropy(
+                    Decoded.clamp(RetainedScalars.PixelClampLow, RetainedScalars.PixelClampHigh), Target.clamp(RetainedScalars.Zero, RetainedScalars.One));
+            return stack([Loss.detach().to(ScalarType.Float32), meanPerPixel.to(ScalarType.Float32), inRange]);
+        }
 
         /// <summary>Cross-entropy summed over a frame's pixels, averaged over frames and sequences (the paper's unit);
         /// null when it is undefined because a target lies outside [0, 1].</summary>

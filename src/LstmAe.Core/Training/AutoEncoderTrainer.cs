@@ -47,7 +47,8 @@ public sealed class AutoEncoderTrainer
     /// </summary>
     /// <param name="train">Training sequences; rows must hold the future frames unless the model only reconstructs.</param>
     /// <param name="validation">Optional held-out sequences for validation loss and early stopping.</param>
-    /// <param name="progress">Receives a report after every step, synchronously on the training thread.</param>
+    /// <param name="progress">Receives a report after every step (every <see cref="TrainingOptions.ReportEverySteps"/>
+    /// steps where that is more than 1, as on CUDA by default), synchronously on the training thread.</param>
     /// <param name="cancellationToken">Stops training after the current step.</param>
     /// <exception cref="ArgumentException">A source's sequences do not fit the model, hold NaN or infinite values, or
     /// hold values outside [0, 1] under the cross-entropy objective.</exception>
@@ -125,6 +126,9 @@ public sealed class AutoEncoderTrainer
         }
     }
 
+    /// <summary>Added to the gradient norm before dividing, as in <c>clip_grad_norm_</c>.</summary>
+    private const float ClipEpsilon = 1e-6f;
+
     /// <summary>The state of one <see cref="Fit"/> call.</summary>
     private sealed class Run(AutoEncoderTrainer trainer, MinibatchReader trainBatches, MinibatchReader? validationBatches,
         LearningRateSchedule schedule, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
@@ -138,12 +142,26 @@ public sealed class AutoEncoderTrainer
         private long sequencesSeen;
         private bool initializeOutputBias;
         private ParallelDecoderPass? parallelDecoders;
+        private int reportEvery = 1;
+        private DeviceLossSums? pending;
+        private Tensor? maxNormOnDevice, epsilonOnDevice;
+        private double lastLearningRate;
 
         public TrainingResult Execute()
         {
             bool trainingBefore = model.Module.training;
             using IDisposable? heap = options.RetainFreedNativeMemory ? GlibcHeap.RetainFreedBlocks() : null;
             using ParallelDecoderPass? parallel = options.ParallelDecoders ? ParallelDecoderPass.For(model) : null;
+            using TensorFloat32Scope? tf32 = TensorFloat32Scope.For(model.Device.type, model.Options.MatrixPrecision, options.AllowTensorFloat32);
+            reportEvery = options.ReportEverySteps
+                ?? (model.Device.type == DeviceType.CUDA ? TrainingOptions.DefaultCudaReportEverySteps : 1);
+            using DeviceLossSums? sums = reportEvery > 1 ? new DeviceLossSums() : null;
+            pending = sums;
+            // The clipping constants live on the device for the run: made per step, each would be a host copy.
+            using Tensor? maxNorm = sums is not null && options.GradientClipNorm is { } clip
+                ? tensor((float)clip, device: model.Device).DetachFromDisposeScope() : null;
+            using Tensor? epsilon = sums is not null ? tensor(ClipEpsilon, device: model.Device).DetachFromDisposeScope() : null;
+            (maxNormOnDevice, epsilonOnDevice) = (maxNorm, epsilon);
             parallelDecoders = parallel;
             using ParameterOptimizer optimizer = ParameterOptimizer.Create(options.Optimizer, model.Module.TrainedParameters(), options.Momentum);
             // Dropout draws from the process-wide generator; the caller gets it back as it was, as after Create.
@@ -198,24 +216,46 @@ public sealed class AutoEncoderTrainer
 
         private TrainingStopReason Train(ParameterOptimizer optimizer)
         {
+            TrainingStopReason reason = TrainSteps(optimizer);
+            ReportPending();
+            return reason;
+        }
+
+        private TrainingStopReason TrainSteps(ParameterOptimizer optimizer)
+        {
             while (options.Epochs is not { } epochs || position.Epoch < epochs)
             {
                 bool resumingMidEpoch = position.BatchesIntoEpoch > 0, any = false;
-                foreach (BufferedMinibatch buffered in trainBatches.Read(position.Epoch, position.BatchesIntoEpoch))
+                bool cuda = model.Device.type == DeviceType.CUDA;
+                using MinibatchPrefetch? ahead = options.PrefetchMinibatches ?? MinibatchPrefetch.Serves(model.Device.type)
+                    ? new MinibatchPrefetch(trainBatches, position.Epoch, position.BatchesIntoEpoch, pinned: cuda)
+                    : null;
+                IEnumerable<(BufferedMinibatch Info, Tensor? Host)> batches = ahead is not null
+                    ? ahead.Read().Select(b => (b.Info, (Tensor?)b.Host))
+                    : trainBatches.Read(position.Epoch, position.BatchesIntoEpoch).Select(b => (b, (Tensor?)null));
+                foreach ((BufferedMinibatch buffered, Tensor? host) in batches)
                 {
                     any = true;
-                    if (position.Step >= options.MaxSteps) return TrainingStopReason.MaxStepsReached;
-                    if (cancellationToken.IsCancellationRequested) return TrainingStopReason.Cancelled;
-                    TrainingProgress report = Step(optimizer, buffered);
+                    if (position.Step >= options.MaxSteps || cancellationToken.IsCancellationRequested)
+                    {
+                        host?.Dispose();
+                        return position.Step >= options.MaxSteps ? TrainingStopReason.MaxStepsReached : TrainingStopReason.Cancelled;
+                    }
+                    TrainingProgress? report = Step(optimizer, buffered, host);
                     position = position with { Step = position.Step + 1, BatchesIntoEpoch = position.BatchesIntoEpoch + 1 };
-                    double? validationLoss = options.ValidateEverySteps is { } every && position.Step % every == 0 ? Validate() : null;
-                    Report(report with { Step = position.Step, ValidationLoss = validationLoss });
-                    if (position.Step % options.CheckpointEverySteps == 0)
+                    bool validating = options.ValidateEverySteps is { } every && position.Step % every == 0;
+                    bool checkpointing = position.Step % options.CheckpointEverySteps == 0;
+                    // Deferred losses are read every reportEvery steps, and before a validation or a checkpoint.
+                    if (report is null && (pending!.Steps >= reportEvery || validating || checkpointing)) report = ReadPending();
+                    double? validationLoss = validating ? Validate() : null;
+                    if (report is not null) Report(report with { Step = position.Step, ValidationLoss = validationLoss });
+                    if (checkpointing)
                         TrainingCheckpoint.Write(options.CheckpointPath!, position, model, options, optimizer);
                     if (PatienceExhausted) return TrainingStopReason.EarlyStopped;
                 }
                 if (!any && !resumingMidEpoch)
                     throw new ArgumentException($"The train source yielded no sequences for epoch {position.Epoch}.");
+                ReportPending();
                 position = position with { Epoch = position.Epoch + 1, BatchesIntoEpoch = 0 };
                 if (options.ValidateEverySteps is null && validationBatches is not null)
                 {
@@ -228,12 +268,43 @@ public sealed class AutoEncoderTrainer
             return TrainingStopReason.EpochsCompleted;
         }
 
-        private TrainingProgress Step(ParameterOptimizer optimizer, BufferedMinibatch buffered)
+        /// <summary>Reports the steps whose losses are still on the device, if any.</summary>
+        private void ReportPending()
+        {
+            if (pending is { Steps: > 0 }) Report(ReadPending());
+        }
+
+        /// <summary>Reads the deferred steps' losses from the device (one synchronisation) as a report for the current
+        /// step, after checking that every one of them was finite.</summary>
+        private TrainingProgress ReadPending()
         {
             trainingClock.Start();
+            DeviceLossSums.Reading reading = pending!.Read(model.Options.HasReconstructionDecoder, model.Options.HasPredictionDecoder, model.Options.FrameSize);
+            trainingClock.Stop();
+            LossValues values = reading.Losses;
+            if (!reading.AllFinite)
+                throw new InvalidOperationException(
+                    $"Training diverged between steps {position.Step - reading.Steps + 1} and {position.Step} (epoch {position.Epoch}): " +
+                    $"a loss or gradient norm is NaN or infinite (mean loss {values.Loss}, last gradient norm {reading.LastGradientNorm}, " +
+                    $"learning rate {lastLearningRate}). Losses are read every {reportEvery} steps ({nameof(TrainingOptions.ReportEverySteps)}), " +
+                    $"so the weights hold those steps' updates. Lower {nameof(TrainingOptions.LearningRate)} or set " +
+                    $"{nameof(TrainingOptions.GradientClipNorm)}, and start again or resume from a checkpoint.");
+            return new TrainingProgress(position.Step, position.Epoch, values.Loss, values.ReconstructionLoss, values.PredictionLoss,
+                null, sequencesSeen / trainingClock.Elapsed.TotalSeconds, values.ReconstructionNatsPerFrame,
+                values.PredictionNatsPerFrame, lastLearningRate, reading.LastGradientNorm);
+        }
+
+        /// <summary>One step; its report, or null when its losses stay on the device until the next report.</summary>
+        /// <param name="optimizer">The optimizer.</param>
+        /// <param name="buffered">The minibatch, in the reader's buffer unless <paramref name="host"/> holds it.</param>
+        /// <param name="host">The minibatch prepared by <see cref="MinibatchPrefetch"/>, freed here; or null.</param>
+        private TrainingProgress? Step(ParameterOptimizer optimizer, BufferedMinibatch buffered, Tensor? host)
+        {
+            trainingClock.Start();
+            using Tensor? owned = host;
             using var scope = NewDisposeScope();
             model.Module.train();
-            Minibatch batch = trainBatches.ToTensors(buffered);
+            Minibatch batch = host is null ? trainBatches.ToTensors(buffered) : trainBatches.OnDevice(host, buffered.Count);
             if (initializeOutputBias)
             {
                 // Here, not before training: the first batch is read once, as a read-once source requires.
@@ -244,6 +315,16 @@ public sealed class AutoEncoderTrainer
 
             optimizer.ZeroGrad();
             AutoEncoderLoss.Terms terms = ForwardBackward(batch);
+            if (pending is not null)
+            {
+                // Nothing here waits for the device: norm, clipping and loss figures stay there.
+                pending.Add(terms.DeviceStatistics(), ClipOnDevice(optimizer.Parameters));
+                optimizer.Step(learningRate);
+                trainingClock.Stop();
+                sequencesSeen += batch.Count;
+                lastLearningRate = learningRate;
+                return null;
+            }
             // clip_grad_norm_ is safe under concurrent collections: it passes only doubles and parameter handles.
             double gradientNorm = options.GradientClipNorm is { } maxNorm
                 ? nn.utils.clip_grad_norm_(optimizer.Parameters, maxNorm)
@@ -299,6 +380,23 @@ public sealed class AutoEncoderTrainer
         {
             last = report;
             progress?.Report(report);
+        }
+
+        /// <summary>
+        /// The global gradient norm as a device scalar and, with <see cref="TrainingOptions.GradientClipNorm"/>, the
+        /// gradients scaled by min(1, max norm / (norm + 1e-6)) on the device: <c>clip_grad_norm_</c>'s arithmetic
+        /// without reading the norm back.
+        /// </summary>
+        private Tensor ClipOnDevice(IReadOnlyList<Parameter> parameters)
+        {
+            using var noGrad = no_grad();
+            Tensor[] gradients = parameters.Where(p => p.grad is not null).Select(p => p.grad!).ToArray();
+            if (gradients.Length == 0) return zeros(1, device: model.Device);
+            Tensor total = stack(gradients.Select(g => g.norm()).ToArray()).norm();
+            if (maxNormOnDevice is null) return total;
+            Tensor coefficient = maxNormOnDevice.div(RetainedScalars.Sum(total, epsilonOnDevice!)).clamp_max(RetainedScalars.One);
+            foreach (Tensor gradient in gradients) gradient.mul_(coefficient);
+            return total;
         }
 
         private static double GradientNorm(IEnumerable<Parameter> parameters)

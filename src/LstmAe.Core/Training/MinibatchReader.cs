@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using LstmAe.Model;
 using static TorchSharp.torch;
 
@@ -57,7 +58,15 @@ internal sealed class MinibatchReader
     /// <summary>The buffered minibatch as tensors on the model's device.</summary>
     /// <exception cref="ArgumentException">A value is NaN or infinite, or outside [0, 1] under cross-entropy; the
     /// message gives its position.</exception>
-    public Minibatch ToTensors(BufferedMinibatch minibatch)
+    public Minibatch ToTensors(BufferedMinibatch minibatch) => OnDevice(ToHostTensor(minibatch, pinned: false), minibatch.Count);
+
+    /// <summary>
+    /// The buffered minibatch, checked, as a new float32 host tensor [count, frames, frame size] in one copy; in
+    /// page-locked memory when <paramref name="pinned"/> (CUDA only), so <see cref="OnDevice"/> can copy it to the
+    /// GPU without waiting. The caller owns the tensor.
+    /// </summary>
+    /// <exception cref="ArgumentException">A value is NaN or infinite, or outside [0, 1] under cross-entropy.</exception>
+    public Tensor ToHostTensor(BufferedMinibatch minibatch, bool pinned)
     {
         int length = source.SequenceLength, frameSize = options.FrameSize;
         ReadOnlySpan<float> values = buffer.AsSpan(0, minibatch.Count * length);
@@ -69,10 +78,20 @@ internal sealed class MinibatchReader
                 $"Sequence {minibatch.FirstItem + (bad / length)} of epoch {minibatch.Epoch}: " +
                 $"{FrameValueCheck.Describe(values.Slice(bad / length * length, length), bad % length, frameSize)}; expected " +
                 (pixels ? "pixel values in [0, 1] under the cross-entropy objective (use MeanSquaredError for other data)." : "finite values."));
-        Tensor all = tensor(values.ToArray(), [minibatch.Count, length / frameSize, frameSize], device: device);
+        Tensor host = empty([minibatch.Count, length / frameSize, frameSize], ScalarType.Float32);
+        values.CopyTo(MemoryMarshal.Cast<byte, float>(host.bytes));
+        if (!pinned) return host;
+        using (host) return host.pin_memory();
+    }
+
+    /// <summary>A host tensor from <see cref="ToHostTensor"/> as the minibatch on the model's device (a copy that does
+    /// not block the host when the tensor is pinned; the tensor itself on the CPU).</summary>
+    public Minibatch OnDevice(Tensor host, int count)
+    {
+        Tensor all = device.type == TorchSharp.DeviceType.CPU ? host : host.to(device, non_blocking: host.is_pinned());
         Tensor input = all[.., ..options.InputFrames];
         Tensor? future = HasFuture ? all[.., options.InputFrames..] : null;
-        return new Minibatch(input, future, minibatch.Count);
+        return new Minibatch(input, future, count);
     }
 
     private static bool CheckSequenceLength(ISequenceSource source, LstmAutoEncoderModelOptions options, string sourceName)

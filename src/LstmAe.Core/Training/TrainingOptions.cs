@@ -90,6 +90,33 @@ public sealed record TrainingOptions
     /// </summary>
     public bool RetainFreedNativeMemory { get; init; } = true;
 
+    /// <summary>
+    /// Steps between progress reports. Between reports the steps' losses and gradient norms stay on the device
+    /// (<see cref="AutoEncoderTrainer"/> reads them once per report, and clips gradients on the device), so a GPU is
+    /// not made to wait for the host after every step; a report then gives the means over its steps and the last
+    /// step's gradient norm, and a step that diverged (NaN or infinite loss or gradient) is found at the next report,
+    /// with its update already applied. Reports also come before each validation and checkpoint and when training
+    /// stops. Null (the default): 1 on the CPU, where reading costs nothing and a diverging step is refused before
+    /// its update, and <see cref="DefaultCudaReportEverySteps"/> on CUDA.
+    /// </summary>
+    public int? ReportEverySteps { get; init; }
+
+    /// <summary>The report interval on a CUDA device when <see cref="ReportEverySteps"/> is null.</summary>
+    public const int DefaultCudaReportEverySteps = 25;
+
+    /// <summary>
+    /// On a CUDA device, run float32 matrix products in TF32 during <see cref="AutoEncoderTrainer.Fit"/> where the
+    /// GPU has TF32 tensor cores (NVIDIA Ampere and later; elsewhere nothing changes): inputs rounded to a 10-bit
+    /// mantissa, sums in float32, as PyTorch's <c>torch.backends.cuda.matmul.allow_tf32</c>. On by default; it sets
+    /// libtorch's process-wide flags for the run and restores them afterwards. No effect on the CPU or on
+    /// <see cref="Model.MatrixPrecision.BFloat16"/> products.
+    /// </summary>
+    public bool AllowTensorFloat32 { get; init; } = true;
+
+    /// <summary>Read minibatches on a thread of their own (<see cref="MinibatchPrefetch"/>); null: on CUDA only
+    /// (<see cref="MinibatchPrefetch.Serves"/>). Set in tests to run that path on the CPU.</summary>
+    internal bool? PrefetchMinibatches { get; init; }
+
     /// <summary>Run the two decoders of a composite model on two threads where that gives the same gradients
     /// (<see cref="ParallelDecoderPass"/>); off only in tests that compare it with the single-threaded pass.</summary>
     internal bool ParallelDecoders { get; init; } = true;
@@ -113,6 +140,8 @@ public sealed record TrainingOptions
             throw new ArgumentException($"{nameof(ValidateEverySteps)} must be positive; got {ValidateEverySteps}.");
         if (EarlyStoppingPatience <= 0)
             throw new ArgumentException($"{nameof(EarlyStoppingPatience)} must be positive; got {EarlyStoppingPatience}.");
+        if (ReportEverySteps <= 0)
+            throw new ArgumentException($"{nameof(ReportEverySteps)} must be positive; got {ReportEverySteps}.");
         if (CheckpointEverySteps <= 0)
             throw new ArgumentException($"{nameof(CheckpointEverySteps)} must be positive; got {CheckpointEverySteps}.");
         if (CheckpointEverySteps is not null && CheckpointPath is null)

@@ -3,7 +3,7 @@ using LstmAe.Tests.Shared;
 
 namespace LstmAe.Samples.Tests.Cli;
 
-/// <summary><c>--device</c> on train, evaluate and encode: validated, and cuda without CUDA runs on the CPU with a
+/// <summary><c>--device</c> on train, paper, evaluate, encode and render: validated, and cuda without CUDA runs on the CPU with a
 /// warning line.</summary>
 [TestClass]
 public sealed class CliDeviceTests
@@ -18,6 +18,8 @@ public sealed class CliDeviceTests
     [DataRow("train")]
     [DataRow("evaluate")]
     [DataRow("encode")]
+    [DataRow("render")]
+    [DataRow("paper")]
     public void AnUnknownDeviceIsAUsageError(string command)
     {
         using var folder = new TempDirectory();
@@ -27,6 +29,8 @@ public sealed class CliDeviceTests
         {
             "train" => ["--output", folder.File("new.lstmae")],
             "evaluate" => ["--model", model],
+            "render" => ["--model", model, "--output", folder.File("pictures")],
+            "paper" => [],
             _ => ["--model", model, "--output", folder.File("out.csv")],
         };
 
@@ -62,6 +66,23 @@ public sealed class CliDeviceTests
         const string Warning = "warning: Device 'cuda:1' requested but CUDA is not available; running the model on the CPU.";
         StringAssert.Contains(evaluate.Output, Warning);
         StringAssert.Contains(encode.Output, Warning);
+    }
+
+    [TestMethod]
+    public void RenderAndPaperOnCudaWithoutCudaRunOnTheCpuWithAWarning()
+    {
+        RequireNoCuda();
+        using var folder = new TempDirectory();
+        string model = TinyModel.Save(folder.File("tiny.lstmae"));
+
+        var render = CliResult.Run(["render", "--model", model, "--output", folder.File("pictures"), "--device", "cuda", .. TinyModel.DataArguments]);
+        var paper = CliResult.Run(["paper", "--device", "cuda", "--max-steps", "1", "--hidden", "8", "--layers", "1", "--input-frames", "2",
+            "--future-frames", "2", "--batch-size", "2", "--test-sequences", "2"]);
+
+        render.AssertSucceeded();
+        paper.AssertSucceeded();
+        StringAssert.Contains(render.Output, "warning: Device 'cuda' requested but CUDA is not available; running the model on the CPU.");
+        StringAssert.Contains(paper.Output, "warning: Device 'cuda' requested but CUDA is not available; training on the CPU.");
     }
 
     [TestMethod]

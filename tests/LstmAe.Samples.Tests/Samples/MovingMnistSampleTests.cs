@@ -102,6 +102,21 @@ public sealed class MovingMnistSampleTests
     }
 
     [TestMethod]
+    public void DeviceOptionIsValidatedAndCudaFallsBackToTheCpu()
+    {
+        using var folder = new TempDirectory();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        Assert.AreEqual(2, SampleApp.Run(["--tiny", "--device", "tpu:7", "--output", folder.Path], output, error));
+        StringAssert.Contains(error.ToString(), "--device must be cpu, cuda or cuda:N");
+        if (TorchSharp.torch.cuda.is_available()) return;
+        using var output2 = new StringWriter();
+        using var error2 = new StringWriter();
+        Assert.AreEqual(0, SampleApp.Run(["--tiny", "--device", "cuda", "--output", folder.Path], output2, error2), error2.ToString());
+    }
+
+    [TestMethod]
     public void ANonEmptyOutputFolderIsRefusedWithoutForce()
     {
         using var folder = new TempDirectory();

@@ -6,7 +6,8 @@ namespace LstmAe.Data;
 /// </summary>
 /// <remarks>
 /// Sequence i is a pure function of (seed, split, i), so any row can be generated at any time, from any thread, in
-/// any order, and nothing is cached. Frame t shows the digits after t + 1 steps, as in the original generator.
+/// any order, and nothing is cached; <see cref="Generate(long, int, Memory{float}, int)"/> renders rows on several
+/// threads with the same result as on one. Frame t shows the digits after t + 1 steps, as in the original generator.
 /// Thread-safe.
 /// </remarks>
 public sealed class MovingMnistGenerator
@@ -60,8 +61,15 @@ public sealed class MovingMnistGenerator
     public void SampleMotions(long index, Span<DigitMotion> destination)
     {
         CheckIndex(index);
+        SampleMotions((int)Options.Split, index, destination);
+    }
+
+    /// <summary>Draws the motions of row <paramref name="index"/> of random stream <paramref name="stream"/>: the
+    /// split for the data set's rows, another value for <see cref="EndlessMovingMnist"/>'s.</summary>
+    internal void SampleMotions(int stream, long index, Span<DigitMotion> destination)
+    {
         CheckLength(destination.Length, Options.DigitsPerSequence, nameof(destination));
-        SplitMix64 random = SplitMix64.ForRow(Options.Seed, (int)Options.Split, index);
+        SplitMix64 random = SplitMix64.ForRow(Options.Seed, stream, index);
         for (int d = 0; d < destination.Length; d++)
         {
             // Draw order is part of the data set's definition: changing it changes every sequence.
@@ -112,6 +120,42 @@ public sealed class MovingMnistGenerator
     {
         SampleMotions(index, motions);
         Render(motions, frames);
+    }
+
+    /// <summary>
+    /// Generates sequences [<paramref name="first"/>, <paramref name="first"/> + <paramref name="count"/>) into
+    /// <paramref name="frames"/>, one after another, rendering them on up to <paramref name="maxDegreeOfParallelism"/>
+    /// threads. Each sequence is a function of its index alone, so the result is the same for any thread count.
+    /// </summary>
+    /// <param name="first">First row, in [0, <see cref="SequenceCount"/>).</param>
+    /// <param name="count">Rows to generate; <paramref name="first"/> + <paramref name="count"/> at most <see cref="SequenceCount"/>.</param>
+    /// <param name="frames">Receives <paramref name="count"/> x <see cref="SequenceLength"/> floats.</param>
+    /// <param name="maxDegreeOfParallelism">Most threads to render on; -1 for one per core.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The rows are outside the data set.</exception>
+    /// <exception cref="ArgumentException"><paramref name="frames"/> has the wrong length.</exception>
+    public void Generate(long first, int count, Memory<float> frames, int maxDegreeOfParallelism = -1)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (count == 0) return;
+        CheckIndex(first);
+        CheckIndex(first + count - 1);
+        GenerateRows((int)Options.Split, first, count, frames, maxDegreeOfParallelism);
+    }
+
+    /// <summary>Renders rows [first, first + count) of <paramref name="stream"/> in parallel (no index check).</summary>
+    internal void GenerateRows(int stream, long first, int count, Memory<float> frames, int maxDegreeOfParallelism)
+    {
+        int length = SequenceLength;
+        CheckLength(frames.Length, checked(count * length), nameof(frames));
+        if (maxDegreeOfParallelism == 0 || maxDegreeOfParallelism < -1)
+            throw new ArgumentOutOfRangeException(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "Use -1 or a positive number.");
+        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, row =>
+        {
+            int digits = Options.DigitsPerSequence;
+            Span<DigitMotion> motions = digits <= StackDigits ? stackalloc DigitMotion[StackDigits] : new DigitMotion[digits];
+            SampleMotions(stream, first + row, motions[..digits]);
+            Render(motions[..digits], frames.Span.Slice(row * length, length));
+        });
     }
 
     /// <summary>Generates the frames of sequence <paramref name="index"/>.</summary>

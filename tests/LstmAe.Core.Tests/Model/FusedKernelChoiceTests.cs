@@ -1,0 +1,29 @@
+using LstmAe.Model;
+using TorchSharp;
+
+namespace LstmAe.Core.Tests.Model;
+
+/// <summary>Which LSTMs cuDNN's fused kernel runs: a pure function of device, product format and use, so the CUDA
+/// path's choice is tested without a GPU.</summary>
+[TestClass]
+public sealed class FusedKernelChoiceTests
+{
+    [TestMethod]
+    [DataRow(nameof(LstmUse.Encoder), true)]
+    [DataRow(nameof(LstmUse.UnconditionedDecoder), true)]
+    [DataRow(nameof(LstmUse.TeacherForcedDecoder), true)]
+    [DataRow(nameof(LstmUse.FeedbackDecoder), false)]
+    public void OnCudaFloat32EveryLstmWithKnownInputsIsFused(string use, bool fused) =>
+        Assert.AreEqual(fused, StackedLstmShape.UsesFusedKernel(DeviceType.CUDA, MatrixPrecision.Float32, Enum.Parse<LstmUse>(use)));
+
+    [TestMethod]
+    public void TheCpuAndBFloat16ProductsAlwaysUseTheRunner()
+    {
+        foreach (LstmUse use in Enum.GetValues<LstmUse>())
+        {
+            Assert.IsFalse(StackedLstmShape.UsesFusedKernel(DeviceType.CPU, MatrixPrecision.Float32, use), $"CPU {use}");
+            Assert.IsFalse(StackedLstmShape.UsesFusedKernel(DeviceType.CPU, MatrixPrecision.BFloat16, use), $"CPU bf16 {use}");
+            Assert.IsFalse(StackedLstmShape.UsesFusedKernel(DeviceType.CUDA, MatrixPrecision.BFloat16, use), $"CUDA bf16 {use}");
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using LstmAe.Tests.Shared;
+using LstmAe.Model;
+
+namespace LstmAe.Samples.Tests.Cli;
+
+/// <summary><c>lstmae paper</c> at a budget of seconds and a tiny model, so the command that reproduces the paper's
+/// figure on a GPU keeps working.</summary>
+[TestClass]
+public sealed class CliPaperTests
+{
+    [TestMethod]
+    public void PaperTrainsOnFreshClipsAndPrintsTheHeldOutNatsPerFrame()
+    {
+        using var folder = new TempDirectory();
+        string model = folder.File("paper.lstmae");
+
+        var run = CliResult.Run(
+            "paper", "--minutes", "0.5", "--max-steps", "2", "--hidden", "8", "--layers", "1", "--input-frames", "2",
+            "--future-frames", "2", "--batch-size", "2", "--test-sequences", "3", "--progress-every", "1", "--output", model);
+
+        run.AssertSucceeded();
+        StringAssert.Contains(run.Output, "Conditional decoders");
+        StringAssert.Contains(run.Output, "step      2");
+        StringAssert.Contains(run.Output, "Trained 2 steps (4 clips, none repeated)");
+        StringAssert.Contains(run.Output, "3 generated Moving MNIST sequences (Test digits");
+        StringAssert.Matches(run.Output, new System.Text.RegularExpressions.Regex(@"Prediction: \d+\.\d nats per frame on held-out digits \(the paper: 341\.2\)"));
+        using var stream = File.OpenRead(model);
+        using var loaded = LstmAutoEncoder.Load(stream);
+        Assert.AreEqual(DecoderConditioning.Conditional, loaded.Options.Conditioning, "the Paper preset, resized");
+    }
+
+    [TestMethod]
+    public void PaperStopsAtItsTimeBudget()
+    {
+        var run = CliResult.Run(
+            "paper", "--minutes", "0.002", "--hidden", "8", "--layers", "1", "--input-frames", "2", "--future-frames", "2",
+            "--batch-size", "2", "--test-sequences", "2");
+
+        run.AssertSucceeded();
+        StringAssert.Contains(run.Output, "(Cancelled)");
+        StringAssert.Contains(run.Output, "nats per frame");
+    }
+}
