@@ -29,8 +29,15 @@ public sealed class OnnxBenchmarks : IBenchmarkSuite
     public string Description => "Features/s: LstmAutoEncode (TorchSharp) vs its ONNX export (ApplyOnnxModel, ORT)";
 
     /// <inheritdoc/>
-    public void Run(bool quick)
+    public void Run(BenchmarkSettings settings)
     {
+        // ONNX Runtime's CPU package is the deployment path compared here, so both engines run on the CPU.
+        bool quick = settings.Quick;
+        if (settings.OnCuda)
+        {
+            Console.WriteLine("The onnx suite compares the CPU engines; --device is ignored.");
+        }
+
         int rows = quick ? 64 : 512, engineRows = quick ? 16 : 128;
         var ml = new MLContext(seed: 0);
         LstmAutoEncoderModelOptions preset = LstmAutoEncoderModelOptions.CpuDefault with { MatrixPrecision = MatrixPrecision.Float32 };
