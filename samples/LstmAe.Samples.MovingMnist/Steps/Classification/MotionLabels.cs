@@ -6,7 +6,7 @@ namespace LstmAe.Samples.MovingMnist.Steps.Classification;
 /// Motion classes of a clip, read from the generator's draws (<see cref="DigitMotion"/>, also the
 /// <c>Velocity</c> columns of <c>LoadMovingMnist</c>): the direction and the speed of the first digit before any bounce.
 /// </summary>
-internal static class MotionLabels
+public static class MotionLabels
 {
     /// <summary>Direction classes: 8 sectors of 45 degrees.</summary>
     public const int DirectionBins = 8;
