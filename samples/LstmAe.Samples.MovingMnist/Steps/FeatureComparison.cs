@@ -103,7 +103,9 @@ internal sealed record FeatureComparison(int Seeds, IReadOnlyList<AccuracyTable>
         };
         if (settings.CompareFeatureSets && trainedModel is not null)
         {
-            foreach (var features in Enum.GetValues<EncoderFeatures>().Where(f => f != settings.Features))
+            // With one layer the all-layers sets are the top layer's: each distinct set once.
+            var distinct = Enum.GetValues<EncoderFeatures>().Where(f => modelOptions.Layers > 1 || f is not (EncoderFeatures.AllLayersHidden or EncoderFeatures.AllLayersHiddenAndCell));
+            foreach (var features in distinct.Where(f => f != settings.Features))
             {
                 list.Add(new Representation(Invariant($"trained encoder, {features}"), modelOptions.FeatureSize(features), IsPixelBaseline: false)
                 {
