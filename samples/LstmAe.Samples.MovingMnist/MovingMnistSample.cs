@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using LstmAe.Metrics;
 using LstmAe.MLNet;
 using LstmAe.Model;
 using LstmAe.Samples.MovingMnist.Reporting;
 using LstmAe.Samples.MovingMnist.Steps;
+using LstmAe.Samples.MovingMnist.Steps.Classification;
 using LstmAe.Training;
 using Microsoft.ML;
 
@@ -13,14 +15,17 @@ namespace LstmAe.Samples.MovingMnist;
 
 /// <summary>
 /// The Moving MNIST walk-through: generate data, fit <c>LstmAutoEncode</c>, save and reload the ML.NET model, score
-/// it on test sequences, draw what it sees, and compare its features with raw pixels and an untrained encoder as
-/// inputs to a digit classifier.
+/// it on test sequences, draw what it sees, and compare its features with pixel baselines and an untrained encoder as
+/// inputs to classifiers of the digit and of its motion.
 /// </summary>
 /// <param name="settings">Sizes and the output folder.</param>
 /// <param name="console">Where to report.</param>
 public sealed class MovingMnistSample(SampleSettings settings, ISampleConsole console)
 {
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+    /// <summary>The label budget at which the trained features are compared with the best pixel baseline.</summary>
+    private const int GoalLabels = 1_000;
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
 
     /// <summary>Runs every step and returns what was measured.</summary>
     /// <returns>The figures and files of the run.</returns>
@@ -59,16 +64,27 @@ public sealed class MovingMnistSample(SampleSettings settings, ISampleConsole co
         files.AddRange(Pictures.Write(folder, test.Examples, history, settings.FrameSize * settings.FrameSize));
         console.Line($"Wrote to {folder.Path}: {string.Join(", ", files.Skip(1))}.");
 
-        console.Heading("5. Are the features useful? Digit classification on single-digit Moving MNIST");
-        var comparison = FeatureComparison.Run(mlContext, loaded, modelOptions, settings);
-        console.Table(
-            ["features", .. comparison.LabelCounts.Select(n => Invariant($"{n:N0} labels"))],
-            comparison.Rows.Select(row => (IReadOnlyList<string>)[row.Representation, .. row.Accuracy.Select(a => Invariant($"{a:P1}"))]));
+        console.Heading("5. Are the features useful? Classifying single-digit clips by digit and by motion");
+        console.Line(Invariant($"Linear classifiers (L-BFGS maximum entropy) with L2 chosen on {settings.ClassifierValidationSequences:N0} validation clips; test accuracy on {settings.ClassifierTestSequences:N0} clips of held-out digits, mean +- standard deviation over {settings.ClassifierSeeds} seeds."));
+        var comparison = FeatureComparison.Run(mlContext, loaded, modelOptions, settings, console);
+        foreach (var table in comparison.Tables)
+        {
+            console.Line("");
+            console.Line(Invariant($"{char.ToUpperInvariant(table.Task[0])}{table.Task[1..]}, chance {1.0 / table.Classes:P0}:"));
+            console.Table(
+                ["features", .. table.LabelCounts.Select(n => Invariant($"{n:N0} labels"))],
+                table.Rows.Select(row => (IReadOnlyList<string>)[row.Representation, .. row.Mean.Select((mean, i) => Invariant($"{100 * mean:F1} +- {100 * row.StandardDeviation[i]:F1} %"))]));
+            int goalLabels = table.LabelCounts.Contains(GoalLabels) ? GoalLabels : table.LabelCounts[^1];
+            if (table.MarginOverPixels(goalLabels, FeatureComparison.TrainedFeatures) is double margin)
+            {
+                console.Line(Invariant($"Trained features against the best pixel baseline at {goalLabels:N0} labels: {margin:+0.0;-0.0} points."));
+            }
+        }
         (loaded as IDisposable)?.Dispose();
 
         files.Add(OutputFolder.ResultsFile); // listed in itself, so Files names everything the run wrote
-        var results = new SampleResults(folder.Path, files, steps, test.Reconstruction, test.Prediction, comparison.LabelCounts,
-            comparison.Rows.ToDictionary(row => row.Representation, row => row.Accuracy), clock.Elapsed);
+        var results = new SampleResults(folder.Path, files, steps, test.Reconstruction, test.Prediction, settings.Features,
+            comparison.Seeds, TunedClassifier.L2Grid, comparison.Tables, clock.Elapsed);
         File.WriteAllText(folder.File(OutputFolder.ResultsFile), JsonSerializer.Serialize(results, JsonOptions));
         console.Line(Invariant($"Done in {clock.Elapsed.TotalMinutes:F1} minutes; figures in {OutputFolder.ResultsFile}."));
         return results;

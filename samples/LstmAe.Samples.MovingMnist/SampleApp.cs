@@ -41,9 +41,15 @@ public static class SampleApp
             string? value = result.GetValueOrDefault<string>();
             if (!TorchDevices.IsKnown(value)) result.AddError($"--device must be cpu, cuda or cuda:N (such as cuda:1); got '{value}'.");
         });
+        var features = new Option<EncoderFeatures?>("--features") { Description = "The encoder state that forms the features (default: the sample's)." };
+        var conditioning = new Option<DecoderConditioning?>("--conditioning") { Description = "What the decoders see after their first step: Unconditioned (default) or Conditional." };
+        var seeds = PositiveOption("--classifier-seeds", "Seeds of the classification data, for the mean and standard deviation.");
+        var maxSpeed = new Option<float?>("--max-speed") { Description = "Draw each digit's speed from [3.6, this] pixels per frame, and add a speed-band task." };
+        var compareFeatures = new Option<bool>("--compare-feature-sets") { Description = "Also score every other encoder feature set of the trained model." };
         var root = new RootCommand("Composite LSTM autoencoder on Moving MNIST with ML.NET: train, save and load, score, draw, and classify with its features.")
         {
-            outputFolder, force, tiny, trainSequences, epochs, hidden, batchSize, learningRate, classifierSequences, seed, precision, device,
+            outputFolder, force, tiny, trainSequences, epochs, hidden, batchSize, learningRate, classifierSequences, seed, precision,
+            device, features, conditioning, seeds, maxSpeed, compareFeatures,
         };
 
         root.SetAction(result =>
@@ -62,6 +68,11 @@ public static class SampleApp
                 Seed = result.GetValue(seed) ?? preset.Seed,
                 MatrixPrecision = result.GetValue(precision) ?? preset.MatrixPrecision,
                 Device = result.GetValue(device)!,
+                Features = result.GetValue(features) ?? preset.Features,
+                Conditioning = result.GetValue(conditioning) ?? preset.Conditioning,
+                ClassifierSeeds = result.GetValue(seeds) ?? preset.ClassifierSeeds,
+                MaxSpeed = result.GetValue(maxSpeed) ?? preset.MaxSpeed,
+                CompareFeatureSets = result.GetValue(compareFeatures) || preset.CompareFeatureSets,
             };
             int frameSize = settings.FrameSize * settings.FrameSize;
             ISampleConsole console = interactive ? new LiveSampleConsole(AnsiConsole.Console, frameSize) : new PlainSampleConsole(output, frameSize);

@@ -1,4 +1,6 @@
 using LstmAe.Metrics;
+using LstmAe.Model;
+using LstmAe.Samples.MovingMnist.Steps.Classification;
 
 namespace LstmAe.Samples.MovingMnist;
 
@@ -8,8 +10,10 @@ namespace LstmAe.Samples.MovingMnist;
 /// <param name="TrainingSteps">Optimiser steps taken.</param>
 /// <param name="Reconstruction">Test metrics of the reconstructed input frames.</param>
 /// <param name="Prediction">Test metrics of the predicted future frames.</param>
-/// <param name="LabelCounts">The label budgets of the classification table.</param>
-/// <param name="Accuracy">Test accuracy per representation, one value per label budget.</param>
+/// <param name="Features">The encoder state that formed the features.</param>
+/// <param name="ClassifierSeeds">Seeds each classification figure is averaged over.</param>
+/// <param name="L2Grid">The L2 weights each classifier chose from on the validation split.</param>
+/// <param name="Classification">One table per task (digit, direction, speed band when speeds vary).</param>
 /// <param name="Elapsed">Wall time of the run.</param>
 public sealed record SampleResults(
     string OutputFolder,
@@ -17,6 +21,8 @@ public sealed record SampleResults(
     long TrainingSteps,
     FrameMetricsSummary Reconstruction,
     FrameMetricsSummary Prediction,
-    IReadOnlyList<int> LabelCounts,
-    IReadOnlyDictionary<string, IReadOnlyList<double>> Accuracy,
+    EncoderFeatures Features,
+    int ClassifierSeeds,
+    IReadOnlyList<float> L2Grid,
+    IReadOnlyList<AccuracyTable> Classification,
     TimeSpan Elapsed);

@@ -67,8 +67,28 @@ public sealed record SampleSettings
     /// <summary>Labelled single-digit sequences the classifiers may train on ("all labels").</summary>
     public int ClassifierTrainSequences { get; init; } = 2_000;
 
+    /// <summary>Labelled single-digit sequences (training digits) on which each classifier's regularisation is
+    /// chosen; never the test sequences.</summary>
+    public int ClassifierValidationSequences { get; init; } = 500;
+
     /// <summary>Single-digit sequences (held-out digits) the classifiers are scored on.</summary>
     public int ClassifierTestSequences { get; init; } = 500;
+
+    /// <summary>Seeds of the classification data and the random encoder; tables give their mean and standard deviation.</summary>
+    public int ClassifierSeeds { get; init; } = 3;
+
+    /// <summary>Unlabelled training sequences (the autoencoder's first ones) the PCA baseline is fitted on.</summary>
+    public int PcaSequences { get; init; } = 2_000;
+
+    /// <summary>Also score every other <see cref="EncoderFeatures"/> of the trained encoder (for choosing the default).</summary>
+    public bool CompareFeatureSets { get; init; }
+
+    /// <summary>Pixels per frame a digit moves (Moving MNIST: 3.6).</summary>
+    public float Speed { get; init; } = 3.6f;
+
+    /// <summary>When set, each digit's speed is drawn from [<see cref="Speed"/>, MaxSpeed], in the autoencoder's data and
+    /// the classifiers', and the speed band becomes a third classification task.</summary>
+    public float? MaxSpeed { get; init; }
 
     /// <summary>The label budgets compared; each is capped at <see cref="ClassifierTrainSequences"/>.</summary>
     public IReadOnlyList<int> LabelBudgets { get; init; } = [100, 1_000];
@@ -97,7 +117,11 @@ public sealed record SampleSettings
         BatchSize = 8,
         RenderedSequences = 2,
         ClassifierTrainSequences = 40,
+        ClassifierValidationSequences = 16,
         ClassifierTestSequences = 20,
+        ClassifierSeeds = 2,
+        PcaSequences = 24,
+        MaxSpeed = 5f,
         LabelBudgets = [10],
     };
 
@@ -113,7 +137,8 @@ public sealed record SampleSettings
             (TrainSequences, nameof(TrainSequences)), (ValidationSequences, nameof(ValidationSequences)),
             (TestSequences, nameof(TestSequences)), (Epochs, nameof(Epochs)), (BatchSize, nameof(BatchSize)),
             (RenderedSequences, nameof(RenderedSequences)), (ClassifierTrainSequences, nameof(ClassifierTrainSequences)),
-            (ClassifierTestSequences, nameof(ClassifierTestSequences)),
+            (ClassifierValidationSequences, nameof(ClassifierValidationSequences)),
+            (ClassifierTestSequences, nameof(ClassifierTestSequences)), (ClassifierSeeds, nameof(ClassifierSeeds)),
         })
         {
             Require(value > 0, name, $"must be positive, got {value}");
@@ -121,6 +146,9 @@ public sealed record SampleSettings
         Require(LearningRate > 0, nameof(LearningRate), $"must be positive, got {LearningRate}");
         Require(RenderedSequences <= TestSequences, nameof(RenderedSequences), $"cannot exceed the {TestSequences} test sequences");
         Require(LabelBudgets.All(b => b > 0), nameof(LabelBudgets), "must all be positive");
+        Require(PcaSequences >= 2, nameof(PcaSequences), $"must be at least 2, got {PcaSequences}");
+        Require(float.IsFinite(Speed) && Speed >= 0, nameof(Speed), $"must be finite and non-negative, got {Speed}");
+        Require(MaxSpeed is null || (float.IsFinite(MaxSpeed.Value) && MaxSpeed >= Speed), nameof(MaxSpeed), $"must be at least {nameof(Speed)} ({Speed}), got {MaxSpeed}");
     }
 
     private static void Require(bool condition, string name, string problem)

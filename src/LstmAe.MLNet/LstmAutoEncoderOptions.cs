@@ -38,7 +38,7 @@ public sealed class LstmAutoEncoderOptions
     /// <summary>Output column of encoder features (see <see cref="EncoderFeatures"/>).</summary>
     public string OutputColumnName { get; set; } = DefaultOutputColumnName;
 
-    /// <summary>Which part of the encoder's final state forms the feature vector.</summary>
+    /// <summary>Which encoder state forms the feature vector.</summary>
     public EncoderFeatures EncoderFeatures { get; set; } = EncoderFeatures.LastLayerHidden;
 
     /// <summary>Optional output column of the reconstructed input frames, vector [InputFrames, height, width] in

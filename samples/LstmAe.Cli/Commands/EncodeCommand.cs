@@ -18,7 +18,7 @@ internal static class EncodeCommand
         var target = new OutputOptions("The feature file: *.csv or *.parquet (one row per sequence: 'sequence', 'label' when the data has labels, then f0, f1, ...).");
         var features = new Option<EncoderFeatures>("--features")
         {
-            Description = "Which encoder state: LastLayerHidden, LastLayerHiddenAndCell, AllLayersHidden or AllLayersHiddenAndCell.",
+            Description = "Which encoder state: LastLayerHidden, LastLayerHiddenAndCell, AllLayersHidden, AllLayersHiddenAndCell or LastLayerHiddenMeanOverTime.",
             DefaultValueFactory = _ => EncoderFeatures.LastLayerHidden,
         };
         var batchSize = ModelOptions.CreateBatchSizeOption(64);

@@ -15,7 +15,7 @@ internal static class ExportOnnxCommand
         var target = new OutputOptions("The ONNX file to write (*.onnx).");
         var features = new Option<EncoderFeatures>("--features")
         {
-            Description = "Which encoder state the 'Features' output holds: LastLayerHidden, LastLayerHiddenAndCell, AllLayersHidden or AllLayersHiddenAndCell.",
+            Description = "Which encoder state the 'Features' output holds: LastLayerHidden, LastLayerHiddenAndCell, AllLayersHidden, AllLayersHiddenAndCell or LastLayerHiddenMeanOverTime.",
             DefaultValueFactory = _ => EncoderFeatures.LastLayerHidden,
         };
         var withFuture = new Option<bool>("--input-with-future")

@@ -1,62 +1,147 @@
+using System.Diagnostics;
+using System.Globalization;
 using LstmAe.Data;
+using LstmAe.MLNet;
 using LstmAe.Model;
+using LstmAe.Samples.MovingMnist.Reporting;
+using LstmAe.Samples.MovingMnist.Steps.Classification;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
 namespace LstmAe.Samples.MovingMnist.Steps;
 
 /// <summary>
-/// How useful the learned features are: a linear classifier (ML.NET's L-BFGS maximum entropy) learns the digit of
-/// single-digit Moving MNIST sequences from three representations, each with a growing number of labels, and is
-/// scored on sequences of held-out digits.
+/// How useful the learned features are: tuned linear classifiers learn the digit and the direction of motion (and
+/// the speed band when speeds vary) of single-digit clips from each representation, with growing label budgets, over
+/// several seeds, and are scored on clips of held-out digits.
 /// </summary>
 /// <remarks>
-/// The classification data is single-digit Moving MNIST with the digit's class as its label. With two digits the
-/// "first digit's label" is not a property of the video (the digits are unordered and overlap), so even a perfect
-/// model could not exceed about 50% on it; one digit keeps the question well posed while the encoder, trained on
-/// two-digit videos, sees the same kind of motion and strokes.
+/// <para>The representations: two per-pixel summaries over time (the mean frame, the maximum), PCA of all input frames
+/// fitted on the autoencoder's own unlabelled training clips, the same encoder with random weights, and the trained
+/// encoder's features computed by the saved pipeline. Each classifier's L2 weight (and a PCA's width) is chosen on a
+/// validation split of training digits; the test split, of held-out digits, scores only the chosen one.</para>
+/// <para>A seed draws new labelled, validation and test clips and new random encoder weights; the autoencoder and the
+/// PCA are fitted once. Single-digit clips keep "which digit" and "which way" properties of the video: with two digits
+/// the "first digit" is not (they are unordered and overlap), while the encoder, trained on two-digit videos, sees the
+/// same strokes and motion.</para>
 /// </remarks>
-/// <param name="LabelCounts">The label budgets compared (columns).</param>
-/// <param name="Rows">Accuracy per representation (rows) and budget.</param>
-internal sealed record FeatureComparison(IReadOnlyList<int> LabelCounts, IReadOnlyList<FeatureComparison.Row> Rows)
+/// <param name="Seeds">Seeds averaged over.</param>
+/// <param name="Tables">One per task.</param>
+internal sealed record FeatureComparison(int Seeds, IReadOnlyList<AccuracyTable> Tables)
 {
-    /// <summary>The test accuracy of one representation for each label budget.</summary>
-    /// <param name="Representation">What the classifier sees.</param>
-    /// <param name="Accuracy">Test accuracy (micro), one per entry of <see cref="LabelCounts"/>.</param>
-    public sealed record Row(string Representation, IReadOnlyList<double> Accuracy);
+    /// <summary>The row of the trained encoder's features, as the saved pipeline computes them.</summary>
+    public const string TrainedFeatures = "LSTM autoencoder features";
 
-    private const string FeaturesColumn = "Features", LabelColumn = "Label";
-    private const int UntrainedSeedOffset = 1_000;
+    private const string FeaturesColumn = "Features";
+    private const int UntrainedSeedOffset = 1_000, ClipSeedOffset = 10, ClipSeedStride = 3;
 
-    public static FeatureComparison Run(MLContext mlContext, ITransformer trained, LstmAutoEncoderModelOptions modelOptions, SampleSettings settings)
+    /// <summary>PCA widths tuned on validation, capped by the components that exist.</summary>
+    private static readonly int[] PcaWidths = [32, 128, 512];
+
+    public static FeatureComparison Run(MLContext mlContext, ITransformer trained, LstmAutoEncoderModelOptions modelOptions,
+        SampleSettings settings, ISampleConsole console)
     {
-        var train = LabeledSequences.Generate(settings, settings.ClassifierTrainSequences, DataSplit.Train, settings.Seed + 10);
-        var test = LabeledSequences.Generate(settings, settings.ClassifierTestSequences, DataSplit.Test, settings.Seed + 11);
-        int[] budgets = [.. settings.LabelBudgets.Where(b => b < train.Count).Order(), train.Count];
-
-        using var untrained = LstmAutoEncoder.Create(modelOptions, settings.Seed + UntrainedSeedOffset);
-        int featureSize = modelOptions.FeatureSize(settings.Features);
-        var representations = new (string Name, Func<LabeledSequences, float[]> Features, int Width)[]
+        int frameSize = settings.FrameSize * settings.FrameSize;
+        int pool = settings.ClassifierTrainSequences;
+        int[] budgets = [.. settings.LabelBudgets.Where(b => b < pool).Distinct().Order(), pool];
+        var tasks = new List<ClassificationTask> { ClassificationTask.Digit, ClassificationTask.Direction };
+        if (settings.MaxSpeed is float maxSpeed && maxSpeed > settings.Speed)
         {
-            ("LSTM autoencoder features", s => EncodeWithPipeline(mlContext, trained, s), featureSize),
-            ("raw pixels (input frames)", s => s.Pixels, modelOptions.InputSequenceLength),
-            ("untrained encoder (random weights)", s => untrained.Encode(s.Pixels, s.Count, settings.Features), featureSize),
-        };
-
-        var rows = new List<Row>();
-        foreach (var (name, features, width) in representations)
-        {
-            var trainView = ToDataView(mlContext, features(train), train.Labels, width);
-            var testView = ToDataView(mlContext, features(test), test.Labels, width);
-            rows.Add(new Row(name, budgets.Select(budget => Accuracy(mlContext, mlContext.Data.TakeRows(trainView, budget), testView)).ToArray()));
+            tasks.Add(ClassificationTask.Speed);
         }
-        return new FeatureComparison(budgets, rows);
+
+        var clock = Stopwatch.StartNew();
+        using var pca = FitPca(settings, modelOptions.InputSequenceLength);
+        console.Line(Invariant($"PCA: {pca.Components} components of {settings.InputFrames} x {frameSize} pixels, fitted on {Math.Min(settings.PcaSequences, settings.TrainSequences):N0} of the autoencoder's unlabelled training clips in {clock.Elapsed.TotalSeconds:F0} s."));
+        var trainedModel = TrainedModel(trained);
+
+        var results = new Dictionary<string, List<Dictionary<ClassificationTask, TunedAccuracy[]>>>();
+        var rowsInOrder = new List<Representation>();
+        for (int seed = 0; seed < settings.ClassifierSeeds; seed++)
+        {
+            clock.Restart();
+            using var untrained = LstmAutoEncoder.Create(modelOptions, settings.Seed + UntrainedSeedOffset + seed);
+            var representations = Representations(mlContext, trained, trainedModel, untrained, pca, settings, modelOptions);
+            int clipSeed = settings.Seed + ClipSeedOffset + ClipSeedStride * seed;
+            var train = ClipSet.Generate(Options(settings, pool, DataSplit.Train, clipSeed), representations);
+            var validation = ClipSet.Generate(Options(settings, settings.ClassifierValidationSequences, DataSplit.Train, clipSeed + 1), representations);
+            var test = ClipSet.Generate(Options(settings, settings.ClassifierTestSequences, DataSplit.Test, clipSeed + 2), representations);
+            double encodeSeconds = clock.Elapsed.TotalSeconds;
+            foreach (var representation in representations)
+            {
+                if (!results.TryGetValue(representation.Name, out var perSeed))
+                {
+                    results[representation.Name] = perSeed = [];
+                    rowsInOrder.Add(representation);
+                }
+                perSeed.Add(TunedClassifier.Run(mlContext, representation, train, validation, test, tasks, budgets));
+            }
+            console.Line(Invariant($"seed {seed + 1}/{settings.ClassifierSeeds}: {pool + validation.Count + test.Count:N0} clips, features in {encodeSeconds:F0} s, classifiers tuned in {clock.Elapsed.TotalSeconds - encodeSeconds:F0} s."));
+        }
+
+        var tables = tasks.Select(task => new AccuracyTable(task.Title(), task.ClassCount(), budgets,
+            rowsInOrder.Select(r => AccuracyRow.From(r.Name, r.IsPixelBaseline, results[r.Name].Select(seed => seed[task]).ToList())).ToArray())).ToArray();
+        return new FeatureComparison(settings.ClassifierSeeds, tables);
     }
 
-    /// <summary>Features as the saved pipeline computes them, from the same sequences as a data view.</summary>
-    private static float[] EncodeWithPipeline(MLContext mlContext, ITransformer model, LabeledSequences sequences)
+    private static List<Representation> Representations(MLContext mlContext, ITransformer trained, LstmAutoEncoder? trainedModel,
+        LstmAutoEncoder untrained, PixelPca pca, SampleSettings settings, LstmAutoEncoderModelOptions modelOptions)
     {
-        var encoded = model.Transform(mlContext.Data.LoadMovingMnist(sequences.Options));
+        int frames = settings.InputFrames, frameSize = settings.FrameSize * settings.FrameSize;
+        int featureSize = modelOptions.FeatureSize(settings.Features);
+        int[] pcaWidths = [.. PcaWidths.Select(w => Math.Min(w, pca.Components)).Distinct()];
+        var list = new List<Representation>
+        {
+            new("mean frame (pixels)", frameSize, IsPixelBaseline: true) { FromPixels = PixelFeatures.MeanFrame(frames, frameSize) },
+            new("max over time (pixels)", frameSize, IsPixelBaseline: true) { FromPixels = PixelFeatures.MaxOverTime(frames, frameSize) },
+            new("PCA of all input frames", pcaWidths[^1], IsPixelBaseline: true, pcaWidths) { FromPixels = pca.Project },
+            new("untrained encoder (random weights)", featureSize, IsPixelBaseline: false)
+            {
+                FromPixels = (pixels, count, destination) => untrained.Encode(pixels, count, settings.Features, destination),
+            },
+            new(TrainedFeatures, featureSize, IsPixelBaseline: false) { FromClips = options => EncodeWithPipeline(mlContext, trained, options) },
+        };
+        if (settings.CompareFeatureSets && trainedModel is not null)
+        {
+            // With one layer the all-layers sets are the top layer's: each distinct set once.
+            var distinct = Enum.GetValues<EncoderFeatures>().Where(f => modelOptions.Layers > 1 || f is not (EncoderFeatures.AllLayersHidden or EncoderFeatures.AllLayersHiddenAndCell));
+            foreach (var features in distinct.Where(f => f != settings.Features))
+            {
+                list.Add(new Representation(Invariant($"trained encoder, {features}"), modelOptions.FeatureSize(features), IsPixelBaseline: false)
+                {
+                    FromPixels = (pixels, count, destination) => trainedModel.Encode(pixels, count, features, destination),
+                });
+            }
+        }
+        return list;
+    }
+
+    /// <summary>PCA on the first clips of the autoencoder's training set (input frames only): the same unlabelled
+    /// data the autoencoder learned from.</summary>
+    private static PixelPca FitPca(SampleSettings settings, int length)
+    {
+        int count = Math.Min(settings.PcaSequences, settings.TrainSequences);
+        var generator = new MovingMnistGenerator(SampleData.Options(settings, count, DataSplit.Train, settings.Seed, frames: settings.InputFrames));
+        var clips = new float[(long)count * length];
+        Parallel.For(0, count, i => generator.Generate(i, clips.AsSpan(i * length, length), new DigitMotion[generator.Options.DigitsPerSequence]));
+        return PixelPca.Fit(clips, count, length, PcaWidths[^1]);
+    }
+
+    private static MovingMnistOptions Options(SampleSettings settings, int count, DataSplit split, int seed) =>
+        SampleData.Options(settings, count, split, seed, digits: 1, frames: settings.InputFrames);
+
+    /// <summary>The Core model behind the loaded pipeline, for the extra feature-set rows.</summary>
+    private static LstmAutoEncoder? TrainedModel(ITransformer trained) => trained switch
+    {
+        LstmAutoEncoderTransformer transformer => transformer.Model,
+        TransformerChain<ITransformer> chain => chain.OfType<LstmAutoEncoderTransformer>().FirstOrDefault()?.Model,
+        _ => null,
+    };
+
+    /// <summary>Features as the saved pipeline computes them, from the same clips as a data view.</summary>
+    private static float[] EncodeWithPipeline(MLContext mlContext, ITransformer model, MovingMnistOptions options)
+    {
+        var encoded = model.Transform(mlContext.Data.LoadMovingMnist(options));
         var column = encoded.Schema[FeaturesColumn];
         using var cursor = encoded.GetRowCursor([column]);
         var getter = cursor.GetGetter<VBuffer<float>>(column);
@@ -70,55 +155,5 @@ internal sealed record FeatureComparison(IReadOnlyList<int> LabelCounts, IReadOn
         return [.. features];
     }
 
-    private static double Accuracy(MLContext mlContext, IDataView train, IDataView test)
-    {
-        var pipeline = mlContext.Transforms.NormalizeMinMax(FeaturesColumn)
-            .AppendCacheCheckpoint(mlContext)
-            .Append(mlContext.MulticlassClassification.Trainers.LbfgsMaximumEntropy(LabelColumn, FeaturesColumn));
-        var classifier = pipeline.Fit(train);
-        return mlContext.MulticlassClassification.Evaluate(classifier.Transform(test), LabelColumn).MicroAccuracy;
-    }
-
-    /// <summary>Rows of features with the digit as a key over all classes, so that a small label budget that misses a
-    /// class still has every test row scored (a key learned from the training labels would drop unseen classes).</summary>
-    private static IDataView ToDataView(MLContext mlContext, float[] features, int[] labels, int width)
-    {
-        var rows = labels.Select((label, i) => new LabeledFeatures
-        {
-            Features = features.AsSpan(i * width, width).ToArray(),
-            Label = (uint)label, // LoadFromEnumerable reads a key-typed uint as a zero-based index: class 0 becomes key 1.
-        }).ToList();
-        var schema = SchemaDefinition.Create(typeof(LabeledFeatures));
-        schema[FeaturesColumn].ColumnType = new VectorDataViewType(NumberDataViewType.Single, width);
-        schema[LabelColumn].ColumnType = new KeyDataViewType(typeof(uint), EmbeddedMnist.Digits.ClassCount);
-        return mlContext.Data.LoadFromEnumerable(rows, schema);
-    }
-
-    private sealed class LabeledFeatures
-    {
-        public float[] Features { get; set; } = [];
-
-        public uint Label { get; set; }
-    }
-
-    /// <summary>Single-digit sequences (input frames only) with their digit's class.</summary>
-    private sealed record LabeledSequences(MovingMnistOptions Options, float[] Pixels, int[] Labels)
-    {
-        public int Count => Labels.Length;
-
-        public static LabeledSequences Generate(SampleSettings settings, int count, DataSplit split, int seed)
-        {
-            var options = SampleData.Options(settings, count, split, seed, digits: 1, frames: settings.InputFrames);
-            var generator = new MovingMnistGenerator(options);
-            var pixels = new float[(long)count * generator.SequenceLength];
-            var labels = new int[count];
-            var motion = new DigitMotion[1];
-            for (int i = 0; i < count; i++)
-            {
-                generator.Generate(i, pixels.AsSpan(i * generator.SequenceLength, generator.SequenceLength), motion);
-                labels[i] = motion[0].Label;
-            }
-            return new LabeledSequences(options, pixels, labels);
-        }
-    }
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -21,7 +21,7 @@ internal sealed record SampleData(IDataView Train, IDataView Validation, IDataVi
             Load(settings.TestSequences, DataSplit.Test, settings.Seed + 2));
     }
 
-    /// <summary>Moving MNIST at the sample's frame size, with the paper's motion.</summary>
+    /// <summary>Moving MNIST at the sample's frame size and speeds (the paper's motion unless <see cref="SampleSettings.MaxSpeed"/> is set).</summary>
     public static MovingMnistOptions Options(SampleSettings settings, int count, DataSplit split, int seed, int digits = 2, int? frames = null) => new()
     {
         SequenceCount = count,
@@ -29,6 +29,8 @@ internal sealed record SampleData(IDataView Train, IDataView Validation, IDataVi
         FrameHeight = settings.FrameSize,
         FrameWidth = settings.FrameSize,
         DigitsPerSequence = digits,
+        Speed = settings.Speed,
+        MaxSpeed = settings.MaxSpeed,
         Split = split,
         Seed = seed,
     };

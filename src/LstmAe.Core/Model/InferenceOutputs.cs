@@ -10,7 +10,7 @@ public readonly ref struct InferenceOutputs
     /// encoder features.</summary>
     public Span<float> Features { get; init; }
 
-    /// <summary>Which part of the encoder's final state <see cref="Features"/> holds.</summary>
+    /// <summary>Which encoder state <see cref="Features"/> holds.</summary>
     public EncoderFeatures FeatureSet { get; init; }
 
     /// <summary>[count, input frames, frame size] floats: the rebuilt input frames in natural time order, as pixel

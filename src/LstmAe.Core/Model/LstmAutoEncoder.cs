@@ -113,7 +113,7 @@ public sealed class LstmAutoEncoder : IDisposable
     /// <summary>Encodes each sequence's input frames into a feature vector written to <paramref name="destination"/>.</summary>
     /// <param name="sequences">The sequences, row after row.</param>
     /// <param name="count">Number of sequences.</param>
-    /// <param name="features">Which part of the encoder's final state to return.</param>
+    /// <param name="features">Which encoder state to return.</param>
     /// <param name="destination">count x <see cref="LstmAutoEncoderModelOptions.FeatureSize"/> floats.</param>
     /// <exception cref="ArgumentException">A length is wrong or a value is not finite.</exception>
     public void Encode(ReadOnlySpan<float> sequences, int count, EncoderFeatures features, Span<float> destination)
@@ -126,7 +126,7 @@ public sealed class LstmAutoEncoder : IDisposable
     /// <summary>Encodes each sequence's input frames into a feature vector.</summary>
     /// <param name="sequences">The sequences, row after row.</param>
     /// <param name="count">Number of sequences.</param>
-    /// <param name="features">Which part of the encoder's final state to return.</param>
+    /// <param name="features">Which encoder state to return.</param>
     /// <returns>count x <see cref="LstmAutoEncoderModelOptions.FeatureSize"/> floats.</returns>
     /// <exception cref="ArgumentException">A length is wrong or a value is not finite.</exception>
     public float[] Encode(ReadOnlySpan<float> sequences, int count, EncoderFeatures features = EncoderFeatures.LastLayerHidden)
@@ -357,9 +357,18 @@ public sealed class LstmAutoEncoder : IDisposable
             using var scope = torch.NewDisposeScope();
             int length = Math.Min(InferenceChunk, batch.Count - first);
             Tensor input = batch.InputFrames(first, length, Device);
-            AutoEncoderOutput output = decode ? Module.call(input, null) : new(Module.Encoder.call(input), null, null);
+            // The mean over time needs every step's h, which only the encoder's own pass returns: with decoder
+            // outputs too, the encoder then runs twice.
+            Tensor? meanOverTime = null;
+            LstmState? encoderState = null;
+            if (!outputs.Features.IsEmpty && outputs.FeatureSet == EncoderFeatures.LastLayerHiddenMeanOverTime)
+            {
+                var (steps, state) = Module.Encoder.ForwardWithOutput(input);
+                (meanOverTime, encoderState) = (steps.mean([1]), state);
+            }
+            AutoEncoderOutput output = decode ? Module.call(input, null) : new(encoderState ?? Module.Encoder.call(input), null, null);
             if (!outputs.Features.IsEmpty)
-                CopyToHost(FeatureVector(output.EncoderState, outputs.FeatureSet), outputs.Features.Slice(first * featureSize, length * featureSize));
+                CopyToHost(meanOverTime ?? FeatureVector(output.EncoderState, outputs.FeatureSet), outputs.Features.Slice(first * featureSize, length * featureSize));
             if (!outputs.Prediction.IsEmpty)
                 CopyToHost(ToPixels(output.Prediction!), outputs.Prediction.Slice(first * predictionSize, length * predictionSize));
             if (outputs.Reconstruction.IsEmpty && outputs.ReconstructionError.IsEmpty)

@@ -88,13 +88,14 @@ public sealed record LstmAutoEncoderModelOptions
     public static LstmAutoEncoderModelOptions CpuDefault { get; } = new();
 
     /// <summary>Size of the feature vector <see cref="LstmAutoEncoder.Encode(ReadOnlySpan{float}, int, EncoderFeatures)"/> returns.</summary>
-    /// <param name="features">Which part of the encoder's final state to take.</param>
+    /// <param name="features">Which encoder state to take.</param>
     public int FeatureSize(EncoderFeatures features) => features switch
     {
         EncoderFeatures.LastLayerHidden => HiddenSize,
         EncoderFeatures.LastLayerHiddenAndCell => 2 * HiddenSize,
         EncoderFeatures.AllLayersHidden => Layers * HiddenSize,
         EncoderFeatures.AllLayersHiddenAndCell => 2 * Layers * HiddenSize,
+        EncoderFeatures.LastLayerHiddenMeanOverTime => HiddenSize,
         _ => throw new ArgumentOutOfRangeException(nameof(features), features, "Unknown encoder feature set."),
     };
 

@@ -35,4 +35,19 @@ public sealed class LstmEncoder : nn.Module<Tensor, LstmState>
         var runner = new StackedLstmRunner(lstm, shape, precision, training);
         return runner.Run(frames, (int)frames.shape[1], shape.ZeroState(frames)).State;
     }
+
+    /// <summary>
+    /// Runs the LSTM like <see cref="forward"/> and also returns the top layer's hidden state after every frame,
+    /// [batch, frames, hidden] (the output that <see cref="forward"/> discards).
+    /// </summary>
+    public (Tensor Output, LstmState State) ForwardWithOutput(Tensor frames)
+    {
+        if (StackedLstmShape.UsesFusedKernel(frames.device_type, precision, LstmUse.Encoder))
+        {
+            var (output, hidden, cell) = lstm.call(frames);
+            return (output, new LstmState(hidden, cell));
+        }
+        var runner = new StackedLstmRunner(lstm, shape, precision, training);
+        return runner.Run(frames, (int)frames.shape[1], shape.ZeroState(frames));
+    }
 }

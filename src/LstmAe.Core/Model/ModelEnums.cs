@@ -42,4 +42,9 @@ public enum EncoderFeatures
     AllLayersHidden,
     /// <summary>Final h of every layer then c of every layer (size: 2 x layers x hidden).</summary>
     AllLayersHiddenAndCell,
+    /// <summary>
+    /// The top layer's h averaged over the input frames (size: hidden): a summary of every step, not only the state
+    /// after the last one. Appended last, so the stored values of the others are unchanged.
+    /// </summary>
+    LastLayerHiddenMeanOverTime,
 }

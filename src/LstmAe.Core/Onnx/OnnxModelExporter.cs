@@ -76,8 +76,8 @@ internal static class OnnxModelExporter
             string timeMajor = g.Single("Transpose", [batchMajor], attributes: Ints("perm", 1, 0, 2));
 
             var encoder = new StackedLstm(g, weights, "encoder.lstm.", hidden, layers, zeroInput: false);
-            (_, string[] h, string[] c) = encoder.Run(timeMajor, initialHidden: null, initialCell: null);
-            AddFeatures(h, c);
+            (string topOutputs, string[] h, string[] c) = encoder.Run(timeMajor, initialHidden: null, initialCell: null);
+            AddFeatures(topOutputs, h, c);
 
             if (export.IncludeReconstruction || export.IncludeReconstructionError)
             {
@@ -104,9 +104,17 @@ internal static class OnnxModelExporter
             }
         }
 
-        /// <summary>The features output: parts of the encoder's final (h, c), each [1, batch, hidden] per layer.</summary>
-        private void AddFeatures(string[] h, string[] c)
+        /// <summary>The features output: parts of the encoder's final (h, c), each [1, batch, hidden] per layer, or the
+        /// mean over time of the top layer's outputs [steps, batch, hidden].</summary>
+        private void AddFeatures(string topOutputs, string[] h, string[] c)
         {
+            if (export.Features == EncoderFeatures.LastLayerHiddenMeanOverTime)
+            {
+                g.Single("ReduceMean", [topOutputs], export.FeaturesName, Ints("axes", 0), Int("keepdims", 0));
+                g.Graph.Output.Add(FloatValue(export.FeaturesName, options.FeatureSize(export.Features)));
+                return;
+            }
+
             string axis0 = g.Int64s("axis0", 0);
             string Rows(string state) => g.Single("Squeeze", [state, axis0]);
             string[] parts = export.Features switch

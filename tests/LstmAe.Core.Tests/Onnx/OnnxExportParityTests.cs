@@ -136,6 +136,8 @@ public sealed class OnnxExportParityTests
     /// <summary>The reference's encoder state arranged as <paramref name="features"/> asks, row by row.</summary>
     private static double[] ReferenceFeatures(ReferenceOutput output, LstmAutoEncoderModelOptions options, EncoderFeatures features)
     {
+        if (features == EncoderFeatures.LastLayerHiddenMeanOverTime)
+            return output.TopHiddenMean;
         int hidden = options.HiddenSize, layers = options.Layers;
         int[] layerOrder = features is EncoderFeatures.LastLayerHidden or EncoderFeatures.LastLayerHiddenAndCell
             ? [layers - 1]

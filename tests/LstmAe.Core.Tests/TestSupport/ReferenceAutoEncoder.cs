@@ -38,6 +38,7 @@ internal sealed class ReferenceAutoEncoder
         var encoder = new ReferenceLstm(Parameters, "encoder.lstm.", hidden, layers);
         var hiddenOut = new double[layers * batch * hidden];
         var cellOut = new double[layers * batch * hidden];
+        var topHiddenMean = new double[batch * hidden];
         double[]? reconstruction = decode && options.HasReconstructionDecoder ? new double[batch * inputFrames * frameSize] : null;
         double[]? prediction = decode && options.HasPredictionDecoder ? new double[batch * futureFrames * frameSize] : null;
         for (int b = 0; b < batch; b++)
@@ -47,7 +48,11 @@ internal sealed class ReferenceAutoEncoder
             double[][] future = Frames(row[(inputFrames * frameSize)..], futureFrames);
 
             LstmLayerState[] state = encoder.ZeroState();
-            foreach (double[] frame in input) encoder.Step(state, frame, scale);
+            foreach (double[] frame in input)
+            {
+                encoder.Step(state, frame, scale);
+                for (int i = 0; i < hidden; i++) topHiddenMean[b * hidden + i] += state[layers - 1].Hidden[i] / inputFrames;
+            }
             for (int l = 0; l < layers; l++)
             {
                 state[l].Hidden.CopyTo(hiddenOut, (l * batch + b) * hidden);
@@ -60,7 +65,7 @@ internal sealed class ReferenceAutoEncoder
             if (prediction is not null)
                 Decode("predict_decoder", state, future, training, scale).CopyTo(prediction, b * futureFrames * frameSize);
         }
-        return new ReferenceOutput(hiddenOut, cellOut, reconstruction, prediction, scale);
+        return new ReferenceOutput(hiddenOut, cellOut, reconstruction, prediction, scale) { TopHiddenMean = topHiddenMean };
     }
 
     /// <summary>One decoder over one sequence from a copy of the encoder state; its frames in decoder order.</summary>
@@ -108,4 +113,8 @@ internal sealed class ReferenceAutoEncoder
 /// <param name="ReversedReconstruction">[batch, input frames, frame size] in decoder order, or null.</param>
 /// <param name="Prediction">[batch, future frames, frame size], or null.</param>
 /// <param name="Scale">The sizes of the products that were computed.</param>
-internal sealed record ReferenceOutput(double[] Hidden, double[] Cell, double[]? ReversedReconstruction, double[]? Prediction, ReferenceScale Scale);
+internal sealed record ReferenceOutput(double[] Hidden, double[] Cell, double[]? ReversedReconstruction, double[]? Prediction, ReferenceScale Scale)
+{
+    /// <summary>The top layer's h after each input frame, averaged over the frames: [batch, hidden].</summary>
+    public double[] TopHiddenMean { get; init; } = [];
+}
