@@ -40,7 +40,7 @@ internal static class TransformerLifetime
             for (int k = 0; k < (i == 0 ? 10 : 400); k++)
             {
                 float[] features = engine.Predict(rows[k % rows.Length]).Values;
-                Require(features.Length == 16 && features.All(float.IsFinite), $"engine {i} gave features of length {features.Length}");
+                Require(features.Length == 2 * 16 && features.All(float.IsFinite), $"engine {i} gave features of length {features.Length}");
                 Interlocked.Increment(ref predictions);
             }
         });

@@ -1,4 +1,5 @@
 using LstmAe.MLNet.Tests.Support;
+using LstmAe.Model;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
@@ -48,7 +49,7 @@ public sealed class TransformTests
     public void OutputSchemaHasKnownSizes()
     {
         DataViewSchema schema = _output.Schema;
-        Assert.AreEqual(8, ((VectorDataViewType)schema["Features"].Type).Size);
+        Assert.AreEqual(2 * 8, ((VectorDataViewType)schema["Features"].Type).Size); // the default: h and c
         CollectionAssert.AreEqual(FrameShape, ((VectorDataViewType)schema["Reconstruction"].Type).Dimensions.ToArray());
         CollectionAssert.AreEqual(FrameShape, ((VectorDataViewType)schema["Prediction"].Type).Dimensions.ToArray());
         Assert.AreEqual(NumberDataViewType.Single, schema["Error"].Type);
@@ -59,7 +60,7 @@ public sealed class TransformTests
     public void BatchedTransformMatchesTheRawModel()
     {
         float[] flat = _rows.SelectMany(r => r.Frames).ToArray();
-        float[] expected = _transformer.Model.Encode(flat, RowCount);
+        float[] expected = _transformer.Model.Encode(flat, RowCount, EncoderFeatures.LastLayerHiddenAndCell);
         float[] actual = TinySequences.ReadVectors(_output, "Features").SelectMany(f => f).ToArray();
         AssertClose(expected, actual, 1e-6f);
         Outputs[] outputs = Ml.Data.CreateEnumerable<Outputs>(_output, reuseRowObject: false).ToArray();
