@@ -50,7 +50,8 @@ public sealed partial class ReadmeQuickStartTests
 
         string output = Path.Combine(folder.Path, "bin", configuration, "net10.0", runtimeIdentifier);
         string run = Run(folder.Path, TimeSpan.FromMinutes(3), Path.Combine(output, "MyApp.dll"), "clips.npy", "labels.csv", "8", "1");
-        StringAssert.Contains(run, "8 features; the first clip is predicted as class ");
+        // 8 hidden units: the default features, the top layer's h and c, are 16 values.
+        StringAssert.Contains(run, "16 features; the first clip is predicted as class ");
         StringAssert.Matches(run, new Regex("predicted as class (cat|dog)"));
         Assert.IsTrue(File.Exists(folder.File("model.zip")), "model saved");
 
