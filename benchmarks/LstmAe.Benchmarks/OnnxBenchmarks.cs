@@ -62,11 +62,11 @@ public sealed class OnnxBenchmarks : IBenchmarkSuite
                 () => EncodeRaw(transformer.Model, sequences, rows),
                 () => RunSession(session, sequences, rows, preset.FullSequenceLength));
             var (torchCursor, onnxCursor) = BestOfPairs(
-                () => IterateFeatures(transformer.Transform(data)),
-                () => IterateFeatures(onnx.Transform(data)));
+                () => FeatureThroughput.Cursor(transformer.Transform(data)),
+                () => FeatureThroughput.Cursor(onnx.Transform(data)));
             var (torchEngine, onnxEngine) = BestOfPairs(
-                () => PredictOneByOne(ml, transformer, data, engineRows),
-                () => PredictOneByOne(ml, onnx, data, engineRows));
+                () => FeatureThroughput.PredictionEngine(ml, transformer, data, engineRows),
+                () => FeatureThroughput.PredictionEngine(ml, onnx, data, engineRows));
 
             Console.WriteLine($"CpuDefault, float32 ({preset.Layers} x {preset.HiddenSize}, {preset.InputFrames} frames of " +
                 $"{preset.FrameHeight}x{preset.FrameWidth}); {rows} rows ({engineRows} for PredictionEngine); raw batches of {Batch}; best of {Repetitions}, alternating");
@@ -123,36 +123,6 @@ public sealed class OnnxBenchmarks : IBenchmarkSuite
         return rows / clock.Elapsed.TotalSeconds;
     }
 
-    private static double IterateFeatures(IDataView transformed)
-    {
-        DataViewSchema.Column column = transformed.Schema["Features"];
-        var clock = Stopwatch.StartNew();
-        using DataViewRowCursor cursor = transformed.GetRowCursor([column]);
-        ValueGetter<VBuffer<float>> getter = cursor.GetGetter<VBuffer<float>>(column);
-        VBuffer<float> features = default;
-        long rows = 0;
-        while (cursor.MoveNext())
-        {
-            getter(ref features);
-            rows++;
-        }
-        return rows / clock.Elapsed.TotalSeconds;
-    }
-
-    private static double PredictOneByOne(MLContext ml, ITransformer transformer, IDataView data, int rows)
-    {
-        SequenceRow[] inputs = ml.Data.CreateEnumerable<SequenceRow>(data, reuseRowObject: false).Take(rows).ToArray();
-        SchemaDefinition definition = SchemaDefinition.Create(typeof(SequenceRow));
-        definition[nameof(SequenceRow.Frames)].ColumnType = data.Schema["Frames"].Type;
-        using var engine = ml.Model.CreatePredictionEngine<SequenceRow, FeatureRow>(transformer,
-            new PredictionEngineOptions { InputSchemaDefinition = definition, OwnsTransformer = false });
-        engine.Predict(inputs[0]);
-        var clock = Stopwatch.StartNew();
-        foreach (SequenceRow input in inputs)
-            engine.Predict(input);
-        return rows / clock.Elapsed.TotalSeconds;
-    }
-
     private static float[] ReadRows(IDataView data, int rows, int rowLength)
     {
         var sequences = new float[(long)rows * rowLength];
@@ -166,15 +136,5 @@ public sealed class OnnxBenchmarks : IBenchmarkSuite
             frames.CopyTo(sequences.AsSpan(index * rowLength, rowLength));
         }
         return sequences;
-    }
-
-    private sealed class SequenceRow
-    {
-        public float[] Frames { get; set; } = [];
-    }
-
-    private sealed class FeatureRow
-    {
-        public float[] Features { get; set; } = [];
     }
 }

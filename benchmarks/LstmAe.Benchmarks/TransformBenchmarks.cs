@@ -46,8 +46,8 @@ public sealed class TransformBenchmarks : IBenchmarkSuite
         int batch = options.TransformBatchSize;
 
         double raw = Best(() => EncodeRaw(transformer.Model, sequences, rows, batch));
-        double transform = Best(() => IterateTransform(transformer.Transform(data)));
-        double engine = Best(() => PredictOneByOne(ml, transformer, data, engineRows));
+        double transform = Best(() => FeatureThroughput.Cursor(transformer.Transform(data)));
+        double engine = Best(() => FeatureThroughput.PredictionEngine(ml, transformer, data, engineRows));
 
         Console.WriteLine($"CpuDefault ({preset.Layers} x {preset.HiddenSize}, {preset.InputFrames} frames of " +
             $"{preset.FrameHeight}x{preset.FrameWidth}); batch {batch}; {rows} rows ({engineRows} for PredictionEngine); best of {Repetitions}");
@@ -73,37 +73,6 @@ public sealed class TransformBenchmarks : IBenchmarkSuite
         return rows / clock.Elapsed.TotalSeconds;
     }
 
-    private static double IterateTransform(IDataView transformed)
-    {
-        DataViewSchema.Column column = transformed.Schema["Features"];
-        var clock = Stopwatch.StartNew();
-        using DataViewRowCursor cursor = transformed.GetRowCursor([column]);
-        ValueGetter<VBuffer<float>> getter = cursor.GetGetter<VBuffer<float>>(column);
-        VBuffer<float> features = default;
-        long rows = 0;
-        while (cursor.MoveNext())
-        {
-            getter(ref features);
-            rows++;
-        }
-        return rows / clock.Elapsed.TotalSeconds;
-    }
-
-    private static double PredictOneByOne(MLContext ml, ITransformer transformer, IDataView data, int rows)
-    {
-        SequenceRow[] inputs = ml.Data.CreateEnumerable<SequenceRow>(data, reuseRowObject: false).Take(rows).ToArray();
-        // The row class's float[] has no size; the definition gives it the data's [T, H, W] shape.
-        SchemaDefinition definition = SchemaDefinition.Create(typeof(SequenceRow));
-        definition[nameof(SequenceRow.Frames)].ColumnType = data.Schema["Frames"].Type;
-        using var engine = ml.Model.CreatePredictionEngine<SequenceRow, FeatureRow>(transformer,
-            new PredictionEngineOptions { InputSchemaDefinition = definition, OwnsTransformer = false });
-        engine.Predict(inputs[0]);
-        var clock = Stopwatch.StartNew();
-        foreach (SequenceRow input in inputs)
-            engine.Predict(input);
-        return rows / clock.Elapsed.TotalSeconds;
-    }
-
     private static float[] ReadInputFrames(IDataView data, int rows, int rowLength, int inputLength)
     {
         var sequences = new float[(long)rows * inputLength];
@@ -119,15 +88,5 @@ public sealed class TransformBenchmarks : IBenchmarkSuite
             row.AsSpan(0, inputLength).CopyTo(sequences.AsSpan(index * inputLength, inputLength));
         }
         return sequences;
-    }
-
-    private sealed class SequenceRow
-    {
-        public float[] Frames { get; set; } = [];
-    }
-
-    private sealed class FeatureRow
-    {
-        public float[] Features { get; set; } = [];
     }
 }
