@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LstmAe.Model;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -8,6 +9,22 @@ namespace LstmAe.Benchmarks;
 /// <c>Features</c> vector from a <c>Frames</c> vector (LstmAutoEncode, ApplyOnnxModel).</summary>
 internal static class FeatureThroughput
 {
+    /// <summary>Rows per second of <see cref="LstmAutoEncoder.Encode(ReadOnlySpan{float}, int, EncoderFeatures, Span{float})"/>
+    /// on whole batches of <paramref name="batch"/> rows of <paramref name="sequences"/>, no ML.NET in between.</summary>
+    public static double RawEncode(LstmAutoEncoder model, float[] sequences, int rows, int batch)
+    {
+        int length = sequences.Length / rows, featureSize = model.Options.FeatureSize(EncoderFeatures.LastLayerHidden);
+        var features = new float[batch * featureSize];
+        var clock = Stopwatch.StartNew();
+        for (int first = 0; first < rows; first += batch)
+        {
+            int count = Math.Min(batch, rows - first);
+            model.Encode(sequences.AsSpan(first * length, count * length), count, EncoderFeatures.LastLayerHidden,
+                features.AsSpan(0, count * featureSize));
+        }
+        return rows / clock.Elapsed.TotalSeconds;
+    }
+
     /// <summary>Rows per second of a cursor that reads only the <c>Features</c> column.</summary>
     public static double Cursor(IDataView transformed)
     {

@@ -59,7 +59,7 @@ public sealed class OnnxBenchmarks : IBenchmarkSuite
 
             using var session = new InferenceSession(onnxFile);
             var (rawTorch, rawOnnx) = BestOfPairs(
-                () => EncodeRaw(transformer.Model, sequences, rows),
+                () => FeatureThroughput.RawEncode(transformer.Model, sequences, rows, Batch),
                 () => RunSession(session, sequences, rows, preset.FullSequenceLength));
             var (torchCursor, onnxCursor) = BestOfPairs(
                 () => FeatureThroughput.Cursor(transformer.Transform(data)),
@@ -95,20 +95,6 @@ public sealed class OnnxBenchmarks : IBenchmarkSuite
             bestOnnx = Math.Max(bestOnnx, onnx());
         }
         return (bestTorch, bestOnnx);
-    }
-
-    private static double EncodeRaw(LstmAutoEncoder model, float[] sequences, int rows)
-    {
-        int length = sequences.Length / rows, featureSize = model.Options.FeatureSize(EncoderFeatures.LastLayerHidden);
-        var features = new float[Batch * featureSize];
-        var clock = Stopwatch.StartNew();
-        for (int first = 0; first < rows; first += Batch)
-        {
-            int count = Math.Min(Batch, rows - first);
-            model.Encode(sequences.AsSpan(first * length, count * length), count, EncoderFeatures.LastLayerHidden,
-                features.AsSpan(0, count * featureSize));
-        }
-        return rows / clock.Elapsed.TotalSeconds;
     }
 
     private static double RunSession(InferenceSession session, float[] sequences, int rows, int length)

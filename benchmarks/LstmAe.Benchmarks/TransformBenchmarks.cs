@@ -45,7 +45,7 @@ public sealed class TransformBenchmarks : IBenchmarkSuite
         float[] sequences = ReadInputFrames(data, rows, preset.FullSequenceLength, preset.InputSequenceLength);
         int batch = options.TransformBatchSize;
 
-        double raw = Best(() => EncodeRaw(transformer.Model, sequences, rows, batch));
+        double raw = Best(() => FeatureThroughput.RawEncode(transformer.Model, sequences, rows, batch));
         double transform = Best(() => FeatureThroughput.Cursor(transformer.Transform(data)));
         double engine = Best(() => FeatureThroughput.PredictionEngine(ml, transformer, data, engineRows));
 
@@ -58,20 +58,6 @@ public sealed class TransformBenchmarks : IBenchmarkSuite
     }
 
     private static double Best(Func<double> measure) => Enumerable.Range(0, Repetitions).Max(_ => measure());
-
-    private static double EncodeRaw(LstmAutoEncoder model, float[] sequences, int rows, int batch)
-    {
-        int length = sequences.Length / rows, featureSize = model.Options.FeatureSize(EncoderFeatures.LastLayerHidden);
-        var features = new float[batch * featureSize];
-        var clock = Stopwatch.StartNew();
-        for (int first = 0; first < rows; first += batch)
-        {
-            int count = Math.Min(batch, rows - first);
-            model.Encode(sequences.AsSpan(first * length, count * length), count, EncoderFeatures.LastLayerHidden,
-                features.AsSpan(0, count * featureSize));
-        }
-        return rows / clock.Elapsed.TotalSeconds;
-    }
 
     private static float[] ReadInputFrames(IDataView data, int rows, int rowLength, int inputLength)
     {
