@@ -59,6 +59,25 @@ internal static class FeatureThroughput
         return rows / clock.Elapsed.TotalSeconds;
     }
 
+    /// <summary>The first <paramref name="keptLength"/> values of each of the <paramref name="rows"/> rows of
+    /// <c>Frames</c> (rows of <paramref name="rowLength"/> values), one after another.</summary>
+    public static float[] ReadFrames(IDataView data, int rows, int rowLength, int keptLength)
+    {
+        var sequences = new float[(long)rows * keptLength];
+        var row = new float[rowLength];
+        DataViewSchema.Column column = data.Schema["Frames"];
+        using DataViewRowCursor cursor = data.GetRowCursor([column]);
+        ValueGetter<VBuffer<float>> getter = cursor.GetGetter<VBuffer<float>>(column);
+        VBuffer<float> frames = default;
+        for (int index = 0; cursor.MoveNext(); index++)
+        {
+            getter(ref frames);
+            frames.CopyTo(row);
+            row.AsSpan(0, keptLength).CopyTo(sequences.AsSpan(index * keptLength, keptLength));
+        }
+        return sequences;
+    }
+
     private sealed class SequenceRow
     {
         public float[] Frames { get; set; } = [];

@@ -55,7 +55,7 @@ public sealed class OnnxBenchmarks : IBenchmarkSuite
             // The data's rows hold the input and the future frames, as the column the transformer reads.
             transformer.Model.ExportOnnx(onnxFile, new OnnxExportOptions { InputIncludesFutureFrames = true });
             var onnx = ml.Transforms.ApplyOnnxModel("Features", "Frames", onnxFile).Fit(data);
-            float[] sequences = ReadRows(data, rows, preset.FullSequenceLength);
+            float[] sequences = FeatureThroughput.ReadFrames(data, rows, preset.FullSequenceLength, preset.FullSequenceLength);
 
             using var session = new InferenceSession(onnxFile);
             var (rawTorch, rawOnnx) = BestOfPairs(
@@ -107,20 +107,5 @@ public sealed class OnnxBenchmarks : IBenchmarkSuite
             using var results = session.Run([NamedOnnxValue.CreateFromTensor("Frames", input)]);
         }
         return rows / clock.Elapsed.TotalSeconds;
-    }
-
-    private static float[] ReadRows(IDataView data, int rows, int rowLength)
-    {
-        var sequences = new float[(long)rows * rowLength];
-        DataViewSchema.Column column = data.Schema["Frames"];
-        using DataViewRowCursor cursor = data.GetRowCursor([column]);
-        ValueGetter<VBuffer<float>> getter = cursor.GetGetter<VBuffer<float>>(column);
-        VBuffer<float> frames = default;
-        for (int index = 0; cursor.MoveNext(); index++)
-        {
-            getter(ref frames);
-            frames.CopyTo(sequences.AsSpan(index * rowLength, rowLength));
-        }
-        return sequences;
     }
 }

@@ -42,7 +42,7 @@ public sealed class TransformBenchmarks : IBenchmarkSuite
         };
         using LstmAutoEncoderTransformer transformer = ml.Transforms.LstmAutoEncode(options).Fit(data);
         // The raw path gets the input frames only, contiguous, which is the facade's fastest input.
-        float[] sequences = ReadInputFrames(data, rows, preset.FullSequenceLength, preset.InputSequenceLength);
+        float[] sequences = FeatureThroughput.ReadFrames(data, rows, preset.FullSequenceLength, preset.InputSequenceLength);
         int batch = options.TransformBatchSize;
 
         double raw = Best(() => FeatureThroughput.RawEncode(transformer.Model, sequences, rows, batch));
@@ -58,21 +58,4 @@ public sealed class TransformBenchmarks : IBenchmarkSuite
     }
 
     private static double Best(Func<double> measure) => Enumerable.Range(0, Repetitions).Max(_ => measure());
-
-    private static float[] ReadInputFrames(IDataView data, int rows, int rowLength, int inputLength)
-    {
-        var sequences = new float[(long)rows * inputLength];
-        var row = new float[rowLength];
-        DataViewSchema.Column column = data.Schema["Frames"];
-        using DataViewRowCursor cursor = data.GetRowCursor([column]);
-        ValueGetter<VBuffer<float>> getter = cursor.GetGetter<VBuffer<float>>(column);
-        VBuffer<float> frames = default;
-        for (int index = 0; cursor.MoveNext(); index++)
-        {
-            getter(ref frames);
-            frames.CopyTo(row);
-            row.AsSpan(0, inputLength).CopyTo(sequences.AsSpan(index * inputLength, inputLength));
-        }
-        return sequences;
-    }
 }
