@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using static TorchSharp.torch;
 
 namespace LstmAe.Model;
@@ -36,23 +37,30 @@ internal readonly ref struct HostSequenceBatch
     public int Count { get; }
 
     /// <summary>
-    /// The input frames of sequences [first, first + length) as a [length, input frames, frame size] tensor.
+    /// The input frames of sequences [first, first + length) as a [length, input frames, frame size] tensor, checked
+    /// and copied straight into the tensor's memory (one pass, no managed staging array), then moved to
+    /// <paramref name="device"/> where that is not the CPU.
     /// </summary>
     /// <exception cref="ArgumentException">A value is NaN or infinite; the message gives its position.</exception>
     public Tensor InputFrames(int first, int length, Device device)
     {
         int inputLength = options.InputSequenceLength;
-        var buffer = new float[length * inputLength];
+        Tensor frames = empty([length, options.InputFrames, options.FrameSize], ScalarType.Float32);
+        Span<float> destination = MemoryMarshal.Cast<byte, float>(frames.bytes);
         for (int row = 0; row < length; row++)
         {
             ReadOnlySpan<float> source = sequences.Slice((first + row) * rowStride, inputLength);
             int bad = FrameValueCheck.IndexOfFirstNonFinite(source);
             if (bad >= 0)
+            {
+                frames.Dispose();
                 throw new ArgumentException(
                     $"Sequence {first + row}, {FrameValueCheck.Describe(source, bad, options.FrameSize)}; expected a finite value.",
                     paramName);
-            source.CopyTo(buffer.AsSpan(row * inputLength));
+            }
+            source.CopyTo(destination.Slice(row * inputLength, inputLength));
         }
-        return tensor(buffer, [length, options.InputFrames, options.FrameSize], device: device);
+        if (device.type == TorchSharp.DeviceType.CPU) return frames;
+        using (frames) return frames.to(device);
     }
 }

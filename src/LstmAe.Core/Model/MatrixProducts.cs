@@ -23,13 +23,14 @@ internal readonly record struct MatrixProducts(MatrixPrecision Precision)
     public Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null)
     {
         if (!Reduced) return nn.functional.linear(input, weight, bias);
-        Tensor product = nn.functional.linear(Operand(input), Operand(weight)).to(ScalarType.Float32);
-        return bias is null ? product : RetainedScalars.Sum(product, bias);
+        Tensor product = nn.functional.linear(Operand(input), Operand(weight));
+        return bias is null ? product.to(ScalarType.Float32) : RetainedScalars.Sum(bias, product);
     }
 
-    /// <summary><c>accumulator + left @ right</c>, as <c>addmm</c>.</summary>
+    /// <summary><c>accumulator + left @ right</c>, as <c>addmm</c>. A bfloat16 product is added to the float32
+    /// accumulator by type promotion: the same sum as casting it first, in one call instead of two.</summary>
     public Tensor AddProduct(Tensor accumulator, Tensor left, Tensor right) =>
         Reduced
-            ? RetainedScalars.Sum(accumulator, Operand(left).mm(Operand(right)).to(ScalarType.Float32))
+            ? RetainedScalars.Sum(accumulator, Operand(left).mm(Operand(right)))
             : accumulator.addmm(left, right);
 }

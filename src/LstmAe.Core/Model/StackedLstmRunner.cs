@@ -75,12 +75,26 @@ internal sealed class StackedLstmRunner
     }
 
     /// <summary>One LSTM cell update from the summed gate pre-activations, all in float32.</summary>
+    /// <remarks>
+    /// Each call here is a pass over a small tensor whose fixed cost (dispatch, waking libtorch's threads) rivals
+    /// its arithmetic, so the update uses as few as it can: <c>f c + i g</c> is one <c>addcmul</c>, and without
+    /// gradients one sigmoid covers all four gates (the candidate's quarter is computed and unused), which saves two
+    /// calls; with gradients the three gates get their own, so the backward pass stays as small as before.
+    /// </remarks>
     private static (Tensor Hidden, Tensor Cell) Cell(Tensor gatePreactivations, Tensor cell)
     {
         Tensor[] gates = gatePreactivations.chunk(GateCount, dim: 1);
-        Tensor inputGate = gates[0].sigmoid(), forgetGate = gates[1].sigmoid();
-        Tensor candidate = gates[2].tanh(), outputGate = gates[3].sigmoid();
-        Tensor nextCell = RetainedScalars.Sum(forgetGate * cell, inputGate * candidate);
+        Tensor inputGate, forgetGate, outputGate;
+        if (is_grad_enabled())
+        {
+            (inputGate, forgetGate, outputGate) = (gates[0].sigmoid(), gates[1].sigmoid(), gates[3].sigmoid());
+        }
+        else
+        {
+            Tensor[] sigmoids = gatePreactivations.sigmoid().chunk(GateCount, dim: 1);
+            (inputGate, forgetGate, outputGate) = (sigmoids[0], sigmoids[1], sigmoids[3]);
+        }
+        Tensor nextCell = (forgetGate * cell).addcmul_(inputGate, gates[2].tanh(), RetainedScalars.One);
         return (outputGate * nextCell.tanh(), nextCell);
     }
 
