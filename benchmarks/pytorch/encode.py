@@ -1,0 +1,52 @@
+"""PyTorch's side of the `encode` suite: the CpuDefault encoder (nn.LSTM, 1 x 512 units over 10 frames of 64x64)
+as a PyTorch user would run it for features, eval mode under no_grad, at the batches and precisions the .NET suite
+uses, on the same kind of rows (uniform pixels). bfloat16 is the whole module and input cast to bfloat16, which is
+what PyTorch offers on a CPU without autocast; LstmAe keeps gates and cell state in float32.
+
+    OMP_WAIT_POLICY=PASSIVE python3 benchmarks/pytorch/encode.py [--quick]
+
+Prints one line per case: precision, batch, sequences per second (best of several timings of at least a second).
+"""
+import os
+import sys
+import time
+
+import torch
+
+FRAMES, FRAME_SIZE, HIDDEN = 10, 64 * 64, 512
+
+
+def best_rate(lstm, rows, batch, repetitions, seconds):
+    with torch.no_grad():
+        lstm(rows[:batch])
+        best = 0.0
+        for _ in range(repetitions):
+            done, start = 0, time.perf_counter()
+            while time.perf_counter() - start < seconds:
+                for first in range(0, rows.shape[0], batch):
+                    lstm(rows[first:first + batch])
+                done += rows.shape[0]
+            best = max(best, done / (time.perf_counter() - start))
+    return best
+
+
+def main():
+    quick = "--quick" in sys.argv
+    # Some builds (Debian's 1.13) start with one thread; libtorch in LstmAe uses every core unless told otherwise.
+    if "OMP_NUM_THREADS" not in os.environ:
+        torch.set_num_threads(os.cpu_count())
+    torch.manual_seed(0)
+    rows = torch.rand(128 if quick else 512, FRAMES, FRAME_SIZE)
+    lstm = torch.nn.LSTM(FRAME_SIZE, HIDDEN, 1, batch_first=True).eval()
+    print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads, BLAS: "
+          f"{'MKL' if torch.backends.mkl.is_available() else 'not MKL'}, oneDNN: {torch.backends.mkldnn.is_available()}")
+    print(f"{'products':<9} {'batch':>5} {'features/s':>11}")
+    for dtype, name in [(torch.float32, "Float32"), (torch.bfloat16, "BFloat16")]:
+        model, data = lstm.to(dtype), rows.to(dtype)
+        for batch in (16, 64):
+            rate = best_rate(model, data, batch, 2 if quick else 5, 0.2 if quick else 1.0)
+            print(f"{name:<9} {batch:>5} {rate:>11.1f}")
+
+
+if __name__ == "__main__":
+    main()
