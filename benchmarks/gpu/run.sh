@@ -6,11 +6,12 @@
 #   benchmarks/gpu/run.sh [PAPER_MINUTES]      # default 5; fits a 15-minute lease with the machine's start
 #
 # Prints (and writes to $OUT, or to a temporary folder, when set): the GPU, the model benchmark on CUDA (Paper at
-# batch 128 and CpuDefault at 16 and 128, float32 and bf16, with GEMM references at the model's shapes), then
+# batch 128 and CpuDefault at 16 and 128, float32 and bf16, with GEMM references at the model's shapes), PyTorch's
+# plain composite model at the same cases (benchmarks/pytorch/composite.py; SKIP_PYTORCH=1 leaves it out), then
 # 'lstmae paper': the Paper preset trained on fresh clips for PAPER_MINUTES, and the held-out nats per frame.
 # A dry run on a development machine (the bundle holds no CPU libtorch; TORCH_LIB names one):
 #   DEVICE=cpu TORCH_LIB=~/.nuget/packages/libtorch-cpu-linux-x64/2.10.0/runtimes/linux-x64/native QUICK=1 \
-#     PAPER_ARGS="--max-steps 2 --hidden 8 --layers 1 --input-frames 2 --future-frames 2 --batch-size 2" TEST_SEQUENCES=4 benchmarks/gpu/run.sh 0.2
+#     PYTORCH_ARGS="--hidden 16 --steps 1 --warmup 1" PAPER_ARGS="--max-steps 2 --hidden 8 --layers 1 --input-frames 2 --future-frames 2 --batch-size 2" TEST_SEQUENCES=4 benchmarks/gpu/run.sh 0.2
 set -uo pipefail
 minutes=${1:-5}
 device=${DEVICE:-cuda}
@@ -32,6 +33,16 @@ fi
 date -u +"%Y-%m-%d %H:%M UTC" | tee -a "$out/gpu.txt"
 status=0
 "$bundle/LstmAe.Benchmarks" model --device "$device" ${QUICK:+--quick} 2>&1 | tee "$out/model.txt" || status=1
+# PyTorch's own composite model on the same device, same hour: the speeds the model table is compared with.
+if [ -z "${SKIP_PYTORCH:-}" ]; then
+  steps=${PYTORCH_STEPS:-30}
+  for case in "--preset paper --batch 128" "--preset paper --batch 128 --bf16" "--preset cpudefault --batch 16" \
+              "--preset cpudefault --batch 128" "--preset cpudefault --batch 128 --bf16"; do
+    # shellcheck disable=SC2086 # case and PYTORCH_ARGS are lists of options.
+    python3 "$root/benchmarks/pytorch/composite.py" --device "$device" --steps "$steps" $case ${PYTORCH_ARGS:-} 2>&1 \
+      | tee -a "$out/pytorch.txt" || status=1
+  done
+fi
 # shellcheck disable=SC2086 # PAPER_ARGS is a list of options.
 "$bundle/lstmae" paper --device "$device" --minutes "$minutes" --test-sequences "${TEST_SEQUENCES:-2000}" \
   --progress-every "${PROGRESS_EVERY:-200}" ${PAPER_ARGS:-} 2>&1 | tee "$out/paper.txt" || status=1
