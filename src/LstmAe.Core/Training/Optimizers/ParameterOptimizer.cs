@@ -68,11 +68,12 @@ internal abstract class ParameterOptimizer : IDisposable
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         using Scalar negativeLearningRate = (-learningRate).ToScalar();
+        var withGradients = new List<int>(Parameters.Count);
         for (int i = 0; i < Parameters.Count; i++)
         {
-            Tensor? gradient = Parameters[i].grad;
-            if (gradient is not null) Update(i, Parameters[i], gradient, learningRate, negativeLearningRate);
+            if (Parameters[i].grad is not null) withGradients.Add(i);
         }
+        Update(withGradients, learningRate, negativeLearningRate);
     }
 
     /// <summary>Writes the running state and the momentum it depends on (the checkpoint stores the other options).</summary>
@@ -99,6 +100,18 @@ internal abstract class ParameterOptimizer : IDisposable
         if (count != Parameters.Count)
             throw new InvalidDataException($"{source} holds optimizer state for {count} parameters; this model has {Parameters.Count}.");
         for (int i = 0; i < Parameters.Count; i++) LoadState(i, reader, source);
+    }
+
+    /// <summary>Applies one update to each parameter in <paramref name="indices"/> (those with a gradient); runs under
+    /// no_grad in a dispose scope. By default one <see cref="Update(int, Parameter, Tensor, double, Scalar)"/> each;
+    /// an algorithm that can update many tensors in one call overrides this.</summary>
+    /// <param name="indices">Positions in <see cref="Parameters"/>, ascending.</param>
+    /// <param name="learningRate">This step's learning rate.</param>
+    /// <param name="negativeLearningRate">The negated learning rate as a scalar, alive for the whole step.</param>
+    protected virtual void Update(IReadOnlyList<int> indices, double learningRate, Scalar negativeLearningRate)
+    {
+        foreach (int index in indices)
+            Update(index, Parameters[index], Parameters[index].grad!, learningRate, negativeLearningRate);
     }
 
     /// <summary>Applies one update to parameter <paramref name="index"/>; runs under no_grad in a dispose scope.</summary>
