@@ -42,6 +42,7 @@ public sealed class ModelBenchmarks : IBenchmarkSuite
         Console.WriteLine($"{"preset",-14} {"products",-9} {"weights",9} {"batch",5} {"train seq/s",11} {"train GFLOP/s",13} {"GEMM GFLOP/s",12} {"train % GEMM",12} {"encode seq/s",12} {"encode GFLOP/s",14} {"encode % GEMM",13}");
         foreach (BenchmarkCase c in cases)
         {
+            CudaLstmSettings.CudnnForFeedbackDecoders = c.CudnnFeedback;
             using var model = LstmAutoEncoder.Create(c.Options, seed: 1, device: settings.Device);
             long weights = model.Module.parameters().Sum(p => p.numel());
             ScalarType productType = c.Options.MatrixPrecision == MatrixPrecision.BFloat16 ? ScalarType.BFloat16 : ScalarType.Float32;
@@ -66,10 +67,12 @@ public sealed class ModelBenchmarks : IBenchmarkSuite
             Console.WriteLine($"{c.Name,-14} {c.Options.MatrixPrecision,-9} {weights / 1e6,8:F1}M {c.Batch,5} {train,11} {trainGflops,13} {gemmGflops,12} {ofGemm,12} " +
                 $"{encodeRate,12:F1} {encodeRate * encodeFlops / 1e9,14:F1} {100 * encodeOfGemm,12:F0}%");
         }
+        CudaLstmSettings.CudnnForFeedbackDecoders = false;
         Console.WriteLine($"Objective BCE, {LstmAutoEncoderModelOptions.CpuDefault.Conditioning} (CpuDefault) / " +
             $"{LstmAutoEncoderModelOptions.Paper.Conditioning} (Paper) decoders; training timed after a one-step warm-up run, Adam; " +
             $"encoding in chunks of {EncodeBatch}. GEMM GFLOP/s: the step's products as bare torch.matmul calls at their " +
-            "own shapes (best of several each, this run); % GEMM: the time those take as a share of the measured step.");
+            "own shapes (best of several each, this run); % GEMM: the time those take as a share of the measured step." +
+            (settings.OnCuda ? " cudnn-fb: the conditional decoders on cuDNN, one call per step (CudaLstmSettings.CudnnForFeedbackDecoders)." : ""));
     }
 
     private static BenchmarkCase[] CpuCases(bool quick)
@@ -98,6 +101,9 @@ public sealed class ModelBenchmarks : IBenchmarkSuite
         return
         [
             new("Paper", paper, Batch: 128, TrainSteps: steps, EncodeCount: encode),
+            // The same with its conditional decoders on cuDNN one step per call: which of the two is faster decides
+            // CudaLstmSettings.CudnnForFeedbackDecoders' default.
+            new("Paper cudnn-fb", paper, Batch: 128, TrainSteps: steps, EncodeCount: encode, CudnnFeedback: true),
             new("Paper", BFloat16(paper), Batch: 128, TrainSteps: steps, EncodeCount: encode),
             new("CpuDefault", cpuDefault, Batch: 16, TrainSteps: steps, EncodeCount: encode),
             new("CpuDefault", cpuDefault, Batch: 128, TrainSteps: steps, EncodeCount: encode),
@@ -141,7 +147,15 @@ public sealed class ModelBenchmarks : IBenchmarkSuite
         return values;
     }
 
-    private sealed record BenchmarkCase(string Name, LstmAutoEncoderModelOptions Options, int Batch, int TrainSteps, int EncodeCount);
+    /// <summary>One row of the table.</summary>
+    /// <param name="Name">The row's label.</param>
+    /// <param name="Options">The model.</param>
+    /// <param name="Batch">Sequences per training step.</param>
+    /// <param name="TrainSteps">Timed training steps (0: encoding only).</param>
+    /// <param name="EncodeCount">Sequences encoded for the encoding figure.</param>
+    /// <param name="CudnnFeedback">Sets <see cref="CudaLstmSettings.CudnnForFeedbackDecoders"/> for this case.</param>
+    private sealed record BenchmarkCase(
+        string Name, LstmAutoEncoderModelOptions Options, int Batch, int TrainSteps, int EncodeCount, bool CudnnFeedback = false);
 
     /// <summary>Runs the handler synchronously on the training thread.</summary>
     private sealed class ProgressHandler(Action<TrainingProgress> handler) : IProgress<TrainingProgress>

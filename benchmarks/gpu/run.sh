@@ -43,8 +43,13 @@ if [ -z "${SKIP_PYTORCH:-}" ]; then
       | tee -a "$out/pytorch.txt" || status=1
   done
 fi
-# shellcheck disable=SC2086 # PAPER_ARGS is a list of options.
-"$bundle/lstmae" paper --device "$device" --minutes "$minutes" --test-sequences "${TEST_SEQUENCES:-2000}" \
+# The timed run takes the faster way to run the conditional decoders on this GPU: cuDNN per step where the model
+# table's "Paper cudnn-fb" row trained faster than the float32 "Paper" row (column 5: train seq/s).
+feedback=$(awk '$1 == "Paper" && $2 == "Float32" {runner = $5} $1 == "Paper" && $2 == "cudnn-fb" {cudnn = $6}
+  END {if (cudnn + 0 > runner + 0) print "--cudnn-feedback"}' "$out/model.txt")
+if [ -n "$feedback" ]; then echo "Paper run: conditional decoders on cuDNN"; else echo "Paper run: conditional decoders on the runner"; fi
+# shellcheck disable=SC2086 # PAPER_ARGS and feedback are lists of options.
+"$bundle/lstmae" paper $feedback --device "$device" --minutes "$minutes" --test-sequences "${TEST_SEQUENCES:-2000}" \
   --progress-every "${PROGRESS_EVERY:-200}" ${PAPER_ARGS:-} 2>&1 | tee "$out/paper.txt" || status=1
 echo "Results in $out"
 exit $status

@@ -36,6 +36,7 @@ internal static class PaperCommand
         var dataSeed = new Option<int>("--data-seed") { Description = "Seed of the training clips and the test sequences." };
         var progressEvery = new Option<int>("--progress-every") { Description = "Steps between progress lines.", DefaultValueFactory = _ => 50 };
         var target = new Option<string?>("--output", "-o") { Description = "Also write the trained model to this file (replaced if it exists)." };
+        var cudnnFeedback = new Option<bool>("--cudnn-feedback") { Description = "On CUDA, run the conditional decoders through cuDNN one step per call instead of LstmAe's runner (CudaLstmSettings.CudnnForFeedbackDecoders)." };
         minutes.ParseInvariant(value => value > 0 && double.IsFinite(value), "be positive");
         learningRate.ParseInvariant(rate => rate > 0 && double.IsFinite(rate), "be positive");
         gradientClip.ParseInvariant(clip => clip > 0, "be positive");
@@ -46,7 +47,7 @@ internal static class PaperCommand
         var command = new Command("paper",
             $"Train the paper's model (2 x 2048, conditional decoders) on fresh Moving MNIST clips for a time budget, then print the held-out nats per frame (the paper: {PaperPredictionNats.ToString(CultureInfo.InvariantCulture)} for prediction). A GPU job: pass --device cuda.")
         {
-            device.Option, minutes, maxSteps, batchSize, learningRate, gradientClip, testSequences, seed, dataSeed, progressEvery, target,
+            device.Option, minutes, maxSteps, batchSize, learningRate, gradientClip, testSequences, seed, dataSeed, progressEvery, target, cudnnFeedback,
         };
         architecture.AddTo(command);
         command.SetAction(parsed =>
@@ -66,10 +67,11 @@ internal static class PaperCommand
                 GradientClipNorm = parsed.GetValue(gradientClip),
                 Seed = parsed.GetValue(seed),
             };
+            CudaLstmSettings.CudnnForFeedbackDecoders = parsed.GetValue(cudnnFeedback);
             using var model = LstmAutoEncoder.Create(modelOptions, parsed.GetValue(seed), device.Resolve(parsed, "training", output));
             TimeSpan budget = TimeSpan.FromMinutes(parsed.GetValue(minutes));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Training {modelOptions.Layers} x {modelOptions.HiddenSize} units, {modelOptions.Conditioning} decoders, {modelOptions.MatrixPrecision} products, on {model.Device.type} for up to {budget.TotalMinutes:0.##} minutes on fresh two-digit clips (batch {trainingOptions.BatchSize}, Adam {trainingOptions.LearningRate})."));
+                $"Training {modelOptions.Layers} x {modelOptions.HiddenSize} units, {modelOptions.Conditioning} decoders{(CudaLstmSettings.CudnnForFeedbackDecoders ? " (cuDNN)" : "")}, {modelOptions.MatrixPrecision} products, on {model.Device.type} for up to {budget.TotalMinutes:0.##} minutes on fresh two-digit clips (batch {trainingOptions.BatchSize}, Adam {trainingOptions.LearningRate})."));
 
             using var clock = new CancellationTokenSource(budget);
             var result = new AutoEncoderTrainer(model, trainingOptions).Fit(train, progress: new ProgressLines(output, parsed.GetValue(progressEvery)), cancellationToken: clock.Token);

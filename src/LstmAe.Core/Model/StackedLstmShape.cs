@@ -27,13 +27,15 @@ internal readonly record struct StackedLstmShape(int InputSize, int HiddenSize, 
     /// while training): one call then runs every step. Everything else goes through <see cref="StackedLstmRunner"/>:
     /// on the CPU, because libtorch's fused CPU kernel (oneDNN) gives wrong float32 results for some hidden sizes on
     /// some CPUs (docs/platform.md); reduced-precision products, because the module's weights are float32; and a
-    /// decoder fed its own output, which runs one step at a time whichever way.
+    /// decoder fed its own output, which runs one step at a time whichever way, unless
+    /// <see cref="CudaLstmSettings.CudnnForFeedbackDecoders"/> asks for cuDNN there too.
     /// </summary>
     /// <param name="device">The device the LSTM runs on.</param>
     /// <param name="precision">The model's product format.</param>
     /// <param name="use">What the LSTM does in the model.</param>
     public static bool UsesFusedKernel(TorchSharp.DeviceType device, MatrixPrecision precision, LstmUse use) =>
-        device == TorchSharp.DeviceType.CUDA && precision == MatrixPrecision.Float32 && use != LstmUse.FeedbackDecoder;
+        device == TorchSharp.DeviceType.CUDA && precision == MatrixPrecision.Float32
+        && (use != LstmUse.FeedbackDecoder || CudaLstmSettings.CudnnForFeedbackDecoders);
 
     /// <summary>The all-zero (h, c) an encoder starts from, each [layers, batch, hidden], like <paramref name="input"/>.</summary>
     public LstmState ZeroState(Tensor input)

@@ -17,13 +17,40 @@ public sealed class FusedKernelChoiceTests
         Assert.AreEqual(fused, StackedLstmShape.UsesFusedKernel(DeviceType.CUDA, MatrixPrecision.Float32, Enum.Parse<LstmUse>(use)));
 
     [TestMethod]
-    public void TheCpuAndBFloat16ProductsAlwaysUseTheRunner()
+    [DataRow(false)]
+    [DataRow(true)]
+    public void TheCpuAndBFloat16ProductsAlwaysUseTheRunner(bool cudnnForFeedbackDecoders)
     {
-        foreach (LstmUse use in Enum.GetValues<LstmUse>())
+        CudaLstmSettings.CudnnForFeedbackDecoders = cudnnForFeedbackDecoders;
+        try
         {
-            Assert.IsFalse(StackedLstmShape.UsesFusedKernel(DeviceType.CPU, MatrixPrecision.Float32, use), $"CPU {use}");
-            Assert.IsFalse(StackedLstmShape.UsesFusedKernel(DeviceType.CPU, MatrixPrecision.BFloat16, use), $"CPU bf16 {use}");
-            Assert.IsFalse(StackedLstmShape.UsesFusedKernel(DeviceType.CUDA, MatrixPrecision.BFloat16, use), $"CUDA bf16 {use}");
+            foreach (LstmUse use in Enum.GetValues<LstmUse>())
+            {
+                Assert.IsFalse(StackedLstmShape.UsesFusedKernel(DeviceType.CPU, MatrixPrecision.Float32, use), $"CPU {use}");
+                Assert.IsFalse(StackedLstmShape.UsesFusedKernel(DeviceType.CPU, MatrixPrecision.BFloat16, use), $"CPU bf16 {use}");
+                Assert.IsFalse(StackedLstmShape.UsesFusedKernel(DeviceType.CUDA, MatrixPrecision.BFloat16, use), $"CUDA bf16 {use}");
+            }
+        }
+        finally
+        {
+            CudaLstmSettings.CudnnForFeedbackDecoders = false;
+        }
+    }
+
+    /// <summary>The process-wide switch moves only the CUDA float32 feedback decoder to cuDNN.</summary>
+    [TestMethod]
+    public void TheSwitchSendsFeedbackDecodersToCudnnOnCuda()
+    {
+        Assert.IsFalse(CudaLstmSettings.CudnnForFeedbackDecoders, "off by default");
+        CudaLstmSettings.CudnnForFeedbackDecoders = true;
+        try
+        {
+            foreach (LstmUse use in Enum.GetValues<LstmUse>())
+                Assert.IsTrue(StackedLstmShape.UsesFusedKernel(DeviceType.CUDA, MatrixPrecision.Float32, use), $"CUDA {use}");
+        }
+        finally
+        {
+            CudaLstmSettings.CudnnForFeedbackDecoders = false;
         }
     }
 }

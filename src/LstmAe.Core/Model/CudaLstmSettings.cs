@@ -1,0 +1,23 @@
+namespace LstmAe.Model;
+
+/// <summary>
+/// Process-wide choices for LSTMs on a CUDA device, in the way of PyTorch's <c>torch.backends.cudnn</c> flags. They
+/// change which kernels run, not the model: results agree to float rounding either way.
+/// </summary>
+public static class CudaLstmSettings
+{
+    private static volatile bool cudnnForFeedbackDecoders;
+
+    /// <summary>
+    /// Run a decoder fed its own output (conditional, as in the Paper preset) through cuDNN, one call per step as
+    /// PyTorch's <c>nn.LSTM</c> would in such a loop, instead of LstmAe's step-by-step runner (a matrix product and a
+    /// few pointwise calls per layer and step). Off by default: which is faster depends on the GPU and the sizes, and
+    /// the benchmark's CUDA table times both (docs/performance.md, "On a GPU"). Float32 products only; read at each
+    /// forward pass.
+    /// </summary>
+    public static bool CudnnForFeedbackDecoders
+    {
+        get => cudnnForFeedbackDecoders;
+        set => cudnnForFeedbackDecoders = value;
+    }
+}
