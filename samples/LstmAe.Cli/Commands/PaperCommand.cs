@@ -67,32 +67,41 @@ internal static class PaperCommand
                 GradientClipNorm = parsed.GetValue(gradientClip),
                 Seed = parsed.GetValue(seed),
             };
+            // Process-wide, like torch.backends flags: set for this run, restored after it.
+            bool previousFeedback = CudaLstmSettings.CudnnForFeedbackDecoders;
             CudaLstmSettings.CudnnForFeedbackDecoders = parsed.GetValue(cudnnFeedback);
-            using var model = LstmAutoEncoder.Create(modelOptions, parsed.GetValue(seed), device.Resolve(parsed, "training", output));
-            TimeSpan budget = TimeSpan.FromMinutes(parsed.GetValue(minutes));
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Training {modelOptions.Layers} x {modelOptions.HiddenSize} units, {modelOptions.Conditioning} decoders{(CudaLstmSettings.CudnnForFeedbackDecoders ? " (cuDNN)" : "")}, {modelOptions.MatrixPrecision} products, on {model.Device.type} for up to {budget.TotalMinutes:0.##} minutes on fresh two-digit clips (batch {trainingOptions.BatchSize}, Adam {trainingOptions.LearningRate})."));
-
-            using var clock = new CancellationTokenSource(budget);
-            var result = new AutoEncoderTrainer(model, trainingOptions).Fit(train, progress: new ProgressLines(output, parsed.GetValue(progressEvery)), cancellationToken: clock.Token);
-            long sequences = result.Steps * trainingOptions.BatchSize;
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Trained {result.Steps} steps ({sequences:N0} clips, none repeated) in {result.Elapsed.TotalSeconds:F0} s: {sequences / result.Elapsed.TotalSeconds:F1} sequences/s ({result.StopReason})."));
-            if (path is not null)
+            try
             {
-                ModelFile.Save(model, path);
-                output.WriteLine($"Wrote {path}.");
-            }
-
-            output.WriteLine($"Test set: {test.Description}, digits training never saw.");
-            var evaluation = ModelEvaluation.Run(model, test, Math.Min(trainingOptions.BatchSize, 256));
-            evaluation.WriteTable(output);
-            if (evaluation.Prediction is { } prediction)
-            {
+                using var model = LstmAutoEncoder.Create(modelOptions, parsed.GetValue(seed), device.Resolve(parsed, "training", output));
+                TimeSpan budget = TimeSpan.FromMinutes(parsed.GetValue(minutes));
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"Prediction: {prediction.CrossEntropyNats:F1} nats per frame on held-out digits (the paper: {PaperPredictionNats:F1})."));
+                    $"Training {modelOptions.Layers} x {modelOptions.HiddenSize} units, {modelOptions.Conditioning} decoders{(CudaLstmSettings.CudnnForFeedbackDecoders && model.Device.type == TorchSharp.DeviceType.CUDA ? " (cuDNN)" : "")}, {modelOptions.MatrixPrecision} products, on {model.Device.type} for up to {budget.TotalMinutes:0.##} minutes on fresh two-digit clips (batch {trainingOptions.BatchSize}, Adam {trainingOptions.LearningRate})."));
+
+                using var clock = new CancellationTokenSource(budget);
+                var result = new AutoEncoderTrainer(model, trainingOptions).Fit(train, progress: new ProgressLines(output, parsed.GetValue(progressEvery)), cancellationToken: clock.Token);
+                long sequences = result.Steps * trainingOptions.BatchSize;
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Trained {result.Steps} steps ({sequences:N0} clips, none repeated) in {result.Elapsed.TotalSeconds:F0} s: {sequences / result.Elapsed.TotalSeconds:F1} sequences/s ({result.StopReason})."));
+                if (path is not null)
+                {
+                    ModelFile.Save(model, path);
+                    output.WriteLine($"Wrote {path}.");
+                }
+
+                output.WriteLine($"Test set: {test.Description}, digits training never saw.");
+                var evaluation = ModelEvaluation.Run(model, test, Math.Min(trainingOptions.BatchSize, 256));
+                evaluation.WriteTable(output);
+                if (evaluation.Prediction is { } prediction)
+                {
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"Prediction: {prediction.CrossEntropyNats:F1} nats per frame on held-out digits (the paper: {PaperPredictionNats:F1})."));
+                }
+                return ExitCodes.Success;
             }
-            return ExitCodes.Success;
+            finally
+            {
+                CudaLstmSettings.CudnnForFeedbackDecoders = previousFeedback;
+            }
         });
         return command;
     }
