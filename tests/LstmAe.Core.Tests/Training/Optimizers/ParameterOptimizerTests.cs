@@ -80,7 +80,7 @@ public sealed class ParameterOptimizerTests
     {
         Assert.IsTrue(MultiTensorAdam.IsAvailable, "libtorch 2.10 compiles the multi-tensor update");
         Parameter[] ours = NewParameters(), theirs = NewParameters();
-        using var optimizer = new LstmAe.Training.Optimizers.Adam(ours) { MultiTensorOnCpu = true };
+        using ParameterOptimizer optimizer = NewOptimizer(OptimizerAlgorithm.Adam, ours, 0, multiTensor: true);
         using var reference = optim.Adam(theirs);
 
         for (int step = 0; step < Steps; step++)
@@ -99,13 +99,42 @@ public sealed class ParameterOptimizerTests
         }
     }
 
-    /// <summary>The multi-tensor path keeps its step counts on the device: a resume must rebuild them from the
-    /// saved counts and continue bit for bit.</summary>
+    /// <summary>
+    /// Optimizer steps alone, thousands per second, while another thread collects garbage: TorchSharp's optimizers
+    /// fail this within a few thousand steps (a temporary scalar freed during its native call); ours must not.
+    /// </summary>
     [TestMethod]
-    public void AdamsMultiTensorPathResumesExactly()
+    [DataRow(OptimizerAlgorithm.Adam, false)]
+    [DataRow(OptimizerAlgorithm.Adam, true)]
+    [DataRow(OptimizerAlgorithm.RmsProp, false)]
+    [DataRow(OptimizerAlgorithm.Sgd, false)]
+    public void StepsSurviveConcurrentCollections(OptimizerAlgorithm algorithm, bool multiTensor)
+    {
+        using var model = LstmAutoEncoder.Create(TinyModels.Options with { FrameHeight = 8, FrameWidth = 8, Layers = 1 }, seed: 2);
+        Parameter[] parameters = model.Module.parameters().ToArray();
+        foreach (Parameter parameter in parameters) parameter.grad = ones_like(parameter);
+        using ParameterOptimizer optimizer = NewOptimizer(algorithm, parameters, 0.9, multiTensor);
+
+        using (var stress = new GarbageCollectionStress())
+        {
+            for (int step = 0; step < StressSteps; step++) optimizer.Step(1e-6);
+            Assert.IsGreaterThan(0L, stress.Collections);
+        }
+
+        Assert.IsTrue(parameters.All(p => p.isfinite().all().item<bool>()));
+    }
+
+    /// <summary>A resume continues bit for bit, also where the optimizer already holds state of its own (a step ran
+    /// before the load) and where the step counts live on the device (Adam's multi-tensor path).</summary>
+    [TestMethod]
+    [DataRow(OptimizerAlgorithm.Adam, false)]
+    [DataRow(OptimizerAlgorithm.Adam, true)]
+    [DataRow(OptimizerAlgorithm.RmsProp, false)]
+    [DataRow(OptimizerAlgorithm.Sgd, false)]
+    public void SavedStateContinuesExactlyWhereItLeftOff(OptimizerAlgorithm algorithm, bool multiTensor)
     {
         Parameter[] uninterrupted = NewParameters(), resumed = NewParameters(), halfway = NewParameters();
-        using var first = new LstmAe.Training.Optimizers.Adam(uninterrupted) { MultiTensorOnCpu = true };
+        using ParameterOptimizer first = NewOptimizer(algorithm, uninterrupted, 0.9, multiTensor);
         using var buffer = new MemoryStream();
         for (int step = 0; step < Steps; step++)
         {
@@ -118,81 +147,9 @@ public sealed class ParameterOptimizerTests
             TrainStep(first, uninterrupted, step);
         }
 
-        using var second = new LstmAe.Training.Optimizers.Adam(resumed) { MultiTensorOnCpu = true };
-        // A step before the load, so that the load must replace device step counts that already exist.
+        using ParameterOptimizer second = NewOptimizer(algorithm, resumed, 0.9, multiTensor);
         TrainStep(second, resumed, 0);
         CopyValues(halfway, resumed);
-        buffer.Position = 0;
-        using (var reader = new BinaryReader(buffer)) second.Load(reader, "saved state");
-        for (int step = Steps / 2; step < Steps; step++) TrainStep(second, resumed, step);
-
-        AssertBitIdentical(uninterrupted, resumed, "after resuming on the multi-tensor path");
-    }
-
-    /// <summary>The multi-tensor call passes its numbers as values, not as TorchSharp's temporary scalars: steps under
-    /// concurrent collections stay sound.</summary>
-    [TestMethod]
-    public void AdamsMultiTensorPathSurvivesConcurrentCollections()
-    {
-        using var model = LstmAutoEncoder.Create(TinyModels.Options with { FrameHeight = 8, FrameWidth = 8, Layers = 1 }, seed: 2);
-        Parameter[] parameters = model.Module.parameters().ToArray();
-        foreach (Parameter parameter in parameters) parameter.grad = ones_like(parameter);
-        using var optimizer = new LstmAe.Training.Optimizers.Adam(parameters) { MultiTensorOnCpu = true };
-
-        using (var stress = new GarbageCollectionStress())
-        {
-            for (int step = 0; step < StressSteps; step++) optimizer.Step(1e-6);
-            Assert.IsGreaterThan(0L, stress.Collections);
-        }
-
-        Assert.IsTrue(parameters.All(p => p.isfinite().all().item<bool>()));
-    }
-
-    /// <summary>
-    /// Optimizer steps alone, thousands per second, while another thread collects garbage: TorchSharp's optimizers
-    /// fail this within a few thousand steps (a temporary scalar freed during its native call); ours must not.
-    /// </summary>
-    [TestMethod]
-    [DataRow(OptimizerAlgorithm.Adam)]
-    [DataRow(OptimizerAlgorithm.RmsProp)]
-    [DataRow(OptimizerAlgorithm.Sgd)]
-    public void StepsSurviveConcurrentCollections(OptimizerAlgorithm algorithm)
-    {
-        using var model = LstmAutoEncoder.Create(TinyModels.Options with { FrameHeight = 8, FrameWidth = 8, Layers = 1 }, seed: 2);
-        Parameter[] parameters = model.Module.parameters().ToArray();
-        foreach (Parameter parameter in parameters) parameter.grad = ones_like(parameter);
-        using var optimizer = ParameterOptimizer.Create(algorithm, parameters, 0.9);
-
-        using (var stress = new GarbageCollectionStress())
-        {
-            for (int step = 0; step < StressSteps; step++) optimizer.Step(1e-6);
-            Assert.IsGreaterThan(0L, stress.Collections);
-        }
-
-        Assert.IsTrue(parameters.All(p => p.isfinite().all().item<bool>()));
-    }
-
-    [TestMethod]
-    [DataRow(OptimizerAlgorithm.Adam)]
-    [DataRow(OptimizerAlgorithm.RmsProp)]
-    [DataRow(OptimizerAlgorithm.Sgd)]
-    public void SavedStateContinuesExactlyWhereItLeftOff(OptimizerAlgorithm algorithm)
-    {
-        Parameter[] uninterrupted = NewParameters(), resumed = NewParameters();
-        using var first = ParameterOptimizer.Create(algorithm, uninterrupted, 0.9);
-        using var buffer = new MemoryStream();
-        for (int step = 0; step < Steps; step++)
-        {
-            if (step == Steps / 2)
-            {
-                using var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true);
-                first.Save(writer);
-                CopyValues(uninterrupted, resumed);
-            }
-            TrainStep(first, uninterrupted, step);
-        }
-
-        using var second = ParameterOptimizer.Create(algorithm, resumed, 0.9);
         buffer.Position = 0;
         using (var reader = new BinaryReader(buffer)) second.Load(reader, "saved state");
         for (int step = Steps / 2; step < Steps; step++) TrainStep(second, resumed, step);
@@ -257,6 +214,13 @@ public sealed class ParameterOptimizerTests
             new Parameter(randn(300, 701, generator: generator)), new Parameter(randn(6, float64, generator: generator)),
         ];
     }
+
+    /// <summary>The optimizer <paramref name="algorithm"/> names; with <paramref name="multiTensor"/>, Adam on its GPU path
+    /// (libtorch's fused Adam over all tensors of a device and type), reached here on the CPU.</summary>
+    private static ParameterOptimizer NewOptimizer(OptimizerAlgorithm algorithm, Parameter[] parameters, double momentum, bool multiTensor) =>
+        multiTensor
+            ? new LstmAe.Training.Optimizers.Adam(parameters) { MultiTensorOnCpu = true }
+            : ParameterOptimizer.Create(algorithm, parameters, momentum);
 
     /// <summary>Varies between steps, as a schedule does.</summary>
     private static double LearningRate(int step) => 0.01 * (step + 1) / 3;
