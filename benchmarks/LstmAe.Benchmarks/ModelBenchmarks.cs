@@ -39,10 +39,11 @@ public sealed class ModelBenchmarks : IBenchmarkSuite
         Console.WriteLine();
 
         BenchmarkCase[] cases = settings.OnCuda ? CudaCases(quick) : CpuCases(quick);
-        Console.WriteLine($"{"preset",-14} {"products",-9} {"weights",9} {"batch",5} {"train seq/s",11} {"train GFLOP/s",13} {"GEMM GFLOP/s",12} {"train % GEMM",12} {"encode seq/s",12} {"encode GFLOP/s",14} {"encode % GEMM",13}");
+        Console.WriteLine($"{"preset",-16} {"products",-9} {"weights",9} {"batch",5} {"train seq/s",11} {"train GFLOP/s",13} {"GEMM GFLOP/s",12} {"train % GEMM",12} {"encode seq/s",12} {"encode GFLOP/s",14} {"encode % GEMM",13}");
         foreach (BenchmarkCase c in cases)
         {
             CudaLstmSettings.CudnnForFeedbackDecoders = c.CudnnFeedback;
+            CudaLstmSettings.CudnnForBFloat16 = c.CudnnBFloat16;
             using var model = LstmAutoEncoder.Create(c.Options, seed: 1, device: settings.Device);
             long weights = model.Module.parameters().Sum(p => p.numel());
             ScalarType productType = c.Options.MatrixPrecision == MatrixPrecision.BFloat16 ? ScalarType.BFloat16 : ScalarType.Float32;
@@ -64,15 +65,17 @@ public sealed class ModelBenchmarks : IBenchmarkSuite
                 (train, trainGflops, gemmGflops, ofGemm) =
                     ($"{rate:F2}", $"{stepFlops / stepSeconds / 1e9:F1}", $"{stepFlops / gemmSeconds / 1e9:F1}", $"{100 * gemmSeconds / stepSeconds:F0}%");
             }
-            Console.WriteLine($"{c.Name,-14} {c.Options.MatrixPrecision,-9} {weights / 1e6,8:F1}M {c.Batch,5} {train,11} {trainGflops,13} {gemmGflops,12} {ofGemm,12} " +
+            Console.WriteLine($"{c.Name,-16} {c.Options.MatrixPrecision,-9} {weights / 1e6,8:F1}M {c.Batch,5} {train,11} {trainGflops,13} {gemmGflops,12} {ofGemm,12} " +
                 $"{encodeRate,12:F1} {encodeRate * encodeFlops / 1e9,14:F1} {100 * encodeOfGemm,12:F0}%");
         }
         CudaLstmSettings.CudnnForFeedbackDecoders = false;
+        CudaLstmSettings.CudnnForBFloat16 = false;
         Console.WriteLine($"Objective BCE, {LstmAutoEncoderModelOptions.CpuDefault.Conditioning} (CpuDefault) / " +
             $"{LstmAutoEncoderModelOptions.Paper.Conditioning} (Paper) decoders; training timed after a one-step warm-up run, Adam; " +
             $"encoding in chunks of {EncodeBatch}. GEMM GFLOP/s: the step's products as bare torch.matmul calls at their " +
             "own shapes (best of several each, this run); % GEMM: the time those take as a share of the measured step." +
-            (settings.OnCuda ? " cudnn-fb: the conditional decoders on cuDNN, one call per step (CudaLstmSettings.CudnnForFeedbackDecoders)." : ""));
+            (settings.OnCuda ? " cudnn-fb: the conditional decoders on cuDNN, one call per step (CudaLstmSettings.CudnnForFeedbackDecoders); " +
+                "cudnn with BFloat16: the LSTMs on cuDNN in bfloat16 (CudaLstmSettings.CudnnForBFloat16)." : ""));
     }
 
     private static BenchmarkCase[] CpuCases(bool quick)
@@ -105,9 +108,13 @@ public sealed class ModelBenchmarks : IBenchmarkSuite
             // CudaLstmSettings.CudnnForFeedbackDecoders' default.
             new("Paper cudnn-fb", paper, Batch: 128, TrainSteps: steps, EncodeCount: encode, CudnnFeedback: true),
             new("Paper", BFloat16(paper), Batch: 128, TrainSteps: steps, EncodeCount: encode),
+            // bf16 through cuDNN in bfloat16 (CudaLstmSettings.CudnnForBFloat16), without and with the decoders.
+            new("Paper cudnn", BFloat16(paper), Batch: 128, TrainSteps: steps, EncodeCount: encode, CudnnBFloat16: true),
+            new("Paper cudnn-fb", BFloat16(paper), Batch: 128, TrainSteps: steps, EncodeCount: encode, CudnnFeedback: true, CudnnBFloat16: true),
             new("CpuDefault", cpuDefault, Batch: 16, TrainSteps: steps, EncodeCount: encode),
             new("CpuDefault", cpuDefault, Batch: 128, TrainSteps: steps, EncodeCount: encode),
             new("CpuDefault", BFloat16(cpuDefault), Batch: 128, TrainSteps: steps, EncodeCount: encode),
+            new("CpuDefault cudnn", BFloat16(cpuDefault), Batch: 128, TrainSteps: steps, EncodeCount: encode, CudnnBFloat16: true),
         ];
     }
 
@@ -154,8 +161,10 @@ public sealed class ModelBenchmarks : IBenchmarkSuite
     /// <param name="TrainSteps">Timed training steps (0: encoding only).</param>
     /// <param name="EncodeCount">Sequences encoded for the encoding figure.</param>
     /// <param name="CudnnFeedback">Sets <see cref="CudaLstmSettings.CudnnForFeedbackDecoders"/> for this case.</param>
+    /// <param name="CudnnBFloat16">Sets <see cref="CudaLstmSettings.CudnnForBFloat16"/> for this case.</param>
     private sealed record BenchmarkCase(
-        string Name, LstmAutoEncoderModelOptions Options, int Batch, int TrainSteps, int EncodeCount, bool CudnnFeedback = false);
+        string Name, LstmAutoEncoderModelOptions Options, int Batch, int TrainSteps, int EncodeCount,
+        bool CudnnFeedback = false, bool CudnnBFloat16 = false);
 
     /// <summary>Runs the handler synchronously on the training thread.</summary>
     private sealed class ProgressHandler(Action<TrainingProgress> handler) : IProgress<TrainingProgress>

@@ -45,7 +45,7 @@ if [ -z "${SKIP_PYTORCH:-}" ]; then
 fi
 # The timed run takes the faster way to run the conditional decoders on this GPU: cuDNN per step where the model
 # table's "Paper cudnn-fb" row trained faster than the float32 "Paper" row (column 5: train seq/s).
-feedback=$(awk '$1 == "Paper" && $2 == "Float32" {runner = $5} $1 == "Paper" && $2 == "cudnn-fb" {cudnn = $6}
+feedback=$(awk '$1 == "Paper" && $2 == "Float32" {runner = $5} $1 == "Paper" && $2 == "cudnn-fb" && $3 == "Float32" {cudnn = $6}
   END {if (cudnn + 0 > runner + 0) print "--cudnn-feedback"}' "$out/model.txt")
 if [ -n "$feedback" ]; then echo "Paper run: conditional decoders on cuDNN"; else echo "Paper run: conditional decoders on the runner"; fi
 # shellcheck disable=SC2086 # PAPER_ARGS and feedback are lists of options.

@@ -7,6 +7,20 @@ namespace LstmAe.Model;
 public static class CudaLstmSettings
 {
     private static volatile bool cudnnForFeedbackDecoders;
+    private static volatile bool cudnnForBFloat16;
+
+    /// <summary>
+    /// Run the LSTMs of a <see cref="MatrixPrecision.BFloat16"/> model through cuDNN in bfloat16, weights and state cast
+    /// as PyTorch's autocast casts them (<see cref="ScriptedLstm"/>), wherever float32 would use cuDNN, instead of
+    /// LstmAe's runner with bfloat16 products and float32 gates. Faster where the runner's calls dominate, less
+    /// precise (the cell state is kept in bfloat16). Off by default until measured; the benchmark's CUDA table times
+    /// both.
+    /// </summary>
+    public static bool CudnnForBFloat16
+    {
+        get => cudnnForBFloat16;
+        set => cudnnForBFloat16 = value;
+    }
 
     /// <summary>
     /// Run a decoder fed its own output (conditional, as in the Paper preset) through cuDNN, one call per step as

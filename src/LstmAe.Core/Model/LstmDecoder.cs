@@ -109,14 +109,12 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
 
     /// <summary>
     /// Runs the LSTM over <paramref name="inputs"/> [batch, steps, frame size]: through the runner when there is one,
-    /// else through the module's fused kernel.
+    /// else through the fused kernel.
     /// </summary>
-    private (Tensor Output, LstmState State) RunLstm(StackedLstmRunner? runner, Tensor inputs, LstmState state)
-    {
-        if (runner is not null) return runner.Run(inputs, (int)inputs.shape[1], state);
-        var (output, hidden, cell) = lstm.call(inputs, (state.Hidden, state.Cell));
-        return (output, new LstmState(hidden, cell));
-    }
+    private (Tensor Output, LstmState State) RunLstm(StackedLstmRunner? runner, Tensor inputs, LstmState state) =>
+        runner is not null
+            ? runner.Run(inputs, (int)inputs.shape[1], state)
+            : shape.RunFused(lstm, inputs, state, products.Precision, training);
 
     /// <summary>
     /// Under teacher forcing no input depends on an output, so all steps run in one LSTM call: the same arithmetic

@@ -28,9 +28,9 @@ public sealed class LstmEncoder : nn.Module<Tensor, LstmState>
     {
         if (StackedLstmShape.UsesFusedKernel(frames.device_type, precision, LstmUse.Encoder))
         {
-            var (output, hidden, cell) = lstm.call(frames);
+            var (output, state) = shape.RunFused(lstm, frames, shape.ZeroState(frames), precision, training);
             output.Dispose();
-            return new LstmState(hidden, cell);
+            return state;
         }
         var runner = new StackedLstmRunner(lstm, shape, precision, training);
         return runner.Run(frames, (int)frames.shape[1], shape.ZeroState(frames)).State;
@@ -43,10 +43,7 @@ public sealed class LstmEncoder : nn.Module<Tensor, LstmState>
     public (Tensor Output, LstmState State) ForwardWithOutput(Tensor frames)
     {
         if (StackedLstmShape.UsesFusedKernel(frames.device_type, precision, LstmUse.Encoder))
-        {
-            var (output, hidden, cell) = lstm.call(frames);
-            return (output, new LstmState(hidden, cell));
-        }
+            return shape.RunFused(lstm, frames, shape.ZeroState(frames), precision, training);
         var runner = new StackedLstmRunner(lstm, shape, precision, training);
         return runner.Run(frames, (int)frames.shape[1], shape.ZeroState(frames));
     }

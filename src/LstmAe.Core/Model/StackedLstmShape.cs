@@ -26,16 +26,30 @@ internal readonly record struct StackedLstmShape(int InputSize, int HiddenSize, 
     /// whose inputs are all known before it runs (the encoder, an unconditioned decoder, a teacher-forced decoder
     /// while training): one call then runs every step. Everything else goes through <see cref="StackedLstmRunner"/>:
     /// on the CPU, because libtorch's fused CPU kernel (oneDNN) gives wrong float32 results for some hidden sizes on
-    /// some CPUs (docs/platform.md); reduced-precision products, because the module's weights are float32; and a
-    /// decoder fed its own output, which runs one step at a time whichever way, unless
-    /// <see cref="CudaLstmSettings.CudnnForFeedbackDecoders"/> asks for cuDNN there too.
+    /// some CPUs (docs/platform.md); reduced-precision products, unless <see cref="CudaLstmSettings.CudnnForBFloat16"/>
+    /// asks for cuDNN in bfloat16; and a decoder fed its own output, which runs one step at a time whichever way,
+    /// unless <see cref="CudaLstmSettings.CudnnForFeedbackDecoders"/> asks for cuDNN there too.
     /// </summary>
     /// <param name="device">The device the LSTM runs on.</param>
     /// <param name="precision">The model's product format.</param>
     /// <param name="use">What the LSTM does in the model.</param>
     public static bool UsesFusedKernel(TorchSharp.DeviceType device, MatrixPrecision precision, LstmUse use) =>
-        device == TorchSharp.DeviceType.CUDA && precision == MatrixPrecision.Float32
+        device == TorchSharp.DeviceType.CUDA
+        && (precision == MatrixPrecision.Float32 || CudaLstmSettings.CudnnForBFloat16)
         && (use != LstmUse.FeedbackDecoder || CudaLstmSettings.CudnnForFeedbackDecoders);
+
+    /// <summary>
+    /// Runs <paramref name="lstm"/> (of this shape) over <paramref name="input"/> from <paramref name="state"/> with
+    /// its fused kernel, where <see cref="UsesFusedKernel"/> chose it: the module itself in float32, through
+    /// <see cref="ScriptedLstm"/> in bfloat16.
+    /// </summary>
+    public (Tensor Output, LstmState State) RunFused(LSTM lstm, Tensor input, LstmState state, MatrixPrecision precision, bool training)
+    {
+        if (precision == MatrixPrecision.BFloat16)
+            return ScriptedLstm.Run(lstm, this, input, state, ScalarType.BFloat16, training);
+        var (output, hidden, cell) = lstm.call(input, (state.Hidden, state.Cell));
+        return (output, new LstmState(hidden, cell));
+    }
 
     /// <summary>The all-zero (h, c) an encoder starts from, each [layers, batch, hidden], like <paramref name="input"/>.</summary>
     public LstmState ZeroState(Tensor input)

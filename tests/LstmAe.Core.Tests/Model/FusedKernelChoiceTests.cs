@@ -53,4 +53,29 @@ public sealed class FusedKernelChoiceTests
             CudaLstmSettings.CudnnForFeedbackDecoders = false;
         }
     }
+
+    /// <summary>The bfloat16 switch moves a CUDA bfloat16 model's LSTMs to cuDNN wherever float32 goes there, never on
+    /// the CPU; feedback decoders follow their own switch.</summary>
+    [TestMethod]
+    [DataRow(false)]
+    [DataRow(true)]
+    public void TheBFloat16SwitchSendsCudaBFloat16ToCudnn(bool feedbackToo)
+    {
+        CudaLstmSettings.CudnnForBFloat16 = true;
+        CudaLstmSettings.CudnnForFeedbackDecoders = feedbackToo;
+        try
+        {
+            foreach (LstmUse use in Enum.GetValues<LstmUse>())
+            {
+                bool expected = use != LstmUse.FeedbackDecoder || feedbackToo;
+                Assert.AreEqual(expected, StackedLstmShape.UsesFusedKernel(DeviceType.CUDA, MatrixPrecision.BFloat16, use), $"CUDA bf16 {use}");
+                Assert.IsFalse(StackedLstmShape.UsesFusedKernel(DeviceType.CPU, MatrixPrecision.BFloat16, use), $"CPU bf16 {use}");
+            }
+        }
+        finally
+        {
+            CudaLstmSettings.CudnnForBFloat16 = false;
+            CudaLstmSettings.CudnnForFeedbackDecoders = false;
+        }
+    }
 }

@@ -1,0 +1,111 @@
+using LstmAe.Model;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LstmAe.Core.Tests.Model;
+
+/// <summary>
+/// The cast-and-fuse path a bfloat16 model can take on CUDA (<see cref="ScriptedLstm"/>: libtorch's <c>torch.lstm</c>
+/// through TorchScript), checked on the CPU in float64, where libtorch's LSTM is plain ATen arithmetic: it must take
+/// the module's weights in the right order, start from the given state, return batch-first outputs in the input's
+/// type, and pass gradients back to the module's parameters, all as the float64 runner does (itself held to a
+/// reference LSTM). CUDA's bfloat16 kernel is cuDNN's and is measured, not tested, here.
+/// </summary>
+[TestClass]
+public sealed class ScriptedLstmTests
+{
+    private const int InputSize = 7, Hidden = 6, Batch = 3, Steps = 5;
+
+    /// <summary>Both paths in float64: the same sums in another order, so agreement within a few float64 ulps of
+    /// these O(1) values.</summary>
+    private const double Tolerance = 1e-12;
+
+    [TestMethod]
+    [DataRow(1)]
+    [DataRow(2)]
+    public void MatchesTheRunnerForwardAndBackwardInFloat64(int layers)
+    {
+        using var scope = NewDisposeScope();
+        var shape = new StackedLstmShape(InputSize, Hidden, layers, Dropout: 0);
+        var (scripted, stepwise) = Modules(shape);
+        using var generator = new Generator(3);
+        Tensor input = randn(Batch, Steps, InputSize, float64, generator: generator);
+        var state = new LstmState(randn(layers, Batch, Hidden, float64, generator: generator), randn(layers, Batch, Hidden, float64, generator: generator));
+        Tensor outputWeights = randn(Batch, Steps, Hidden, float64, generator: generator);
+
+        var (output, final) = ScriptedLstm.Run(scripted, shape, input, state, ScalarType.Float64, training: true);
+        var (expectedOutput, expectedFinal) = new StackedLstmRunner(stepwise, shape, MatrixPrecision.Float32, training: true).Run(input, Steps, state);
+        Loss(output, final, outputWeights).backward();
+        Loss(expectedOutput, expectedFinal, outputWeights).backward();
+
+        Assert.AreEqual(ScalarType.Float64, output.dtype);
+        AssertClose(expectedOutput, output, "outputs");
+        AssertClose(expectedFinal.Hidden, final.Hidden, "final h");
+        AssertClose(expectedFinal.Cell, final.Cell, "final c");
+        foreach (var (name, parameter) in scripted.named_parameters())
+        {
+            Tensor expected = stepwise.get_parameter(name)!.grad!;
+            Assert.IsNotNull(parameter.grad, $"{name} gets a gradient through the casts");
+            AssertClose(expected, parameter.grad, $"gradient of {name}");
+        }
+    }
+
+    [TestMethod]
+    public void ComputesInTheAskedTypeAndAnswersInTheInputs()
+    {
+        using var scope = NewDisposeScope();
+        var shape = new StackedLstmShape(InputSize, Hidden, 1, Dropout: 0);
+        LSTM lstm = shape.CreateModule();
+        Tensor input = rand(Batch, Steps, InputSize);
+        LstmState zero = shape.ZeroState(input);
+
+        using var noGrad = no_grad();
+        var (output, final) = ScriptedLstm.Run(lstm, shape, input, zero, ScalarType.Float64, training: false);
+        var (single, _) = new StackedLstmRunner(lstm, shape, MatrixPrecision.Float32, training: false).Run(input, Steps, zero);
+
+        Assert.AreEqual(ScalarType.Float32, output.dtype);
+        Assert.AreEqual(ScalarType.Float32, final.Cell.dtype);
+        CollectionAssert.AreEqual(new long[] { Batch, Steps, Hidden }, output.shape);
+        // Computed in float64 and rounded once: within float32 rounding of the float32 runner's result.
+        Assert.IsLessThan(1e-5, (output - single).abs().max().item<float>());
+    }
+
+    /// <summary>Dropout between layers is written into the script as a number: a training call with it compiles
+    /// and runs (its random masks are not comparable with the runner's).</summary>
+    [TestMethod]
+    public void TrainsWithDropoutBetweenLayers()
+    {
+        using var scope = NewDisposeScope();
+        var shape = new StackedLstmShape(InputSize, Hidden, 2, Dropout: 0.25);
+        LSTM lstm = shape.CreateModule();
+        Tensor input = rand(Batch, Steps, InputSize);
+
+        var (output, final) = ScriptedLstm.Run(lstm, shape, input, shape.ZeroState(input), ScalarType.Float64, training: true);
+        output.sum().backward();
+
+        CollectionAssert.AreEqual(new long[] { 2, Batch, Hidden }, final.Hidden.shape);
+        Assert.IsTrue(lstm.parameters().All(p => p.grad is not null && p.grad.isfinite().all().item<bool>()));
+    }
+
+    /// <summary>Two float64 modules with the same weights.</summary>
+    private static (LSTM, LSTM) Modules(StackedLstmShape shape)
+    {
+        LSTM first = shape.CreateModule(), second = shape.CreateModule();
+        first.to(float64);
+        second.to(float64);
+        using var noGrad = no_grad();
+        foreach (var (name, parameter) in first.named_parameters())
+            second.get_parameter(name)!.copy_(parameter);
+        return (first, second);
+    }
+
+    private static Tensor Loss(Tensor output, LstmState final, Tensor outputWeights) =>
+        (output * outputWeights).sum() + final.Hidden.sum() + (final.Cell * final.Cell).sum();
+
+    private static void AssertClose(Tensor expected, Tensor actual, string what)
+    {
+        double difference = (expected - actual).abs().max().item<double>();
+        Assert.IsLessThanOrEqualTo(Tolerance, difference, what);
+    }
+}
