@@ -31,6 +31,9 @@ internal static class ScriptedLstm
             .ToArray();
         var (output, hidden, cell) = ((Tensor, Tensor, Tensor))unit.invoke("run", input, state.Hidden, state.Cell, weights);
         // The call holds only the handles: the tensor objects must outlive it.
+        GC.KeepAlive(input);
+        GC.KeepAlive(state.Hidden);
+        GC.KeepAlive(state.Cell);
         GC.KeepAlive(weights);
         return (output, new LstmState(hidden, cell));
     }
