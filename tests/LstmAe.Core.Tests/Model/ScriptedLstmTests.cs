@@ -1,3 +1,4 @@
+using LstmAe.Core.Tests.TestSupport;
 using LstmAe.Model;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -86,6 +87,24 @@ public sealed class ScriptedLstmTests
 
         CollectionAssert.AreEqual(new long[] { 2, Batch, Hidden }, final.Hidden.shape);
         Assert.IsTrue(lstm.parameters().All(p => p.grad is not null && p.grad.isfinite().all().item<bool>()));
+    }
+
+    /// <summary>The call passes only tensors (numbers are written into the script), so calls under concurrent
+    /// collections stay sound, as TorchSharp's own number arguments would not.</summary>
+    [TestMethod]
+    public void SurvivesConcurrentCollections()
+    {
+        var shape = new StackedLstmShape(InputSize, Hidden, 2, Dropout: 0.25);
+        LSTM lstm = shape.CreateModule();
+        using var stress = new GarbageCollectionStress();
+        for (int call = 0; call < 1_000; call++)
+        {
+            using var scope = NewDisposeScope();
+            Tensor input = rand(Batch, Steps, InputSize);
+            var (output, _) = ScriptedLstm.Run(lstm, shape, input, shape.ZeroState(input), ScalarType.Float64, training: call % 2 == 0);
+            Assert.IsTrue(output.isfinite().all().item<bool>(), $"call {call}");
+        }
+        Assert.IsGreaterThan(0L, stress.Collections);
     }
 
     /// <summary>Two float64 modules with the same weights.</summary>
