@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Diagnostics;
 using LstmAe.Model;
 using LstmAe.Training;
@@ -44,29 +45,15 @@ public sealed class ModelBenchmarks : IBenchmarkSuite
         {
             CudaLstmSettings.CudnnForFeedbackDecoders = c.CudnnFeedback;
             CudaLstmSettings.CudnnForBFloat16 = c.CudnnBFloat16;
-            using var model = LstmAutoEncoder.Create(c.Options, seed: 1, device: settings.Device);
-            long weights = model.Module.parameters().Sum(p => p.numel());
-            ScalarType productType = c.Options.MatrixPrecision == MatrixPrecision.BFloat16 ? ScalarType.BFloat16 : ScalarType.Float32;
-
-            double encodeRate = MeasureEncoding(model, c.EncodeCount);
-            int chunk = Math.Min(EncodeBatch, c.EncodeCount);
-            IReadOnlyList<MatrixProduct> encoding = ModelProducts.Encoding(c.Options, chunk);
-            double encodeFlops = ModelProducts.Flops(encoding) / chunk;
-            // The share of the measured time that bare GEMMs of the same shapes would take.
-            double encodeOfGemm = gemm.Seconds(encoding, productType) / chunk * encodeRate;
-
-            string train = "-", trainGflops = "-", gemmGflops = "-", ofGemm = "-";
-            if (c.TrainSteps > 0)
+            try
             {
-                double rate = MeasureTraining(model, c.Batch, c.TrainSteps);
-                IReadOnlyList<MatrixProduct> step = ModelProducts.Training(c.Options, c.Batch);
-                double stepFlops = ModelProducts.Flops(step), gemmSeconds = gemm.Seconds(step, productType);
-                double stepSeconds = c.Batch / rate;
-                (train, trainGflops, gemmGflops, ofGemm) =
-                    ($"{rate:F2}", $"{stepFlops / stepSeconds / 1e9:F1}", $"{stepFlops / gemmSeconds / 1e9:F1}", $"{100 * gemmSeconds / stepSeconds:F0}%");
+                Console.WriteLine(Row(c, settings, gemm));
             }
-            Console.WriteLine($"{c.Name,-16} {c.Options.MatrixPrecision,-9} {weights / 1e6,8:F1}M {c.Batch,5} {train,11} {trainGflops,13} {gemmGflops,12} {ofGemm,12} " +
-                $"{encodeRate,12:F1} {encodeRate * encodeFlops / 1e9,14:F1} {100 * encodeOfGemm,12:F0}%");
+            catch (Exception e) when (e is ExternalException or InvalidOperationException or ArgumentException)
+            {
+                // A GPU run is one prepared script on a lent machine: one case failing must not cost the others.
+                Console.WriteLine($"{c.Name,-16} {c.Options.MatrixPrecision,-9} failed: {e.Message.Split('\n')[0]}");
+            }
         }
         CudaLstmSettings.CudnnForFeedbackDecoders = false;
         CudaLstmSettings.CudnnForBFloat16 = false;
@@ -76,6 +63,34 @@ public sealed class ModelBenchmarks : IBenchmarkSuite
             "own shapes (best of several each, this run); % GEMM: the time those take as a share of the measured step." +
             (settings.OnCuda ? " cudnn-fb: the conditional decoders on cuDNN, one call per step (CudaLstmSettings.CudnnForFeedbackDecoders); " +
                 "cudnn with BFloat16: the LSTMs on cuDNN in bfloat16 (CudaLstmSettings.CudnnForBFloat16)." : ""));
+    }
+
+    /// <summary>One case's row: encoding, then training where the case has steps.</summary>
+    private static string Row(BenchmarkCase c, BenchmarkSettings settings, GemmReference gemm)
+    {
+        using var model = LstmAutoEncoder.Create(c.Options, seed: 1, device: settings.Device);
+        long weights = model.Module.parameters().Sum(p => p.numel());
+        ScalarType productType = c.Options.MatrixPrecision == MatrixPrecision.BFloat16 ? ScalarType.BFloat16 : ScalarType.Float32;
+
+        double encodeRate = MeasureEncoding(model, c.EncodeCount);
+        int chunk = Math.Min(EncodeBatch, c.EncodeCount);
+        IReadOnlyList<MatrixProduct> encoding = ModelProducts.Encoding(c.Options, chunk);
+        double encodeFlops = ModelProducts.Flops(encoding) / chunk;
+        // The share of the measured time that bare GEMMs of the same shapes would take.
+        double encodeOfGemm = gemm.Seconds(encoding, productType) / chunk * encodeRate;
+
+        string train = "-", trainGflops = "-", gemmGflops = "-", ofGemm = "-";
+        if (c.TrainSteps > 0)
+        {
+            double rate = MeasureTraining(model, c.Batch, c.TrainSteps);
+            IReadOnlyList<MatrixProduct> step = ModelProducts.Training(c.Options, c.Batch);
+            double stepFlops = ModelProducts.Flops(step), gemmSeconds = gemm.Seconds(step, productType);
+            double stepSeconds = c.Batch / rate;
+            (train, trainGflops, gemmGflops, ofGemm) =
+                ($"{rate:F2}", $"{stepFlops / stepSeconds / 1e9:F1}", $"{stepFlops / gemmSeconds / 1e9:F1}", $"{100 * gemmSeconds / stepSeconds:F0}%");
+        }
+        return $"{c.Name,-16} {c.Options.MatrixPrecision,-9} {weights / 1e6,8:F1}M {c.Batch,5} {train,11} {trainGflops,13} {gemmGflops,12} {ofGemm,12} " +
+            $"{encodeRate,12:F1} {encodeRate * encodeFlops / 1e9,14:F1} {100 * encodeOfGemm,12:F0}%";
     }
 
     private static BenchmarkCase[] CpuCases(bool quick)
