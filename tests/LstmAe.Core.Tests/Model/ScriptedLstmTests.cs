@@ -97,13 +97,13 @@ public sealed class ScriptedLstmTests
         var shape = new StackedLstmShape(InputSize, Hidden, 2, Dropout: 0.25);
         LSTM lstm = shape.CreateModule();
         using var stress = new GarbageCollectionStress();
-        for (int call = 0; call < 1_000; call++)
+        GarbageCollectionStress.Repeat(minimum: 200, maximum: 1_000, TimeSpan.FromSeconds(5), call =>
         {
             using var scope = NewDisposeScope();
             Tensor input = rand(Batch, Steps, InputSize);
             var (output, _) = ScriptedLstm.Run(lstm, shape, input, shape.ZeroState(input), ScalarType.Float64, training: call % 2 == 0);
             Assert.IsTrue(output.isfinite().all().item<bool>(), $"call {call}");
-        }
+        });
         Assert.IsGreaterThan(0L, stress.Collections);
     }
 

@@ -17,6 +17,22 @@ internal sealed class GarbageCollectionStress : IDisposable
         thread.Start();
     }
 
+    /// <summary>
+    /// Calls <paramref name="body"/> with 0, 1, ... until it has run <paramref name="maximum"/> times, or
+    /// <paramref name="budget"/> has passed and it has run at least <paramref name="minimum"/> times: under
+    /// back-to-back collections a call's time depends on the machine and on the test host's heap, so a fixed count
+    /// can take seconds on one run and minutes on another.
+    /// </summary>
+    /// <returns>How many times it ran.</returns>
+    public static int Repeat(int minimum, int maximum, TimeSpan budget, Action<int> body)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        int calls = 0;
+        while (calls < maximum && (calls < minimum || clock.Elapsed < budget))
+            body(calls++);
+        return calls;
+    }
+
     /// <summary>Collections run so far: a test can check that the stress really ran.</summary>
     public long Collections { get; private set; }
 

@@ -101,7 +101,8 @@ public sealed class ParameterOptimizerTests
 
     /// <summary>
     /// Optimizer steps alone, thousands per second, while another thread collects garbage: TorchSharp's optimizers
-    /// fail this within a few thousand steps (a temporary scalar freed during its native call); ours must not.
+    /// fail this within a few thousand steps (a temporary scalar freed during its native call), and so did the first
+    /// multi-tensor Adam, at once; ours must not. 4,000 steps, or at least 1,000 where they take over 5 s.
     /// </summary>
     [TestMethod]
     [DataRow(OptimizerAlgorithm.Adam, false)]
@@ -117,7 +118,7 @@ public sealed class ParameterOptimizerTests
 
         using (var stress = new GarbageCollectionStress())
         {
-            for (int step = 0; step < StressSteps; step++) optimizer.Step(1e-6);
+            GarbageCollectionStress.Repeat(minimum: StressSteps / 4, maximum: StressSteps, TimeSpan.FromSeconds(5), _ => optimizer.Step(1e-6));
             Assert.IsGreaterThan(0L, stress.Collections);
         }
 
