@@ -32,7 +32,8 @@ if [ "$device" != cpu ]; then
 fi
 date -u +"%Y-%m-%d %H:%M UTC" | tee -a "$out/gpu.txt"
 status=0
-"$bundle/LstmAe.Benchmarks" model --device "$device" ${QUICK:+--quick} 2>&1 | tee "$out/model.txt" || status=1
+# TORCH_CPP_LOG_LEVEL=ERROR: the bf16 cuDNN rows make libtorch warn about the weights' layout at every call.
+TORCH_CPP_LOG_LEVEL=ERROR "$bundle/LstmAe.Benchmarks" model --device "$device" ${QUICK:+--quick} 2>&1 | tee "$out/model.txt" || status=1
 # PyTorch's own composite model on the same device, same hour: the speeds the model table is compared with.
 if [ -z "${SKIP_PYTORCH:-}" ]; then
   steps=${PYTORCH_STEPS:-30}
@@ -44,7 +45,8 @@ if [ -z "${SKIP_PYTORCH:-}" ]; then
   done
 fi
 # The timed run takes the faster way to run the conditional decoders on this GPU: cuDNN per step where the model
-# table's "Paper cudnn-fb" row trained faster than the float32 "Paper" row (column 5: train seq/s).
+# table's float32 "Paper cudnn-fb" row trained faster than the float32 "Paper" row (train seq/s: column 6, and
+# column 5 of the one-word name).
 feedback=$(awk '$1 == "Paper" && $2 == "Float32" {runner = $5} $1 == "Paper" && $2 == "cudnn-fb" && $3 == "Float32" {cudnn = $6}
   END {if (cudnn + 0 > runner + 0) print "--cudnn-feedback"}' "$out/model.txt")
 if [ -n "$feedback" ]; then echo "Paper run: conditional decoders on cuDNN"; else echo "Paper run: conditional decoders on the runner"; fi

@@ -10,11 +10,13 @@ public static class CudaLstmSettings
     private static volatile bool cudnnForBFloat16;
 
     /// <summary>
-    /// Run the LSTMs of a <see cref="MatrixPrecision.BFloat16"/> model through cuDNN in bfloat16, weights and state cast
-    /// as PyTorch's autocast casts them (<see cref="ScriptedLstm"/>), wherever float32 would use cuDNN, instead of
-    /// LstmAe's runner with bfloat16 products and float32 gates. Faster where the runner's calls dominate, less
-    /// precise (the cell state is kept in bfloat16). Off by default until measured; the benchmark's CUDA table times
-    /// both.
+    /// Run the LSTMs of a <see cref="MatrixPrecision.BFloat16"/> model whose inputs are known before they run (the
+    /// encoder, unconditioned and teacher-forced decoders) through cuDNN in bfloat16, weights and state cast as
+    /// PyTorch's autocast casts them (<see cref="ScriptedLstm"/>), instead of LstmAe's runner with bfloat16 products
+    /// and float32 gates. Less precise (the cell state is kept in bfloat16); needs a GPU with bfloat16 support
+    /// (compute capability 8.0 or later). Each call casts the weights and cuDNN copies them into its own layout
+    /// (libtorch logs a warning about the weights' layout at each call), so decoders fed their own output, one call
+    /// per step, stay on the runner. Off by default until measured; the benchmark's CUDA table times both.
     /// </summary>
     public static bool CudnnForBFloat16
     {

@@ -28,15 +28,17 @@ internal readonly record struct StackedLstmShape(int InputSize, int HiddenSize, 
     /// on the CPU, because libtorch's fused CPU kernel (oneDNN) gives wrong float32 results for some hidden sizes on
     /// some CPUs (docs/platform.md); reduced-precision products, unless <see cref="CudaLstmSettings.CudnnForBFloat16"/>
     /// asks for cuDNN in bfloat16; and a decoder fed its own output, which runs one step at a time whichever way,
-    /// unless <see cref="CudaLstmSettings.CudnnForFeedbackDecoders"/> asks for cuDNN there too.
+    /// unless <see cref="CudaLstmSettings.CudnnForFeedbackDecoders"/> asks for cuDNN there too (in float32 only: in
+    /// bfloat16 every one-step call would cast and copy all its weights).
     /// </summary>
     /// <param name="device">The device the LSTM runs on.</param>
     /// <param name="precision">The model's product format.</param>
     /// <param name="use">What the LSTM does in the model.</param>
     public static bool UsesFusedKernel(TorchSharp.DeviceType device, MatrixPrecision precision, LstmUse use) =>
         device == TorchSharp.DeviceType.CUDA
-        && (precision == MatrixPrecision.Float32 || CudaLstmSettings.CudnnForBFloat16)
-        && (use != LstmUse.FeedbackDecoder || CudaLstmSettings.CudnnForFeedbackDecoders);
+        && (use == LstmUse.FeedbackDecoder
+            ? precision == MatrixPrecision.Float32 && CudaLstmSettings.CudnnForFeedbackDecoders
+            : precision == MatrixPrecision.Float32 || CudaLstmSettings.CudnnForBFloat16);
 
     /// <summary>
     /// Runs <paramref name="lstm"/> (of this shape) over <paramref name="input"/> from <paramref name="state"/> with

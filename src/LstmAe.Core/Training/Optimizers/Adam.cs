@@ -76,8 +76,21 @@ internal sealed class Adam : ParameterOptimizer
         Tensor[] gradients = group.Select(i => Parameters[i].grad!).ToArray();
         Tensor[] deviceStepCounts = group.Select(i => deviceSteps[i] ??= DeviceStep(i)).ToArray();
         using Scalar rate = learningRate.ToScalar();
-        MultiTensorAdam.Step(parameters, gradients, group.Select(i => averages[i]).ToArray(),
-            group.Select(i => squaredAverages[i]).ToArray(), deviceStepCounts, rate, Beta1, Beta2, Epsilon);
+        try
+        {
+            MultiTensorAdam.Step(parameters, gradients, group.Select(i => averages[i]).ToArray(),
+                group.Select(i => squaredAverages[i]).ToArray(), deviceStepCounts, rate, Beta1, Beta2, Epsilon);
+        }
+        catch
+        {
+            // The call may have advanced the device counts before failing: rebuild them from the host's.
+            foreach (int index in group)
+            {
+                deviceSteps[index]?.Dispose();
+                deviceSteps[index] = null;
+            }
+            throw;
+        }
         foreach (int index in group) steps[index]++;
     }
 
