@@ -7,7 +7,8 @@
 #
 # Prints (and writes to $OUT, or to a temporary folder, when set): the GPU, the model benchmark on CUDA (Paper at
 # batch 128 and CpuDefault at 16 and 128, float32 and bf16, with GEMM references at the model's shapes), PyTorch's
-# plain composite model at the same cases (benchmarks/pytorch/composite.py; SKIP_PYTORCH=1 leaves it out), then
+# plain composite model at the same cases (benchmarks/pytorch/composite.py; SKIP_PYTORCH=1 leaves it out), feature
+# extraction (the encode suite and benchmarks/pytorch/encode.py), then
 # 'lstmae paper': the Paper preset trained on fresh clips for PAPER_MINUTES, and the held-out nats per frame.
 # A dry run on a development machine (the bundle holds no CPU libtorch; TORCH_LIB names one):
 #   DEVICE=cpu TORCH_LIB=~/.nuget/packages/libtorch-cpu-linux-x64/2.10.0/runtimes/linux-x64/native QUICK=1 \
@@ -43,6 +44,11 @@ if [ -z "${SKIP_PYTORCH:-}" ]; then
     python3 "$root/benchmarks/pytorch/composite.py" --device "$device" --steps "$steps" $case ${PYTORCH_ARGS:-} 2>&1 \
       | tee -a "$out/pytorch.txt" || status=1
   done
+fi
+# Feature extraction where the model runs: LstmAe's encode suite, then PyTorch's nn.LSTM at the same batches.
+"$bundle/LstmAe.Benchmarks" encode --device "$device" ${QUICK:+--quick} 2>&1 | tee "$out/encode.txt" || status=1
+if [ -z "${SKIP_PYTORCH:-}" ]; then
+  python3 "$root/benchmarks/pytorch/encode.py" --device "$device" ${QUICK:+--quick} 2>&1 | tee -a "$out/encode.txt" || status=1
 fi
 # The timed run takes the faster way to run the conditional decoders on this GPU: cuDNN per step where the model
 # table's float32 "Paper cudnn-fb" row trained faster than the float32 "Paper" row (train seq/s: column 6, and
