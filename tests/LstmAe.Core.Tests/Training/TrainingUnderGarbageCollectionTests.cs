@@ -20,8 +20,8 @@ public sealed class TrainingUnderGarbageCollectionTests
 
     /// <summary>
     /// Each step waits on back-to-back collections, so its time depends on the machine and on the test host's heap
-    /// (17 to 31 s for 300 steps in one run, minutes in a loaded one): a run stops after this long once it has made
-    /// <see cref="MinimumSteps"/>, or at <see cref="Steps"/>.
+    /// (seconds to minutes for 300 steps): a run stops after this long once it has made <see cref="MinimumSteps"/>,
+    /// or at <see cref="Steps"/>.
     /// </summary>
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(12);
 

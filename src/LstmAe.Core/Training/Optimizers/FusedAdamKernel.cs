@@ -7,8 +7,8 @@ namespace LstmAe.Training.Optimizers;
 
 /// <summary>
 /// One Adam update of a CPU float32 parameter in a single pass over its four buffers (parameter, gradient, first and
-/// second moment), instead of the eight tensor operations of the unfused form, each a full pass over memory: with
-/// the CPU default's 15.7 M trained weights those passes took 44 ms of a 145 ms training step on two cores.
+/// second moment), instead of the eight tensor operations of the unfused form, each a full pass over memory
+/// (docs/performance.md has what that cost).
 /// </summary>
 /// <remarks>
 /// The arithmetic is libtorch's for the unfused operations, operation by operation (the same roundings, and fused
