@@ -56,9 +56,7 @@ public sealed class ScriptedLstmTests
     public void ComputesInTheAskedTypeAndAnswersInTheInputs()
     {
         using var scope = NewDisposeScope();
-        var shape = new StackedLstmShape(InputSize, Hidden, 1, Dropout: 0);
-        LSTM lstm = shape.CreateModule();
-        Tensor input = rand(Batch, Steps, InputSize);
+        var (shape, lstm, input) = Float32Lstm(layers: 1, dropout: 0);
         LstmState zero = shape.ZeroState(input);
 
         using var noGrad = no_grad();
@@ -78,9 +76,7 @@ public sealed class ScriptedLstmTests
     public void TrainsWithDropoutBetweenLayers()
     {
         using var scope = NewDisposeScope();
-        var shape = new StackedLstmShape(InputSize, Hidden, 2, Dropout: 0.25);
-        LSTM lstm = shape.CreateModule();
-        Tensor input = rand(Batch, Steps, InputSize);
+        var (shape, lstm, input) = Float32Lstm(layers: 2, dropout: 0.25);
 
         var (output, final) = ScriptedLstm.Run(lstm, shape, input, shape.ZeroState(input), ScalarType.Float64, training: true);
         output.sum().backward();
@@ -105,6 +101,13 @@ public sealed class ScriptedLstmTests
             Assert.IsTrue(output.isfinite().all().item<bool>(), $"call {call}");
         });
         Assert.IsGreaterThan(0L, stress.Collections);
+    }
+
+    /// <summary>A float32 module of <paramref name="layers"/> and a random input for it.</summary>
+    private static (StackedLstmShape Shape, LSTM Lstm, Tensor Input) Float32Lstm(int layers, double dropout)
+    {
+        var shape = new StackedLstmShape(InputSize, Hidden, layers, dropout);
+        return (shape, shape.CreateModule(), rand(Batch, Steps, InputSize));
     }
 
     /// <summary>Two float64 modules with the same weights.</summary>
