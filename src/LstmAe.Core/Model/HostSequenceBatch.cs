@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using LstmAe.Interop;
 using static TorchSharp.torch;
 
 namespace LstmAe.Model;
@@ -46,7 +46,7 @@ internal readonly ref struct HostSequenceBatch
     {
         int inputLength = options.InputSequenceLength;
         Tensor frames = empty([length, options.InputFrames, options.FrameSize], ScalarType.Float32);
-        Span<float> destination = MemoryMarshal.Cast<byte, float>(frames.bytes);
+        using Tensor flat = frames.view(-1);
         for (int row = 0; row < length; row++)
         {
             ReadOnlySpan<float> source = sequences.Slice((first + row) * rowStride, inputLength);
@@ -58,7 +58,7 @@ internal readonly ref struct HostSequenceBatch
                     $"Sequence {first + row}, {FrameValueCheck.Describe(source, bad, options.FrameSize)}; expected a finite value.",
                     paramName);
             }
-            source.CopyTo(destination.Slice(row * inputLength, inputLength));
+            TensorSpans.CopyInto(flat, (long)row * inputLength, source);
         }
         if (device.type == TorchSharp.DeviceType.CPU) return frames;
         using (frames) return frames.to(device);
