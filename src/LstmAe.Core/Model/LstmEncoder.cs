@@ -26,14 +26,9 @@ public sealed class LstmEncoder : nn.Module<Tensor, LstmState>
     /// <summary>Runs the LSTM over <paramref name="frames"/> [batch, frames, frame size] from a zero state.</summary>
     public override LstmState forward(Tensor frames)
     {
-        if (StackedLstmShape.UsesFusedKernel(frames.device_type, precision, LstmUse.Encoder))
-        {
-            var (output, state) = shape.RunFused(lstm, frames, shape.ZeroState(frames), precision, training);
-            output.Dispose();
-            return state;
-        }
-        var runner = new StackedLstmRunner(lstm, shape, precision, training);
-        return runner.Run(frames, (int)frames.shape[1], shape.ZeroState(frames)).State;
+        var (output, state) = ForwardWithOutput(frames);
+        output.Dispose();
+        return state;
     }
 
     /// <summary>
