@@ -27,7 +27,7 @@ internal static class ScriptedLstm
     {
         jit.CompilationUnit unit = Units.GetOrAdd((shape.Layers, training ? shape.Dropout : 0, training, computeType), Compile);
         Tensor[] weights = Enumerable.Range(0, shape.Layers)
-            .SelectMany(layer => LayerParameters.Select(name => (Tensor)Parameter(lstm, name + layer)))
+            .SelectMany(layer => LayerParameters.Select(prefix => (Tensor)StackedLstmShape.Parameter(lstm, prefix, layer)))
             .ToArray();
         var (output, hidden, cell) = ((Tensor, Tensor, Tensor))unit.invoke("run", input, state.Hidden, state.Cell, weights);
         // The call holds only the handles: the tensor objects must outlive it.
@@ -53,7 +53,4 @@ internal static class ScriptedLstm
         // TorchScript's parser fails an internal assertion on a function that does not end with a newline.
         return jit.compile(script + "\n");
     }
-
-    private static TorchSharp.Modules.Parameter Parameter(LSTM lstm, string name) =>
-        lstm.get_parameter(name) ?? throw new InvalidOperationException($"The LSTM has no parameter '{name}'.");
 }

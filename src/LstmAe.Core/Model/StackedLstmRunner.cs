@@ -109,9 +109,9 @@ internal sealed class StackedLstmRunner
         public LayerWeights(LSTM lstm, int layer, MatrixProducts products)
         {
             this.products = products;
-            inputWeight = Parameter(lstm, "weight_ih_l", layer);
-            recurrentWeightTransposed = products.Operand(Parameter(lstm, "weight_hh_l", layer)).t();
-            Bias = RetainedScalars.Sum(Parameter(lstm, "bias_ih_l", layer), Parameter(lstm, "bias_hh_l", layer));
+            inputWeight = StackedLstmShape.Parameter(lstm, "weight_ih_l", layer);
+            recurrentWeightTransposed = products.Operand(StackedLstmShape.Parameter(lstm, "weight_hh_l", layer)).t();
+            Bias = RetainedScalars.Sum(StackedLstmShape.Parameter(lstm, "bias_ih_l", layer), StackedLstmShape.Parameter(lstm, "bias_hh_l", layer));
         }
 
         /// <summary><c>bias_ih + bias_hh</c>, float32.</summary>
@@ -128,9 +128,5 @@ internal sealed class StackedLstmRunner
         /// <summary>A step's gate pre-activations: its input gates plus <c>h @ weight_hh^T</c>.</summary>
         public Tensor Gates(Tensor stepInputGates, Tensor hidden) =>
             products.AddProduct(stepInputGates, hidden, recurrentWeightTransposed);
-
-        private static TorchSharp.Modules.Parameter Parameter(LSTM lstm, string prefix, int layer) =>
-            lstm.get_parameter(prefix + layer)
-            ?? throw new InvalidOperationException($"The LSTM has no parameter '{prefix}{layer}'.");
     }
 }

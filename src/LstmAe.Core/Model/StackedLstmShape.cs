@@ -53,6 +53,12 @@ internal readonly record struct StackedLstmShape(int InputSize, int HiddenSize, 
         return (output, new LstmState(hidden, cell));
     }
 
+    /// <summary><paramref name="lstm"/>'s parameter <paramref name="prefix"/> of <paramref name="layer"/>, named as in
+    /// <c>nn.LSTM</c> (<c>weight_ih_l0</c>, <c>bias_hh_l1</c>, ...).</summary>
+    public static TorchSharp.Modules.Parameter Parameter(LSTM lstm, string prefix, int layer) =>
+        lstm.get_parameter(prefix + layer)
+        ?? throw new InvalidOperationException($"The LSTM has no parameter '{prefix}{layer}'.");
+
     /// <summary>The all-zero (h, c) an encoder starts from, each [layers, batch, hidden], like <paramref name="input"/>.</summary>
     public LstmState ZeroState(Tensor input)
     {
