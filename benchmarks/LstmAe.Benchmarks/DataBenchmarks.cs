@@ -50,12 +50,10 @@ public sealed class DataBenchmarks : IBenchmarkSuite
         int clips = quick ? 512 : 4096;
         foreach (int threads in Environment.ProcessorCount > 1 ? new[] { 1, Environment.ProcessorCount } : [1])
         {
-            Console.WriteLine($"{"EndlessMovingMnist.Generate, 64 clips per call",-52} {threads,7} {Best(() => RenderChunks(clips, threads)),12:N0}");
-            Console.WriteLine($"{"FreshMovingMnistSource.Read, copied into a batch",-52} {threads,7} {Best(() => ReadFresh(clips, threads)),12:N0}");
+            Console.WriteLine($"{"EndlessMovingMnist.Generate, 64 clips per call",-52} {threads,7} {BestOf.Rate(() => RenderChunks(clips, threads)),12:N0}");
+            Console.WriteLine($"{"FreshMovingMnistSource.Read, copied into a batch",-52} {threads,7} {BestOf.Rate(() => ReadFresh(clips, threads)),12:N0}");
         }
     }
-
-    private static double Best(Func<double> measure) => Enumerable.Range(0, 3).Max(_ => measure());
 
     private static double RenderChunks(int clips, int threads)
     {

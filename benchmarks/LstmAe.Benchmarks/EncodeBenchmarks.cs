@@ -16,8 +16,6 @@ namespace LstmAe.Benchmarks;
 /// </summary>
 public sealed class EncodeBenchmarks : IBenchmarkSuite
 {
-    private const int Repetitions = 3;
-
     /// <inheritdoc/>
     public string Name => "encode";
 
@@ -38,7 +36,7 @@ public sealed class EncodeBenchmarks : IBenchmarkSuite
             ? [MatrixPrecision.Float32, MatrixPrecision.BFloat16]
             : [MatrixPrecision.Float32];
         Console.WriteLine($"CpuDefault encoder ({preset.Layers} x {preset.HiddenSize}, {preset.InputFrames} frames of " +
-            $"{preset.FrameHeight}x{preset.FrameWidth}); {rows} rows; best of {Repetitions}; device {settings.Device}");
+            $"{preset.FrameHeight}x{preset.FrameWidth}); {rows} rows; best of {BestOf.Runs}; device {settings.Device}");
         Console.WriteLine($"{"products",-9} {"batch",5} {"raw Encode/s",12} {"Transform/s",11} {"GEMM only/s",11} {"raw % GEMM",10}");
         foreach (MatrixPrecision precision in precisions)
         {
@@ -53,8 +51,8 @@ public sealed class EncodeBenchmarks : IBenchmarkSuite
                     Training = new TrainingOptions { Epochs = null, MaxSteps = 1, BatchSize = 1 },
                 };
                 using LstmAutoEncoderTransformer transformer = ml.Transforms.LstmAutoEncode(options).Fit(data);
-                double raw = Best(() => FeatureThroughput.RawEncode(transformer.Model, sequences, rows, batch));
-                double transform = Best(() => FeatureThroughput.Cursor(transformer.Transform(data)));
+                double raw = BestOf.Rate(() => FeatureThroughput.RawEncode(transformer.Model, sequences, rows, batch));
+                double transform = BestOf.Rate(() => FeatureThroughput.Cursor(transformer.Transform(data)));
                 ScalarType productType = precision == MatrixPrecision.BFloat16 ? ScalarType.BFloat16 : ScalarType.Float32;
                 double gemmOnly = batch / gemm.Seconds(ModelProducts.Encoding(preset, batch), productType);
                 Console.WriteLine($"{precision,-9} {batch,5} {raw,12:F1} {transform,11:F1} {gemmOnly,11:F1} {100 * raw / gemmOnly,9:F0}%");
@@ -63,6 +61,4 @@ public sealed class EncodeBenchmarks : IBenchmarkSuite
         Console.WriteLine("Features: the top layer's h (raw) and the transformer's default column (Transform). PyTorch at the " +
             "same batches: OMP_WAIT_POLICY=PASSIVE python3 benchmarks/pytorch/encode.py");
     }
-
-    private static double Best(Func<double> measure) => Enumerable.Range(0, Repetitions).Max(_ => measure());
 }

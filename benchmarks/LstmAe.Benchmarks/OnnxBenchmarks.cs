@@ -19,7 +19,6 @@ namespace LstmAe.Benchmarks;
 /// </summary>
 public sealed class OnnxBenchmarks : IBenchmarkSuite
 {
-    private const int Repetitions = 3;
     private const int Batch = 64;
 
     /// <inheritdoc/>
@@ -69,7 +68,7 @@ public sealed class OnnxBenchmarks : IBenchmarkSuite
                 () => FeatureThroughput.PredictionEngine(ml, onnx, data, engineRows));
 
             Console.WriteLine($"CpuDefault, float32 ({preset.Layers} x {preset.HiddenSize}, {preset.InputFrames} frames of " +
-                $"{preset.FrameHeight}x{preset.FrameWidth}); {rows} rows ({engineRows} for PredictionEngine); raw batches of {Batch}; best of {Repetitions}, alternating");
+                $"{preset.FrameHeight}x{preset.FrameWidth}); {rows} rows ({engineRows} for PredictionEngine); raw batches of {Batch}; best of {BestOf.Runs}, alternating");
             Console.WriteLine($"ONNX file: {new FileInfo(onnxFile).Length / 1e6:F1} MB, opset {OnnxExportOptions.OpsetVersion}");
             Console.WriteLine($"{"path",-40} {"TorchSharp",11} {"ONNX",11} {"ONNX/Torch",11}");
             Row("raw batched (Encode / InferenceSession)", rawTorch, rawOnnx);
@@ -85,11 +84,11 @@ public sealed class OnnxBenchmarks : IBenchmarkSuite
     private static void Row(string path, double torch, double onnx) =>
         Console.WriteLine($"{path,-40} {torch,11:F1} {onnx,11:F1} {onnx / torch,10:F2}x");
 
-    /// <summary>The best of <see cref="Repetitions"/> runs of each, alternating, so that both see the same load.</summary>
+    /// <summary>The best of <see cref="BestOf.Runs"/> runs of each, alternating, so that both see the same load.</summary>
     private static (double Torch, double Onnx) BestOfPairs(Func<double> torch, Func<double> onnx)
     {
         double bestTorch = 0, bestOnnx = 0;
-        for (int i = 0; i < Repetitions; i++)
+        for (int i = 0; i < BestOf.Runs; i++)
         {
             bestTorch = Math.Max(bestTorch, torch());
             bestOnnx = Math.Max(bestOnnx, onnx());

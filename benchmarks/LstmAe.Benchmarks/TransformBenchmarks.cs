@@ -17,8 +17,6 @@ namespace LstmAe.Benchmarks;
 /// </summary>
 public sealed class TransformBenchmarks : IBenchmarkSuite
 {
-    private const int Repetitions = 3;
-
     /// <inheritdoc/>
     public string Name => "transform";
 
@@ -45,17 +43,15 @@ public sealed class TransformBenchmarks : IBenchmarkSuite
         float[] sequences = FeatureThroughput.ReadFrames(data, rows, preset.FullSequenceLength, preset.InputSequenceLength);
         int batch = options.TransformBatchSize;
 
-        double raw = Best(() => FeatureThroughput.RawEncode(transformer.Model, sequences, rows, batch));
-        double transform = Best(() => FeatureThroughput.Cursor(transformer.Transform(data)));
-        double engine = Best(() => FeatureThroughput.PredictionEngine(ml, transformer, data, engineRows));
+        double raw = BestOf.Rate(() => FeatureThroughput.RawEncode(transformer.Model, sequences, rows, batch));
+        double transform = BestOf.Rate(() => FeatureThroughput.Cursor(transformer.Transform(data)));
+        double engine = BestOf.Rate(() => FeatureThroughput.PredictionEngine(ml, transformer, data, engineRows));
 
         Console.WriteLine($"CpuDefault ({preset.Layers} x {preset.HiddenSize}, {preset.InputFrames} frames of " +
-            $"{preset.FrameHeight}x{preset.FrameWidth}); batch {batch}; {rows} rows ({engineRows} for PredictionEngine); best of {Repetitions}");
+            $"{preset.FrameHeight}x{preset.FrameWidth}); batch {batch}; {rows} rows ({engineRows} for PredictionEngine); best of {BestOf.Runs}");
         Console.WriteLine($"{"path",-28} {"features/s",11} {"vs raw",7}");
         Console.WriteLine($"{"raw batched Encode (facade)",-28} {raw,11:F1} {1.0,7:F2}x");
         Console.WriteLine($"{"Transform cursor (batched)",-28} {transform,11:F1} {transform / raw,7:F2}x");
         Console.WriteLine($"{"PredictionEngine (per row)",-28} {engine,11:F1} {engine / raw,7:F2}x");
     }
-
-    private static double Best(Func<double> measure) => Enumerable.Range(0, Repetitions).Max(_ => measure());
 }
