@@ -45,7 +45,7 @@ public sealed class DataBenchmarks : IBenchmarkSuite
         Console.WriteLine($"Cursor set of {set.Length} (parallel), {rows:N0} rows: {rows / stopwatch.Elapsed.TotalSeconds:N0} rows/s");
 
         Console.WriteLine();
-        Console.WriteLine("Fresh clips for training (EndlessMovingMnist, FreshMovingMnistSource), best of 3:");
+        Console.WriteLine($"Fresh clips for training (EndlessMovingMnist, FreshMovingMnistSource), best of {BestOf.Runs}:");
         Console.WriteLine($"{"path",-52} {"threads",7} {"sequences/s",12}");
         int clips = quick ? 512 : 4096;
         foreach (int threads in Environment.ProcessorCount > 1 ? new[] { 1, Environment.ProcessorCount } : [1])
