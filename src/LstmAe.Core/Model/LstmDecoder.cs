@@ -37,7 +37,7 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
         frameSize = options.FrameSize;
         conditioning = options.Conditioning;
         objective = options.Objective;
-        products = new MatrixProducts(options.MatrixPrecision);
+        products = MatrixProducts.WithWeightCache(options.MatrixPrecision);
         RegisterComponents();
     }
 
@@ -82,15 +82,17 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
         // The runner is created once per call, so that each weight is cast once.
         StackedLstmRunner? runner =
             StackedLstmShape.UsesFusedKernel(initialState.Hidden.device_type, products.Precision, use) ? null : CreateRunner();
+        // Likewise the output weight, which a conditional decoder multiplies at every step.
+        Tensor outputWeight = products.Weight("fc.weight", fc.weight!);
         if (use == LstmUse.UnconditionedDecoder)
         {
             // The runner skips the zero input's product; the fused kernel takes the zeros whole, in one call.
-            return Emit(runner is not null
+            return Emit(outputWeight, runner is not null
                 ? runner.Run(input: null, steps, initialState).Output
                 : RunLstm(null, zeros(initialState.Hidden.shape[1], steps, frameSize, initialState.Hidden.dtype, initialState.Hidden.device), initialState).Output);
         }
         if (teacherForced)
-            return Emit(RunLstm(runner, TeacherForcedInputs(initialState, targets!), initialState).Output);
+            return Emit(outputWeight, RunLstm(runner, TeacherForcedInputs(initialState, targets!), initialState).Output);
 
         LstmState state = initialState;
         Tensor input = FirstInput(initialState);
@@ -98,14 +100,14 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
         for (int t = 0; t < steps; t++)
         {
             (Tensor output, state) = RunLstm(runner, input, state);
-            frames[t] = Emit(output);
+            frames[t] = Emit(outputWeight, output);
             input = NextInput(frames[t]);
         }
         return cat(frames, dim: 1);
     }
 
     /// <summary>A runner over this decoder's LSTM, for one forward pass.</summary>
-    private StackedLstmRunner CreateRunner() => new(lstm, shape, products.Precision, training);
+    private StackedLstmRunner CreateRunner() => new(lstm, shape, products, training);
 
     /// <summary>
     /// Runs the LSTM over <paramref name="inputs"/> [batch, steps, frame size]: through the runner when there is one,
@@ -114,7 +116,7 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
     private (Tensor Output, LstmState State) RunLstm(StackedLstmRunner? runner, Tensor inputs, LstmState state) =>
         runner is not null
             ? runner.Run(inputs, (int)inputs.shape[1], state)
-            : shape.RunFused(lstm, inputs, state, products.Precision, training);
+            : shape.RunFused(lstm, inputs, state, products, training);
 
     /// <summary>
     /// Under teacher forcing no input depends on an output, so all steps run in one LSTM call: the same arithmetic
@@ -128,9 +130,18 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
         zeros(initialState.Hidden.shape[1], 1, frameSize, initialState.Hidden.dtype, initialState.Hidden.device);
 
     /// <summary>Maps top-layer hidden states to frames with <c>fc</c>, its product in the model's precision.</summary>
-    private Tensor Emit(Tensor hidden) => products.Linear(hidden, fc.weight!, fc.bias);
+    /// <param name="weight"><c>fc.weight</c> as a product operand (<see cref="MatrixProducts.Weight"/>).</param>
+    /// <param name="hidden">Top-layer hidden states.</param>
+    private Tensor Emit(Tensor weight, Tensor hidden) => products.Linear(hidden, weight, fc.bias);
 
     /// <summary>A conditional decoder's next input: its own previous frame, as pixel values.</summary>
     private Tensor NextInput(Tensor previousOutput) =>
         objective == TrainingObjective.BinaryCrossEntropy ? sigmoid(previousOutput) : previousOutput;
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) products.Weights?.Dispose();
+        base.Dispose(disposing);
+    }
 }

@@ -11,14 +11,14 @@ public sealed class LstmEncoder : nn.Module<Tensor, LstmState>
 {
     private readonly LSTM lstm;
     private readonly StackedLstmShape shape;
-    private readonly MatrixPrecision precision;
+    private readonly MatrixProducts products;
 
     /// <summary>Creates the encoder for frames of <see cref="LstmAutoEncoderModelOptions.FrameSize"/> floats.</summary>
     /// <param name="options">Frame size, hidden size, layers, dropout and matrix precision.</param>
     public LstmEncoder(LstmAutoEncoderModelOptions options) : base(nameof(LstmEncoder))
     {
         shape = StackedLstmShape.Of(options);
-        precision = options.MatrixPrecision;
+        products = MatrixProducts.WithWeightCache(options.MatrixPrecision);
         lstm = shape.CreateModule();
         RegisterComponents();
     }
@@ -37,9 +37,16 @@ public sealed class LstmEncoder : nn.Module<Tensor, LstmState>
     /// </summary>
     public (Tensor Output, LstmState State) ForwardWithOutput(Tensor frames)
     {
-        if (StackedLstmShape.UsesFusedKernel(frames.device_type, precision, LstmUse.Encoder))
-            return shape.RunFused(lstm, frames, shape.ZeroState(frames), precision, training);
-        var runner = new StackedLstmRunner(lstm, shape, precision, training);
+        if (StackedLstmShape.UsesFusedKernel(frames.device_type, products.Precision, LstmUse.Encoder))
+            return shape.RunFused(lstm, frames, shape.ZeroState(frames), products, training);
+        var runner = new StackedLstmRunner(lstm, shape, products, training);
         return runner.Run(frames, (int)frames.shape[1], shape.ZeroState(frames));
+    }
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) products.Weights?.Dispose();
+        base.Dispose(disposing);
     }
 }

@@ -9,15 +9,29 @@ namespace LstmAe.Model;
 /// tensor) is cast back to float32, and biases, gates and the cell state stay float32 (unlike PyTorch's autocast,
 /// which would keep the bfloat16 result). Gradients reach the float32 tensors through the casts.
 /// </summary>
-internal readonly record struct MatrixProducts(MatrixPrecision Precision)
+/// <param name="Precision">The operand format.</param>
+/// <param name="Weights">Where <see cref="Weight"/> keeps casts between inference calls; null to cast at every call.</param>
+internal readonly record struct MatrixProducts(MatrixPrecision Precision, WeightOperandCache? Weights = null)
 {
     private bool Reduced => Precision == MatrixPrecision.BFloat16;
+
+    /// <summary>Products in <paramref name="precision"/> with a cast cache for their weights where they need one.</summary>
+    public static MatrixProducts WithWeightCache(MatrixPrecision precision) =>
+        new(precision, precision == MatrixPrecision.BFloat16 ? new WeightOperandCache(ScalarType.BFloat16) : null);
 
     /// <summary>
     /// <paramref name="tensor"/> as a product operand. Casting a weight once and reusing it across steps saves a
     /// cast per step; casting an operand that is already in the product's format costs nothing.
     /// </summary>
     public Tensor Operand(Tensor tensor) => Reduced ? tensor.to(ScalarType.BFloat16) : tensor;
+
+    /// <summary>
+    /// The module weight <paramref name="weight"/> (parameter <paramref name="slot"/>) as a product operand: without
+    /// gradients recording, the cast kept in <see cref="Weights"/> while the weight is unchanged; with them, a cast in
+    /// the graph (cast it once per forward pass and reuse it across steps).
+    /// </summary>
+    public Tensor Weight(string slot, Tensor weight) =>
+        Reduced && Weights is not null && !is_grad_enabled() ? Weights.Get(slot, weight) : Operand(weight);
 
     /// <summary><c>input @ weight^T + bias</c>, as <c>nn.functional.linear</c>.</summary>
     public Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null)

@@ -20,14 +20,22 @@ internal static class ScriptedLstm
     private static readonly ConcurrentDictionary<(int Layers, double Dropout, bool Training, ScalarType Type), jit.CompilationUnit> Units = new();
 
     /// <summary>Runs <paramref name="lstm"/> over <paramref name="input"/> [batch, steps, input size] from
-    /// <paramref name="state"/> with every operand in <paramref name="computeType"/>.</summary>
+    /// <paramref name="state"/> with every operand in <paramref name="computeType"/>. Without gradients recording, the
+    /// weights' casts come from <paramref name="weightCasts"/> where given (the script's own cast then has nothing to
+    /// do).</summary>
     /// <returns>The top layer's hidden states [batch, steps, hidden] and the final state, in the input's type.</returns>
     public static (Tensor Output, LstmState State) Run(
-        LSTM lstm, StackedLstmShape shape, Tensor input, LstmState state, ScalarType computeType, bool training)
+        LSTM lstm, StackedLstmShape shape, Tensor input, LstmState state, ScalarType computeType, bool training,
+        WeightOperandCache? weightCasts = null)
     {
         jit.CompilationUnit unit = Units.GetOrAdd((shape.Layers, training ? shape.Dropout : 0, training, computeType), Compile);
+        bool cached = weightCasts is not null && weightCasts.OperandType == computeType && !is_grad_enabled();
         Tensor[] weights = Enumerable.Range(0, shape.Layers)
-            .SelectMany(layer => LayerParameters.Select(prefix => (Tensor)StackedLstmShape.Parameter(lstm, prefix, layer)))
+            .SelectMany(layer => LayerParameters.Select(prefix =>
+            {
+                Tensor parameter = StackedLstmShape.Parameter(lstm, prefix, layer);
+                return cached ? weightCasts!.Get(prefix + layer, parameter) : parameter;
+            }))
             .ToArray();
         var (output, hidden, cell) = ((Tensor, Tensor, Tensor))unit.invoke("run", input, state.Hidden, state.Cell, weights);
         // The call holds only the handles: the tensor objects must outlive it.

@@ -12,8 +12,9 @@ namespace LstmAe.Model;
 /// [frame size x 4 hidden] product, most of such a decoder's work, instead of multiplying zeros.
 /// </summary>
 /// <remarks>
-/// Create one runner per forward pass: it casts each weight to the product format once, and a conditional decoder
-/// calls <see cref="Run"/> once per step with the same runner. Under <see cref="MatrixPrecision.Float32"/> the
+/// Create one runner per forward pass: it casts each weight to the product format once (or, without gradients, takes
+/// the cast the products' <see cref="MatrixProducts.Weights"/> keep), and a conditional decoder calls <see cref="Run"/>
+/// once per step with the same runner. Under <see cref="MatrixPrecision.Float32"/> the
 /// results are <c>nn.LSTM</c>'s arithmetic up to float32 rounding; the tests hold them to a float64 reference.
 /// </remarks>
 internal sealed class StackedLstmRunner
@@ -28,11 +29,10 @@ internal sealed class StackedLstmRunner
     /// <param name="lstm">The module whose parameters (<c>weight_ih_l0</c>, <c>weight_hh_l0</c>, ...) are used.</param>
     /// <param name="shape">The shape <paramref name="lstm"/> was built with: its layers, and the dropout between them
     /// (applied only while training).</param>
-    /// <param name="precision">The operand format of every matrix product.</param>
+    /// <param name="products">The operand format of every matrix product, and where weight casts are kept.</param>
     /// <param name="training">True while training.</param>
-    public StackedLstmRunner(LSTM lstm, StackedLstmShape shape, MatrixPrecision precision, bool training)
+    public StackedLstmRunner(LSTM lstm, StackedLstmShape shape, MatrixProducts products, bool training)
     {
-        var products = new MatrixProducts(precision);
         layers = Enumerable.Range(0, shape.Layers).Select(layer => new LayerWeights(lstm, layer, products)).ToArray();
         dropout = shape.Dropout;
         this.training = training;
@@ -102,6 +102,7 @@ internal sealed class StackedLstmRunner
     private sealed class LayerWeights
     {
         private readonly MatrixProducts products;
+        private readonly int layer;
         private readonly Tensor inputWeight;
         private readonly Tensor recurrentWeightTransposed;
         private Tensor? inputOperand;
@@ -109,8 +110,9 @@ internal sealed class StackedLstmRunner
         public LayerWeights(LSTM lstm, int layer, MatrixProducts products)
         {
             this.products = products;
+            this.layer = layer;
             inputWeight = StackedLstmShape.Parameter(lstm, "weight_ih_l", layer);
-            recurrentWeightTransposed = products.Operand(StackedLstmShape.Parameter(lstm, "weight_hh_l", layer)).t();
+            recurrentWeightTransposed = products.Weight("weight_hh_l" + layer, StackedLstmShape.Parameter(lstm, "weight_hh_l", layer)).t();
             Bias = RetainedScalars.Sum(StackedLstmShape.Parameter(lstm, "bias_ih_l", layer), StackedLstmShape.Parameter(lstm, "bias_hh_l", layer));
         }
 
@@ -121,7 +123,7 @@ internal sealed class StackedLstmRunner
         public Tensor InputGates(Tensor input)
         {
             // Cast lazily: an unconditioned decoder's first layer never multiplies its input weights.
-            inputOperand ??= products.Operand(inputWeight);
+            inputOperand ??= products.Weight("weight_ih_l" + layer, inputWeight);
             return products.Linear(input, inputOperand, Bias);
         }
 

@@ -45,10 +45,10 @@ internal readonly record struct StackedLstmShape(int InputSize, int HiddenSize, 
     /// its fused kernel, where <see cref="UsesFusedKernel"/> chose it: the module itself in float32, through
     /// <see cref="ScriptedLstm"/> in bfloat16.
     /// </summary>
-    public (Tensor Output, LstmState State) RunFused(LSTM lstm, Tensor input, LstmState state, MatrixPrecision precision, bool training)
+    public (Tensor Output, LstmState State) RunFused(LSTM lstm, Tensor input, LstmState state, MatrixProducts products, bool training)
     {
-        if (precision == MatrixPrecision.BFloat16)
-            return ScriptedLstm.Run(lstm, this, input, state, ScalarType.BFloat16, training);
+        if (products.Precision == MatrixPrecision.BFloat16)
+            return ScriptedLstm.Run(lstm, this, input, state, ScalarType.BFloat16, training, products.Weights);
         var (output, hidden, cell) = lstm.call(input, (state.Hidden, state.Cell));
         return (output, new LstmState(hidden, cell));
     }

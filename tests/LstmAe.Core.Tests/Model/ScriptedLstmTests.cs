@@ -36,7 +36,7 @@ public sealed class ScriptedLstmTests
         Tensor outputWeights = randn(Batch, Steps, Hidden, float64, generator: generator);
 
         var (output, final) = ScriptedLstm.Run(scripted, shape, input, state, ScalarType.Float64, training: true);
-        var (expectedOutput, expectedFinal) = new StackedLstmRunner(stepwise, shape, MatrixPrecision.Float32, training: true).Run(input, Steps, state);
+        var (expectedOutput, expectedFinal) = new StackedLstmRunner(stepwise, shape, new MatrixProducts(MatrixPrecision.Float32), training: true).Run(input, Steps, state);
         Loss(output, final, outputWeights).backward();
         Loss(expectedOutput, expectedFinal, outputWeights).backward();
 

@@ -28,7 +28,7 @@ public sealed class StackedLstmRunnerTests
         Tensor outputWeights = randn(Batch, Steps, Hidden);
         Tensor stateWeights = randn(Layers, Batch, Hidden);
 
-        var runner = new StackedLstmRunner(lstm, Shape(dropout: 0), precision, training: true);
+        var runner = new StackedLstmRunner(lstm, Shape(dropout: 0), new MatrixProducts(precision), training: true);
         var (output, finalState) = runner.Run(input, Steps, state);
         ((output * outputWeights).sum() + (finalState.Cell * stateWeights).sum()).backward();
 
@@ -69,8 +69,8 @@ public sealed class StackedLstmRunnerTests
         var (lstm, state) = CreateLstm(seed: 10);
         Tensor input = randn(Batch, Steps, InputSize);
 
-        Tensor single = new StackedLstmRunner(lstm, Shape(dropout: 0), MatrixPrecision.Float32, training: false).Run(input, Steps, state).Output;
-        Tensor reduced = new StackedLstmRunner(lstm, Shape(dropout: 0), MatrixPrecision.BFloat16, training: false).Run(input, Steps, state).Output;
+        Tensor single = new StackedLstmRunner(lstm, Shape(dropout: 0), new MatrixProducts(MatrixPrecision.Float32), training: false).Run(input, Steps, state).Output;
+        Tensor reduced = new StackedLstmRunner(lstm, Shape(dropout: 0), new MatrixProducts(MatrixPrecision.BFloat16), training: false).Run(input, Steps, state).Output;
 
         Assert.AreEqual(ScalarType.Float32, reduced.dtype);
         Assert.IsGreaterThan(0f, (reduced - single).abs().max().item<float>(), "identical outputs: the products did not run in bf16");
@@ -83,7 +83,7 @@ public sealed class StackedLstmRunnerTests
         var (lstm, state) = CreateLstm(seed: 8);
         using var noGrad = no_grad();
         Tensor Run(double dropout, bool training) =>
-            new StackedLstmRunner(lstm, Shape(dropout), MatrixPrecision.Float32, training).Run(input: null, Steps, state).Output;
+            new StackedLstmRunner(lstm, Shape(dropout), new MatrixProducts(MatrixPrecision.Float32), training).Run(input: null, Steps, state).Output;
 
         Tensor withoutDropout = Run(dropout: 0, training: true);
         Tensor evaluated = Run(dropout: 0.5, training: false);

@@ -46,7 +46,8 @@ internal static class FusedAdamKernel
     }
 
     /// <summary>Updates <paramref name="parameter"/>, <paramref name="average"/> and <paramref name="squaredAverage"/>
-    /// in place; the caller has checked <see cref="Supports"/>.</summary>
+    /// in place, raising the parameter's libtorch version as an in-place operation would; the caller has checked
+    /// <see cref="Supports"/>.</summary>
     public static void Step(Tensor parameter, Tensor gradient, Tensor average, Tensor squaredAverage, Factors factors)
     {
         int length = (int)parameter.numel();
@@ -54,14 +55,19 @@ internal static class FusedAdamKernel
         if (chunks <= 1)
         {
             Update(parameter, gradient, average, squaredAverage, 0, length, factors);
-            return;
         }
-        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, get_num_threads()) };
-        Parallel.For(0, chunks, options, chunk =>
+        else
         {
-            int start = chunk * ChunkLength;
-            Update(parameter, gradient, average, squaredAverage, start, Math.Min(ChunkLength, length - start), factors);
-        });
+            var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, get_num_threads()) };
+            Parallel.For(0, chunks, options, chunk =>
+            {
+                int start = chunk * ChunkLength;
+                Update(parameter, gradient, average, squaredAverage, start, Math.Min(ChunkLength, length - start), factors);
+            });
+        }
+        // The writes went through .NET spans, which libtorch does not see; inference's weight casts
+        // (Model.WeightOperandCache) go by the version.
+        Interop.TensorVersion.MarkWritten(parameter);
     }
 
     private static void Update(

@@ -15,7 +15,9 @@ namespace LstmAe.Training.Optimizers;
 /// <remarks>
 /// The kernel's arithmetic is Adam's formula in float32 with its own order of operations, so results equal the
 /// per-tensor form to float rounding. Step counts are float32 tensors on the parameters' device, as PyTorch keeps
-/// them; the function adds one to each before the update, so no host value crosses per step.
+/// them; the function adds one to each before the update, so no host value crosses per step. The fused kernel does not
+/// raise the parameters' libtorch versions, which inference's weight casts go by; a copy of each onto itself (no data
+/// moves) does.
 /// </remarks>
 internal static class MultiTensorAdam
 {
@@ -25,6 +27,8 @@ internal static class MultiTensorAdam
             torch._foreach_add_(steps, 1.0)
             torch._fused_adam_(parameters, gradients, averages, squared_averages, [], steps, lr=lr, beta1=beta1,
                                beta2=beta2, weight_decay=0.0, eps=eps, amsgrad=False, maximize=False)
+            for parameter in parameters:
+                parameter.copy_(parameter)
         """;
 
     private static readonly Lazy<jit.CompilationUnit?> Compiled = new(Compile);

@@ -206,6 +206,27 @@ public sealed class ParameterOptimizerTests
     /// piece, mostly past the last whole vector register), a matrix of several parallel chunks with a ragged end (the
     /// fused kernel's vector loop), and a float64 vector (the unfused tensor operations).
     /// </summary>
+    /// <summary>
+    /// Inference reuses its weight casts until a parameter's libtorch version changes (<see cref="WeightOperandCache"/>),
+    /// so every update must raise it, the fused Adam kernel's too, which writes through .NET spans.
+    /// </summary>
+    [TestMethod]
+    [DataRow(OptimizerAlgorithm.Adam, false)]
+    [DataRow(OptimizerAlgorithm.Adam, true)]
+    [DataRow(OptimizerAlgorithm.RmsProp, false)]
+    [DataRow(OptimizerAlgorithm.Sgd, false)]
+    public void StepsRaiseEveryParameterVersion(OptimizerAlgorithm algorithm, bool multiTensor)
+    {
+        Parameter[] parameters = NewParameters();
+        using ParameterOptimizer optimizer = NewOptimizer(algorithm, parameters, momentum: 0.9, multiTensor);
+        long[] before = parameters.Select(p => LstmAe.Interop.TensorVersion.Of(p)!.Value).ToArray();
+
+        TrainStep(optimizer, parameters, step: 0);
+
+        for (int i = 0; i < parameters.Length; i++)
+            Assert.IsGreaterThan(before[i], LstmAe.Interop.TensorVersion.Of(parameters[i])!.Value, $"parameter {i}");
+    }
+
     private static Parameter[] NewParameters()
     {
         using var generator = new Generator(7);

@@ -1,0 +1,121 @@
+using LstmAe.Core.Tests.TestSupport;
+using LstmAe.Model;
+using LstmAe.Training;
+using static TorchSharp.torch;
+
+namespace LstmAe.Core.Tests.Model;
+
+/// <summary>
+/// Weight casts kept between inference calls are reused only while their weight is unchanged: the same tensor at the
+/// same version. Also at model level: a bfloat16 model that infers, trains or has its weights written and infers again
+/// gives what a freshly loaded copy of it gives.
+/// </summary>
+[TestClass]
+public sealed class WeightOperandCacheTests
+{
+    [TestMethod]
+    public void ReusesTheCastWhileTheWeightIsUnchanged()
+    {
+        using var scope = NewDisposeScope();
+        using var cache = new WeightOperandCache(ScalarType.BFloat16);
+        Tensor weight = randn(8, 5);
+
+        Tensor first = cache.Get("w", weight), second = cache.Get("w", weight);
+
+        Assert.AreEqual(ScalarType.BFloat16, first.dtype);
+        Assert.IsTrue(first.eq(weight.to(ScalarType.BFloat16)).all().item<bool>());
+        first.zero_();
+        Assert.IsTrue(second.eq(0).all().item<bool>(), "the second call shares the first one's cast");
+    }
+
+    [TestMethod]
+    public void CastsAgainAfterAnInPlaceWrite()
+    {
+        using var scope = NewDisposeScope();
+        using var cache = new WeightOperandCache(ScalarType.BFloat16);
+        Tensor weight = randn(8, 5);
+        Tensor before = cache.Get("w", weight);
+
+        using (no_grad()) weight.add_(ones(8, 5));
+        Tensor after = cache.Get("w", weight);
+
+        Assert.IsTrue(after.eq(weight.to(ScalarType.BFloat16)).all().item<bool>(), "the written weight's cast");
+        Assert.IsFalse(before.eq(after).all().item<bool>());
+    }
+
+    [TestMethod]
+    public void CastsAgainForAnotherTensorInTheSlot()
+    {
+        using var scope = NewDisposeScope();
+        using var cache = new WeightOperandCache(ScalarType.BFloat16);
+        Tensor first = randn(8, 5), replacement = first.clone().neg_();
+        cache.Get("w", first);
+
+        Tensor operand = cache.Get("w", replacement);
+
+        Assert.IsTrue(operand.eq(replacement.to(ScalarType.BFloat16)).all().item<bool>());
+    }
+
+    [TestMethod]
+    public void HandedOutCastsOutliveReplacementAndDisposal()
+    {
+        using var scope = NewDisposeScope();
+        var cache = new WeightOperandCache(ScalarType.BFloat16);
+        Tensor weight = randn(8, 5);
+        Tensor expected = weight.to(ScalarType.BFloat16);
+        Tensor handedOut = cache.Get("w", weight);
+
+        using (no_grad()) weight.mul_(zeros(8, 5));
+        cache.Get("w", weight);
+        cache.Dispose();
+
+        Assert.IsTrue(handedOut.eq(expected).all().item<bool>(), "the caller's tensor keeps the old cast's memory");
+        Assert.ThrowsExactly<ObjectDisposedException>(() => cache.Get("w", weight));
+    }
+
+    [TestMethod]
+    public void ConcurrentCallersGetTheCurrentCast()
+    {
+        using var scope = NewDisposeScope();
+        using var cache = new WeightOperandCache(ScalarType.BFloat16);
+        Tensor weight = randn(64, 64);
+        Tensor expected = weight.to(ScalarType.BFloat16);
+
+        Parallel.For(0, 200, _ =>
+        {
+            using var threadScope = NewDisposeScope();
+            Assert.IsTrue(cache.Get("w", weight).eq(expected).all().item<bool>());
+        });
+    }
+
+    [TestMethod]
+    public void BFloat16ModelInfersWhatAFreshCopyInfersAfterItsWeightsChange()
+    {
+        LstmAutoEncoderModelOptions options = TinyModels.Options with { MatrixPrecision = MatrixPrecision.BFloat16 };
+        float[] sequences = TinyModels.Sequences(options, 4);
+        using var model = LstmAutoEncoder.Create(options, seed: 5);
+        float[] initial = model.Predict(sequences, 4);
+
+        new AutoEncoderTrainer(model, new TrainingOptions { Epochs = null, MaxSteps = 2, BatchSize = 4, LearningRate = 0.05 })
+            .Fit(TinyModels.Source(options, 8));
+        AssertInfersLikeAFreshCopy(model, sequences, "after training");
+        CollectionAssert.AreNotEqual(initial, model.Predict(sequences, 4), "training changed the weights");
+
+        using (no_grad())
+        {
+            foreach (var parameter in model.Module.parameters()) parameter.mul_(ones_like(parameter).mul_(0.5));
+        }
+        AssertInfersLikeAFreshCopy(model, sequences, "after an in-place write");
+    }
+
+    private static void AssertInfersLikeAFreshCopy(LstmAutoEncoder model, float[] sequences, string when)
+    {
+        using var stream = new MemoryStream();
+        model.Save(stream);
+        stream.Position = 0;
+        using var fresh = LstmAutoEncoder.Load(stream);
+        CollectionAssert.AreEqual(fresh.Encode(sequences, 4), model.Encode(sequences, 4), $"features {when}");
+        CollectionAssert.AreEqual(fresh.Predict(sequences, 4), model.Predict(sequences, 4), $"prediction {when}");
+        CollectionAssert.AreEqual(fresh.Reconstruct(sequences, 4), model.Reconstruct(sequences, 4), $"reconstruction {when}");
+    }
+}
