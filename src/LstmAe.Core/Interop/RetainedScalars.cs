@@ -20,6 +20,12 @@ internal static class RetainedScalars
     /// <summary>1, also the <c>alpha</c> of a plain sum.</summary>
     public static readonly Scalar One = 1.ToScalar();
 
+    /// <summary>-1, the <c>alpha</c> of a difference.</summary>
+    public static readonly Scalar MinusOne = (-1).ToScalar();
+
+    /// <summary>2.</summary>
+    public static readonly Scalar Two = 2.ToScalar();
+
     /// <summary>Lower bound of MSE outputs when their cross-entropy is taken.</summary>
     public static readonly Scalar PixelClampLow = Metrics.FrameMetrics.PixelClamp.ToScalar();
 

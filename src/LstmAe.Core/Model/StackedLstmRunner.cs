@@ -21,6 +21,9 @@ internal sealed class StackedLstmRunner
 {
     private const int GateCount = 4;
 
+    /// <summary>Values below which libtorch runs a sigmoid, product or sum on one thread (its <c>GRAIN_SIZE</c>).</summary>
+    private const int SerialElementwiseLimit = 32_768;
+
     private readonly LayerWeights[] layers;
     private readonly double dropout;
     private readonly bool training;
@@ -62,7 +65,7 @@ internal sealed class StackedLstmRunner
             for (int t = 0; t < steps; t++)
             {
                 Tensor stepInputGates = layerInput is null ? inputGates : inputGates[.., t];
-                (hidden, cell) = Cell(weights.Gates(stepInputGates, hidden), cell);
+                (hidden, cell) = Cell(weights.Gates(stepInputGates, hidden), cell, training);
                 outputs[t] = hidden;
             }
             (finalHidden[layer], finalCell[layer]) = (hidden, cell);
@@ -81,11 +84,14 @@ internal sealed class StackedLstmRunner
     /// gradients one sigmoid covers all four gates (the candidate's quarter is computed and unused), which saves two
     /// calls; with gradients the three gates get their own, so the backward pass stays as small as before.
     /// </remarks>
-    private static (Tensor Hidden, Tensor Cell) Cell(Tensor gatePreactivations, Tensor cell)
+    private static (Tensor Hidden, Tensor Cell) Cell(Tensor gatePreactivations, Tensor cell, bool training)
     {
+        bool recording = is_grad_enabled();
+        if (!recording && !training && cell.numel() < SerialElementwiseLimit)
+            return SmallCellWithoutGradients(gatePreactivations, cell);
         Tensor[] gates = gatePreactivations.chunk(GateCount, dim: 1);
         Tensor inputGate, forgetGate, outputGate;
-        if (is_grad_enabled())
+        if (recording)
         {
             (inputGate, forgetGate, outputGate) = (gates[0].sigmoid(), gates[1].sigmoid(), gates[3].sigmoid());
         }
@@ -96,6 +102,28 @@ internal sealed class StackedLstmRunner
         }
         Tensor nextCell = (forgetGate * cell).addcmul_(inputGate, gates[2].tanh(), RetainedScalars.One);
         return (outputGate * nextCell.tanh(), nextCell);
+    }
+
+    /// <summary>
+    /// <see cref="Cell"/> for inference (eval mode, no gradients) on a state of fewer than
+    /// <see cref="SerialElementwiseLimit"/> values, with <c>tanh(x)</c> as <c>2 sigmoid(2x) - 1</c>: libtorch splits a tanh across threads from 2,048 values (the
+    /// grain of its vectorised math) but a sigmoid, product or sum only from 32,768, and waking a thread costs more
+    /// than such a state's arithmetic, so this keeps the whole update on one thread. Its error is absolute (about
+    /// 1e-7) where tanh's is relative, far inside what the products' rounding allows. A forward pass in training mode
+    /// keeps tanh with or without gradients, so a loss evaluated there equals the training step's bit for bit.
+    /// </summary>
+    /// <param name="gatePreactivations">The step's own pre-activations (from <see cref="LayerWeights.Gates"/>),
+    /// overwritten.</param>
+    /// <param name="cell">The previous cell state.</param>
+    private static (Tensor Hidden, Tensor Cell) SmallCellWithoutGradients(Tensor gatePreactivations, Tensor cell)
+    {
+        gatePreactivations.chunk(GateCount, dim: 1)[2].mul_(RetainedScalars.Two);
+        // sigmoid(i), sigmoid(f), sigmoid(2g), sigmoid(o)
+        Tensor[] gates = gatePreactivations.sigmoid_().chunk(GateCount, dim: 1);
+        // c' = f c + i (2 sigmoid(2g) - 1), h = o (2 sigmoid(2c') - 1)
+        Tensor nextCell = (gates[1] * cell).addcmul_(gates[0], gates[2], RetainedScalars.Two).add_(gates[0], RetainedScalars.MinusOne);
+        Tensor hidden = gates[3].neg().addcmul_(gates[3], nextCell.mul(RetainedScalars.Two).sigmoid_(), RetainedScalars.Two);
+        return (hidden, nextCell);
     }
 
     /// <summary>One layer's weights, each cast to the product format at most once per runner.</summary>
@@ -127,7 +155,7 @@ internal sealed class StackedLstmRunner
             return products.Linear(input, inputOperand, Bias);
         }
 
-        /// <summary>A step's gate pre-activations: its input gates plus <c>h @ weight_hh^T</c>.</summary>
+        /// <summary>A step's gate pre-activations: its input gates plus <c>h @ weight_hh^T</c>, a new tensor.</summary>
         public Tensor Gates(Tensor stepInputGates, Tensor hidden) =>
             products.AddProduct(stepInputGates, hidden, recurrentWeightTransposed);
     }
