@@ -7,31 +7,27 @@ namespace LstmAe.Interop;
 /// libtorch's version counter of a tensor: a number every in-place write to its storage raises (an optimizer step,
 /// <c>copy_</c>, <c>add_</c>, with or without gradients recording), what autograd checks saved tensors against.
 /// TorchSharp 0.107 does not bind it; a TorchScript function compiled once reads it. Writes through a tensor's memory
-/// from .NET (<c>tensor.bytes</c>) do not raise it: code that writes so calls <see cref="MarkWritten"/>.
+/// from .NET (<c>tensor.bytes</c>) do not raise it: code that writes so calls <see cref="MarkWritten(Tensor)"/>.
 /// </summary>
 internal static class TensorVersion
 {
-    private static readonly Lazy<jit.CompilationUnit> Unit = new(() =>
-        jit.compile("def version(x: Tensor) -> int:\n    return x._version()\n"));
+    private static readonly Lazy<jit.CompilationUnit> Unit = new(() => jit.compile("""
+        def version(x: Tensor) -> int:
+            if x.is_inference():
+                return -1
+            return x._version()
+
+        """));
 
     /// <summary>The version of <paramref name="tensor"/>, or null for a tensor that has none (one made under
     /// inference mode).</summary>
     public static long? Of(Tensor tensor)
     {
-        try
-        {
-            using var version = (Scalar)Unit.Value.invoke("version", tensor)!;
-            return version.ToInt64();
-        }
-        catch (System.Runtime.InteropServices.ExternalException)
-        {
-            return null;
-        }
-        finally
-        {
-            // The call holds only the handle.
-            GC.KeepAlive(tensor);
-        }
+        using var version = (Scalar)Unit.Value.invoke("version", tensor)!;
+        // The call holds only the handle.
+        GC.KeepAlive(tensor);
+        long value = version.ToInt64();
+        return value >= 0 ? value : null;
     }
 
     /// <summary>Raises the version of <paramref name="tensor"/> after a write libtorch did not see. A copy onto itself
@@ -40,5 +36,11 @@ internal static class TensorVersion
     {
         using var noGrad = no_grad();
         tensor.copy_(tensor);
+    }
+
+    /// <summary><see cref="MarkWritten(Tensor)"/> for each of <paramref name="tensors"/>.</summary>
+    public static void MarkWritten(IEnumerable<Tensor> tensors)
+    {
+        foreach (Tensor tensor in tensors) MarkWritten(tensor);
     }
 }

@@ -1,3 +1,4 @@
+using LstmAe.Interop;
 using static TorchSharp.torch;
 
 namespace LstmAe.Model;
@@ -76,4 +77,14 @@ public sealed class CompositeLstmAutoEncoderModule : nn.Module<Tensor, Tensor?, 
     /// decoder while training; null otherwise.</summary>
     internal Tensor? ReconstructionDecoderTargets(Tensor input) =>
         Options.Conditioning == DecoderConditioning.TeacherForced && training ? input.flip(1) : null;
+
+    /// <summary>Loads parameters with TorchSharp's <c>load</c>, which writes CPU weights through their memory, then
+    /// raises each parameter's libtorch version, so inference does not keep casts of the old weights.</summary>
+    /// <inheritdoc/>
+    public override nn.Module load(BinaryReader reader, bool strict = true, IList<string>? skip = null, Dictionary<string, bool>? loadedParameters = null)
+    {
+        nn.Module result = base.load(reader, strict, skip, loadedParameters);
+        TensorVersion.MarkWritten(parameters());
+        return result;
+    }
 }

@@ -39,6 +39,13 @@ public sealed class LstmAutoEncoder : IDisposable
     public LstmAutoEncoderModelOptions Options { get; }
 
     /// <summary>The TorchSharp module (encoder and decoders), for training and direct tensor use.</summary>
+    /// <remarks>
+    /// A bfloat16 model's inference reuses bfloat16 casts of the weights while libtorch's version counter of each
+    /// weight is unchanged. libtorch's in-place operations (<c>copy_</c>, optimizer steps) raise it, and so does
+    /// <c>load</c> on this module or its encoder and decoders; writes through a tensor's memory (<c>bytes</c>,
+    /// <c>data&lt;T&gt;()</c>) do not: after such a write, call <c>copy_</c> of each written weight onto itself, or
+    /// inference keeps the old weights' casts.
+    /// </remarks>
     public CompositeLstmAutoEncoderModule Module { get; }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using LstmAe.Interop;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -82,8 +83,9 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
         // The runner is created once per call, so that each weight is cast once.
         StackedLstmRunner? runner =
             StackedLstmShape.UsesFusedKernel(initialState.Hidden.device_type, products.Precision, use) ? null : CreateRunner();
-        // Likewise the output weight, which a conditional decoder multiplies at every step.
-        Tensor outputWeight = products.Weight("fc.weight", fc.weight!);
+        // Without gradients, the output weight's kept cast; with them each step casts its own, so the steps'
+        // gradients are summed in float32.
+        Tensor outputWeight = is_grad_enabled() ? fc.weight! : products.Weight("fc.weight", fc.weight!);
         if (use == LstmUse.UnconditionedDecoder)
         {
             // The runner skips the zero input's product; the fused kernel takes the zeros whole, in one call.
@@ -130,7 +132,7 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
         zeros(initialState.Hidden.shape[1], 1, frameSize, initialState.Hidden.dtype, initialState.Hidden.device);
 
     /// <summary>Maps top-layer hidden states to frames with <c>fc</c>, its product in the model's precision.</summary>
-    /// <param name="weight"><c>fc.weight</c> as a product operand (<see cref="MatrixProducts.Weight"/>).</param>
+    /// <param name="weight"><c>fc.weight</c>, or its cast (<see cref="MatrixProducts.Weight"/>).</param>
     /// <param name="hidden">Top-layer hidden states.</param>
     private Tensor Emit(Tensor weight, Tensor hidden) => products.Linear(hidden, weight, fc.bias);
 
@@ -143,5 +145,15 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
     {
         if (disposing) products.Weights?.Dispose();
         base.Dispose(disposing);
+    }
+
+    /// <summary>Loads parameters with TorchSharp's <c>load</c>, which writes CPU weights through their memory, then
+    /// raises each parameter's libtorch version, so inference does not keep casts of the old weights.</summary>
+    /// <inheritdoc/>
+    public override nn.Module load(BinaryReader reader, bool strict = true, IList<string>? skip = null, Dictionary<string, bool>? loadedParameters = null)
+    {
+        nn.Module result = base.load(reader, strict, skip, loadedParameters);
+        TensorVersion.MarkWritten(parameters());
+        return result;
     }
 }

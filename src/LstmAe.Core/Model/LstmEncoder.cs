@@ -1,3 +1,4 @@
+using LstmAe.Interop;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -48,5 +49,15 @@ public sealed class LstmEncoder : nn.Module<Tensor, LstmState>
     {
         if (disposing) products.Weights?.Dispose();
         base.Dispose(disposing);
+    }
+
+    /// <summary>Loads parameters with TorchSharp's <c>load</c>, which writes CPU weights through their memory, then
+    /// raises each parameter's libtorch version, so inference does not keep casts of the old weights.</summary>
+    /// <inheritdoc/>
+    public override nn.Module load(BinaryReader reader, bool strict = true, IList<string>? skip = null, Dictionary<string, bool>? loadedParameters = null)
+    {
+        nn.Module result = base.load(reader, strict, skip, loadedParameters);
+        TensorVersion.MarkWritten(parameters());
+        return result;
     }
 }

@@ -1,4 +1,5 @@
 using LstmAe.Interop;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -21,7 +22,7 @@ internal sealed class StackedLstmRunner
 {
     private const int GateCount = 4;
 
-    /// <summary>Values below which libtorch runs a sigmoid, product or sum on one thread (its <c>GRAIN_SIZE</c>).</summary>
+    /// <summary>Values up to which libtorch runs a sigmoid, product or sum on one thread (its <c>GRAIN_SIZE</c>).</summary>
     private const int SerialElementwiseLimit = 32_768;
 
     private readonly LayerWeights[] layers;
@@ -80,15 +81,16 @@ internal sealed class StackedLstmRunner
     /// <summary>One LSTM cell update from the summed gate pre-activations, all in float32.</summary>
     /// <remarks>
     /// Each call here is a pass over a small tensor whose fixed cost (dispatch, waking libtorch's threads) rivals
-    /// its arithmetic, so the update uses as few as it can: <c>f c + i g</c> is one <c>addcmul</c>, and without
-    /// gradients one sigmoid covers all four gates (the candidate's quarter is computed and unused), which saves two
-    /// calls; with gradients the three gates get their own, so the backward pass stays as small as before.
+    /// its arithmetic, so the update makes few calls: <c>f c + i g</c> is one <c>addcmul</c>, and without gradients
+    /// one sigmoid covers all four gates (the candidate's quarter is computed and unused); with gradients the three
+    /// gates get their own, so the backward pass stays small. Small states in inference on the CPU take
+    /// <see cref="SmallCellInference"/>.
     /// </remarks>
     private static (Tensor Hidden, Tensor Cell) Cell(Tensor gatePreactivations, Tensor cell, bool training)
     {
         bool recording = is_grad_enabled();
-        if (!recording && !training && cell.numel() < SerialElementwiseLimit)
-            return SmallCellWithoutGradients(gatePreactivations, cell);
+        if (!recording && !training && cell.device_type == DeviceType.CPU && cell.numel() <= SerialElementwiseLimit)
+            return SmallCellInference(gatePreactivations, cell);
         Tensor[] gates = gatePreactivations.chunk(GateCount, dim: 1);
         Tensor inputGate, forgetGate, outputGate;
         if (recording)
@@ -105,24 +107,27 @@ internal sealed class StackedLstmRunner
     }
 
     /// <summary>
-    /// <see cref="Cell"/> for inference (eval mode, no gradients) on a state of fewer than
-    /// <see cref="SerialElementwiseLimit"/> values, with <c>tanh(x)</c> as <c>2 sigmoid(2x) - 1</c>: libtorch splits a tanh across threads from 2,048 values (the
-    /// grain of its vectorised math) but a sigmoid, product or sum only from 32,768, and waking a thread costs more
-    /// than such a state's arithmetic, so this keeps the whole update on one thread. Its error is absolute (about
-    /// 1e-7) where tanh's is relative, far inside what the products' rounding allows. A forward pass in training mode
-    /// keeps tanh with or without gradients, so a loss evaluated there equals the training step's bit for bit.
+    /// <see cref="Cell"/> in inference (eval mode, no gradients) on the CPU for a state of at most
+    /// <see cref="SerialElementwiseLimit"/> values, with <c>tanh(x)</c> as <c>2 sigmoid(2x) - 1</c>. libtorch runs a
+    /// tanh of more than 2,048 values on several threads but a sigmoid, product or sum of a state this size on one, so
+    /// the state-sized steps of the update stay on one thread (docs/performance.md). The error is absolute, a few
+    /// float32 units of 1, where tanh's is relative. Training mode keeps tanh with or without gradients, so a loss
+    /// evaluated there equals the training step's bit for bit.
     /// </summary>
     /// <param name="gatePreactivations">The step's own pre-activations (from <see cref="LayerWeights.Gates"/>),
     /// overwritten.</param>
     /// <param name="cell">The previous cell state.</param>
-    private static (Tensor Hidden, Tensor Cell) SmallCellWithoutGradients(Tensor gatePreactivations, Tensor cell)
+    private static (Tensor Hidden, Tensor Cell) SmallCellInference(Tensor gatePreactivations, Tensor cell)
     {
         gatePreactivations.chunk(GateCount, dim: 1)[2].mul_(RetainedScalars.Two);
         // sigmoid(i), sigmoid(f), sigmoid(2g), sigmoid(o)
         Tensor[] gates = gatePreactivations.sigmoid_().chunk(GateCount, dim: 1);
         // c' = f c + i (2 sigmoid(2g) - 1), h = o (2 sigmoid(2c') - 1)
-        Tensor nextCell = (gates[1] * cell).addcmul_(gates[0], gates[2], RetainedScalars.Two).add_(gates[0], RetainedScalars.MinusOne);
-        Tensor hidden = gates[3].neg().addcmul_(gates[3], nextCell.mul(RetainedScalars.Two).sigmoid_(), RetainedScalars.Two);
+        Tensor nextCell = (gates[1] * cell)
+            .addcmul_(gates[0], gates[2], RetainedScalars.Two)
+            .add_(gates[0], RetainedScalars.MinusOne);
+        Tensor hidden = gates[3].neg()
+            .addcmul_(gates[3], nextCell.mul(RetainedScalars.Two).sigmoid_(), RetainedScalars.Two);
         return (hidden, nextCell);
     }
 

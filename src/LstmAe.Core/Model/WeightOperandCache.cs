@@ -1,14 +1,16 @@
 using LstmAe.Interop;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LstmAe.Model;
 
 /// <summary>
 /// One module's weights cast to a product's operand type (bfloat16) for inference, kept between calls instead of
-/// cast again at every call. A cast is used only while its weight is the same tensor, on the same device, at the same
-/// libtorch version (<see cref="TensorVersion"/>): an in-place write (an optimizer step, a load, <c>copy_</c>) or a
-/// replaced parameter (a move to another device) makes the next call cast afresh. Calls that record gradients must
-/// not come here: their cast belongs to the graph.
+/// cast again at every call. A cast is used only while its weight is the same tensor object, of the same type, on the
+/// same device, at the same libtorch version (<see cref="TensorVersion"/>): an in-place write (an optimizer step, a
+/// load through <c>copy_</c>), a replaced parameter or a module moved to another device or type (which keeps the
+/// parameter objects and their versions) makes the next call cast afresh. Calls that record gradients must not come
+/// here: their cast belongs to the graph.
 /// </summary>
 /// <remarks>Thread-safe. Each cast costs memory: half its float32 weight in bfloat16, for as long as the module lives.</remarks>
 internal sealed class WeightOperandCache(ScalarType operandType) : IDisposable
@@ -30,15 +32,15 @@ internal sealed class WeightOperandCache(ScalarType operandType) : IDisposable
     {
         long? version = TensorVersion.Of(weight);
         if (version is null) return weight.to(operandType);
+        var stamp = new Stamp(weight, version.Value, weight.dtype, weight.device_type, weight.device_index);
         lock (gate)
         {
             ObjectDisposedException.ThrowIf(disposed, this);
-            if (!entries.TryGetValue(slot, out Entry? entry) || !entry.Matches(weight, version.Value))
+            if (!entries.TryGetValue(slot, out Entry? entry) || !entry.Stamp.Matches(stamp))
             {
                 // Callers hold aliases, which keep the old cast's memory alive until their scopes end.
                 entry?.Operand.Dispose();
-                Tensor operand = weight.to(operandType).DetachFromDisposeScope();
-                entry = new Entry(weight, weight.Handle, version.Value, operand);
+                entry = new Entry(stamp, weight.to(operandType).DetachFromDisposeScope());
                 entries[slot] = entry;
             }
             return entry.Operand.alias();
@@ -57,13 +59,13 @@ internal sealed class WeightOperandCache(ScalarType operandType) : IDisposable
         }
     }
 
-    /// <param name="Weight">The parameter the cast was made from (held, so its handle cannot be reused meanwhile).</param>
-    /// <param name="Handle">Its native handle then.</param>
-    /// <param name="Version">Its version then.</param>
-    /// <param name="Operand">The cast.</param>
-    private sealed record Entry(Tensor Weight, IntPtr Handle, long Version, Tensor Operand)
+    /// <summary>What a cast was made from: the weight object (compared by reference) and its version, type and device
+    /// then.</summary>
+    private readonly record struct Stamp(Tensor Weight, long Version, ScalarType Type, DeviceType Device, int DeviceIndex)
     {
-        public bool Matches(Tensor weight, long version) =>
-            ReferenceEquals(Weight, weight) && Handle == weight.Handle && Version == version && !Weight.IsInvalid;
+        public bool Matches(Stamp other) =>
+            ReferenceEquals(Weight, other.Weight) && (Version, Type, Device, DeviceIndex) == (other.Version, other.Type, other.Device, other.DeviceIndex);
     }
+
+    private sealed record Entry(Stamp Stamp, Tensor Operand);
 }

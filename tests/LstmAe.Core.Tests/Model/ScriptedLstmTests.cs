@@ -73,6 +73,28 @@ public sealed class ScriptedLstmTests
             Assert.IsLessThanOrEqualTo(RoundingTolerance.Float32UnitRoundoff, Math.Abs(expected[i] - actual[i]), $"output {i}");
     }
 
+    /// <summary>Without gradients the weights' casts may come from a <see cref="WeightOperandCache"/>: reused while
+    /// unchanged, renewed after a write.</summary>
+    [TestMethod]
+    public void KeptCastsGiveTheUncachedResultsBeforeAndAfterAWrite()
+    {
+        using var scope = NewDisposeScope();
+        var (shape, lstm, input) = Float32Lstm(layers: 2, dropout: 0);
+        LstmState zero = shape.ZeroState(input);
+        using var cache = new WeightOperandCache(ScalarType.Float64);
+        using var noGrad = no_grad();
+        Tensor Run(WeightOperandCache? casts) => ScriptedLstm.Run(lstm, shape, input, zero, ScalarType.Float64, training: false, casts).Output;
+
+        Tensor before = Run(cache);
+        Assert.IsTrue(before.eq(Run(null)).all().item<bool>(), "first call");
+        Assert.IsTrue(Run(cache).eq(before).all().item<bool>(), "second call, kept casts");
+        lstm.get_parameter("weight_hh_l1")!.mul_(0.5);
+
+        Tensor after = Run(cache);
+        Assert.IsTrue(after.eq(Run(null)).all().item<bool>(), "after a write");
+        Assert.IsFalse(after.eq(before).all().item<bool>(), "the write changed the outputs");
+    }
+
     /// <summary>The top layer's h at every step of the float64 reference LSTM over <paramref name="input"/>, in
     /// [batch, steps, hidden] order, from a zero state.</summary>
     private static double[] ReferenceOutputs(LSTM lstm, Tensor input)

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using LstmAe.Interop;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -52,12 +53,13 @@ internal static class FusedAdamKernel
     {
         int length = (int)parameter.numel();
         int chunks = (length + ChunkLength - 1) / ChunkLength;
-        if (chunks <= 1)
+        try
         {
-            Update(parameter, gradient, average, squaredAverage, 0, length, factors);
-        }
-        else
-        {
+            if (chunks <= 1)
+            {
+                Update(parameter, gradient, average, squaredAverage, 0, length, factors);
+                return;
+            }
             var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, get_num_threads()) };
             Parallel.For(0, chunks, options, chunk =>
             {
@@ -65,9 +67,12 @@ internal static class FusedAdamKernel
                 Update(parameter, gradient, average, squaredAverage, start, Math.Min(ChunkLength, length - start), factors);
             });
         }
-        // The writes went through .NET spans, which libtorch does not see; inference's weight casts
-        // (Model.WeightOperandCache) go by the version.
-        Interop.TensorVersion.MarkWritten(parameter);
+        finally
+        {
+            // The writes went through .NET spans, which libtorch does not see; inference's weight casts
+            // (WeightOperandCache) go by the version.
+            TensorVersion.MarkWritten(parameter);
+        }
     }
 
     private static void Update(

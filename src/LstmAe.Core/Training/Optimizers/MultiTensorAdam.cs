@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using LstmAe.Interop;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -50,7 +51,16 @@ internal static class MultiTensorAdam
     {
         jit.CompilationUnit unit = Compiled.Value
             ?? throw new InvalidOperationException("The multi-tensor Adam update is not available in this libtorch.");
-        unit.invoke("adam", parameters, gradients, averages, squaredAverages, steps, learningRate, beta1, beta2, epsilon);
+        try
+        {
+            unit.invoke("adam", parameters, gradients, averages, squaredAverages, steps, learningRate, beta1, beta2, epsilon);
+        }
+        catch
+        {
+            // The update may have written some parameters before it failed.
+            foreach (Tensor parameter in parameters) TensorVersion.MarkWritten(parameter);
+            throw;
+        }
         // The call holds only the handles: the tensor objects must outlive it.
         GC.KeepAlive(parameters);
         GC.KeepAlive(gradients);

@@ -1,4 +1,5 @@
 using LstmAe.Core.Tests.TestSupport;
+using LstmAe.Interop;
 using LstmAe.Model;
 using LstmAe.Training;
 using LstmAe.Training.Optimizers;
@@ -202,11 +203,6 @@ public sealed class ParameterOptimizerTests
     }
 
     /// <summary>
-    /// Fixed random values in the shapes that take each of Adam's paths: a small matrix and a vector (updated in one
-    /// piece, mostly past the last whole vector register), a matrix of several parallel chunks with a ragged end (the
-    /// fused kernel's vector loop), and a float64 vector (the unfused tensor operations).
-    /// </summary>
-    /// <summary>
     /// Inference reuses its weight casts until a parameter's libtorch version changes (<see cref="WeightOperandCache"/>),
     /// so every update must raise it, the fused Adam kernel's too, which writes through .NET spans.
     /// </summary>
@@ -219,14 +215,19 @@ public sealed class ParameterOptimizerTests
     {
         Parameter[] parameters = NewParameters();
         using ParameterOptimizer optimizer = NewOptimizer(algorithm, parameters, momentum: 0.9, multiTensor);
-        long[] before = parameters.Select(p => LstmAe.Interop.TensorVersion.Of(p)!.Value).ToArray();
+        long[] before = parameters.Select(p => TensorVersion.Of(p)!.Value).ToArray();
 
         TrainStep(optimizer, parameters, step: 0);
 
         for (int i = 0; i < parameters.Length; i++)
-            Assert.IsGreaterThan(before[i], LstmAe.Interop.TensorVersion.Of(parameters[i])!.Value, $"parameter {i}");
+            Assert.IsGreaterThan(before[i], TensorVersion.Of(parameters[i])!.Value, $"parameter {i}");
     }
 
+    /// <summary>
+    /// Fixed random values in the shapes that take each of Adam's paths: a small matrix and a vector (updated in one
+    /// piece, mostly past the last whole vector register), a matrix of several parallel chunks with a ragged end (the
+    /// fused kernel's vector loop), and a float64 vector (the unfused tensor operations).
+    /// </summary>
     private static Parameter[] NewParameters()
     {
         using var generator = new Generator(7);
