@@ -38,9 +38,12 @@ internal static class TensorVersion
         tensor.copy_(tensor);
     }
 
-    /// <summary><see cref="MarkWritten(Tensor)"/> for each of <paramref name="tensors"/>.</summary>
-    public static void MarkWritten(IEnumerable<Tensor> tensors)
+    /// <summary><see cref="MarkWritten(Tensor)"/> for every parameter of <paramref name="module"/> after TorchSharp's
+    /// <c>load</c>, which writes CPU weights through their memory.</summary>
+    /// <returns><paramref name="loaded"/>, what <c>load</c> returned.</returns>
+    public static nn.Module MarkLoaded(nn.Module module, nn.Module loaded)
     {
-        foreach (Tensor tensor in tensors) MarkWritten(tensor);
+        foreach (Tensor parameter in module.parameters()) MarkWritten(parameter);
+        return loaded;
     }
 }

@@ -81,10 +81,6 @@ public sealed class CompositeLstmAutoEncoderModule : nn.Module<Tensor, Tensor?, 
     /// <summary>Loads parameters with TorchSharp's <c>load</c>, which writes CPU weights through their memory, then
     /// raises each parameter's libtorch version, so inference does not keep casts of the old weights.</summary>
     /// <inheritdoc/>
-    public override nn.Module load(BinaryReader reader, bool strict = true, IList<string>? skip = null, Dictionary<string, bool>? loadedParameters = null)
-    {
-        nn.Module result = base.load(reader, strict, skip, loadedParameters);
-        TensorVersion.MarkWritten(parameters());
-        return result;
-    }
+    public override nn.Module load(BinaryReader reader, bool strict = true, IList<string>? skip = null, Dictionary<string, bool>? loadedParameters = null) =>
+        TensorVersion.MarkLoaded(this, base.load(reader, strict, skip, loadedParameters));
 }

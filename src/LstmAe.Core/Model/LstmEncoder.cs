@@ -51,13 +51,7 @@ public sealed class LstmEncoder : nn.Module<Tensor, LstmState>
         base.Dispose(disposing);
     }
 
-    /// <summary>Loads parameters with TorchSharp's <c>load</c>, which writes CPU weights through their memory, then
-    /// raises each parameter's libtorch version, so inference does not keep casts of the old weights.</summary>
-    /// <inheritdoc/>
-    public override nn.Module load(BinaryReader reader, bool strict = true, IList<string>? skip = null, Dictionary<string, bool>? loadedParameters = null)
-    {
-        nn.Module result = base.load(reader, strict, skip, loadedParameters);
-        TensorVersion.MarkWritten(parameters());
-        return result;
-    }
+    /// <inheritdoc cref="CompositeLstmAutoEncoderModule.load"/>
+    public override nn.Module load(BinaryReader reader, bool strict = true, IList<string>? skip = null, Dictionary<string, bool>? loadedParameters = null) =>
+        TensorVersion.MarkLoaded(this, base.load(reader, strict, skip, loadedParameters));
 }
