@@ -31,7 +31,7 @@ internal readonly record struct MatrixProducts(MatrixPrecision Precision, Weight
     /// the graph (cast it once per forward pass and reuse it across steps).
     /// </summary>
     public Tensor Weight(string slot, Tensor weight) =>
-        Reduced && Weights is not null && !is_grad_enabled() ? Weights.Get(slot, weight) : Operand(weight);
+        Reduced && Weights is not null ? Weights.Operand(slot, weight) : Operand(weight);
 
     /// <summary><c>input @ weight^T + bias</c>, as <c>nn.functional.linear</c>.</summary>
     public Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null)

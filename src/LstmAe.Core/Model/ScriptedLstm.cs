@@ -29,12 +29,12 @@ internal static class ScriptedLstm
         WeightOperandCache? weightCasts = null)
     {
         jit.CompilationUnit unit = Units.GetOrAdd((shape.Layers, training ? shape.Dropout : 0, training, computeType), Compile);
-        bool cached = weightCasts is not null && weightCasts.OperandType == computeType && !is_grad_enabled();
+        WeightOperandCache? casts = weightCasts?.OperandType == computeType ? weightCasts : null;
         Tensor[] weights = Enumerable.Range(0, shape.Layers)
             .SelectMany(layer => LayerParameters.Select(prefix =>
             {
                 Tensor parameter = StackedLstmShape.Parameter(lstm, prefix, layer);
-                return cached ? weightCasts!.Get(prefix + layer, parameter) : parameter;
+                return casts?.Operand(prefix + layer, parameter) ?? parameter;
             }))
             .ToArray();
         var (output, hidden, cell) = ((Tensor, Tensor, Tensor))unit.invoke("run", input, state.Hidden, state.Cell, weights);

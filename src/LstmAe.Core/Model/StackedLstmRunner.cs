@@ -135,17 +135,17 @@ internal sealed class StackedLstmRunner
     private sealed class LayerWeights
     {
         private readonly MatrixProducts products;
+        private readonly LSTM lstm;
         private readonly int layer;
-        private readonly Tensor inputWeight;
         private readonly Tensor recurrentWeightTransposed;
         private Tensor? inputOperand;
 
         public LayerWeights(LSTM lstm, int layer, MatrixProducts products)
         {
             this.products = products;
+            this.lstm = lstm;
             this.layer = layer;
-            inputWeight = StackedLstmShape.Parameter(lstm, "weight_ih_l", layer);
-            recurrentWeightTransposed = products.Weight("weight_hh_l" + layer, StackedLstmShape.Parameter(lstm, "weight_hh_l", layer)).t();
+            recurrentWeightTransposed = Operand("weight_hh_l").t();
             Bias = RetainedScalars.Sum(StackedLstmShape.Parameter(lstm, "bias_ih_l", layer), StackedLstmShape.Parameter(lstm, "bias_hh_l", layer));
         }
 
@@ -156,12 +156,16 @@ internal sealed class StackedLstmRunner
         public Tensor InputGates(Tensor input)
         {
             // Cast lazily: an unconditioned decoder's first layer never multiplies its input weights.
-            inputOperand ??= products.Weight("weight_ih_l" + layer, inputWeight);
+            inputOperand ??= Operand("weight_ih_l");
             return products.Linear(input, inputOperand, Bias);
         }
 
         /// <summary>A step's gate pre-activations: its input gates plus <c>h @ weight_hh^T</c>, a new tensor.</summary>
         public Tensor Gates(Tensor stepInputGates, Tensor hidden) =>
             products.AddProduct(stepInputGates, hidden, recurrentWeightTransposed);
+
+        /// <summary>This layer's weight <paramref name="prefix"/> as a product operand (<see cref="MatrixProducts.Weight"/>).</summary>
+        private Tensor Operand(string prefix) =>
+            products.Weight(prefix + layer, StackedLstmShape.Parameter(lstm, prefix, layer));
     }
 }

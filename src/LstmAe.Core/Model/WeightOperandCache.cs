@@ -9,8 +9,8 @@ namespace LstmAe.Model;
 /// cast again at every call. A cast is used only while its weight is the same tensor object, of the same type, on the
 /// same device, at the same libtorch version (<see cref="TensorVersion"/>): an in-place write (an optimizer step, a
 /// load through <c>copy_</c>), a replaced parameter or a module moved to another device or type (which keeps the
-/// parameter objects and their versions) makes the next call cast afresh. Calls that record gradients must not come
-/// here: their cast belongs to the graph.
+/// parameter objects and their versions) makes the next call cast afresh. While gradients are recorded nothing is
+/// kept: the cast belongs to the graph.
 /// </summary>
 /// <remarks>Thread-safe. Each cast costs memory: half its float32 weight in bfloat16, for as long as the module lives.</remarks>
 internal sealed class WeightOperandCache(ScalarType operandType) : IDisposable
@@ -23,14 +23,15 @@ internal sealed class WeightOperandCache(ScalarType operandType) : IDisposable
     public ScalarType OperandType => operandType;
 
     /// <summary>
-    /// <paramref name="weight"/> in <see cref="OperandType"/>, as a new tensor owned by the caller's dispose scope
-    /// that shares the cached cast's memory; the cast is made first where none is current.
+    /// <paramref name="weight"/> in <see cref="OperandType"/>, as a new tensor owned by the caller's dispose scope.
+    /// Without gradients recording it shares the kept cast's memory (the cast is made first where none is current);
+    /// with them it is a fresh cast in the graph, as it is for a tensor without a version (made in inference mode).
     /// </summary>
     /// <param name="slot">Which of the module's weights this is (its parameter name).</param>
     /// <param name="weight">The weight as it is now.</param>
-    public Tensor Get(string slot, Tensor weight)
+    public Tensor Operand(string slot, Tensor weight)
     {
-        long? version = TensorVersion.Of(weight);
+        long? version = is_grad_enabled() ? null : TensorVersion.Of(weight);
         if (version is null) return weight.to(operandType);
         var stamp = new Stamp(weight, version.Value, weight.dtype, weight.device_type, weight.device_index);
         lock (gate)

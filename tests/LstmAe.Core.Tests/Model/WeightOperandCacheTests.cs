@@ -19,10 +19,11 @@ public sealed class WeightOperandCacheTests
     public void ReusesTheCastWhileTheWeightIsUnchanged()
     {
         using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
         using var cache = new WeightOperandCache(ScalarType.BFloat16);
         Tensor weight = randn(8, 5);
 
-        Tensor first = cache.Get("w", weight), second = cache.Get("w", weight);
+        Tensor first = cache.Operand("w", weight), second = cache.Operand("w", weight);
 
         Assert.AreEqual(ScalarType.BFloat16, first.dtype);
         Assert.IsTrue(first.eq(weight.to(ScalarType.BFloat16)).all().item<bool>());
@@ -31,15 +32,31 @@ public sealed class WeightOperandCacheTests
     }
 
     [TestMethod]
-    public void CastsAgainAfterAnInPlaceWrite()
+    public void KeepsNothingWhileGradientsAreRecorded()
     {
         using var scope = NewDisposeScope();
         using var cache = new WeightOperandCache(ScalarType.BFloat16);
-        Tensor weight = randn(8, 5);
-        Tensor before = cache.Get("w", weight);
+        var weight = new TorchSharp.Modules.Parameter(randn(8, 5));
 
-        using (no_grad()) weight.add_(ones(8, 5));
-        Tensor after = cache.Get("w", weight);
+        Tensor first = cache.Operand("w", weight);
+        first.detach().zero_();
+        Tensor second = cache.Operand("w", weight);
+
+        Assert.IsTrue(second.requires_grad, "a cast in the graph");
+        Assert.IsTrue(second.eq(weight.to(ScalarType.BFloat16)).all().item<bool>(), "a fresh cast each call");
+    }
+
+    [TestMethod]
+    public void CastsAgainAfterAnInPlaceWrite()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        using var cache = new WeightOperandCache(ScalarType.BFloat16);
+        Tensor weight = randn(8, 5);
+        Tensor before = cache.Operand("w", weight);
+
+        weight.add_(ones(8, 5));
+        Tensor after = cache.Operand("w", weight);
 
         Assert.IsTrue(after.eq(weight.to(ScalarType.BFloat16)).all().item<bool>(), "the written weight's cast");
         Assert.IsFalse(before.eq(after).all().item<bool>());
@@ -49,12 +66,13 @@ public sealed class WeightOperandCacheTests
     public void CastsAgainForAnotherTensorInTheSlot()
     {
         using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
         using var cache = new WeightOperandCache(ScalarType.BFloat16);
         Tensor first = randn(8, 5), replacement = first.neg();
         Assert.AreEqual(TensorVersion.Of(first), TensorVersion.Of(replacement), "only the object tells them apart");
-        cache.Get("w", first);
+        cache.Operand("w", first);
 
-        Tensor operand = cache.Get("w", replacement);
+        Tensor operand = cache.Operand("w", replacement);
 
         Assert.IsTrue(operand.eq(replacement.to(ScalarType.BFloat16)).all().item<bool>());
     }
@@ -65,41 +83,44 @@ public sealed class WeightOperandCacheTests
     public void CastsAgainAfterTheModuleChangesType()
     {
         using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
         using var cache = new WeightOperandCache(ScalarType.BFloat16);
         var lstm = nn.LSTM(4, 3, 1);
         Tensor weight = lstm.get_parameter("weight_ih_l0")!;
         long? version = TensorVersion.Of(weight);
         // Spoil the kept cast through its alias: a cast that is reused shows the zeros.
-        cache.Get("w", weight).zero_();
+        cache.Operand("w", weight).zero_();
 
         lstm.to(ScalarType.Float64);
 
         Assert.AreSame(weight, lstm.get_parameter("weight_ih_l0"));
         Assert.AreEqual(version, TensorVersion.Of(weight));
-        Assert.IsTrue(cache.Get("w", weight).eq(weight.to(ScalarType.BFloat16)).all().item<bool>(), "a new cast");
+        Assert.IsTrue(cache.Operand("w", weight).eq(weight.to(ScalarType.BFloat16)).all().item<bool>(), "a new cast");
     }
 
     [TestMethod]
     public void HandedOutCastsOutliveReplacementAndDisposal()
     {
         using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
         var cache = new WeightOperandCache(ScalarType.BFloat16);
         Tensor weight = randn(8, 5);
         Tensor expected = weight.to(ScalarType.BFloat16);
-        Tensor handedOut = cache.Get("w", weight);
+        Tensor handedOut = cache.Operand("w", weight);
 
-        using (no_grad()) weight.mul_(zeros(8, 5));
-        cache.Get("w", weight);
+        weight.mul_(zeros(8, 5));
+        cache.Operand("w", weight);
         cache.Dispose();
 
         Assert.IsTrue(handedOut.eq(expected).all().item<bool>(), "the caller's tensor keeps the old cast's memory");
-        Assert.ThrowsExactly<ObjectDisposedException>(() => cache.Get("w", weight));
+        Assert.ThrowsExactly<ObjectDisposedException>(() => cache.Operand("w", weight));
     }
 
     [TestMethod]
     public void ConcurrentCallersGetTheCurrentCast()
     {
         using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
         using var cache = new WeightOperandCache(ScalarType.BFloat16);
         Tensor weight = randn(64, 64);
         Tensor expected = weight.to(ScalarType.BFloat16);
@@ -107,7 +128,8 @@ public sealed class WeightOperandCacheTests
         Parallel.For(0, 200, _ =>
         {
             using var threadScope = NewDisposeScope();
-            Assert.IsTrue(cache.Get("w", weight).eq(expected).all().item<bool>());
+            using var threadNoGrad = no_grad(); // gradient mode is per thread
+            Assert.IsTrue(cache.Operand("w", weight).eq(expected).all().item<bool>());
         });
     }
 
