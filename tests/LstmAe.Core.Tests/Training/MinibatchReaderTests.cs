@@ -41,17 +41,22 @@ public sealed class MinibatchReaderTests
     public void TheCheckedViewIsTheBufferItselfShapedToTheBatch()
     {
         float[] sequences = TinyModels.Sequences(Options, 3);
-        var reader = new MinibatchReader(new InMemorySequenceSource(sequences, Options.FullSequenceLength, shuffle: false),
+        int length = Options.FullSequenceLength;
+        var reader = new MinibatchReader(new InMemorySequenceSource(sequences, length, shuffle: false),
             Options, batchSize: 2, new Device("cpu"), "test");
-        var seen = new List<float[]>();
-        foreach (BufferedMinibatch minibatch in reader.Read(0))
-        {
-            using Tensor view = reader.CheckedView(minibatch);
-            CollectionAssert.AreEqual(new long[] { minibatch.Count, Options.InputFrames + Options.FutureFrames, Options.FrameSize }, view.shape);
-            seen.Add(view.data<float>().ToArray());
-        }
+        using IEnumerator<BufferedMinibatch> batches = reader.Read(0).GetEnumerator();
 
-        CollectionAssert.AreEqual(sequences, seen.SelectMany(s => s).ToArray());
+        Assert.IsTrue(batches.MoveNext());
+        using Tensor first = reader.CheckedView(batches.Current);
+        CollectionAssert.AreEqual(new long[] { 2, Options.InputFrames + Options.FutureFrames, Options.FrameSize }, first.shape);
+        CollectionAssert.AreEqual(sequences[..(2 * length)], first.data<float>().ToArray());
+
+        // No copy: once the reader moves on, the same memory holds the next (partial) batch.
+        Assert.IsTrue(batches.MoveNext());
+        CollectionAssert.AreEqual(sequences[(2 * length)..], first.data<float>().ToArray()[..length]);
+        using Tensor second = reader.CheckedView(batches.Current);
+        CollectionAssert.AreEqual(new long[] { 1, Options.InputFrames + Options.FutureFrames, Options.FrameSize }, second.shape);
+        CollectionAssert.AreEqual(sequences[(2 * length)..], second.data<float>().ToArray());
     }
 
     [TestMethod]
