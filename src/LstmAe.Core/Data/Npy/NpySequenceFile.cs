@@ -268,10 +268,7 @@ public sealed class NpySequenceFile : ISequenceCollection
     {
         if (_header.ElementType == NpyElementType.UnsignedByte)
         {
-            for (int i = 0; i < destination.Length; i++)
-            {
-                destination[i] = raw[i] / 255f;
-            }
+            PixelScale.ToUnitFloats(raw, destination);
         }
         else if (_header.BigEndian == !BitConverter.IsLittleEndian)
         {
