@@ -117,6 +117,43 @@ public sealed class MovingMnistGeneratorTests
     }
 
     [TestMethod]
+    public void RenderOfRealDigitsIsThePlainMaximumOfTheirScaledPixelsBitForBit()
+    {
+        // 28-pixel rows take the vectorised path (whole vectors and a scalar tail); a plain per-pixel reference of the
+        // original definition, max over digits of byte / 255, must agree exactly, overlaps included.
+        var generator = new MovingMnistGenerator(new MovingMnistOptions { SequenceCount = 6 });
+        const int Frames = 20;
+        List<DigitMotion[]> cases = [.. Enumerable.Range(0, 6).Select(i => generator.SampleMotions(i)),
+            [new DigitMotion(3, 0, 10f, 12f, 0.5f, 0.25f), new DigitMotion(7, 0, 13f, 15f, -0.5f, 0.75f)]];
+        var xs = new int[Frames];
+        var ys = new int[Frames];
+        foreach (DigitMotion[] motions in cases)
+        {
+            var frames = new float[generator.SequenceLength];
+            generator.Render(motions, frames);
+
+            var expected = new float[frames.Length];
+            foreach (DigitMotion motion in motions)
+            {
+                ReadOnlySpan<byte> digit = EmbeddedMnist.Digits.GetImage(motion.DigitIndex);
+                DigitTrajectory.Trace(motion, Free, Free, xs, ys);
+                for (int t = 0; t < Frames; t++)
+                {
+                    for (int r = 0; r < 28; r++)
+                    {
+                        for (int c = 0; c < 28; c++)
+                        {
+                            int at = (t * Canvas * Canvas) + ((ys[t] + r) * Canvas) + xs[t] + c;
+                            expected[at] = MathF.Max(expected[at], digit[(r * 28) + c] / 255f);
+                        }
+                    }
+                }
+            }
+            CollectionAssert.AreEqual(expected, frames);
+        }
+    }
+
+    [TestMethod]
     public void SpeedIsAsConfiguredAndDirectionsCoverTheCircle()
     {
         var fixedSpeed = new MovingMnistGenerator(new MovingMnistOptions { SequenceCount = 400 });

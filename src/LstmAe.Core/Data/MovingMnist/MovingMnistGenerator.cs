@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace LstmAe.Data;
 
 /// <summary>
@@ -14,6 +16,7 @@ public sealed class MovingMnistGenerator
 {
     /// <summary>Motions up to this many digits live on the stack; more go on the heap.</summary>
     private const int StackDigits = 4;
+    private const int StackDigitPixels = 4096;
 
     private readonly int _poolStart;
     private readonly int _poolCount;
@@ -101,9 +104,12 @@ public sealed class MovingMnistGenerator
         int frameCount = Options.FrameCount;
         Span<int> xs = frameCount <= 256 ? stackalloc int[frameCount] : new int[frameCount];
         Span<int> ys = frameCount <= 256 ? stackalloc int[frameCount] : new int[frameCount];
+        int digitSize = Digits.Height * Digits.Width;
+        // Each digit is scaled to [0, 1] once, not once per frame it is drawn in.
+        Span<float> digit = digitSize <= StackDigitPixels ? stackalloc float[digitSize] : new float[digitSize];
         foreach (DigitMotion motion in motions)
         {
-            ReadOnlySpan<byte> digit = Digits.GetImage(motion.DigitIndex);
+            PixelScale.ToUnitFloats(Digits.GetImage(motion.DigitIndex), digit);
             DigitTrajectory.Trace(motion, _maxX, _maxY, xs, ys);
             for (int t = 0; t < frameCount; t++)
             {
@@ -168,17 +174,20 @@ public sealed class MovingMnistGenerator
         return frames;
     }
 
-    private void DrawMax(ReadOnlySpan<byte> digit, Span<float> frame, int left, int top)
+    /// <summary>Overlays a digit (pixels in [0, 1]) on a frame by maximum, its top left corner at
+    /// (<paramref name="left"/>, <paramref name="top"/>).</summary>
+    private void DrawMax(ReadOnlySpan<float> digit, Span<float> frame, int left, int top)
     {
-        int width = Options.FrameWidth;
+        int width = Options.FrameWidth, lanes = Vector<float>.Count;
         for (int r = 0; r < Digits.Height; r++)
         {
-            ReadOnlySpan<byte> source = digit.Slice(r * Digits.Width, Digits.Width);
+            ReadOnlySpan<float> source = digit.Slice(r * Digits.Width, Digits.Width);
             Span<float> target = frame.Slice((top + r) * width + left, Digits.Width);
-            for (int c = 0; c < source.Length; c++)
-            {
-                target[c] = MathF.Max(target[c], source[c] / 255f);
-            }
+            int c = 0;
+            for (; c <= source.Length - lanes; c += lanes)
+                Vector.Max(new Vector<float>(target[c..]), new Vector<float>(source[c..])).CopyTo(target[c..]);
+            for (; c < source.Length; c++)
+                target[c] = MathF.Max(target[c], source[c]);
         }
     }
 
