@@ -48,6 +48,13 @@ public sealed class DataBenchmarks : IBenchmarkSuite
         Console.WriteLine($"Cursor set of {set.Length} (parallel), {rows:N0} rows: {rows / stopwatch.Elapsed.TotalSeconds:N0} rows/s");
 
         Console.WriteLine();
+        int npySequences = quick ? 256 : 2000;
+        Console.WriteLine($"An npy file like mnist_test_seq.npy (uint8, time-major, {npySequences} sequences of 20 x 64 x 64), " +
+            $"from the page cache, best of {BestOf.Runs}:");
+        Console.WriteLine($"{"path",-52} {"sequences/s",12}");
+        ReadNpy(npySequences);
+
+        Console.WriteLine();
         Console.WriteLine($"Fresh clips for training (EndlessMovingMnist, FreshMovingMnistSource), best of {BestOf.Runs}:");
         Console.WriteLine($"{"path",-52} {"threads",7} {"sequences/s",12}");
         int clips = quick ? 512 : 4096;
@@ -56,6 +63,69 @@ public sealed class DataBenchmarks : IBenchmarkSuite
             Console.WriteLine($"{"EndlessMovingMnist.Generate, 64 clips per call",-52} {threads,7} {BestOf.Rate(() => RenderChunks(clips, threads)),12:N0}");
             Console.WriteLine($"{"FreshMovingMnistSource as a GPU trainer reads it",-52} {threads,7} {BestOf.Rate(() => ReadFresh(clips, threads)),12:N0}");
         }
+    }
+
+    /// <summary>
+    /// Rows per second read from a uint8, time-major npy file laid out as <c>mnist_test_seq.npy</c> (frames, sequences,
+    /// 64, 64), written to a temporary file from generated clips (so it sits in the page cache) and read back in
+    /// order, through <see cref="NpySequenceFile"/> and through one ML.NET cursor of <c>LoadSequencesFromNpy</c>.
+    /// </summary>
+    private static void ReadNpy(int sequences)
+    {
+        const int Frames = 20, Side = 64;
+        string path = Path.Combine(Path.GetTempPath(), $"lstmae-bench-{Environment.ProcessId}.npy");
+        try
+        {
+            WriteTimeMajorNpy(path, sequences, Frames, Side);
+            using (var file = NpySequenceFile.Open(path))
+            {
+                var sequence = new float[file.SequenceLength];
+                double direct = BestOf.Rate(() =>
+                {
+                    var clock = Stopwatch.StartNew();
+                    for (int i = 0; i < file.SequenceCount; i++) file.ReadSequence(i, sequence);
+                    return file.SequenceCount / clock.Elapsed.TotalSeconds;
+                });
+                Console.WriteLine($"{"NpySequenceFile.ReadSequence, in order",-52} {direct,12:N0}");
+            }
+            IDataView view = new MLContext(seed: 0).Data.LoadSequencesFromNpy(path);
+            double cursor = BestOf.Rate(() =>
+            {
+                var clock = Stopwatch.StartNew();
+                using DataViewRowCursor rows = view.GetRowCursor([view.Schema["Frames"]]);
+                return Drain(rows) / clock.Elapsed.TotalSeconds;
+            });
+            Console.WriteLine($"{"LoadSequencesFromNpy, one cursor",-52} {cursor,12:N0}");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>Writes <paramref name="sequences"/> generated clips as a uint8 (frames, sequences, side, side) npy file,
+    /// numpy's format 1.0.</summary>
+    private static void WriteTimeMajorNpy(string path, int sequences, int frames, int side)
+    {
+        var generator = new MovingMnistGenerator(new MovingMnistOptions { SequenceCount = sequences, FrameCount = frames });
+        int frameSize = side * side;
+        var pixels = new byte[(long)frames * sequences * frameSize];
+        for (int n = 0; n < sequences; n++)
+        {
+            float[] clip = generator.Generate(n);
+            for (int t = 0; t < frames; t++)
+            {
+                for (int i = 0; i < frameSize; i++)
+                    pixels[(((long)t * sequences) + n) * frameSize + i] = (byte)MathF.Round(clip[(t * frameSize) + i] * 255f);
+            }
+        }
+        string header = $"{{'descr': '|u1', 'fortran_order': False, 'shape': ({frames}, {sequences}, {side}, {side}), }}";
+        int total = (10 + header.Length + 1 + 63) / 64 * 64;
+        header = header.PadRight(total - 10 - 1) + "\n";
+        using FileStream stream = File.Create(path);
+        stream.Write([0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0, (byte)(header.Length & 0xFF), (byte)(header.Length >> 8)]);
+        stream.Write(System.Text.Encoding.ASCII.GetBytes(header));
+        stream.Write(pixels);
     }
 
     private static double RenderChunks(int clips, int threads)
