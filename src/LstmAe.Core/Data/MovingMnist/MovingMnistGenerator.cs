@@ -184,8 +184,11 @@ public sealed class MovingMnistGenerator
             ReadOnlySpan<float> source = digit.Slice(r * Digits.Width, Digits.Width);
             Span<float> target = frame.Slice((top + r) * width + left, Digits.Width);
             int c = 0;
-            for (; c <= source.Length - lanes; c += lanes)
-                Vector.Max(new Vector<float>(target[c..]), new Vector<float>(source[c..])).CopyTo(target[c..]);
+            if (Vector.IsHardwareAccelerated)
+            {
+                for (; c <= source.Length - lanes; c += lanes)
+                    Vector.Max(new Vector<float>(target[c..]), new Vector<float>(source[c..])).CopyTo(target[c..]);
+            }
             for (; c < source.Length; c++)
                 target[c] = MathF.Max(target[c], source[c]);
         }
