@@ -16,6 +16,8 @@ public sealed class MovingMnistGenerator
 {
     /// <summary>Motions up to this many digits live on the stack; more go on the heap.</summary>
     private const int StackDigits = 4;
+
+    /// <summary>A scaled digit of up to this many pixels (a 64x64 one) lives on the stack while a clip renders.</summary>
     private const int StackDigitPixels = 4096;
 
     private readonly int _poolStart;
