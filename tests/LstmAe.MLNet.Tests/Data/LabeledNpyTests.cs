@@ -95,6 +95,69 @@ public sealed class LabeledNpyTests
     }
 
     [TestMethod]
+    [DataRow("label\n", 5, "every other label is a number")] // one line short: the count alone would not catch it
+    [DataRow("id,label\n", 6, "every other label is a number")]
+    [DataRow("\n-1\n", 5, null)] // a negative class is a number, not a header
+    public void AHeaderReadAsALabelIsRefusedNamingTheLine(string firstLines, int labelled, string? reason)
+    {
+        using var temp = new TempDirectory();
+        string data = temp.Write("clips.npy", NpyFiles.Sequences(Sequences, Frames, Height, Width, n => 0));
+        string rows = string.Concat(Classes[..labelled].Select((c, i) => firstLines.Contains(',') ? $"{i},{c}\n" : $"{c}\n"));
+        string labels = temp.Write("labels.csv", Encoding.UTF8.GetBytes(firstLines + rows));
+        var options = new NpySequenceOptions { LabelsPath = labels };
+
+        if (reason is null)
+        {
+            using var file = NpySequenceFile.Open(data, options);
+            Assert.AreEqual(-1, int.Parse(file.ClassNames![file.Label(0)!.Value], System.Globalization.CultureInfo.InvariantCulture));
+            return;
+        }
+
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => NpySequenceFile.Open(data, options));
+        StringAssert.Contains(e.Message, $"'{labels}', line 1:");
+        StringAssert.Contains(e.Message, "'label' looks like a header");
+        StringAssert.Contains(e.Message, reason);
+        StringAssert.Contains(e.Message, "SequenceLabelOptions.Column");
+    }
+
+    [TestMethod]
+    public void AHeaderOverTextClassesIsRefusedWhenItNamesALabelColumnOnce()
+    {
+        using var temp = new TempDirectory();
+        string header = temp.Write("header.txt", Encoding.UTF8.GetBytes("Class\ncat\ndog\ncat\n"));
+        string classNamedLabel = temp.Write("repeated.txt", Encoding.UTF8.GetBytes("label\nlabel\ndog\n"));
+        string noHeader = temp.Write("plain.txt", Encoding.UTF8.GetBytes("emu\ncat\ndog\n"));
+
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => SequenceLabelFile.Read(header));
+        StringAssert.Contains(e.Message, "'Class' looks like a header (a column name that no other line repeats)");
+        string[] repeatedClasses = ["dog", "label"], plainClasses = ["cat", "dog", "emu"];
+        CollectionAssert.AreEqual(repeatedClasses, SequenceLabelFile.Read(classNamedLabel).ClassNames.ToArray());
+        CollectionAssert.AreEqual(plainClasses, SequenceLabelFile.Read(noHeader).ClassNames.ToArray());
+        Assert.AreEqual(3, SequenceLabelFile.Read(header, new SequenceLabelOptions { Column = "class" }).Count);
+    }
+
+    [TestMethod]
+    public void OneLabelPerFrameSuggestsTheOtherLayout()
+    {
+        using var temp = new TempDirectory();
+        // Written time-major as 4 sequences of 6 frames: a file of 6 sequences of 4 frames stored batch-major reads so.
+        string data = temp.Write("clips.npy", NpyFiles.Sequences(4, Sequences, Height, Width, n => 0));
+        string labels = temp.Write("labels.npy", NpyFiles.Labels("<i8", Classes));
+
+        var e = Assert.ThrowsExactly<InvalidDataException>(
+            () => NpySequenceFile.Open(data, new NpySequenceOptions { LabelsPath = labels }));
+
+        StringAssert.Contains(e.Message, "6 labels");
+        StringAssert.Contains(e.Message, "4 sequences of 6 frames");
+        StringAssert.Contains(e.Message, "NpySequenceOptions.Layout = BatchMajor");
+        var batchMajor = NpySequenceFile.Open(data, new NpySequenceOptions { LabelsPath = labels, Layout = NpySequenceLayout.BatchMajor });
+        using (batchMajor)
+        {
+            Assert.AreEqual(6, batchMajor.Count);
+        }
+    }
+
+    [TestMethod]
     public void FloatLabelsAreRefusedWithTheFileAndType()
     {
         using var temp = new TempDirectory();

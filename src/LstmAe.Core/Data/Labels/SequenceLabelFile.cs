@@ -13,6 +13,9 @@ public static class SequenceLabelFile
     private static readonly byte[] NpyMagic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
     private static readonly byte[] IdxLabelMagic = [0, 0, 8, 1];
 
+    /// <summary>Words a header line names a label column by.</summary>
+    private static readonly string[] HeaderWords = ["label", "labels", "class", "classes", "category", "target"];
+
     /// <summary>Reads the labels in <paramref name="path"/>.</summary>
     /// <param name="path">The labels file.</param>
     /// <param name="options">Column and classes; null for the defaults.</param>
@@ -57,7 +60,7 @@ public static class SequenceLabelFile
     private static string[] ReadText(string path, string? column)
     {
         var values = new List<string>();
-        int field = -1, lineNumber = 0;
+        int field = -1, lineNumber = 0, firstValueLine = 0;
         foreach (string line in File.ReadLines(path))
         {
             lineNumber++;
@@ -86,9 +89,49 @@ public static class SequenceLabelFile
                     $"'{path}', line {lineNumber}: no label in column {(column is null ? "(last)" : $"'{column}'")}, found '{line}'.");
             }
 
+            if (values.Count == 0)
+            {
+                firstValueLine = lineNumber;
+            }
+
             values.Add(fields[at]);
+        }
+
+        if (column is null)
+        {
+            RefuseUnnamedHeader(values, path, firstValueLine);
         }
 
         return values.ToArray();
     }
+
+    /// <summary>
+    /// Refuses a file read without <see cref="SequenceLabelOptions.Column"/> whose first label looks like a header:
+    /// one word in a column of numbers, or a label-column name that occurs nowhere else. Read as a label it would
+    /// become a class and shift every label by one sequence, which the count check catches only when no other line is
+    /// missing.
+    /// </summary>
+    private static void RefuseUnnamedHeader(List<string> values, string path, int line)
+    {
+        if (values.Count < 2)
+        {
+            return;
+        }
+
+        string first = values[0];
+        string? reason = !IsInteger(first) && values.Skip(1).All(IsInteger)
+            ? "every other label is a number"
+            : HeaderWords.Contains(first, StringComparer.OrdinalIgnoreCase) && values.Skip(1).All(v => v != first)
+                ? "a column name that no other line repeats"
+                : null;
+        if (reason is not null)
+        {
+            throw new InvalidDataException(
+                $"'{path}', line {line}: the first label '{first}' looks like a header ({reason}). Name the label column with " +
+                $"{nameof(SequenceLabelOptions)}.{nameof(SequenceLabelOptions.Column)} (the command line's --label-column), or remove the line.");
+        }
+    }
+
+    private static bool IsInteger(string value) =>
+        long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _);
 }

@@ -65,6 +65,16 @@ public sealed class NpySequenceFile : ISequenceCollection
         {
             // One label per sequence of the whole file; the split takes its part of them.
             SequenceLabels labels = SequenceLabelFile.Read(labelsPath, options.LabelOptions);
+            if (labels.Count != TotalSequenceCount && labels.Count == FrameCount)
+            {
+                // One label per index of the other axis: most likely the axes were read the wrong way round.
+                var other = Layout == NpySequenceLayout.TimeMajor ? NpySequenceLayout.BatchMajor : NpySequenceLayout.TimeMajor;
+                throw new InvalidDataException(
+                    $"'{labels.Source}' holds {labels.Count} labels but {source} holds {TotalSequenceCount} sequences of {FrameCount} frames, " +
+                    $"read as {AxesText(Layout)}; if its first two axes are the other way round, set " +
+                    $"{nameof(NpySequenceOptions)}.{nameof(NpySequenceOptions.Layout)} = {other}.");
+            }
+
             labels.RequireCount(TotalSequenceCount, path);
             _labels = labels.Slice(_firstSequence, SequenceCount);
         }
