@@ -41,7 +41,8 @@ internal static class EncodeCommand
             string path = target.File(parsed);
             using var autoEncoder = ModelFile.Load(parsed.GetRequiredValue(model), device.Resolve(parsed, "running the model", output));
             using var sequences = data.Open(parsed);
-            var table = Encode(autoEncoder, sequences, parsed.GetValue(features), parsed.GetValue(batchSize));
+            int frames = data.FramesFor(parsed, sequences, autoEncoder.Options);
+            var table = Encode(autoEncoder, sequences, frames, parsed.GetValue(features), parsed.GetValue(batchSize));
             FeatureTableWriter.Write(table, path);
             output.WriteLine($"Wrote {table.Rows} x {table.Width} features of {sequences.Description} to {path}.");
             return ExitCodes.Success;
@@ -49,9 +50,8 @@ internal static class EncodeCommand
         return command;
     }
 
-    private static FeatureTable Encode(LstmAutoEncoder model, ISequenceCollection data, EncoderFeatures features, int batchSize)
+    private static FeatureTable Encode(LstmAutoEncoder model, ISequenceCollection data, int frames, EncoderFeatures features, int batchSize)
     {
-        int frames = SequenceBatch.FramesFor(data, model.Options);
         int width = model.Options.FeatureSize(features);
         var values = new float[(long)data.Count * width];
         foreach (var (first, count) in SequenceBatch.Batches(data.Count, batchSize))

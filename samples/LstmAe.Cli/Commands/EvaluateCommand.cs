@@ -23,7 +23,8 @@ internal static class EvaluateCommand
             using var autoEncoder = ModelFile.Load(parsed.GetRequiredValue(model), device.Resolve(parsed, "running the model", output));
             using var sequences = data.Open(parsed);
             output.WriteLine($"Evaluating on {sequences.Description}.");
-            ModelEvaluation.Run(autoEncoder, sequences, parsed.GetValue(batchSize)).WriteTable(output);
+            int frames = data.FramesFor(parsed, sequences, autoEncoder.Options);
+            ModelEvaluation.Run(autoEncoder, sequences, frames, parsed.GetValue(batchSize)).WriteTable(output);
             return ExitCodes.Success;
         });
         return command;

@@ -10,10 +10,14 @@ namespace LstmAe.Cli.Commands;
 /// <param name="Prediction">Metrics of the predicted frames, or null without that decoder or without future frames.</param>
 internal sealed record ModelEvaluation(FrameMetricsSummary? Reconstruction, FrameMetricsSummary? Prediction)
 {
-    public static ModelEvaluation Run(LstmAutoEncoder model, ISequenceCollection data, int batchSize)
+    /// <param name="model">The model to score.</param>
+    /// <param name="data">The sequences.</param>
+    /// <param name="frames">Leading frames of each sequence to read: the model's input frames, or its input and future
+    /// frames (see <see cref="SequenceBatch.FramesFor"/>).</param>
+    /// <param name="batchSize">Sequences per forward pass.</param>
+    public static ModelEvaluation Run(LstmAutoEncoder model, ISequenceCollection data, int frames, int batchSize)
     {
         var options = model.Options;
-        int frames = SequenceBatch.FramesFor(data, options);
         bool hasFuture = frames > options.InputFrames;
         var shape = new FrameShape(options.FrameHeight, options.FrameWidth);
         // Only a mean-squared-error model's outputs are unbounded and need clipping; logistic ones are probabilities.

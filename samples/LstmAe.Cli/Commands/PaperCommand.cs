@@ -35,7 +35,8 @@ internal static class PaperCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the weights." };
         var dataSeed = new Option<int>("--data-seed") { Description = "Seed of the training clips and the test sequences." };
         var progressEvery = new Option<int>("--progress-every") { Description = "Steps between progress lines.", DefaultValueFactory = _ => 50 };
-        var target = new Option<string?>("--output", "-o") { Description = "Also write the trained model to this file (replaced if it exists)." };
+        var target = new Option<string?>("--output", "-o") { Description = "Also write the trained model to this file." };
+        var force = new Option<bool>("--force") { Description = "Replace the --output file if it exists; without it the command refuses before training." };
         var cudnnFeedback = new Option<bool>("--cudnn-feedback") { Description = "On CUDA, run the conditional decoders through cuDNN one step per call instead of LstmAe's runner (CudaLstmSettings.CudnnForFeedbackDecoders)." };
         minutes.ParseInvariant(value => value > 0 && double.IsFinite(value), "be positive");
         learningRate.ParseInvariant(rate => rate > 0 && double.IsFinite(rate), "be positive");
@@ -47,12 +48,19 @@ internal static class PaperCommand
         var command = new Command("paper",
             $"Train the paper's model (2 x 2048, conditional decoders) on fresh Moving MNIST clips for a time budget, then print the held-out nats per frame (the paper: {PaperPredictionNats.ToString(CultureInfo.InvariantCulture)} for prediction). A GPU job: pass --device cuda.")
         {
-            device.Option, minutes, maxSteps, batchSize, learningRate, gradientClip, testSequences, seed, dataSeed, progressEvery, target, cudnnFeedback,
+            device.Option, minutes, maxSteps, batchSize, learningRate, gradientClip, testSequences, seed, dataSeed, progressEvery, target, force, cudnnFeedback,
         };
         architecture.AddTo(command);
         command.SetAction(parsed =>
         {
             string? path = parsed.GetValue(target) is { } file ? Path.GetFullPath(file) : null;
+            if (path is not null && (Directory.Exists(path) || (File.Exists(path) && !parsed.GetValue(force))))
+            {
+                // Checked before a run of many minutes, not after it.
+                throw new CliException(Directory.Exists(path)
+                    ? $"'{path}' is a folder; --output needs a file name."
+                    : $"'{path}' already exists; pass --force to overwrite it.");
+            }
             var modelOptions = architecture.Build(parsed, 64, 64);
             int frames = modelOptions.InputFrames + (modelOptions.HasPredictionDecoder ? modelOptions.FutureFrames : 0);
             var data = new MovingMnistOptions { Seed = parsed.GetValue(dataSeed), FrameCount = frames };
@@ -89,7 +97,7 @@ internal static class PaperCommand
                 }
 
                 output.WriteLine($"Test set: {test.Description}, digits training never saw.");
-                var evaluation = ModelEvaluation.Run(model, test, Math.Min(trainingOptions.BatchSize, 256));
+                var evaluation = ModelEvaluation.Run(model, test, frames, Math.Min(trainingOptions.BatchSize, 256));
                 evaluation.WriteTable(output);
                 if (evaluation.Prediction is { } prediction)
                 {

@@ -34,7 +34,7 @@ internal static class RenderCommand
             string folder = target.Folder(parsed);
             using var autoEncoder = ModelFile.Load(parsed.GetRequiredValue(model), device.Resolve(parsed, "running the model", output));
             using var sequences = data.Open(parsed);
-            var comparisons = Compare(autoEncoder, sequences, parsed.GetValue(batchSize));
+            var comparisons = Compare(autoEncoder, sequences, data.FramesFor(parsed, sequences, autoEncoder.Options), parsed.GetValue(batchSize));
             var layout = RenderOptions.Default with { Scale = parsed.GetValue(scale) };
             ComparisonPictures.Write(folder, comparisons, layout, layout with { Scale = 1 });
             output.WriteLine($"Drew {comparisons.Count} of {sequences.Description} into {folder}.");
@@ -44,10 +44,9 @@ internal static class RenderCommand
     }
 
     /// <summary>Each sequence with what the model makes of it, running the model one batch at a time.</summary>
-    internal static IReadOnlyList<SequenceComparison> Compare(LstmAutoEncoder model, ISequenceCollection data, int batchSize)
+    internal static IReadOnlyList<SequenceComparison> Compare(LstmAutoEncoder model, ISequenceCollection data, int frames, int batchSize)
     {
         var options = model.Options;
-        int frames = SequenceBatch.FramesFor(data, options);
         int stride = frames * options.FrameSize, input = options.InputSequenceLength, future = options.FutureFrames * options.FrameSize;
         var comparisons = new List<SequenceComparison>(data.Count);
         foreach (var (first, count) in SequenceBatch.Batches(data.Count, batchSize))

@@ -36,7 +36,8 @@ internal static class TrainCommand
             using var sequences = data.Open(parsed);
             var modelOptions = architecture.Build(parsed, sequences.FrameHeight, sequences.FrameWidth);
             using var model = LstmAutoEncoder.Create(modelOptions, parsed.GetValue(training.Seed), device.Resolve(parsed, "training", output));
-            var (train, validation) = Split(sequences, modelOptions, parsed.GetValue(training.ValidationFraction), parsed.GetValue(training.Seed));
+            int frames = data.FramesFor(parsed, sequences, modelOptions);
+            var (train, validation) = Split(sequences, modelOptions, frames, parsed.GetValue(training.ValidationFraction), parsed.GetValue(training.Seed));
             // Nothing is deleted: a fresh run replaces the old checkpoint (atomically) only once training starts,
             // and the model file only once training is done, so a run that fails its checks leaves both intact.
 
@@ -54,9 +55,8 @@ internal static class TrainCommand
 
     /// <summary>The first sequences train; the last <paramref name="validationFraction"/> validate.</summary>
     private static (ISequenceSource Train, ISequenceSource? Validation) Split(
-        ISequenceCollection data, LstmAutoEncoderModelOptions model, double validationFraction, int seed)
+        ISequenceCollection data, LstmAutoEncoderModelOptions model, int frames, double validationFraction, int seed)
     {
-        int frames = SequenceBatch.FramesFor(data, model);
         if (model.HasPredictionDecoder && frames < model.InputFrames + model.FutureFrames)
         {
             throw new CliException(

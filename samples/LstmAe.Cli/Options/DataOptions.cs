@@ -1,6 +1,8 @@
 using System.CommandLine;
+using LstmAe.Cli.Commands;
 using LstmAe.Data;
 using LstmAe.MLNet.Data;
+using LstmAe.Model;
 using LstmAe.Samples.Shared;
 
 namespace LstmAe.Cli.Options;
@@ -37,7 +39,7 @@ internal sealed class DataOptions
         };
         Split = new Option<DataSplit>("--split")
         {
-            Description = "Which part: Train, Test or All. Generated data draws digits from the train or test pool; a .npy file gives its first 9,000 sequences or the rest; frame folders are used whole.",
+            Description = "Which part: Train, Test or All. Generated data draws digits from the train or test pool; a .npy file gives its first --train-sequences (9,000) or the rest; frame folders are used whole.",
             DefaultValueFactory = _ => defaultSplit,
         };
         Seed = new Option<int>("--data-seed") { Description = "Seed of the generated Moving MNIST sequences." };
@@ -48,7 +50,12 @@ internal sealed class DataOptions
         };
         FramesPerSequence = new Option<int?>("--frames-per-sequence")
         {
-            Description = $"Frames per sequence: generated (default {DefaultFrames}) or taken from each frame folder (default all).",
+            Description = $"Frames per sequence: how many to generate (default {DefaultFrames}), or the first this many of each sequence of a .npy file or frame folder (default all: then each must be as long as the model reads, its input frames or its input and future frames).",
+        };
+        TrainSequences = new Option<int>("--train-sequences")
+        {
+            Description = "For --data npy with --split Train or Test: how many of the file's first sequences form Train; the rest are Test.",
+            DefaultValueFactory = _ => new NpySequenceOptions().TrainSequenceCount,
         };
         FrameHeight = new Option<int>("--frame-height")
         {
@@ -85,6 +92,7 @@ internal sealed class DataOptions
         FrameHeight.RequirePositive(SizeLimits.MaxFrameSide);
         FrameWidth.RequirePositive(SizeLimits.MaxFrameSide);
         FramesPerSequence.RequirePositive();
+        TrainSequences.RequirePositive();
     }
 
     public Option<string> Source { get; }
@@ -97,6 +105,7 @@ internal sealed class DataOptions
     public Option<int> FrameHeight { get; }
     public Option<int> FrameWidth { get; }
     public Option<NpySequenceLayout> Layout { get; }
+    public Option<int> TrainSequences { get; }
     public Option<string> Labels { get; }
     public Option<string> LabelColumn { get; }
     public Option<bool> ClassFolders { get; }
@@ -106,7 +115,7 @@ internal sealed class DataOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Source, Path, Sequences, Split, Seed, Digits, FramesPerSequence, FrameHeight, FrameWidth, Layout })
+        foreach (var option in new Option[] { Source, Path, Sequences, Split, Seed, Digits, FramesPerSequence, FrameHeight, FrameWidth, Layout, TrainSequences })
         {
             command.Add(option);
         }
@@ -161,9 +170,9 @@ internal sealed class DataOptions
     [
         (Path, [Npy, Frames]),
         (Layout, [Npy]),
+        (TrainSequences, [Npy]),
         (Seed, [MovingMnist]),
         (Digits, [MovingMnist]),
-        (FramesPerSequence, [MovingMnist, Frames]),
         (FrameHeight, [MovingMnist, Frames]),
         (FrameWidth, [MovingMnist, Frames]),
         (Labels, [Npy, Frames]),
@@ -181,10 +190,11 @@ internal sealed class DataOptions
         var labelOptions = WithLabels ? new SequenceLabelOptions { Column = parsed.GetValue(LabelColumn) } : null;
         return parsed.GetValue(Source) switch
         {
-            Npy => NpySequenceFile.Open(path!, new NpySequenceOptions
+            Npy => OpenNpy(parsed, new NpySequenceOptions
             {
                 Layout = parsed.GetValue(Layout),
                 Split = split,
+                TrainSequenceCount = parsed.GetValue(TrainSequences),
                 LabelsPath = labels,
                 LabelOptions = labelOptions,
             }).Take(limit),
@@ -207,5 +217,63 @@ internal sealed class DataOptions
                 FrameWidth = parsed.GetValue(FrameWidth),
             }),
         };
+    }
+
+    /// <summary>
+    /// The frames of each sequence a model reads (<see cref="SequenceBatch.FramesFor"/>). Sequences of a file or a
+    /// folder are used whole unless --frames-per-sequence says otherwise, so their length must be what the model reads:
+    /// a different one is more often a misread file (a batch-major array read time-major) than a wish to drop frames.
+    /// </summary>
+    public int FramesFor(ParseResult parsed, ISequenceCollection data, LstmAutoEncoderModelOptions model)
+    {
+        string source = parsed.GetValue(Source) ?? MovingMnist;
+        int whole = model.InputFrames + model.FutureFrames;
+        if (source != MovingMnist && parsed.GetValue(FramesPerSequence) is null
+            && data.FrameCount != model.InputFrames && data.FrameCount != whole)
+        {
+            string layoutHint = source == Npy
+                ? $"; or, if the file's axes are {(parsed.GetValue(Layout) == NpySequenceLayout.TimeMajor ? "(sequences, frames, height, width), --layout BatchMajor" : "(frames, sequences, height, width), --layout TimeMajor")}"
+                : "";
+            throw new CliException(
+                $"The model reads {model.InputFrames} input frames{(model.FutureFrames > 0 ? $" and {model.FutureFrames} future frames" : "")} per sequence " +
+                $"but {data.Description} have {data.FrameCount}. To use the first frames of each, pass --frames-per-sequence " +
+                $"{(data.FrameCount > whole ? whole : model.InputFrames)}{layoutHint}.");
+        }
+
+        return SequenceBatch.FramesFor(data, model);
+    }
+
+    /// <summary>Opens a .npy file, its leading --frames-per-sequence frames when given; a split that does not fit the
+    /// file is a usage error in the command line's own terms.</summary>
+    private ISequenceCollection OpenNpy(ParseResult parsed, NpySequenceOptions options)
+    {
+        string path = parsed.GetValue(Path)!;
+        NpySequenceFile file;
+        try
+        {
+            file = NpySequenceFile.Open(path, options);
+        }
+        catch (ArgumentException) when (options.Split != DataSplit.All)
+        {
+            int total;
+            using (var whole = NpySequenceFile.Open(path, options with { Split = DataSplit.All, LabelsPath = null }))
+            {
+                total = whole.Count;
+            }
+
+            throw new CliException(
+                $"'{path}' holds {total} sequences, but --split {options.Split} needs some on each side of --train-sequences " +
+                $"{options.TrainSequenceCount}: pass --train-sequences between 1 and {total - 1}, or --split All for the whole file.",
+                ExitCodes.Usage);
+        }
+
+        if (parsed.GetValue(FramesPerSequence) is { } frames && frames > file.FrameCount)
+        {
+            string message = $"--frames-per-sequence {frames}: {file.Description} have {file.FrameCount} frames each.";
+            file.Dispose();
+            throw new CliException(message, ExitCodes.Usage);
+        }
+
+        return file.TakeFrames(parsed.GetValue(FramesPerSequence));
     }
 }

@@ -115,13 +115,64 @@ public sealed class CliCommandTests
         string npy = Path.Combine(AppContext.BaseDirectory, "Fixtures", "time_major_u8.npy");
         string csv = folder.File("npy.csv");
 
-        CliResult.Run("encode", "--model", model, "--data", "npy", "--path", npy, "--split", "All", "--output", csv).AssertSucceeded();
-        var evaluation = CliResult.Run("evaluate", "--model", model, "--data", "npy", "--path", npy, "--split", "All");
+        // The fixture's sequences have 20 frames; the tiny model reads 2 + 2.
+        CliResult.Run("encode", "--model", model, "--data", "npy", "--path", npy, "--split", "All", "--frames-per-sequence", "4", "--output", csv)
+            .AssertSucceeded();
+        var evaluation = CliResult.Run("evaluate", "--model", model, "--data", "npy", "--path", npy, "--split", "All", "--frames-per-sequence", "4");
 
         Assert.HasCount(1 + 6, File.ReadAllLines(csv));
         evaluation.AssertSucceeded();
         StringAssert.Contains(evaluation.Output, "6 sequences of");
         CliResult.Run("evaluate", "--model", model, "--data", "npy", "--path", folder.File("none.npy")).AssertFailed(ExitCodes.Usage, "is not a file");
+    }
+
+    [TestMethod]
+    public void ANpyWhoseSequencesAreNotWhatTheModelReadsIsRefusedWithTheRemedies()
+    {
+        using var folder = new TempDirectory();
+        string model = TinyModel.Save(folder.File("tiny.lstmae"));
+        string npy = Path.Combine(AppContext.BaseDirectory, "Fixtures", "time_major_u8.npy"); // 20 frames x 6 sequences
+        string[] data = ["--data", "npy", "--path", npy, "--split", "All"];
+
+        // Read time-major: 6 sequences of 20 frames, where the tiny model reads 2 + 2.
+        CliResult.Run(["evaluate", "--model", model, .. data]).AssertFailed(ExitCodes.Failure,
+            "The model reads 2 input frames and 2 future frames per sequence but 6 sequences of '" + npy + "' have 20. " +
+            "To use the first frames of each, pass --frames-per-sequence 4; or, if the file's axes are (sequences, frames, height, width), --layout BatchMajor.");
+        // Read batch-major (20 sequences of 6 frames), as a time-major file mistaken for one would be.
+        CliResult.Run(["encode", "--model", model, "--layout", "BatchMajor", "--output", folder.File("f.csv"), .. data])
+            .AssertFailed(ExitCodes.Failure, "but 20 sequences of '" + npy + "' have 6. To use the first frames of each, pass --frames-per-sequence 4; or, if the file's axes are (frames, sequences, height, width), --layout TimeMajor.");
+        Assert.IsFalse(File.Exists(folder.File("f.csv")));
+        CliResult.Run(["evaluate", "--model", model, "--frames-per-sequence", "21", .. data])
+            .AssertFailed(ExitCodes.Usage, "--frames-per-sequence 21: 6 sequences of '" + npy + "' have 20 frames each.");
+        // Two frames: the input only, so only the reconstruction is scored.
+        var inputOnly = CliResult.Run(["evaluate", "--model", model, "--frames-per-sequence", "2", .. data]);
+        inputOnly.AssertSucceeded();
+        StringAssert.Contains(inputOnly.Output, "(their first 2 of 20 frames)");
+        StringAssert.Matches(inputOnly.Output, new System.Text.RegularExpressions.Regex(@"reconstruction\s+12\s"));
+        Assert.DoesNotMatchRegex(new System.Text.RegularExpressions.Regex(@"prediction\s+\d"), inputOnly.Output);
+    }
+
+    [TestMethod]
+    public void ASplitThatDoesNotFitANpyFileNamesTheOptionsThatDo()
+    {
+        using var folder = new TempDirectory();
+        string model = folder.File("m.lstmae"), npy = Path.Combine(AppContext.BaseDirectory, "Fixtures", "time_major_u8.npy");
+        string[] tiny = ["--hidden", "4", "--input-frames", "2", "--future-frames", "2", "--frames-per-sequence", "4", "--epochs", "1"];
+
+        CliResult.Run(["train", "--output", model, "--data", "npy", "--path", npy, .. tiny]).AssertFailed(ExitCodes.Usage,
+            "'" + npy + "' holds 6 sequences, but --split Train needs some on each side of --train-sequences 9000: " +
+            "pass --train-sequences between 1 and 5, or --split All for the whole file.");
+        Assert.IsFalse(File.Exists(model));
+
+        var train = CliResult.Run(["train", "--output", model, "--data", "npy", "--path", npy, "--train-sequences", "4", .. tiny]);
+        train.AssertSucceeded();
+        StringAssert.Contains(train.Output, "Training on 4 sequences of '" + npy + "' (their first 4 of 20 frames)");
+        var test = CliResult.Run("evaluate", "--model", model, "--data", "npy", "--path", npy, "--split", "Test", "--train-sequences", "4",
+            "--frames-per-sequence", "4");
+        test.AssertSucceeded();
+        StringAssert.Contains(test.Output, "Evaluating on 2 sequences of '" + npy + "'");
+        CliResult.Run(["train", "--output", model, "--train-sequences", "4", "--force", .. tiny])
+            .AssertFailed(ExitCodes.Usage, "--train-sequences does not apply to --data moving-mnist");
     }
 
     [TestMethod]
@@ -166,7 +217,8 @@ public sealed class CliCommandTests
         string model = TinyModel.Save(folder.File("tiny.lstmae"));
         string whole = Path.Combine(folder.Path, "whole"), batched = Path.Combine(folder.Path, "batched");
         // The fixture holds 6 sequences; render draws the first 4 unless --sequences says otherwise.
-        string[] npy = ["--data", "npy", "--path", Path.Combine(AppContext.BaseDirectory, "Fixtures", "time_major_u8.npy"), "--split", "All", "--scale", "1"];
+        string[] npy = ["--data", "npy", "--path", Path.Combine(AppContext.BaseDirectory, "Fixtures", "time_major_u8.npy"), "--split", "All",
+            "--frames-per-sequence", "4", "--scale", "1"];
 
         CliResult.Run(["render", "--model", model, "--output", whole, .. npy]).AssertSucceeded();
         CliResult.Run(["render", "--model", model, "--output", batched, "--batch-size", "3", .. npy]).AssertSucceeded();
@@ -196,8 +248,9 @@ public sealed class CliCommandTests
         string imported = folder.File("imported.lstmae");
 
         CliResult.Run("export-pytorch", "--model", model, "--output", stateDict).AssertSucceeded();
+        // The tiny model multiplies in float32; the default preset would pick bf16 on a CPU that has it natively.
         CliResult.Run("import-pytorch", "--state-dict", stateDict, "--output", imported,
-            "--hidden", "8", "--input-frames", "2", "--future-frames", "2").AssertSucceeded();
+            "--hidden", "8", "--input-frames", "2", "--future-frames", "2", "--precision", "Float32").AssertSucceeded();
 
         CollectionAssert.AreEqual(ExpectedFeatures(model, 0), ExpectedFeatures(imported, 0));
     }

@@ -19,7 +19,7 @@ public sealed class CliLabelTests
         File.WriteAllLines(labels, ["clip,kind", "0,walk", "1,run", "2,\"jump, high\"", "3,walk", "4,run", "5,walk"]);
         string csv = folder.File("features.csv");
 
-        CliResult.Run("encode", "--model", model, "--data", "npy", "--path", Npy, "--split", "All",
+        CliResult.Run("encode", "--model", model, "--data", "npy", "--path", Npy, "--split", "All", "--frames-per-sequence", "4",
             "--labels", labels, "--label-column", "kind", "--output", csv).AssertSucceeded();
 
         string[] lines = File.ReadAllLines(csv);
@@ -41,7 +41,7 @@ public sealed class CliLabelTests
         File.WriteAllLines(labels, ["1", "2", "3", "4", "5"]);
         string csv = folder.File("features.csv");
 
-        var result = CliResult.Run("encode", "--model", model, "--data", "npy", "--path", Npy, "--split", "All",
+        var result = CliResult.Run("encode", "--model", model, "--data", "npy", "--path", Npy, "--split", "All", "--frames-per-sequence", "4",
             "--labels", labels, "--output", csv);
 
         result.AssertFailed(ExitCodes.Failure, "five.txt");

@@ -1,4 +1,5 @@
 using LstmAe.Tests.Shared;
+using LstmAe.Cli;
 using LstmAe.Model;
 
 namespace LstmAe.Samples.Tests.Cli;
@@ -29,6 +30,26 @@ public sealed class CliPaperTests
         using var stream = File.OpenRead(model);
         using var loaded = LstmAutoEncoder.Load(stream);
         Assert.AreEqual(DecoderConditioning.Conditional, loaded.Options.Conditioning, "the Paper preset, resized");
+    }
+
+    [TestMethod]
+    public void PaperRefusesAnExistingOutputBeforeTrainingUnlessForced()
+    {
+        using var folder = new TempDirectory();
+        string model = folder.File("paper.lstmae");
+        File.WriteAllText(model, "the user's file");
+        string[] tiny = ["paper", "--max-steps", "1", "--hidden", "4", "--layers", "1", "--input-frames", "2", "--future-frames", "2",
+            "--batch-size", "2", "--test-sequences", "2", "--output", model];
+
+        var refused = CliResult.Run(tiny);
+
+        refused.AssertFailed(ExitCodes.Failure, $"'{model}' already exists; pass --force to overwrite it.");
+        Assert.DoesNotContain("Training", refused.Output, "refused before training");
+        Assert.AreEqual("the user's file", File.ReadAllText(model));
+        CliResult.Run([.. tiny, "--force"]).AssertSucceeded();
+        using var stream = File.OpenRead(model);
+        using var loaded = LstmAutoEncoder.Load(stream);
+        Assert.AreEqual(4, loaded.Options.HiddenSize);
     }
 
     [TestMethod]

@@ -17,6 +17,22 @@ public sealed class CliTrainTests
     ];
 
     [TestMethod]
+    public void TheDefaultPresetTrainsInTheEstimatorsDefaultPrecisionAndPaperInFloat32()
+    {
+        using var folder = new TempDirectory();
+        string model = folder.File("tiny.lstmae"), paper = folder.File("paper.lstmae");
+
+        var run = CliResult.Run(["train", "--output", model, "--epochs", "1", .. Tiny]);
+        var paperRun = CliResult.Run(["train", "--output", paper, "--epochs", "1", "--preset", "paper", "--layers", "1", .. Tiny]);
+
+        run.AssertSucceeded();
+        paperRun.AssertSucceeded();
+        // LstmAutoEncode's default model: bf16 where this CPU has it natively, else float32.
+        StringAssert.Contains(run.Output, $"{MatrixPrecisionSupport.Fastest} products.");
+        StringAssert.Contains(paperRun.Output, "Float32 products.");
+    }
+
+    [TestMethod]
     public void TrainWritesAModelThatLoadsWithTheRequestedArchitecture()
     {
         using var folder = new TempDirectory();
