@@ -113,6 +113,18 @@ public sealed class NpySequenceFileTests
         "holds 0 sequences of 1 frames of 4294967296 x 4294967296 pixels, 18446744073709551616 values per sequence")]
     [DataRow("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 1, 23171, 23171), }",
         "holds 1 sequences of 1 frames of 23171 x 23171 pixels: one frame is 2147580964 bytes of float32; at most 2147483591 bytes per frame")]
+    // What a search for each key's pattern read differently from numpy, which refuses these or takes the last value.
+    [DataRow("{'descr': '|u1', 'fortran_order': False, 'x': \"'shape': (1, 1, 1, 1)\", 'shape': (2, 1, 4, 4), }",
+        "unexpected key 'x'")]
+    [DataRow("{'descr': '|u1', 'fortran_order': False, 'shape': (1, 1, 1, 1), 'shape': (2, 1, 4, 4), }", "the key 'shape' appears twice")]
+    [DataRow("{'descr': [('a', '|u1')], 'fortran_order': False, 'shape': (2, 1, 4, 4), }", "expected a string, a tuple, True or False at character 10")]
+    [DataRow("{'descr': '|u1', 'fortran_order': False, 'shape': ((2, 1), 4, 4), }", "expected a flat tuple at character 50")]
+    [DataRow("{'descr': '|u1', 'fortran_order': 0, 'shape': (2, 1, 4, 4), }", "expected a string, a tuple, True or False at character 34")]
+    [DataRow("{'descr': '|u1', 'fortran_order': false, 'shape': (2, 1, 4, 4), }", "no valid 'fortran_order' entry")]
+    [DataRow("{'descr': (2, 1, 4, 4), 'fortran_order': False, 'shape': '|u1', }", "no valid 'descr' entry")]
+    [DataRow("{'descr': '|u\\x31', 'fortran_order': False, 'shape': (2, 1, 4, 4), }", "expected a string without escapes at character 10")]
+    [DataRow("{'descr': '|u1', 'fortran_order': False, 'shape': (2, 1, 4, 4) } extra", "expected the end of the header")]
+    [DataRow("{'descr': '|u1' 'fortran_order': False, 'shape': (2, 1, 4, 4), }", "expected ',' or '}' at character 16")]
     public void BadHeaderSaysWhatIsWrongAndWhere(string header, string expected)
     {
         using var temp = new TempDirectory();
@@ -123,6 +135,20 @@ public sealed class NpySequenceFileTests
         StringAssert.Contains(error.Message, path);
         StringAssert.Contains(error.Message, expected);
         StringAssert.Contains(error.Message, "offset 10");
+    }
+
+    [TestMethod]
+    [DataRow("{'descr': '|u1', 'fortran_order': False, 'shape': (2, 3, 4, 4), }")]
+    [DataRow("{\"shape\": (2,3,4,4), \"fortran_order\": False, \"descr\": \"|u1\"}")]
+    [DataRow(" {\t'fortran_order' : False ,'descr':'u1','shape':( 2 , 3 , 4 , 4 , )} ")]
+    public void AHeaderInAnyKeyOrderSpacingAndQuotingReadsTheSame(string header)
+    {
+        using var temp = new TempDirectory();
+        string path = temp.Write("ok.npy", NpyVersion1(header.Trim(), dataLength: 2 * 3 * 4 * 4));
+
+        using var file = NpySequenceFile.Open(path);
+
+        Assert.AreEqual((2, 3, 4, 4), (file.FrameCount, file.Count, file.FrameHeight, file.FrameWidth));
     }
 
     [TestMethod]

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace LstmAe.Data;
 
@@ -14,7 +13,7 @@ namespace LstmAe.Data;
 /// <param name="Shape">Size of each axis.</param>
 /// <param name="HeaderOffset">Byte offset of the dict literal.</param>
 /// <param name="DataOffset">Byte offset of the first element.</param>
-internal sealed partial record NpyHeader(NpyElementType ElementType, bool BigEndian, bool FortranOrder, long[] Shape, int HeaderOffset, long DataOffset)
+internal sealed record NpyHeader(NpyElementType ElementType, bool BigEndian, bool FortranOrder, long[] Shape, int HeaderOffset, long DataOffset)
 {
     private static readonly byte[] s_magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
     private const int VersionOffset = 6;
@@ -104,19 +103,161 @@ internal sealed partial record NpyHeader(NpyElementType ElementType, bool BigEnd
         Encoding encoding = major == 3 ? Encoding.UTF8 : Encoding.Latin1;
         string text = encoding.GetString(headerBytes).TrimEnd('\n', ' ', '\0');
         string where = $"{source}, header at offset {headerOffset}";
-        string descr = Match(DescrPattern(), text, "descr", where);
-        bool fortran = Match(FortranPattern(), text, "fortran_order", where) == "True";
-        long[] shape = ParseShape(Match(ShapePattern(), text, "shape", where), where);
-        return (descr, fortran, shape, headerOffset, headerOffset + headerLength);
+        Dictionary<string, (ValueKind Kind, string Text)> entries = ParseDict(text, where);
+        string descr = Entry(entries, "descr", ValueKind.String, text, where);
+        string fortranText = Entry(entries, "fortran_order", ValueKind.Name, text, where);
+        if (fortranText is not ("True" or "False"))
+        {
+            throw new InvalidDataException($"{where}: no valid 'fortran_order' entry in {text}");
+        }
+
+        long[] shape = ParseShape(Entry(entries, "shape", ValueKind.Tuple, text, where), where);
+        return (descr, fortranText == "True", shape, headerOffset, headerOffset + headerLength);
     }
 
-    private static string Match(Regex pattern, string header, string key, string where)
+    /// <summary>The keys numpy writes and its reader requires, no more and no fewer.</summary>
+    private static readonly string[] s_keys = ["descr", "fortran_order", "shape"];
+
+    private enum ValueKind
     {
-        System.Text.RegularExpressions.Match match = pattern.Match(header);
-        return match.Success
-            ? match.Groups[1].Value
-            : throw new InvalidDataException($"{where}: no valid '{key}' entry in {header}");
+        String,
+        Name,
+        Tuple,
     }
+
+    /// <summary>
+    /// Parses the header's dict literal as numpy's reader takes it: string keys, each once, exactly
+    /// <see cref="s_keys"/>; values that are strings, names (True, False) or flat tuples. Anything else is refused
+    /// rather than searched for a plausible part, so a header never reads differently here than in numpy.
+    /// </summary>
+    private static Dictionary<string, (ValueKind Kind, string Text)> ParseDict(string text, string where)
+    {
+        var entries = new Dictionary<string, (ValueKind, string)>(StringComparer.Ordinal);
+        int at = 0;
+        Expect('{');
+        while (true)
+        {
+            SkipSpace();
+            if (Peek() == '}')
+            {
+                break;
+            }
+
+            string key = ReadString();
+            SkipSpace();
+            Expect(':');
+            SkipSpace();
+            (ValueKind, string) value = ReadValue();
+            if (!s_keys.Contains(key))
+            {
+                throw new InvalidDataException($"{where}: unexpected key '{key}' in {text}; an .npy header holds only 'descr', 'fortran_order' and 'shape'.");
+            }
+
+            if (!entries.TryAdd(key, value))
+            {
+                throw new InvalidDataException($"{where}: the key '{key}' appears twice in {text}.");
+            }
+
+            SkipSpace();
+            if (Peek() == ',')
+            {
+                at++;
+                continue;
+            }
+
+            SkipSpace();
+            if (Peek() != '}')
+            {
+                throw Invalid("',' or '}'");
+            }
+        }
+
+        at++;
+        SkipSpace();
+        if (at != text.Length)
+        {
+            throw Invalid("the end of the header");
+        }
+
+        return entries;
+
+        char Peek() => at < text.Length ? text[at] : '\0';
+
+        void SkipSpace()
+        {
+            while (at < text.Length && char.IsWhiteSpace(text[at]))
+            {
+                at++;
+            }
+        }
+
+        void Expect(char c)
+        {
+            if (Peek() != c)
+            {
+                throw Invalid($"'{c}'");
+            }
+
+            at++;
+        }
+
+        string ReadString()
+        {
+            char quote = Peek();
+            if (quote is not ('\'' or '"'))
+            {
+                throw Invalid("a quoted key");
+            }
+
+            int end = text.IndexOfAny([quote, '\\'], at + 1);
+            if (end < 0 || text[end] != quote)
+            {
+                throw Invalid("a string without escapes");
+            }
+
+            string value = text[(at + 1)..end];
+            at = end + 1;
+            return value;
+        }
+
+        (ValueKind, string) ReadValue()
+        {
+            char c = Peek();
+            if (c is '\'' or '"')
+            {
+                return (ValueKind.String, ReadString());
+            }
+
+            if (c == '(')
+            {
+                int end = text.IndexOfAny(['(', ')'], at + 1);
+                if (end < 0 || text[end] != ')')
+                {
+                    throw Invalid("a flat tuple");
+                }
+
+                string inner = text[(at + 1)..end];
+                at = end + 1;
+                return (ValueKind.Tuple, inner);
+            }
+
+            int start = at;
+            while (at < text.Length && char.IsAsciiLetter(text[at]))
+            {
+                at++;
+            }
+
+            return at > start ? (ValueKind.Name, text[start..at]) : throw Invalid("a string, a tuple, True or False");
+        }
+
+        InvalidDataException Invalid(string expected) => new(
+            $"{where}: expected {expected} at character {at} of the header {text}");
+    }
+
+    private static string Entry(Dictionary<string, (ValueKind Kind, string Text)> entries, string key, ValueKind kind, string header, string where) =>
+        entries.TryGetValue(key, out var value) && value.Kind == kind
+            ? value.Text
+            : throw new InvalidDataException($"{where}: no valid '{key}' entry in {header}");
 
     private static (NpyElementType Type, bool BigEndian) ParseDescr(string descr, string where) => descr switch
     {
@@ -145,13 +286,4 @@ internal sealed partial record NpyHeader(NpyElementType ElementType, bool BigEnd
 
     private static string Describe(ReadOnlySpan<byte> bytes) =>
         bytes.IsEmpty ? "an empty file" : string.Concat(bytes.ToArray().Select(b => $"\\x{b:X2}"));
-
-    [GeneratedRegex(@"'descr'\s*:\s*'([^']*)'")]
-    private static partial Regex DescrPattern();
-
-    [GeneratedRegex(@"'fortran_order'\s*:\s*(True|False)\b")]
-    private static partial Regex FortranPattern();
-
-    [GeneratedRegex(@"'shape'\s*:\s*\(([^)]*)\)")]
-    private static partial Regex ShapePattern();
 }
