@@ -1,3 +1,5 @@
+using LstmAe.IO;
+
 namespace LstmAe.Data;
 
 /// <summary>Recognises gzip content by its magic bytes (RFC 1952: 0x1F 0x8B), whatever the file is called.</summary>
@@ -19,7 +21,7 @@ internal static class GzipDetector
     /// <summary>Whether the file at <paramref name="path"/> starts with the gzip magic bytes.</summary>
     public static bool IsGzip(string path)
     {
-        using FileStream stream = File.OpenRead(path);
+        using FileStream stream = ReadableFile.OpenRead(path);
         return IsGzip(stream);
     }
 }

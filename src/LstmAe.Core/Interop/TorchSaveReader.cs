@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Runtime.InteropServices;
+using LstmAe.IO;
 using static TorchSharp.torch;
 
 namespace LstmAe.Interop;
@@ -23,7 +24,7 @@ internal static class TorchSaveReader
     /// not fit (all named), or a storage entry of the wrong size; the message names the file and the entry.</exception>
     public static LoadedStateDict Read(string path, IReadOnlyDictionary<string, Tensor> expected)
     {
-        using FileStream file = File.OpenRead(path);
+        using FileStream file = ReadableFile.OpenRead(path);
         ZipArchive archive;
         try
         {

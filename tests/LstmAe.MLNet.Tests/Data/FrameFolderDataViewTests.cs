@@ -191,6 +191,25 @@ public sealed class FrameFolderDataViewTests
     }
 
     [TestMethod]
+    [Timeout(60_000)] // not cooperative: a reader blocked in open() never looks at a token
+    public void AFifoAmongTheFramesIsRefusedByNameInsteadOfWaitingForAWriter()
+    {
+        using var temp = new TempDirectory();
+        WritePng(temp, "clip/1.png", Solid(2, 2, SKColors.White));
+        Directory.CreateDirectory(temp.File("clip"));
+        string fifo = temp.File("clip/2.png");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo))
+        {
+            mkfifo.WaitForExit();
+        }
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() =>
+            CursorReading.ReadVectors(new MLContext().Data.LoadFrameSequences(temp.Path, new FrameFolderOptions { FrameHeight = 2, FrameWidth = 2 }), "Frames"));
+
+        StringAssert.StartsWith(error.Message, $"'{fifo}' is a FIFO, not a regular file");
+    }
+
+    [TestMethod]
     public void TruncatedPngAndJpegFramesAreRefusedNamingTheFile()
     {
         // Noise, so the compressed data spans the whole file and a cut removes rows.

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using LstmAe.IO;
 
 namespace LstmAe.Data;
 
@@ -22,7 +23,7 @@ public static class IdxReader
     /// <exception cref="InvalidDataException">The file is not an idx3-ubyte file or is truncated; the message names the file and the offset.</exception>
     public static IdxImages ReadImages(string path)
     {
-        using FileStream stream = File.OpenRead(path);
+        using FileStream stream = ReadableFile.OpenRead(path);
         return ReadImages(stream, path);
     }
 
@@ -40,7 +41,7 @@ public static class IdxReader
     /// <exception cref="InvalidDataException">The file is not an idx1-ubyte file or is truncated; the message names the file and the offset.</exception>
     public static byte[] ReadLabels(string path)
     {
-        using FileStream stream = File.OpenRead(path);
+        using FileStream stream = ReadableFile.OpenRead(path);
         return ReadLabels(stream, path);
     }
 

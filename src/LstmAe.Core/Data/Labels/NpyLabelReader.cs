@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using LstmAe.IO;
 
 namespace LstmAe.Data;
 
@@ -11,7 +12,7 @@ internal static class NpyLabelReader
     /// or a truncated file; the message names the file.</exception>
     public static long[] Read(string path)
     {
-        using FileStream stream = File.OpenRead(path);
+        using FileStream stream = ReadableFile.OpenRead(path);
         string source = $"'{path}'";
         (string descr, bool _, long[] shape, int headerOffset, long dataOffset) = NpyHeader.ReadFields(stream, source);
         string where = $"{source}, header at offset {headerOffset}";

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LstmAe.IO;
 
 namespace LstmAe.Data;
 
@@ -32,7 +33,7 @@ public static class SequenceLabelFile
 
         Span<byte> start = stackalloc byte[NpyMagic.Length];
         int read;
-        using (FileStream stream = File.OpenRead(path))
+        using (FileStream stream = ReadableFile.OpenRead(path))
         {
             read = stream.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
         }

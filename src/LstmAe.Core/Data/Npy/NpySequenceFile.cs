@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Runtime.InteropServices;
+using LstmAe.IO;
 
 namespace LstmAe.Data;
 
@@ -93,7 +94,7 @@ public sealed class NpySequenceFile : ISequenceCollection
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         options ??= new NpySequenceOptions();
-        FileStream data = File.OpenRead(path);
+        FileStream data = ReadableFile.OpenRead(path);
         string source = $"'{path}'";
         try
         {

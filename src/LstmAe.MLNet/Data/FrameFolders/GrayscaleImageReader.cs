@@ -1,3 +1,4 @@
+using LstmAe.IO;
 using Microsoft.ML.Data;
 
 namespace LstmAe.MLNet.Data;
@@ -72,6 +73,7 @@ internal static class GrayscaleImageReader
 
     private static byte[] ReadBounded(string path, long maxBytes)
     {
+        ReadableFile.RequireRegular(path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
         long length = stream.Length;
         if (length > maxBytes)
