@@ -134,6 +134,19 @@ public sealed class IdxReaderTests
     }
 
     [TestMethod]
+    public void AnImageCountThatDisagreesWithTheLabelsIsRefusedFromTheHeader()
+    {
+        using var temp = new TempDirectory();
+        // Declares 1,000,000 images of 1 x 1 and holds one: read first, it would be refused as truncated instead.
+        string images = temp.Write("images", [0, 0, 0x08, 0x03, 0, 0x0F, 0x42, 0x40, 0, 0, 0, 1, 0, 0, 0, 1, 7]);
+        string labels = temp.Write("labels", [0, 0, 0x08, 0x01, 0, 0, 0, 1, 4]);
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => LabeledImageSet.Load(images, labels));
+
+        Assert.AreEqual($"'{images}' holds 1000000 images but '{labels}' holds 1 labels.", error.Message);
+    }
+
+    [TestMethod]
     public void ATinyRawLabelFileDeclaringHugeCountIsRefusedBeforeAllocating()
     {
         using var temp = new TempDirectory();

@@ -158,6 +158,31 @@ public sealed class LabeledNpyTests
     }
 
     [TestMethod]
+    public void ALabelCountIsRefusedFromTheHeaderBeforeTheLabelsAreRead()
+    {
+        using var temp = new TempDirectory();
+        string data = temp.Write("clips.npy", NpyFiles.Sequences(Sequences, Frames, Height, Width, n => 0));
+        // A gzip IDX header declaring 400 million labels (a few hundred KB of gzip when they are all there), followed
+        // here by six: read first, the labels would be refused as truncated, after reading whatever the file held.
+        byte[] idx = [.. NpyFiles.IdxLabels(Classes.Select(c => (byte)c).ToArray())];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(idx.AsSpan(4), 400_000_000);
+        var gzip = new MemoryStream();
+        using (var compressor = new System.IO.Compression.GZipStream(gzip, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            compressor.Write(idx);
+        }
+
+        string idxLabels = temp.Write("labels-idx1-ubyte.gz", gzip.ToArray());
+        string npyLabels = temp.Write("labels.npy", NpyFiles.Labels("<i8", [.. Classes, 0]));
+
+        var idxError = Assert.ThrowsExactly<InvalidDataException>(() => NpySequenceFile.Open(data, new NpySequenceOptions { LabelsPath = idxLabels }));
+        var npyError = Assert.ThrowsExactly<InvalidDataException>(() => NpySequenceFile.Open(data, new NpySequenceOptions { LabelsPath = npyLabels }));
+
+        Assert.AreEqual($"'{idxLabels}' holds 400000000 labels but '{data}' holds 6 sequences; expected one label per sequence.", idxError.Message);
+        Assert.AreEqual($"'{npyLabels}' holds 7 labels but '{data}' holds 6 sequences; expected one label per sequence.", npyError.Message);
+    }
+
+    [TestMethod]
     public void FloatLabelsAreRefusedWithTheFileAndType()
     {
         using var temp = new TempDirectory();

@@ -21,10 +21,16 @@ public static class IdxReader
     /// <summary>Reads an idx3-ubyte image file (images x rows x columns).</summary>
     /// <param name="path">The file, raw or gzip.</param>
     /// <exception cref="InvalidDataException">The file is not an idx3-ubyte file or is truncated; the message names the file and the offset.</exception>
-    public static IdxImages ReadImages(string path)
+    public static IdxImages ReadImages(string path) => ReadImages(path, checkCount: null);
+
+    /// <summary>Reads an idx3-ubyte image file, refusing its image count before the pixels are read.</summary>
+    /// <param name="path">The file, raw or gzip.</param>
+    /// <param name="checkCount">Called with the number of images the header declares, before any is read.</param>
+    internal static IdxImages ReadImages(string path, Action<long>? checkCount)
     {
         using FileStream stream = ReadableFile.OpenRead(path);
-        return ReadImages(stream, path);
+        int[] sizes = Read(stream, path, expectedDimensions: 3, out byte[] pixels, checkCount);
+        return new IdxImages(sizes[0], sizes[1], sizes[2], pixels);
     }
 
     /// <summary>Reads an idx3-ubyte image file from a seekable stream (raw or gzip).</summary>
@@ -39,10 +45,17 @@ public static class IdxReader
     /// <summary>Reads an idx1-ubyte label file.</summary>
     /// <param name="path">The file, raw or gzip.</param>
     /// <exception cref="InvalidDataException">The file is not an idx1-ubyte file or is truncated; the message names the file and the offset.</exception>
-    public static byte[] ReadLabels(string path)
+    public static byte[] ReadLabels(string path) => ReadLabels(path, checkCount: null);
+
+    /// <summary>Reads an idx1-ubyte label file, refusing its length before the labels are read.</summary>
+    /// <param name="path">The file, raw or gzip.</param>
+    /// <param name="checkCount">Called with the number of labels the header declares, before any is read: a small
+    /// gzip file can declare and hold hundreds of millions.</param>
+    internal static byte[] ReadLabels(string path, Action<long>? checkCount)
     {
         using FileStream stream = ReadableFile.OpenRead(path);
-        return ReadLabels(stream, path);
+        Read(stream, path, expectedDimensions: 1, out byte[] labels, checkCount);
+        return labels;
     }
 
     /// <summary>Reads an idx1-ubyte label file from a seekable stream (raw or gzip).</summary>
@@ -54,7 +67,7 @@ public static class IdxReader
         return labels;
     }
 
-    private static int[] Read(Stream stream, string sourceName, int expectedDimensions, out byte[] elements)
+    private static int[] Read(Stream stream, string sourceName, int expectedDimensions, out byte[] elements, Action<long>? checkCount = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sourceName);
@@ -69,6 +82,7 @@ public static class IdxReader
         try
         {
             int[] sizes = ReadHeader(content, source, expectedDimensions);
+            checkCount?.Invoke(sizes[0]);
             // Saturating product: stops growing past the limit, so it cannot overflow.
             long count = sizes.Aggregate(1L, (product, size) => Math.Min(product * size, Array.MaxLength + 1L));
             if (count > Array.MaxLength)

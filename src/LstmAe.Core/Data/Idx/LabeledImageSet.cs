@@ -68,8 +68,9 @@ public sealed class LabeledImageSet
     /// <exception cref="InvalidDataException">A file is malformed, or the two files hold different counts.</exception>
     public static LabeledImageSet Load(string imagesPath, string labelsPath)
     {
-        IdxImages images = IdxReader.ReadImages(imagesPath);
+        // Labels first (a byte per image): the images' header count is then refused before their pixels are read.
         byte[] labels = IdxReader.ReadLabels(labelsPath);
+        IdxImages images = IdxReader.ReadImages(imagesPath, count => RequireCount(count, labels.Length, imagesPath, labelsPath));
         return Create(images, labels, imagesPath, labelsPath);
     }
 
@@ -81,12 +82,15 @@ public sealed class LabeledImageSet
 
     internal static LabeledImageSet Create(IdxImages images, byte[] labels, string imagesName, string labelsName)
     {
-        if (images.Count != labels.Length)
-        {
-            throw new InvalidDataException(
-                $"'{imagesName}' holds {images.Count} images but '{labelsName}' holds {labels.Length} labels.");
-        }
-
+        RequireCount(images.Count, labels.Length, imagesName, labelsName);
         return new LabeledImageSet(images.Pixels, labels, images.Height, images.Width);
+    }
+
+    private static void RequireCount(long images, int labels, string imagesName, string labelsName)
+    {
+        if (images != labels)
+        {
+            throw new InvalidDataException($"'{imagesName}' holds {images} images but '{labelsName}' holds {labels} labels.");
+        }
     }
 }

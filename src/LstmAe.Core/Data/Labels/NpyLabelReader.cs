@@ -8,9 +8,11 @@ namespace LstmAe.Data;
 internal static class NpyLabelReader
 {
     /// <summary>The values of the array at <paramref name="path"/>.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="checkCount">Called with the number of labels the header declares, before they are read.</param>
     /// <exception cref="InvalidDataException">Not an integer array of one dimension, a value above long.MaxValue,
     /// or a truncated file; the message names the file.</exception>
-    public static long[] Read(string path)
+    public static long[] Read(string path, Action<long>? checkCount = null)
     {
         using FileStream stream = ReadableFile.OpenRead(path);
         string source = $"'{path}'";
@@ -24,6 +26,7 @@ internal static class NpyLabelReader
             _ => throw new InvalidDataException(
                 $"{where}: shape ({string.Join(", ", shape)}) is not a list of labels; expected one dimension (N,)."),
         };
+        checkCount?.Invoke(count);
         if (count > Array.MaxLength / size)
         {
             throw new InvalidDataException($"{where}: {count} labels do not fit in memory.");

@@ -14,6 +14,9 @@ public static class SequenceLabelFile
     private static readonly byte[] NpyMagic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
     private static readonly byte[] IdxLabelMagic = [0, 0, 8, 1];
 
+    /// <summary>The text of each byte value, shared by every label of an IDX file.</summary>
+    private static readonly string[] ByteText = Enumerable.Range(0, 256).Select(b => b.ToString(CultureInfo.InvariantCulture)).ToArray();
+
     /// <summary>Words a header line names a label column by.</summary>
     private static readonly string[] HeaderWords = ["label", "labels", "class", "classes", "category", "target"];
 
@@ -22,7 +25,14 @@ public static class SequenceLabelFile
     /// <param name="options">Column and classes; null for the defaults.</param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file cannot be read as labels; the message names it.</exception>
-    public static SequenceLabels Read(string path, SequenceLabelOptions? options = null)
+    public static SequenceLabels Read(string path, SequenceLabelOptions? options = null) => Read(path, options, checkCount: null);
+
+    /// <summary>Reads the labels in <paramref name="path"/>, refusing their number as soon as it is known.</summary>
+    /// <param name="path">The labels file.</param>
+    /// <param name="options">Column and classes; null for the defaults.</param>
+    /// <param name="checkCount">Called with the number of labels: for an npy or IDX file from its header, before
+    /// the labels are read (a small gzip file can declare and hold hundreds of millions), for text once read.</param>
+    internal static SequenceLabels Read(string path, SequenceLabelOptions? options, Action<long>? checkCount)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         options ??= new SequenceLabelOptions();
@@ -42,15 +52,16 @@ public static class SequenceLabelFile
         string[] values;
         if (start.SequenceEqual(NpyMagic))
         {
-            values = Text(NpyLabelReader.Read(path));
+            values = Text(NpyLabelReader.Read(path, checkCount));
         }
         else if (start.StartsWith(IdxLabelMagic) || GzipDetector.IsGzip(path))
         {
-            values = IdxReader.ReadLabels(path).Select(b => b.ToString(CultureInfo.InvariantCulture)).ToArray();
+            values = Array.ConvertAll(IdxReader.ReadLabels(path, checkCount), b => ByteText[b]);
         }
         else
         {
             values = ReadText(path, options.Column);
+            checkCount?.Invoke(values.Length);
         }
 
         return SequenceLabels.FromValues(values, options.ClassNames, path);

@@ -107,12 +107,16 @@ public sealed class SequenceLabels
     /// <param name="sequenceCount">Sequences in the data.</param>
     /// <param name="dataSource">Names the data (e.g. its path) in the message.</param>
     /// <exception cref="InvalidDataException">The counts differ; the message names both sources.</exception>
-    public void RequireCount(int sequenceCount, string dataSource)
+    public void RequireCount(int sequenceCount, string dataSource) => RequireCount(Count, Source, sequenceCount, dataSource);
+
+    /// <summary>Checks <paramref name="labelCount"/> labels of <paramref name="labelsSource"/> fit
+    /// <paramref name="sequenceCount"/> sequences (see <see cref="RequireCount(int, string)"/>).</summary>
+    internal static void RequireCount(long labelCount, string labelsSource, int sequenceCount, string dataSource)
     {
-        if (Count != sequenceCount)
+        if (labelCount != sequenceCount)
         {
             throw new InvalidDataException(
-                $"'{Source}' holds {Count} labels but '{dataSource}' holds {sequenceCount} sequences; expected one label per sequence.");
+                $"'{labelsSource}' holds {labelCount} labels but '{dataSource}' holds {sequenceCount} sequences; expected one label per sequence.");
         }
     }
 }

@@ -65,22 +65,27 @@ public sealed class NpySequenceFile : ISequenceCollection
         if (options.LabelsPath is { } labelsPath)
         {
             // One label per sequence of the whole file; the split takes its part of them.
-            SequenceLabels labels = SequenceLabelFile.Read(labelsPath, options.LabelOptions);
-            if (labels.Count != TotalSequenceCount && labels.Count == FrameCount)
-            {
-                // One label per index of the other axis: most likely the axes were read the wrong way round.
-                var other = Layout == NpySequenceLayout.TimeMajor ? NpySequenceLayout.BatchMajor : NpySequenceLayout.TimeMajor;
-                throw new InvalidDataException(
-                    $"'{labels.Source}' holds {labels.Count} labels but {source} holds {TotalSequenceCount} sequences of {FrameCount} frames, " +
-                    $"read as {AxesText(Layout)}; if its first two axes are the other way round, set " +
-                    $"{nameof(NpySequenceOptions)}.{nameof(NpySequenceOptions.Layout)} = {other}.");
-            }
-
-            labels.RequireCount(TotalSequenceCount, path);
-            _labels = labels.Slice(_firstSequence, SequenceCount);
+            _labels = SequenceLabelFile.Read(labelsPath, options.LabelOptions, count => RequireLabelCount(count, labelsPath))
+                .Slice(_firstSequence, SequenceCount);
         }
 
         _data = data;
+    }
+
+    /// <summary>Refuses a labels file that does not hold one label per sequence of the whole file.</summary>
+    private void RequireLabelCount(long count, string labelsPath)
+    {
+        if (count != TotalSequenceCount && count == FrameCount)
+        {
+            // One label per index of the other axis: most likely the axes were read the wrong way round.
+            var other = Layout == NpySequenceLayout.TimeMajor ? NpySequenceLayout.BatchMajor : NpySequenceLayout.TimeMajor;
+            throw new InvalidDataException(
+                $"'{labelsPath}' holds {count} labels but {_source} holds {TotalSequenceCount} sequences of {FrameCount} frames, " +
+                $"read as {AxesText(Layout)}; if its first two axes are the other way round, set " +
+                $"{nameof(NpySequenceOptions)}.{nameof(NpySequenceOptions.Layout)} = {other}.");
+        }
+
+        SequenceLabels.RequireCount(count, labelsPath, TotalSequenceCount, Path);
     }
 
     /// <summary>Opens an .npy file (or a gzip of one) and validates its header and length.</summary>
