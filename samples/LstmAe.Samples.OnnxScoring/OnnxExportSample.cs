@@ -5,7 +5,6 @@ using LstmAe.Data;
 using LstmAe.IO;
 using LstmAe.MLNet;
 using LstmAe.Model;
-using LstmAe.Onnx;
 using LstmAe.Samples.Shared;
 using LstmAe.Training;
 using Microsoft.ML;
@@ -15,7 +14,7 @@ namespace LstmAe.Samples.OnnxScoring;
 
 /// <summary>
 /// The training half of the ONNX sample: fits <c>LstmAutoEncode</c> and a digit classifier on its features (ML.NET,
-/// TorchSharp), exports the encoder with <see cref="LstmAutoEncoder.ExportOnnx(string, OnnxExportOptions?)"/>, saves
+/// TorchSharp), exports the transformer with <see cref="LstmAutoEncoderTransformer.ExportOnnx"/>, saves
 /// the classifier alone, and scores new clips with the TorchSharp pipeline, keeping its predictions beside the clips
 /// for the scoring half (<c>lstmae-onnx-score</c>) to compare with.
 /// </summary>
@@ -59,12 +58,8 @@ public sealed class OnnxExportSample(OnnxSampleSettings settings, TextWriter con
 
         ml.Model.SaveAtomically(pipeline, train.Schema, File(ScoringFolder.PipelineFile));
         ml.Model.SaveAtomically(classifier, trainFeatures.Schema, File(ScoringFolder.ClassifierFile));
-        autoEncoder.Model.ExportOnnx(File(ScoringFolder.EncoderFile), new OnnxExportOptions
-        {
-            Features = settings.Features,
-            InputName = ScoringFolder.FramesColumn,
-            FeaturesName = ScoringFolder.FeaturesColumn,
-        });
+        // The transformer's own graph: its features, its column names, rows laid out as train's frame column.
+        autoEncoder.ExportOnnx(File(ScoringFolder.EncoderFile), train.Schema);
 
         // The TorchSharp pipeline's predictions on the new clips, kept beside them for the scorer to compare.
         IDataView scored = pipeline.Transform(test);

@@ -4,6 +4,7 @@ using LstmAe.MLNet.Internal;
 using LstmAe.MLNet.Persistence;
 using LstmAe.MLNet.Transform;
 using LstmAe.Model;
+using LstmAe.Onnx;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -86,6 +87,41 @@ public sealed class LstmAutoEncoderTransformer : ITransformer, IDisposable
     {
         ArgumentNullException.ThrowIfNull(input);
         return new LstmAutoEncoderDataView(input, Bind(input.Schema));
+    }
+
+    /// <summary>
+    /// Writes the model as an ONNX graph that computes this transformer's added columns for rows of
+    /// <paramref name="inputSchema"/>, so an app without TorchSharp can score with
+    /// <c>ApplyOnnxModel(outputColumnNames, new[] { InputColumnName }, path)</c>: the same feature set
+    /// (<see cref="LstmAutoEncoderOptions.EncoderFeatures"/>), input rows laid out as <paramref name="inputSchema"/>'s
+    /// frame column holds them (input frames, or input then future frames), and an output named after each added
+    /// column (a reconstruction error comes back as a vector of one value). Written atomically.
+    /// </summary>
+    /// <param name="path">The .onnx file to write or replace.</param>
+    /// <param name="inputSchema">The schema of the data the graph will score, e.g. <c>data.Schema</c>.</param>
+    /// <returns>The export options used, for <see cref="LstmAutoEncoder.ExportOnnx(Stream, OnnxExportOptions?)"/>
+    /// or a variant.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The frame column is missing or has the wrong type or size.</exception>
+    /// <exception cref="IOException">The folder of <paramref name="path"/> is missing, or the path names a folder.</exception>
+    public OnnxExportOptions ExportOnnx(string path, DataViewSchema inputSchema)
+    {
+        AutoEncoderBindings bindings = Bind(inputSchema);
+        var export = new OnnxExportOptions
+        {
+            Features = _settings.EncoderFeatures,
+            InputIncludesFutureFrames = bindings.Layout.HasFutureFrames,
+            InputName = _settings.InputColumnName,
+            FeaturesName = _settings.OutputColumnName,
+            IncludeReconstruction = _settings.ReconstructionColumnName is not null,
+            ReconstructionName = _settings.ReconstructionColumnName ?? new OnnxExportOptions().ReconstructionName,
+            IncludePrediction = _settings.PredictionColumnName is not null,
+            PredictionName = _settings.PredictionColumnName ?? new OnnxExportOptions().PredictionName,
+            IncludeReconstructionError = _settings.ReconstructionErrorColumnName is not null,
+            ReconstructionErrorName = _settings.ReconstructionErrorColumnName ?? new OnnxExportOptions().ReconstructionErrorName,
+        };
+        using (_model.Use(out LstmAutoEncoder live))
+            live.ExportOnnx(path, export);
+        return export;
     }
 
     void ICanSaveModel.Save(ModelSaveContext ctx)

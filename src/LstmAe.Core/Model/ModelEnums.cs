@@ -34,7 +34,8 @@ public enum TrainingObjective
 /// <summary>Which part of the encoder's final state forms the feature vector.</summary>
 public enum EncoderFeatures
 {
-    /// <summary>Final hidden state h of the top layer (size: hidden). The default.</summary>
+    /// <summary>Final hidden state h of the top layer (size: hidden). The default of <c>Encode</c> and of ONNX export;
+    /// <c>LstmAutoEncode</c>'s is <see cref="LastLayerHiddenAndCell"/>.</summary>
     LastLayerHidden,
     /// <summary>Final h and c of the top layer, concatenated (size: 2 x hidden).</summary>
     LastLayerHiddenAndCell,

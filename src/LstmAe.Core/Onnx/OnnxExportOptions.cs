@@ -4,9 +4,11 @@ namespace LstmAe.Onnx;
 
 /// <summary>
 /// What <see cref="LstmAutoEncoder.ExportOnnx(string, OnnxExportOptions?)"/> writes: the feature set, the input row
-/// layout, which decoder outputs to add and the names of the graph's input and outputs. The defaults give the graph
-/// <c>LstmAutoEncode</c>'s default columns describe: input <c>Frames</c> holding the input frames, output
-/// <c>Features</c> holding the top layer's final hidden state.
+/// layout, which decoder outputs to add and the names of the graph's input and outputs. The defaults are
+/// <see cref="LstmAutoEncoder.Encode(ReadOnlySpan{float}, int, EncoderFeatures)"/>'s: input <c>Frames</c> holding the
+/// input frames, output <c>Features</c> holding the top layer's final hidden state. To replace a fitted ML.NET
+/// transformer, whose default features are h and c, export it with <c>LstmAutoEncoderTransformer.ExportOnnx</c>,
+/// which takes its settings.
 /// </summary>
 public sealed record OnnxExportOptions
 {
