@@ -27,9 +27,11 @@ internal static class TrainingCheckpoint
         AtomicFile.Write(path, file => ChecksummedEnvelope.Write(file, Magic, FormatVersion, payload));
     }
 
-    /// <summary>Restores the model's weights, the optimizer and torch's random state; returns the position.</summary>
-    /// <exception cref="InvalidDataException">The file is not a checkpoint, is damaged, or belongs to a different
-    /// model, optimizer, batch size or seed.</exception>
+    /// <summary>Restores the model's weights, the optimizer and torch's random state; returns the position. Every
+    /// field is checked against what a run could have written before it reaches libtorch: the checksum proves nothing
+    /// against a crafted file.</summary>
+    /// <exception cref="InvalidDataException">The file is not a checkpoint, is damaged, holds a value no run writes,
+    /// or belongs to a different model, optimizer, batch size or seed.</exception>
     public static TrainingPosition Restore(string path, LstmAutoEncoder model, TrainingOptions options,
         ParameterOptimizer optimizer)
     {
@@ -51,12 +53,15 @@ internal static class TrainingCheckpoint
             long batches = reader.ReadInt64();
             double best = reader.ReadDouble();
             int stale = reader.ReadInt32();
+            var position = new TrainingPosition(step, epoch, batches, double.IsNaN(best) ? null : best, stale);
+            CheckPosition(position, batchSize, path);
             int rngLength = reader.ReadInt32();
             if (rngLength < 0 || rngLength > payload.Length - reader.BaseStream.Position)
                 throw new InvalidDataException($"{path} declares a random state of {rngLength} bytes, which it does not hold.");
             byte[] rngState = reader.ReadBytes(rngLength);
+            CheckRandomState(rngState, path);
 
-            var (modelOptions, weights) = ModelStreamFormat.Read(reader.BaseStream);
+            var (modelOptions, weights) = ReadModel(reader.BaseStream, path);
             using (weights)
             {
                 // The product format is a compute choice, not part of the model: a run may resume in another one.
@@ -65,13 +70,92 @@ internal static class TrainingCheckpoint
                         $"{path} was written for a different model: {modelOptions.ToJson()}; this model is {model.Options.ToJson()}.");
                 weights.CopyInto(model.Module, path);
             }
-            optimizer.Load(reader, path);
+            optimizer.Load(reader, path, step);
+            if (reader.BaseStream.Position != payload.Length)
+                throw new InvalidDataException($"{path} holds {payload.Length - reader.BaseStream.Position} bytes after its optimizer state.");
             using (Tensor rng = tensor(rngState, dtype: ScalarType.Byte)) set_rng_state(rng);
-            return new TrainingPosition(step, epoch, batches, double.IsNaN(best) ? null : best, stale);
+            return position;
         }
         catch (EndOfStreamException e)
         {
             throw new InvalidDataException($"{path} is a truncated checkpoint.", e);
+        }
+    }
+
+    /// <summary>
+    /// Refuses a position no run writes. Counts are never negative; each completed epoch took at least one step (an
+    /// epoch without sequences is an error) and each batch into the current one is a further step; each validation
+    /// ended a step or an epoch; a best loss is finite (NaN stands for none). Otherwise a resume would train from an
+    /// impossible place, from epoch int.MinValue for 2^31 epochs.
+    /// </summary>
+    private static void CheckPosition(TrainingPosition position, int batchSize, string path)
+    {
+        (long step, int epoch, long batches, double? best, int stale) = position;
+        if (step < 0) throw Impossible($"step {step}", "at least 0");
+        if (epoch < 0 || epoch > step) throw Impossible($"epoch {epoch}", $"0 to {step}");
+        // The reader skips batches * batchSize sequences, counted in a long.
+        long mostBatches = Math.Min(step - epoch, long.MaxValue / batchSize);
+        if (batches < 0 || batches > mostBatches) throw Impossible($"{batches} batches into its epoch", $"0 to {mostBatches}");
+        if (best is { } loss && !double.IsFinite(loss)) throw Impossible($"best validation loss {loss}", "a finite loss, or none");
+        long mostValidations = step > long.MaxValue - epoch ? long.MaxValue : step + epoch;
+        if (stale < 0 || stale > mostValidations)
+            throw Impossible($"{stale} validations without improvement", $"0 to {mostValidations}");
+
+        InvalidDataException Impossible(string field, string expected) =>
+            new($"{path} holds {field}, which no run writes: {expected}.");
+    }
+
+    /// <summary>The size of libtorch's CPUGeneratorImplState on 64-bit platforms, the layout
+    /// <see cref="CheckRandomState"/> reads.</summary>
+    private const int RandomStateBytes = 5056;
+
+    /// <summary>
+    /// Refuses a random state that libtorch's CPUGeneratorImpl::set_state would refuse: it throws a C++ exception that
+    /// TorchSharp does not catch, and the process aborts. set_state takes exactly sizeof(CPUGeneratorImplState) bytes:
+    /// the seed (uint64), mt19937's left (int32) and seeded (int32), next (uint64), 624 state words (uint64 each), the
+    /// cached double normal sample (x, y, rho, validity as int32), then the cached float sample and its validity (a
+    /// bool, at 5052); and it requires seeded to be set, left in 1 to 624 and next at most 624 (libtorch reads next's
+    /// low 32 bits; a run writes the others as zeros).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The state is not one set_state takes.</exception>
+    /// <exception cref="NotSupportedException">This libtorch's state has another size, so its layout is unknown.</exception>
+    internal static void CheckRandomState(ReadOnlySpan<byte> state, string path)
+    {
+        const int StateWords = 624;
+        using (Tensor current = get_rng_state())
+        {
+            if (current.numel() != RandomStateBytes)
+                throw new NotSupportedException(
+                    $"This libtorch's random state is {current.numel()} bytes, not the {RandomStateBytes} whose layout " +
+                    $"LstmAe checks before restoring one; {path} cannot be resumed safely.");
+        }
+        if (state.Length != RandomStateBytes)
+            throw new InvalidDataException($"{path} holds a random state of {state.Length} bytes; this libtorch's is {RandomStateBytes}.");
+        int left = BitConverter.ToInt32(state[8..]), seeded = BitConverter.ToInt32(state[12..]);
+        ulong next = BitConverter.ToUInt64(state[16..]);
+        byte floatSampleValid = state[5052];
+        if (seeded == 0)
+            throw new InvalidDataException($"{path} holds a random state that is not seeded (its 'seeded' field is 0).");
+        if (left is < 1 or > StateWords)
+            throw new InvalidDataException($"{path} holds a random state whose 'left' field is {left}; expected 1 to {StateWords}.");
+        if (next > StateWords)
+            throw new InvalidDataException($"{path} holds a random state whose 'next' field is {next}; expected 0 to {StateWords}.");
+        // Any other value of a C++ bool is undefined behaviour.
+        if (floatSampleValid > 1)
+            throw new InvalidDataException(
+                $"{path} holds a random state whose float-sample flag is {floatSampleValid}; expected 0 or 1.");
+    }
+
+    /// <summary>The model inside the payload, whose own errors then name the checkpoint.</summary>
+    private static (LstmAutoEncoderModelOptions, LoadedStateDict) ReadModel(Stream stream, string path)
+    {
+        try
+        {
+            return ModelStreamFormat.Read(stream);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{path} holds a damaged model: {e.Message}", e);
         }
     }
 

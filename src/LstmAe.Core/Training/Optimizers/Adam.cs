@@ -130,10 +130,12 @@ internal sealed class Adam : ParameterOptimizer
     }
 
     /// <inheritdoc/>
-    protected override void LoadState(int index, BinaryReader reader, string source)
+    protected override void LoadState(int index, BinaryReader reader, string source, long stepsTaken)
     {
         long step = reader.ReadInt64();
-        if (step < 0) throw new InvalidDataException($"{source} holds a negative Adam step count, {step}.");
+        // The step count sets the bias correction: one out of range would silently change every update.
+        if (step < 0 || step > stepsTaken)
+            throw new InvalidDataException($"{source} holds Adam step count {step} for parameter {index}; expected 0 to {stepsTaken}, the steps taken.");
         steps[index] = step;
         deviceSteps[index]?.Dispose();
         deviceSteps[index] = null;

@@ -88,18 +88,26 @@ internal abstract class ParameterOptimizer : IDisposable
     /// <summary>Reads the running state written by <see cref="Save"/> for the same parameters.</summary>
     /// <param name="reader">Positioned at the state.</param>
     /// <param name="source">Names the data in error messages, usually a file path.</param>
+    /// <param name="stepsTaken">The steps of the run that saved the state: no parameter was updated more often.</param>
     /// <exception cref="InvalidDataException">The state is for other parameters or another momentum, or is damaged.</exception>
-    public void Load(BinaryReader reader, string source)
+    public void Load(BinaryReader reader, string source, long stepsTaken)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        double momentum = reader.ReadDouble();
-        // Momentum buffers built with one factor would silently continue under another.
-        if (momentum.CompareTo(Momentum) != 0)
-            throw new InvalidDataException($"{source} holds optimizer state built with Momentum {momentum}; this run uses Momentum {Momentum}.");
-        int count = reader.ReadInt32();
-        if (count != Parameters.Count)
-            throw new InvalidDataException($"{source} holds optimizer state for {count} parameters; this model has {Parameters.Count}.");
-        for (int i = 0; i < Parameters.Count; i++) LoadState(i, reader, source);
+        try
+        {
+            double momentum = reader.ReadDouble();
+            // Momentum buffers built with one factor would silently continue under another.
+            if (momentum.CompareTo(Momentum) != 0)
+                throw new InvalidDataException($"{source} holds optimizer state built with Momentum {momentum}; this run uses Momentum {Momentum}.");
+            int count = reader.ReadInt32();
+            if (count != Parameters.Count)
+                throw new InvalidDataException($"{source} holds optimizer state for {count} parameters; this model has {Parameters.Count}.");
+            for (int i = 0; i < Parameters.Count; i++) LoadState(i, reader, source, stepsTaken);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new InvalidDataException($"{source} is truncated: its optimizer state ends early.", e);
+        }
     }
 
     /// <summary>Applies one update to each parameter in <paramref name="indices"/> (those with a gradient); runs under
@@ -125,8 +133,8 @@ internal abstract class ParameterOptimizer : IDisposable
     /// <summary>Writes parameter <paramref name="index"/>'s state.</summary>
     protected abstract void SaveState(int index, BinaryWriter writer);
 
-    /// <summary>Reads parameter <paramref name="index"/>'s state.</summary>
-    protected abstract void LoadState(int index, BinaryReader reader, string source);
+    /// <summary>Reads parameter <paramref name="index"/>'s state, saved after at most <paramref name="stepsTaken"/> updates.</summary>
+    protected abstract void LoadState(int index, BinaryReader reader, string source, long stepsTaken);
 
     /// <summary>Disposes the state tensors.</summary>
     protected abstract void DisposeState();
@@ -134,19 +142,46 @@ internal abstract class ParameterOptimizer : IDisposable
     /// <summary>A zero tensor like <paramref name="parameter"/> that no dispose scope owns.</summary>
     protected static Tensor ZerosLike(Parameter parameter) => zeros_like(parameter).DetachFromDisposeScope();
 
-    /// <summary>Reads a tensor written by TorchSharp's <c>Save</c> into <paramref name="target"/>, which has the
-    /// expected type and shape.</summary>
+    /// <summary>
+    /// Reads a tensor written by TorchSharp's <c>Save</c> (LEB128 type code, rank and dimensions, then the values) into
+    /// <paramref name="target"/>, which has the expected type and shape. Parsed here, not by TorchSharp's <c>Load</c>,
+    /// which allocates whatever rank the data declares before comparing the shape.
+    /// </summary>
     protected static void ReadInto(Tensor target, BinaryReader reader, string source, string what)
     {
-        try
+        long type = ReadEncoded(reader, source, what), rank = ReadEncoded(reader, source, what);
+        if (type != (long)target.dtype)
+            throw new InvalidDataException($"{source} holds optimizer state '{what}' of type code {type}; this parameter's is {(int)target.dtype} ({target.dtype}).");
+        if (rank != target.shape.Length)
+            throw new InvalidDataException($"{source} holds optimizer state '{what}' of rank {rank}; this parameter's shape is {Shape(target.shape)}.");
+        long[] shape = new long[rank];
+        for (int d = 0; d < rank; d++) shape[d] = ReadEncoded(reader, source, what);
+        if (!shape.SequenceEqual(target.shape))
+            throw new InvalidDataException($"{source} holds optimizer state '{what}' of shape {Shape(shape)}; this parameter's is {Shape(target.shape)}.");
+        long length = target.NumberOfElements * target.ElementSize;
+        // A checkpoint's payload is one array, so no state tensor it holds reaches 2 GiB.
+        byte[] values = reader.ReadBytes((int)Math.Min(length, Array.MaxLength));
+        if (values.Length != length)
+            throw new InvalidDataException($"{source} is truncated: optimizer state '{what}' needs {length} bytes, only {values.Length} remain.");
+        using var noGrad = no_grad();
+        using Tensor host = empty(target.shape, target.dtype);
+        values.AsSpan().CopyTo(host.bytes);
+        target.copy_(host);
+
+        static string Shape(long[] dimensions) => $"[{string.Join(", ", dimensions)}]";
+    }
+
+    /// <summary>One non-negative LEB128 number as TorchSharp's <c>Encode</c> writes it: at most 9 bytes of 7 bits.</summary>
+    private static long ReadEncoded(BinaryReader reader, string source, string what)
+    {
+        long value = 0;
+        for (int shift = 0; shift < 63; shift += 7)
         {
-            target.Load(reader);
+            byte next = reader.ReadByte();
+            value |= (long)(next & 0x7f) << shift;
+            if ((next & 0x80) == 0) return value;
         }
-        catch (ArgumentException e)
-        {
-            throw new InvalidDataException(
-                $"{source} holds optimizer state '{what}' of another type or shape than [{string.Join(", ", target.shape)}] {target.dtype}.", e);
-        }
+        throw new InvalidDataException($"{source} holds optimizer state '{what}' whose header has a number longer than 63 bits.");
     }
 
     /// <summary>Disposes the state tensors and the momentum scalar.</summary>

@@ -54,7 +54,7 @@ internal sealed class RmsProp : ParameterOptimizer
     }
 
     /// <inheritdoc/>
-    protected override void LoadState(int index, BinaryReader reader, string source)
+    protected override void LoadState(int index, BinaryReader reader, string source, long stepsTaken)
     {
         ReadInto(squareAverages[index], reader, source, "square_avg");
         ReadInto(momentumBuffers[index], reader, source, "momentum_buffer");

@@ -51,7 +51,7 @@ internal sealed class Sgd : ParameterOptimizer
     }
 
     /// <inheritdoc/>
-    protected override void LoadState(int index, BinaryReader reader, string source)
+    protected override void LoadState(int index, BinaryReader reader, string source, long stepsTaken)
     {
         momentumBuffers[index]?.Dispose();
         momentumBuffers[index] = null;

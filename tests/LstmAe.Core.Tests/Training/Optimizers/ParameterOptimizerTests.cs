@@ -153,7 +153,7 @@ public sealed class ParameterOptimizerTests
         TrainStep(second, resumed, 0);
         CopyValues(halfway, resumed);
         buffer.Position = 0;
-        using (var reader = new BinaryReader(buffer)) second.Load(reader, "saved state");
+        using (var reader = new BinaryReader(buffer)) second.Load(reader, "saved state", Steps / 2);
         for (int step = Steps / 2; step < Steps; step++) TrainStep(second, resumed, step);
 
         AssertBitIdentical(uninterrupted, resumed, "after resuming");
@@ -171,7 +171,7 @@ public sealed class ParameterOptimizerTests
         using (var fewer = ParameterOptimizer.Create(OptimizerAlgorithm.Adam, NewParameters().Take(1), 0))
         using (var reader = new BinaryReader(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
         {
-            var error = Assert.ThrowsExactly<InvalidDataException>(() => fewer.Load(reader, "run.ckpt"));
+            var error = Assert.ThrowsExactly<InvalidDataException>(() => fewer.Load(reader, "run.ckpt", 1));
             StringAssert.Contains(error.Message, "run.ckpt holds optimizer state for 4 parameters; this model has 1");
         }
 
@@ -180,9 +180,37 @@ public sealed class ParameterOptimizerTests
         using (var other = ParameterOptimizer.Create(OptimizerAlgorithm.Adam, reshaped, 0))
         using (var reader = new BinaryReader(buffer))
         {
-            var error = Assert.ThrowsExactly<InvalidDataException>(() => other.Load(reader, "run.ckpt"));
-            StringAssert.Contains(error.Message, "run.ckpt holds optimizer state 'exp_avg' of another type or shape than [3, 5]");
+            var error = Assert.ThrowsExactly<InvalidDataException>(() => other.Load(reader, "run.ckpt", 1));
+            StringAssert.Contains(error.Message, "run.ckpt holds optimizer state 'exp_avg' of shape [5, 3]; this parameter's is [3, 5]");
         }
+    }
+
+    /// <summary>A tensor's header is read before anything is allocated for it: TorchSharp's Tensor.Load would allocate
+    /// the declared rank (here 2^40) first.</summary>
+    [TestMethod]
+    public void AnImpossibleTensorRankIsInvalidData()
+    {
+        byte[] state = SavedAdamState();
+        // Momentum (8), parameter count (4), step count (8), then exp_avg's LEB128 type (1 byte) and rank (1 byte).
+        byte[] crafted = [.. state[..21], 0x80, 0x80, 0x80, 0x80, 0x80, 0x20, .. state[22..]];
+
+        using var adam = ParameterOptimizer.Create(OptimizerAlgorithm.Adam, NewParameters(), 0);
+        using var reader = new BinaryReader(new MemoryStream(crafted));
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => adam.Load(reader, "run.ckpt", 1));
+        StringAssert.Contains(error.Message, "run.ckpt holds optimizer state 'exp_avg' of rank 1099511627776; this parameter's shape is [5, 3]");
+    }
+
+    [TestMethod]
+    [DataRow(10)] // within the first step count
+    [DataRow(40)] // within exp_avg's values
+    public void TruncatedStateIsInvalidData(int length)
+    {
+        byte[] state = SavedAdamState();
+
+        using var adam = ParameterOptimizer.Create(OptimizerAlgorithm.Adam, NewParameters(), 0);
+        using var reader = new BinaryReader(new MemoryStream(state[..length]));
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => adam.Load(reader, "run.ckpt", 1));
+        StringAssert.Contains(error.Message, "run.ckpt is truncated");
     }
 
     [TestMethod]
@@ -198,7 +226,7 @@ public sealed class ParameterOptimizerTests
         buffer.Position = 0;
         using var other = ParameterOptimizer.Create(algorithm, NewParameters(), 0.5);
         using var reader = new BinaryReader(buffer);
-        var error = Assert.ThrowsExactly<InvalidDataException>(() => other.Load(reader, "run.ckpt"));
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => other.Load(reader, "run.ckpt", 1));
         StringAssert.Contains(error.Message, "run.ckpt holds optimizer state built with Momentum 0.9; this run uses Momentum 0.5");
     }
 
@@ -236,6 +264,17 @@ public sealed class ParameterOptimizerTests
             new Parameter(randn(5, 3, generator: generator)), new Parameter(randn(4, generator: generator)),
             new Parameter(randn(300, 701, generator: generator)), new Parameter(randn(6, float64, generator: generator)),
         ];
+    }
+
+    /// <summary>Adam's state after one step on <see cref="NewParameters"/>, as a checkpoint holds it.</summary>
+    private static byte[] SavedAdamState()
+    {
+        Parameter[] parameters = NewParameters();
+        using var adam = ParameterOptimizer.Create(OptimizerAlgorithm.Adam, parameters, 0);
+        TrainStep(adam, parameters, 0);
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true)) adam.Save(writer);
+        return buffer.ToArray();
     }
 
     /// <summary>The optimizer <paramref name="algorithm"/> names; with <paramref name="multiTensor"/>, Adam on its GPU path
