@@ -74,6 +74,22 @@ public sealed class ReadmeExampleTests
         (loaded as IDisposable)?.Dispose();
     }
 
+    [TestMethod]
+    public void TheReadmeOptionTablesNameEverySetting()
+    {
+        string readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        foreach (Type type in new[] { typeof(LstmAutoEncoderOptions), typeof(LstmAutoEncoderModelOptions), typeof(TrainingOptions) })
+        {
+            // Settable properties are the options; computed ones (FrameSize, HasPredictionDecoder, ...) are not.
+            string[] missing = type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)
+                .Where(p => p.SetMethod is { IsPublic: true })
+                .Select(p => p.Name)
+                .Where(name => !readme.Contains($"`{name}`", StringComparison.Ordinal))
+                .ToArray();
+            Assert.IsEmpty(missing, $"README.md's option tables lack {type.Name}: {string.Join(", ", missing)}");
+        }
+    }
+
     /// <summary>The lines of this file between "// {region}: begin" and "// {region}: end", with the indentation of
     /// the first line removed from each.</summary>
     private static string Marked(string region)
