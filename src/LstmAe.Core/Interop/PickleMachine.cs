@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace LstmAe.Interop;
@@ -7,16 +8,52 @@ namespace LstmAe.Interop;
 /// <summary>
 /// A restricted reader for the pickles <c>torch.save</c> writes (protocols 2 to 5): it builds tuples (object[]),
 /// lists, dicts, strings and numbers, and keeps globals, calls and persistent ids as inert records for the caller to
-/// interpret. Nothing is imported or executed, and every allocation is bounded by the bytes the pickle holds.
+/// interpret. Nothing is imported or executed, and every allocation is bounded by the bytes the pickle holds: the
+/// limits below stop opcodes of one or two bytes from building objects, items, stack slots or memo entries without
+/// end, and values nest at most <see cref="MaxDepth"/> deep, so a caller may walk them recursively.
 /// </summary>
 internal sealed class PickleMachine
 {
+    /// <summary>How deep values may nest (tuples, lists, dicts, calls and persistent ids inside each other): a
+    /// state_dict nests 5 deep (the dict, a tensor's call, its arguments, a persistent id, its tuple).</summary>
+    public const int MaxDepth = 100;
+
+    /// <summary>How many tuples, lists, dicts, calls and persistent ids a pickle may build: torch.save builds about 8
+    /// per tensor, so this is over 30,000 tensors, and some tens of MiB however they are made.</summary>
+    public const int MaxObjects = 1 << 18;
+
+    /// <summary>How many values a pickle may put into tuples, lists, dicts and calls (a dict item counts twice):
+    /// torch.save puts about 19 per tensor, so this is over 50,000 tensors, and some tens of MiB however they are put
+    /// (two-byte opcodes such as NEWTRUE and APPEND add one each).</summary>
+    public const int MaxItems = 1 << 20;
+
+    /// <summary>How many values the stack may hold: the pickler pushes a dict's items in batches of 1,000 pairs.</summary>
+    public const int MaxStack = 1 << 16;
+
+    /// <summary>How many memo entries a pickle may make: torch.save makes about 9 per tensor, so this is over 50,000
+    /// tensors.</summary>
+    public const int MaxMemo = 1 << 19;
+
+    /// <summary>The longest string a dict key, or a global's module or name, may be: state_dict keys are module paths
+    /// and torch's globals are names of some tens of characters. A key is hashed each time it is set, however often
+    /// one long string is set from the memo.</summary>
+    public const int MaxNameChars = 1024;
+
     private static readonly object Mark = new();
     private readonly byte[] data;
     private readonly string source;
     private readonly List<object?> stack = [];
     private readonly Dictionary<long, object?> memo = [];
+
+    /// <summary>Every container built (by reference): how deep it nests, and whether another container holds it. A
+    /// pickler fills a list, dict or object right after writing it, so one that another value already holds is never
+    /// filled: no depth recorded goes stale and no container can come to hold itself.</summary>
+    private readonly Dictionary<object, Built> built = new(ReferenceEqualityComparer.Instance);
+    private int itemsPut;
     private int position;
+
+    /// <summary>The offset of the opcode being run, for messages.</summary>
+    private int opcodeOffset;
 
     private PickleMachine(byte[] data, string source)
     {
@@ -35,7 +72,7 @@ internal sealed class PickleMachine
     {
         while (true)
         {
-            int at = position;
+            opcodeOffset = position;
             byte opcode = Bytes(1)[0];
             try
             {
@@ -46,7 +83,7 @@ internal sealed class PickleMachine
             }
             catch (Exception e) when (e is InvalidCastException or NullReferenceException or ArgumentException or KeyNotFoundException or IndexOutOfRangeException)
             {
-                throw Invalid($"opcode 0x{opcode:X2} at offset {at} does not fit the data before it ({e.Message})", e);
+                throw Invalid($"opcode 0x{opcode:X2} at offset {opcodeOffset} does not fit the data before it ({e.Message})", e);
             }
         }
     }
@@ -59,63 +96,77 @@ internal sealed class PickleMachine
             case '\x80': Bytes(1); break; // PROTO
             case '\x95': Bytes(8); break; // FRAME: framing only
             case '.': return true; // STOP
-            case '(': stack.Add(Mark); break;
-            case ')': stack.Add(Array.Empty<object?>()); break;
-            case ']': stack.Add(new List<object?>()); break;
-            case '}': stack.Add(new Dictionary<object, object?>()); break;
-            case 'N': stack.Add(null); break;
-            case '\x88': stack.Add(true); break;
-            case '\x89': stack.Add(false); break;
-            case 'K': stack.Add((long)Bytes(1)[0]); break;
-            case 'M': stack.Add((long)BinaryPrimitives.ReadUInt16LittleEndian(Bytes(2))); break;
-            case 'J': stack.Add((long)BinaryPrimitives.ReadInt32LittleEndian(Bytes(4))); break;
-            case '\x8a': stack.Add(Long(Bytes(Bytes(1)[0]))); break; // LONG1
-            case 'G': stack.Add(BinaryPrimitives.ReadDoubleBigEndian(Bytes(8))); break; // BINFLOAT
-            case 'X': stack.Add(Encoding.UTF8.GetString(Bytes(Length(4)))); break; // BINUNICODE
-            case '\x8c': stack.Add(Encoding.UTF8.GetString(Bytes(Bytes(1)[0]))); break; // SHORT_BINUNICODE
-            case 'U': stack.Add(Encoding.Latin1.GetString(Bytes(Bytes(1)[0]))); break; // SHORT_BINSTRING
-            case 'T': stack.Add(Encoding.Latin1.GetString(Bytes(Length(4)))); break; // BINSTRING
-            case 'C': stack.Add(Bytes(Bytes(1)[0]).ToArray()); break; // SHORT_BINBYTES
-            case 'B': stack.Add(Bytes(Length(4)).ToArray()); break; // BINBYTES
-            case 'c': stack.Add(new PickleGlobal(Line(), Line())); break; // GLOBAL
+            case '(': Push(Mark); break;
+            case ')': Push(Array.Empty<object?>()); break;
+            case ']': Push(New(new List<object?>())); break;
+            case '}': Push(New(new Dictionary<object, object?>())); break;
+            case 'N': Push(null); break;
+            case '\x88': Push(true); break;
+            case '\x89': Push(false); break;
+            case 'K': Push((long)Bytes(1)[0]); break;
+            case 'M': Push((long)BinaryPrimitives.ReadUInt16LittleEndian(Bytes(2))); break;
+            case 'J': Push((long)BinaryPrimitives.ReadInt32LittleEndian(Bytes(4))); break;
+            case '\x8a': Push(Long(Bytes(Bytes(1)[0]))); break; // LONG1
+            case 'G': Push(BinaryPrimitives.ReadDoubleBigEndian(Bytes(8))); break; // BINFLOAT
+            case 'X': Push(Encoding.UTF8.GetString(Bytes(Length(4)))); break; // BINUNICODE
+            case '\x8c': Push(Encoding.UTF8.GetString(Bytes(Bytes(1)[0]))); break; // SHORT_BINUNICODE
+            case 'U': Push(Encoding.Latin1.GetString(Bytes(Bytes(1)[0]))); break; // SHORT_BINSTRING
+            case 'T': Push(Encoding.Latin1.GetString(Bytes(Length(4)))); break; // BINSTRING
+            case 'C': Push(Bytes(Bytes(1)[0]).ToArray()); break; // SHORT_BINBYTES
+            case 'B': Push(Bytes(Length(4)).ToArray()); break; // BINBYTES
+            case 'c': Push(Global(Line(), Line())); break; // GLOBAL
             case '\x93': // STACK_GLOBAL
             {
                 string name = Pop<string>("STACK_GLOBAL needs a string name");
-                stack.Add(new PickleGlobal(Pop<string>("STACK_GLOBAL needs a string module"), name));
+                Push(Global(Pop<string>("STACK_GLOBAL needs a string module"), name));
                 break;
             }
 
-            case 'q': memo[Bytes(1)[0]] = Peek(); break; // BINPUT
-            case 'r': memo[(uint)Length(4)] = Peek(); break; // LONG_BINPUT
-            case '\x94': memo[memo.Count] = Peek(); break; // MEMOIZE
-            case 'h': stack.Add(memo[Bytes(1)[0]]); break; // BINGET
-            case 'j': stack.Add(memo[(uint)Length(4)]); break; // LONG_BINGET
+            case 'q': Memoize(Bytes(1)[0]); break; // BINPUT
+            case 'r': Memoize((uint)Length(4)); break; // LONG_BINPUT
+            case '\x94': Memoize(memo.Count); break; // MEMOIZE
+            case 'h': Push(memo[Bytes(1)[0]]); break; // BINGET
+            case 'j': Push(memo[(uint)Length(4)]); break; // LONG_BINGET
             case '0': Pop(); break; // POP
-            case '2': stack.Add(Peek()); break; // DUP
-            case 't': stack.Add(PopToMark().ToArray()); break; // TUPLE
-            case '\x85': stack.Add(PopMany(1)); break; // TUPLE1
-            case '\x86': stack.Add(PopMany(2)); break; // TUPLE2
-            case '\x87': stack.Add(PopMany(3)); break; // TUPLE3
-            case 'l': stack.Add(PopToMark()); break; // LIST
+            case '2': Push(Peek()); break; // DUP
+            case 't': Push(Tuple(PopToMark().ToArray())); break; // TUPLE
+            case '\x85': Push(Tuple(PopMany(1))); break; // TUPLE1
+            case '\x86': Push(Tuple(PopMany(2))); break; // TUPLE2
+            case '\x87': Push(Tuple(PopMany(3))); break; // TUPLE3
+            case 'l': // LIST
+            {
+                List<object?> items = PopToMark();
+                Push(New(items, CollectionsMarshal.AsSpan(items)));
+                break;
+            }
+
             case 'a': // APPEND
             {
                 object? item = Pop();
-                Peek<List<object?>>("APPEND needs a list").Add(item);
+                List<object?> list = Peek<List<object?>>("APPEND needs a list");
+                Fill(list, item);
+                list.Add(item);
                 break;
             }
 
             case 'e': // APPENDS
             {
                 List<object?> items = PopToMark();
-                Peek<List<object?>>("APPENDS needs a list").AddRange(items);
+                List<object?> list = Peek<List<object?>>("APPENDS needs a list");
+                foreach (object? item in items)
+                {
+                    Fill(list, item);
+                }
+
+                list.AddRange(items);
                 break;
             }
 
             case 's': // SETITEM
             {
                 object? value = Pop();
-                object key = Pop() ?? throw Invalid($"SETITEM before offset {position} has a None key");
-                Peek<Dictionary<object, object?>>("SETITEM needs a dict")[key] = value;
+                object? key = Pop();
+                SetItem(Peek<Dictionary<object, object?>>("SETITEM needs a dict"), key, value);
                 break;
             }
 
@@ -125,7 +176,7 @@ internal sealed class PickleMachine
                 var dict = Peek<Dictionary<object, object?>>("SETITEMS needs a dict");
                 for (int i = 0; i + 1 < items.Count; i += 2)
                 {
-                    dict[items[i] ?? throw Invalid($"SETITEMS before offset {position} has a None key")] = items[i + 1];
+                    SetItem(dict, items[i], items[i + 1]);
                 }
 
                 break;
@@ -136,9 +187,9 @@ internal sealed class PickleMachine
                 object?[] arguments = Pop<object?[]>("REDUCE needs an argument tuple");
                 object? callable = Pop();
                 // An OrderedDict (a state_dict itself, or empty backward hooks) becomes a dict the SETITEMS after it fill.
-                stack.Add(callable is PickleGlobal { Module: "collections", Name: "OrderedDict" } && arguments.Length == 0
-                    ? new Dictionary<object, object?>()
-                    : new PickleCall(callable, arguments));
+                Push(callable is PickleGlobal { Module: "collections", Name: "OrderedDict" } && arguments.Length == 0
+                    ? New(new Dictionary<object, object?>())
+                    : New(new PickleCall(callable, arguments), [callable, arguments]));
                 break;
             }
 
@@ -147,6 +198,7 @@ internal sealed class PickleMachine
                 object? state = Pop();
                 if (Peek() is PickleCall call)
                 {
+                    Fill(call, state);
                     call.State = state;
                 }
                 else
@@ -157,12 +209,110 @@ internal sealed class PickleMachine
                 break;
             }
 
-            case 'Q': stack.Add(new PicklePersistentId(Pop())); break; // BINPERSID
+            case 'Q': // BINPERSID: torch.save's is a tuple of strings, a global and numbers
+            {
+                object?[] id = Pop<object?[]>("BINPERSID needs a tuple");
+                Push(New(new PicklePersistentId(id), [id]));
+                break;
+            }
+
             default:
-                throw Invalid($"opcode 0x{opcode:X2} at offset {position - 1} is not one torch.save writes for a state_dict");
+                throw Invalid($"opcode 0x{opcode:X2} at offset {opcodeOffset} is not one torch.save writes for a state_dict");
         }
 
         return false;
+    }
+
+    /// <summary>Records a new container holding <paramref name="items"/>, within <see cref="MaxObjects"/>.</summary>
+    private T New<T>(T container, ReadOnlySpan<object?> items = default)
+        where T : class
+    {
+        if (built.Count >= MaxObjects)
+        {
+            throw Limit($"builds more than {MaxObjects} tuples, lists, dicts, calls and persistent ids", nameof(MaxObjects));
+        }
+
+        built.Add(container, new Built(Depth: 1, Held: false));
+        foreach (object? item in items)
+        {
+            Fill(container, item);
+        }
+
+        return container;
+    }
+
+    /// <summary>Records that <paramref name="container"/>, new or being filled, holds <paramref name="item"/>.</summary>
+    private void Fill(object container, object? item)
+    {
+        Built outer = built[container];
+        if (outer.Held || ReferenceEquals(item, container))
+        {
+            throw Invalid($"opcode 0x{data[opcodeOffset]:X2} at offset {opcodeOffset} fills a {PickleValues.Describe(container)} that another value already holds, or with itself");
+        }
+
+        if (++itemsPut > MaxItems)
+        {
+            throw Limit($"puts more than {MaxItems} values into tuples, lists, dicts and calls", nameof(MaxItems));
+        }
+
+        int depth = 1;
+        if (item is not null && built.TryGetValue(item, out Built inner))
+        {
+            built[item] = inner with { Held = true };
+            depth += inner.Depth;
+        }
+
+        if (depth > MaxDepth)
+        {
+            throw Limit($"nests values more than {MaxDepth} deep", nameof(MaxDepth));
+        }
+
+        built[container] = outer with { Depth = Math.Max(outer.Depth, depth) };
+    }
+
+    /// <summary>A tuple of <paramref name="items"/>; an empty one is shared and, like a number, holds nothing.</summary>
+    private object?[] Tuple(object?[] items) => items.Length == 0 ? items : New(items, items);
+
+    private void SetItem(Dictionary<object, object?> dict, object? key, object? value)
+    {
+        if (key is null)
+        {
+            throw Invalid($"opcode 0x{data[opcodeOffset]:X2} at offset {opcodeOffset} sets a None key");
+        }
+
+        if (key is string { Length: > MaxNameChars } name)
+        {
+            throw Limit($"sets a key of {name.Length} characters, more than {MaxNameChars}", nameof(MaxNameChars));
+        }
+
+        Fill(dict, key);
+        Fill(dict, value);
+        dict[key] = value;
+    }
+
+    private PickleGlobal Global(string module, string name) =>
+        module.Length <= MaxNameChars && name.Length <= MaxNameChars
+            ? new PickleGlobal(module, name)
+            : throw Limit($"names a global of more than {MaxNameChars} characters", nameof(MaxNameChars));
+
+    private void Push(object? value)
+    {
+        if (stack.Count >= MaxStack)
+        {
+            throw Limit($"holds more than {MaxStack} values on its stack", nameof(MaxStack));
+        }
+
+        stack.Add(value);
+    }
+
+    private void Memoize(long index)
+    {
+        if (memo.Count >= MaxMemo && !memo.ContainsKey(index))
+        {
+            throw Limit($"makes more than {MaxMemo} memo entries", nameof(MaxMemo));
+        }
+
+        memo[index] = Peek();
     }
 
     private ReadOnlySpan<byte> Bytes(int count)
@@ -201,11 +351,11 @@ internal sealed class PickleMachine
         return value >= long.MinValue && value <= long.MaxValue ? (long)value : throw Invalid($"the integer before offset {position} exceeds 64 bits");
     }
 
-    private object? Peek() => stack.Count > 0 && stack[^1] != Mark ? stack[^1] : throw Invalid($"the stack is empty at offset {position}");
+    private object? Peek() => stack.Count > 0 && stack[^1] != Mark ? stack[^1] : throw Invalid($"the stack is empty at offset {opcodeOffset}");
 
     /// <summary>The top of the stack as a <typeparamref name="T"/>; a None or another type is invalid data.</summary>
     private T Peek<T>(string what)
-        where T : class => Peek() as T ?? throw Invalid($"{what} at offset {position}, not {Describe(stack[^1])}");
+        where T : class => Peek() as T ?? throw Invalid($"{what} at offset {opcodeOffset}, not {PickleValues.Describe(stack[^1])}");
 
     /// <summary>Pops the top of the stack as a <typeparamref name="T"/>; a None or another type is invalid data.</summary>
     private T Pop<T>(string what)
@@ -215,8 +365,6 @@ internal sealed class PickleMachine
         stack.RemoveAt(stack.Count - 1);
         return top;
     }
-
-    private static string Describe(object? value) => value is null ? "None" : value.GetType().Name;
 
     private object? Pop()
     {
@@ -251,4 +399,11 @@ internal sealed class PickleMachine
 
     private InvalidDataException Invalid(string what, Exception? inner = null) =>
         new($"{source} is not a pickle torch.save writes: {what}.", inner);
+
+    /// <summary>A limit of this class (named by <paramref name="constant"/>) that the opcode being run exceeds.</summary>
+    private InvalidDataException Limit(string what, string constant) =>
+        Invalid($"opcode 0x{data[opcodeOffset]:X2} at offset {opcodeOffset} {what}, the limit for a state_dict ({nameof(PickleMachine)}.{constant})");
+
+    /// <summary>How deep a container nests (1 when it holds no container), and whether another container holds it.</summary>
+    private readonly record struct Built(int Depth, bool Held);
 }

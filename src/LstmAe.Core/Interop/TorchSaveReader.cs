@@ -15,6 +15,15 @@ namespace LstmAe.Interop;
 /// </summary>
 internal static class TorchSaveReader
 {
+    /// <summary>How many entries beyond the module's tensors a state_dict may hold: those are listed by name; more are
+    /// refused by their count before any is read, since entries may share one large value from the pickle's memo and
+    /// each costs time and message text.</summary>
+    private const int MaxUnexpectedEntries = 100;
+
+    /// <summary>The most dimensions a tensor may have, far above any weight's: each view is checked and named
+    /// dimension by dimension.</summary>
+    private const int MaxRank = 64;
+
     /// <summary>A tensor as the pickle describes it: a view (offset, shape, stride) of a typed storage entry, which
     /// other tensors may view too.</summary>
     private sealed record StoredTensor(string Name, string StorageType, string Key, long StorageElements, long Offset, long[] Shape, long[] Stride);
@@ -53,7 +62,7 @@ internal static class TorchSaveReader
             }
 
             string pickleSource = $"{path} (entry '{pickle.FullName}')";
-            List<StoredTensor> stored = Describe(PickleMachine.Load(ReadEntry(pickle, path), pickleSource), path);
+            List<StoredTensor> stored = Describe(PickleMachine.Load(ReadEntry(pickle, path), pickleSource), path, expected.Count);
             var problems = LoadedStateDict.Mismatches(stored.Select(t => (t.Name, t.Shape, FloatStorageBytes(t.StorageType) > 0)), expected);
             problems.AddRange(stored.SelectMany(t => ViewProblems(t, archive, folder)));
             problems.AddRange(SharingProblems(stored));
@@ -77,11 +86,17 @@ internal static class TorchSaveReader
     }
 
     /// <summary>The tensors the unpickled state_dict describes, in its order.</summary>
-    private static List<StoredTensor> Describe(object? root, string path)
+    private static List<StoredTensor> Describe(object? root, string path, int expectedCount)
     {
         if (root is not Dictionary<object, object?> dict)
         {
-            throw new InvalidDataException($"{path} holds a {root?.GetType().Name ?? "None"}, not a state_dict (a dict of tensors).");
+            throw new InvalidDataException($"{path} holds a {PickleValues.Describe(root)}, not a state_dict (a dict of tensors).");
+        }
+
+        if (dict.Count > expectedCount + MaxUnexpectedEntries)
+        {
+            throw new InvalidDataException(
+                $"{path} holds {dict.Count} entries, more than this model's {expectedCount} tensors and {MaxUnexpectedEntries} unexpected ones.");
         }
 
         var tensors = new List<StoredTensor>();
@@ -89,10 +104,12 @@ internal static class TorchSaveReader
         {
             if (key is not string name || value is not PickleCall { Callable: PickleGlobal { Module: "torch._utils", Name: "_rebuild_tensor_v2" or "_rebuild_tensor" } } call
                 || call.Arguments is not [PicklePersistentId { Id: object?[] storage }, long offset, object?[] shape, object?[] stride, ..]
-                || storage is not ["storage", PickleGlobal { Module: "torch" } type, string storageKey, _, long elements]
-                || shape.Length != stride.Length || shape.Concat(stride).Any(d => d is not long))
+                || storage is not ["storage", PickleGlobal { Module: "torch" } type, string { Length: <= PickleMachine.MaxNameChars } storageKey, _, long elements]
+                || shape.Length > MaxRank || shape.Length != stride.Length || shape.Concat(stride).Any(d => d is not long))
             {
-                throw new InvalidDataException($"{path} holds an entry that is not a named tensor ({key}).");
+                // The key may be any pickled value: described, never printed.
+                string entry = key is string text ? PickleValues.Shorten(text) : $"its key is a {PickleValues.Describe(key)}";
+                throw new InvalidDataException($"{path} holds an entry that is not a named tensor ({entry}).");
             }
 
             tensors.Add(new StoredTensor(name, type.Name, storageKey, elements, offset, shape.Cast<long>().ToArray(), stride.Cast<long>().ToArray()));

@@ -415,7 +415,8 @@ public sealed class CraftedStateDictTests
         return result;
     }
 
-    private static byte[] Zip(IEnumerable<(string Name, byte[] Content)> entries)
+    /// <summary>A zip of <paramref name="entries"/>, stored uncompressed.</summary>
+    internal static byte[] Zip(IEnumerable<(string Name, byte[] Content)> entries)
     {
         var output = new MemoryStream();
         using (var archive = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
