@@ -38,7 +38,7 @@ internal static class ImportPyTorchCommand
         command.SetAction(parsed =>
         {
             string path = target.File(parsed);
-            var options = architecture.Build(parsed, parsed.GetValue(frameHeight), parsed.GetValue(frameWidth));
+            var options = architecture.Build(parsed, parsed.GetValue(frameHeight), parsed.GetValue(frameWidth), forTraining: false);
             using var model = LstmAutoEncoder.Create(options);
             model.LoadPyTorchStateDict(parsed.GetRequiredValue(stateDict));
             ModelFile.Save(model, path);

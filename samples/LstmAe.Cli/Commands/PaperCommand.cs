@@ -53,15 +53,9 @@ internal static class PaperCommand
         architecture.AddTo(command);
         command.SetAction(parsed =>
         {
-            string? path = parsed.GetValue(target) is { } file ? Path.GetFullPath(file) : null;
-            if (path is not null && (Directory.Exists(path) || (File.Exists(path) && !parsed.GetValue(force))))
-            {
-                // Checked before a run of many minutes, not after it.
-                throw new CliException(Directory.Exists(path)
-                    ? $"'{path}' is a folder; --output needs a file name."
-                    : $"'{path}' already exists; pass --force to overwrite it.");
-            }
-            var modelOptions = architecture.Build(parsed, 64, 64);
+            // Checked (and its folder made) before a run of many minutes, not after it.
+            string? path = parsed.GetValue(target) is { } file ? OutputOptions.PrepareFile(file, parsed.GetValue(force)) : null;
+            var modelOptions = architecture.Build(parsed, 64, 64, forTraining: true);
             int frames = modelOptions.InputFrames + (modelOptions.HasPredictionDecoder ? modelOptions.FutureFrames : 0);
             var data = new MovingMnistOptions { Seed = parsed.GetValue(dataSeed), FrameCount = frames };
             var train = new FreshMovingMnistSource(data with { Split = DataSplit.Train }, EndlessEpoch);

@@ -34,7 +34,7 @@ internal static class TrainCommand
                 throw new CliException($"The checkpoint '{trainingOptions.CheckpointPath}' exists; pass --resume to continue it or --force to start afresh.");
             }
             using var sequences = data.Open(parsed);
-            var modelOptions = architecture.Build(parsed, sequences.FrameHeight, sequences.FrameWidth);
+            var modelOptions = architecture.Build(parsed, sequences.FrameHeight, sequences.FrameWidth, forTraining: true);
             using var model = LstmAutoEncoder.Create(modelOptions, parsed.GetValue(training.Seed), device.Resolve(parsed, "training", output));
             int frames = data.FramesFor(parsed, sequences, modelOptions);
             var (train, validation) = Split(sequences, modelOptions, frames, parsed.GetValue(training.ValidationFraction), parsed.GetValue(training.Seed));

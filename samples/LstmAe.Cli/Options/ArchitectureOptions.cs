@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LstmAe.MLNet;
 using LstmAe.Model;
 using LstmAe.Samples.Shared;
 
@@ -27,7 +28,7 @@ internal sealed class ArchitectureOptions
         Objective = new Option<TrainingObjective?>("--objective") { Description = "Loss: BinaryCrossEntropy (the paper) or MeanSquaredError." };
         Precision = new Option<MatrixPrecision?>("--precision")
         {
-            Description = "Matrix products: Float32 (exact) or BFloat16 (about 2x faster training on CPUs with native bf16, slower elsewhere). Default: with the default preset the faster on this CPU, as LstmAutoEncode's default model; with paper Float32.",
+            Description = "Matrix products: Float32 (exact) or BFloat16 (about 2x faster training on CPUs with native bf16, slower elsewhere). Default: for train with the default preset, the faster on this CPU (LstmAutoEncode's default model); otherwise Float32.",
         };
     }
 
@@ -50,12 +51,17 @@ internal sealed class ArchitectureOptions
     }
 
     /// <summary>The preset with every given override, validated (sizes within <see cref="ModelSizeLimits"/>).</summary>
-    public LstmAutoEncoderModelOptions Build(ParseResult parsed, int frameHeight, int frameWidth)
+    /// <param name="parsed">The command line.</param>
+    /// <param name="frameHeight">Rows per frame of the data.</param>
+    /// <param name="frameWidth">Pixels per row.</param>
+    /// <param name="forTraining">True for a model to train: the default preset is then the ML.NET estimator's default
+    /// model (<see cref="LstmAutoEncoderOptions.DefaultModel"/>, bf16 products where native). False for weights made
+    /// elsewhere (an imported state_dict), which keep float32 products unless --precision says otherwise.</param>
+    public LstmAutoEncoderModelOptions Build(ParseResult parsed, int frameHeight, int frameWidth, bool forTraining)
     {
-        // The default preset is the ML.NET estimator's default model: CpuDefault in the faster precision this CPU has.
-        var preset = parsed.GetValue(Preset) == PaperPreset
-            ? LstmAutoEncoderModelOptions.Paper
-            : LstmAutoEncoderModelOptions.CpuDefault with { MatrixPrecision = MatrixPrecisionSupport.Fastest };
+        var preset = parsed.GetValue(Preset) == PaperPreset ? LstmAutoEncoderModelOptions.Paper
+            : forTraining ? LstmAutoEncoderOptions.DefaultModel
+            : LstmAutoEncoderModelOptions.CpuDefault;
         var options = preset with
         {
             FrameHeight = frameHeight,

@@ -145,6 +145,12 @@ internal sealed class DataOptions
             {
                 result.AddError($"--labels '{labels}' is not a file.");
             }
+            // Every command's default split is Train or Test, so only a given --split can be All.
+            if (result.GetResult(TrainSequences) is { Implicit: false } && result.GetResult(Split) is { Implicit: false }
+                && result.GetValue(Split) == DataSplit.All)
+            {
+                result.AddError("--train-sequences says where a file's Train split ends; it does not apply to --split All.");
+            }
             if (result.GetResult(LabelColumn) is { Implicit: false } && result.GetValue(Labels) is null)
             {
                 result.AddError("--label-column names a column of the --labels file; give --labels too.");
@@ -227,17 +233,18 @@ internal sealed class DataOptions
     public int FramesFor(ParseResult parsed, ISequenceCollection data, LstmAutoEncoderModelOptions model)
     {
         string source = parsed.GetValue(Source) ?? MovingMnist;
-        int whole = model.InputFrames + model.FutureFrames;
+        int input = model.InputFrames, whole = model.InputFrames + model.FutureFrames;
+        // Shorter than the input: SequenceBatch says so; a length the model takes whole: read it.
         if (source != MovingMnist && parsed.GetValue(FramesPerSequence) is null
-            && data.FrameCount != model.InputFrames && data.FrameCount != whole)
+            && data.FrameCount > input && data.FrameCount != whole)
         {
             string layoutHint = source == Npy
                 ? $"; or, if the file's axes are {(parsed.GetValue(Layout) == NpySequenceLayout.TimeMajor ? "(sequences, frames, height, width), --layout BatchMajor" : "(frames, sequences, height, width), --layout TimeMajor")}"
                 : "";
+            string future = model.FutureFrames > 0 ? $", or its {input} input and {model.FutureFrames} future frames" : "";
             throw new CliException(
-                $"The model reads {model.InputFrames} input frames{(model.FutureFrames > 0 ? $" and {model.FutureFrames} future frames" : "")} per sequence " +
-                $"but {data.Description} have {data.FrameCount}. To use the first frames of each, pass --frames-per-sequence " +
-                $"{(data.FrameCount > whole ? whole : model.InputFrames)}{layoutHint}.");
+                $"The model reads sequences of its {input} input frames{future}, but {data.Description} have {data.FrameCount}. " +
+                $"To use the first frames of each, pass --frames-per-sequence {(data.FrameCount > whole ? whole : input)}{layoutHint}.");
         }
 
         return SequenceBatch.FramesFor(data, model);
@@ -253,14 +260,10 @@ internal sealed class DataOptions
         {
             file = NpySequenceFile.Open(path, options);
         }
-        catch (ArgumentException) when (options.Split != DataSplit.All)
+        catch (ArgumentException e) when (e.ParamName == "options" && options.Split != DataSplit.All)
         {
-            int total;
-            using (var whole = NpySequenceFile.Open(path, options with { Split = DataSplit.All, LabelsPath = null }))
-            {
-                total = whole.Count;
-            }
-
+            // The split does not fit the file (NpySequenceFile.Open documents no other ArgumentException from options).
+            int total = NpySequenceFile.ReadSequenceCount(path, options.Layout);
             throw new CliException(
                 $"'{path}' holds {total} sequences, but --split {options.Split} needs some on each side of --train-sequences " +
                 $"{options.TrainSequenceCount}: pass --train-sequences between 1 and {total - 1}, or --split All for the whole file.",

@@ -23,14 +23,18 @@ internal sealed class OutputOptions
     }
 
     /// <summary>The output file, after checking it may be written: refuses an existing file unless --force.</summary>
-    public string File(ParseResult parsed)
+    public string File(ParseResult parsed) => PrepareFile(parsed.GetRequiredValue(Output), parsed.GetValue(Force));
+
+    /// <summary>The full path of an output file, checked and its folder created before any work: refuses a folder,
+    /// and an existing file unless <paramref name="force"/>.</summary>
+    public static string PrepareFile(string file, bool force)
     {
-        string path = Path.GetFullPath(parsed.GetRequiredValue(Output));
+        string path = Path.GetFullPath(file);
         if (Directory.Exists(path))
         {
             throw new CliException($"'{path}' is a folder; --output needs a file name here.", ExitCodes.Usage);
         }
-        if (System.IO.File.Exists(path) && !parsed.GetValue(Force))
+        if (System.IO.File.Exists(path) && !force)
         {
             throw new CliException($"'{path}' already exists; pass --force to overwrite it.");
         }

@@ -189,7 +189,7 @@ internal static class TrainingCheckpoint
     /// <summary>Checks the header and checksum and returns the payload; lengths are checked before allocating.</summary>
     private static byte[] ReadPayload(string path)
     {
-        using var file = File.OpenRead(path);
+        using var file = ReadableFile.OpenRead(path);
         byte[] payload = ChecksummedEnvelope.Read(file, Magic, FormatVersion, path, $"{path} is not an LstmAe training checkpoint.");
         if (file.Position != file.Length)
             throw new InvalidDataException($"{path} has {file.Length - file.Position} bytes after its checkpoint; it is damaged.");

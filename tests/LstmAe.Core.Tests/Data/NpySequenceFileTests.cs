@@ -125,6 +125,10 @@ public sealed class NpySequenceFileTests
     [DataRow("{'descr': '|u\\x31', 'fortran_order': False, 'shape': (2, 1, 4, 4), }", "expected a string without escapes at character 10")]
     [DataRow("{'descr': '|u1', 'fortran_order': False, 'shape': (2, 1, 4, 4) } extra", "expected the end of the header")]
     [DataRow("{'descr': '|u1' 'fortran_order': False, 'shape': (2, 1, 4, 4), }", "expected ',' or '}' at character 16")]
+    [DataRow("{'descr': '|u1', 'fortran_order': False, 'shape': (2, 1, 4, 4,,), }", "invalid size ''")]
+    [DataRow("{'descr': '|u1', 'fortran_order': False, 'shape': (,), }", "invalid size ''")]
+    [DataRow("{'descr': '|u1', 'fortran_order': False, 'shape': (2), }", "shape (2) is not a tuple")]
+    [DataRow("{'descr': '|u1', 'fortran_order': False, 'shape': (+2, 1, 4, 4), }", "invalid size '+2'")]
     public void BadHeaderSaysWhatIsWrongAndWhere(string header, string expected)
     {
         using var temp = new TempDirectory();
@@ -140,15 +144,30 @@ public sealed class NpySequenceFileTests
     [TestMethod]
     [DataRow("{'descr': '|u1', 'fortran_order': False, 'shape': (2, 3, 4, 4), }")]
     [DataRow("{\"shape\": (2,3,4,4), \"fortran_order\": False, \"descr\": \"|u1\"}")]
-    [DataRow(" {\t'fortran_order' : False ,'descr':'u1','shape':( 2 , 3 , 4 , 4 , )} ")]
+    [DataRow("{\t'fortran_order' : False ,'descr':'u1','shape':( 2 , 3 , 4 , 4 , )}\t\t")]
+    [DataRow("{'descr': '|u1', 'fortran_order': False, 'shape': (2L, 3L, 4L, 4L), }")] // Python 2's numpy
     public void AHeaderInAnyKeyOrderSpacingAndQuotingReadsTheSame(string header)
     {
         using var temp = new TempDirectory();
-        string path = temp.Write("ok.npy", NpyVersion1(header.Trim(), dataLength: 2 * 3 * 4 * 4));
+        string path = temp.Write("ok.npy", NpyVersion1(header, dataLength: 2 * 3 * 4 * 4));
 
         using var file = NpySequenceFile.Open(path);
 
         Assert.AreEqual((2, 3, 4, 4), (file.FrameCount, file.Count, file.FrameHeight, file.FrameWidth));
+    }
+
+    [TestMethod]
+    public void TheSequenceCountComesFromTheHeaderAlone()
+    {
+        using var temp = new TempDirectory();
+        // Headers only: the data they declare is not there, and a gzip holds nothing but the header.
+        string plain = temp.Write("plain.npy", NpyVersion1("{'descr': '|u1', 'fortran_order': False, 'shape': (20, 7, 64, 64), }", dataLength: 0));
+        string gzip = temp.Write("packed.npy.gz", Gzip(NpyVersion1("{'descr': '|u1', 'fortran_order': False, 'shape': (20, 7, 64, 64), }", 0), 0));
+
+        Assert.AreEqual(7, NpySequenceFile.ReadSequenceCount(plain));
+        Assert.AreEqual(7, NpySequenceFile.ReadSequenceCount(gzip));
+        Assert.AreEqual(20, NpySequenceFile.ReadSequenceCount(gzip, NpySequenceLayout.BatchMajor));
+        Assert.ThrowsExactly<InvalidDataException>(() => NpySequenceFile.Open(plain), "the data is missing");
     }
 
     [TestMethod]

@@ -134,6 +134,12 @@ public sealed class LabeledNpyTests
         CollectionAssert.AreEqual(repeatedClasses, SequenceLabelFile.Read(classNamedLabel).ClassNames.ToArray());
         CollectionAssert.AreEqual(plainClasses, SequenceLabelFile.Read(noHeader).ClassNames.ToArray());
         Assert.AreEqual(3, SequenceLabelFile.Read(header, new SequenceLabelOptions { Column = "class" }).Count);
+        // A class that is named like a header and occurs once: the classes, when given, say it is one.
+        string target = temp.Write("target.txt", Encoding.UTF8.GetBytes("target\nnontarget\nnontarget\n"));
+        StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => SequenceLabelFile.Read(target)).Message, "SequenceLabelOptions.ClassNames");
+        Assert.AreEqual(3, SequenceLabelFile.Read(target, new SequenceLabelOptions { ClassNames = ["nontarget", "target"] }).Count);
+        string repeatedInCase = temp.Write("case.txt", Encoding.UTF8.GetBytes("Label\nlabel\ndog\n"));
+        Assert.AreEqual(3, SequenceLabelFile.Read(repeatedInCase).Count);
     }
 
     [TestMethod]

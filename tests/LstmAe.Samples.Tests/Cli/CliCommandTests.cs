@@ -136,11 +136,14 @@ public sealed class CliCommandTests
 
         // Read time-major: 6 sequences of 20 frames, where the tiny model reads 2 + 2.
         CliResult.Run(["evaluate", "--model", model, .. data]).AssertFailed(ExitCodes.Failure,
-            "The model reads 2 input frames and 2 future frames per sequence but 6 sequences of '" + npy + "' have 20. " +
+            "The model reads sequences of its 2 input frames, or its 2 input and 2 future frames, but 6 sequences of '" + npy + "' have 20. " +
             "To use the first frames of each, pass --frames-per-sequence 4; or, if the file's axes are (sequences, frames, height, width), --layout BatchMajor.");
         // Read batch-major (20 sequences of 6 frames), as a time-major file mistaken for one would be.
         CliResult.Run(["encode", "--model", model, "--layout", "BatchMajor", "--output", folder.File("f.csv"), .. data])
             .AssertFailed(ExitCodes.Failure, "but 20 sequences of '" + npy + "' have 6. To use the first frames of each, pass --frames-per-sequence 4; or, if the file's axes are (frames, sequences, height, width), --layout TimeMajor.");
+        // Shorter than the input frames: no length to suggest.
+        CliResult.Run(["evaluate", "--model", model, "--frames-per-sequence", "1", .. data])
+            .AssertFailed(ExitCodes.Failure, "The model reads 2 frames per sequence but 6 sequences of '" + npy + "' (their first 1 of 20 frames) have only 1.");
         Assert.IsFalse(File.Exists(folder.File("f.csv")));
         CliResult.Run(["evaluate", "--model", model, "--frames-per-sequence", "21", .. data])
             .AssertFailed(ExitCodes.Usage, "--frames-per-sequence 21: 6 sequences of '" + npy + "' have 20 frames each.");
@@ -173,6 +176,8 @@ public sealed class CliCommandTests
         StringAssert.Contains(test.Output, "Evaluating on 2 sequences of '" + npy + "'");
         CliResult.Run(["train", "--output", model, "--train-sequences", "4", "--force", .. tiny])
             .AssertFailed(ExitCodes.Usage, "--train-sequences does not apply to --data moving-mnist");
+        CliResult.Run(["train", "--output", model, "--data", "npy", "--path", npy, "--split", "All", "--train-sequences", "4", "--force", .. tiny])
+            .AssertFailed(ExitCodes.Usage, "--train-sequences says where a file's Train split ends; it does not apply to --split All.");
     }
 
     [TestMethod]
@@ -248,9 +253,9 @@ public sealed class CliCommandTests
         string imported = folder.File("imported.lstmae");
 
         CliResult.Run("export-pytorch", "--model", model, "--output", stateDict).AssertSucceeded();
-        // The tiny model multiplies in float32; the default preset would pick bf16 on a CPU that has it natively.
+        // Imported weights keep float32 products, like the model that wrote them, whatever this CPU has.
         CliResult.Run("import-pytorch", "--state-dict", stateDict, "--output", imported,
-            "--hidden", "8", "--input-frames", "2", "--future-frames", "2", "--precision", "Float32").AssertSucceeded();
+            "--hidden", "8", "--input-frames", "2", "--future-frames", "2").AssertSucceeded();
 
         CollectionAssert.AreEqual(ExpectedFeatures(model, 0), ExpectedFeatures(imported, 0));
     }

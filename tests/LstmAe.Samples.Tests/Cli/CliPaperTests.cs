@@ -46,7 +46,11 @@ public sealed class CliPaperTests
         refused.AssertFailed(ExitCodes.Failure, $"'{model}' already exists; pass --force to overwrite it.");
         Assert.DoesNotContain("Training", refused.Output, "refused before training");
         Assert.AreEqual("the user's file", File.ReadAllText(model));
+        CliResult.Run([.. tiny[..^1], folder.Path]).AssertFailed(ExitCodes.Usage, $"'{folder.Path}' is a folder");
         CliResult.Run([.. tiny, "--force"]).AssertSucceeded();
+        // A missing folder is made before training, not found missing after it.
+        CliResult.Run([.. tiny[..^1], folder.File("runs/paper.lstmae")]).AssertSucceeded();
+        Assert.IsTrue(File.Exists(folder.File("runs/paper.lstmae")));
         using var stream = File.OpenRead(model);
         using var loaded = LstmAutoEncoder.Load(stream);
         Assert.AreEqual(4, loaded.Options.HiddenSize);

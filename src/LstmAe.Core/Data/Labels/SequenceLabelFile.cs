@@ -60,7 +60,7 @@ public static class SequenceLabelFile
         }
         else
         {
-            values = ReadText(path, options.Column);
+            values = ReadText(path, options.Column, headerCheck: options.ClassNames is null);
             checkCount?.Invoke(values.Length);
         }
 
@@ -69,7 +69,7 @@ public static class SequenceLabelFile
 
     private static string[] Text(long[] values) => values.Select(v => v.ToString(CultureInfo.InvariantCulture)).ToArray();
 
-    private static string[] ReadText(string path, string? column)
+    private static string[] ReadText(string path, string? column, bool headerCheck)
     {
         var values = new List<string>();
         int field = -1, lineNumber = 0, firstValueLine = 0;
@@ -109,7 +109,7 @@ public static class SequenceLabelFile
             values.Add(fields[at]);
         }
 
-        if (column is null)
+        if (column is null && headerCheck)
         {
             RefuseUnnamedHeader(values, path, firstValueLine);
         }
@@ -133,14 +133,16 @@ public static class SequenceLabelFile
         string first = values[0];
         string? reason = !IsInteger(first) && values.Skip(1).All(IsInteger)
             ? "every other label is a number"
-            : HeaderWords.Contains(first, StringComparer.OrdinalIgnoreCase) && values.Skip(1).All(v => v != first)
+            : HeaderWords.Contains(first, StringComparer.OrdinalIgnoreCase)
+                && values.Skip(1).All(v => !string.Equals(v, first, StringComparison.OrdinalIgnoreCase))
                 ? "a column name that no other line repeats"
                 : null;
         if (reason is not null)
         {
             throw new InvalidDataException(
                 $"'{path}', line {line}: the first label '{first}' looks like a header ({reason}). Name the label column with " +
-                $"{nameof(SequenceLabelOptions)}.{nameof(SequenceLabelOptions.Column)} (the command line's --label-column), or remove the line.");
+                $"{nameof(SequenceLabelOptions)}.{nameof(SequenceLabelOptions.Column)} (the command line's --label-column), remove the line, " +
+                $"or, if it is a class, list the classes in {nameof(SequenceLabelOptions)}.{nameof(SequenceLabelOptions.ClassNames)}.");
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Text;
 
 namespace LstmAe.Data;
@@ -111,7 +112,7 @@ internal sealed record NpyHeader(NpyElementType ElementType, bool BigEndian, boo
             throw new InvalidDataException($"{where}: no valid 'fortran_order' entry in {text}");
         }
 
-        long[] shape = ParseShape(Entry(entries, "shape", ValueKind.Tuple, text, where), where);
+        long[] shape = ParseShape(Entry(entries, "shape", ValueKind.Tuple, text, where), allowLongSuffix: major < 3, where);
         return (descr, fortranText == "True", shape, headerOffset, headerOffset + headerLength);
     }
 
@@ -269,13 +270,30 @@ internal sealed record NpyHeader(NpyElementType ElementType, bool BigEndian, boo
             $"{where}: element type '{descr}' is not supported; expected uint8 ('|u1') or float32 ('<f4' or '>f4')."),
     };
 
-    private static long[] ParseShape(string text, string where)
+    /// <summary>The sizes in a shape tuple's text: integers separated by commas, a trailing comma allowed (as in
+    /// "(20,)"), each with an 'L' suffix where Python 2 wrote one (format versions 1 and 2, as numpy accepts).</summary>
+    private static long[] ParseShape(string text, bool allowLongSuffix, string where)
     {
-        string[] parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
+        if (parts.Length > 1 && parts[^1].Length == 0)
+        {
+            parts = parts[..^1];
+        }
+        else if (parts is [""])
+        {
+            parts = [];
+        }
+        else if (parts.Length == 1)
+        {
+            // "(20)" is a number in parentheses, not a tuple: numpy refuses it.
+            throw new InvalidDataException($"{where}: shape ({text}) is not a tuple; a single size is written ({text},).");
+        }
+
         var shape = new long[parts.Length];
         for (int i = 0; i < parts.Length; i++)
         {
-            if (!long.TryParse(parts[i], out shape[i]) || shape[i] < 0)
+            string size = allowLongSuffix && parts[i].EndsWith('L') ? parts[i][..^1] : parts[i];
+            if (!long.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out shape[i]))
             {
                 throw new InvalidDataException($"{where}: shape ({text}) has an invalid size '{parts[i]}'.");
             }

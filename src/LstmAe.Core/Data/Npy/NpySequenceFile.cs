@@ -118,6 +118,24 @@ public sealed class NpySequenceFile : ISequenceCollection
         }
     }
 
+    /// <summary>The number of sequences in an .npy file (or a gzip of one), from its header alone: a gzip file is
+    /// decompressed only as far as its header.</summary>
+    /// <param name="path">The .npy or .npy.gz file.</param>
+    /// <param name="layout">Which axis counts sequences.</param>
+    /// <exception cref="InvalidDataException">The header is not an .npy header of a 4-D uint8 or float32 array; the
+    /// message names the file.</exception>
+    public static int ReadSequenceCount(string path, NpySequenceLayout layout = NpySequenceLayout.TimeMajor)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using FileStream file = ReadableFile.OpenRead(path);
+        bool gzip = GzipDetector.IsGzip(file);
+        using Stream stream = gzip ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: true) : file;
+        string source = gzip ? $"'{path}' (after gzip decompression)" : $"'{path}'";
+        NpyHeader header = NpyHeader.Read(stream, source);
+        CheckShape(header, layout, source);
+        return (int)header.Shape[layout == NpySequenceLayout.TimeMajor ? 1 : 0];
+    }
+
     /// <summary>The file this reads.</summary>
     public string Path { get; }
 

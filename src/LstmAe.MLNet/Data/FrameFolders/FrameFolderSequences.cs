@@ -1,4 +1,5 @@
 using LstmAe.Data;
+using LstmAe.IO;
 
 namespace LstmAe.MLNet.Data;
 
@@ -164,6 +165,7 @@ public sealed class FrameFolderSequences : ISequenceCollection
 
         var byName = new Dictionary<string, string>(StringComparer.Ordinal);
         int lineNumber = 0;
+        ReadableFile.RequireRegular(path);
         foreach (string line in File.ReadLines(path))
         {
             lineNumber++;
