@@ -59,6 +59,13 @@ internal sealed class LoadedStateDict : IDisposable
         }
         string[] missing = target.Keys.Where(k => !byName.ContainsKey(k)).Order(StringComparer.Ordinal).ToArray();
         string[] unexpected = byName.Keys.Where(k => !target.ContainsKey(k)).Order(StringComparer.Ordinal).ToArray();
+        if (missing.Length > 0 && unexpected.Length > 0 && unexpected.All(n => n.StartsWith(DataParallelPrefix, StringComparison.Ordinal))
+            && missing.All(n => byName.ContainsKey(DataParallelPrefix + n)))
+        {
+            problems.Add($"every name carries nn.DataParallel's '{DataParallelPrefix}' prefix: save the wrapped model's own weights, " +
+                "torch.save(model.module.state_dict(), path)");
+            return problems;
+        }
         if (missing.Length > 0) problems.Add($"missing: {string.Join(", ", missing)}");
         if (unexpected.Length > 0) problems.Add($"unexpected: {string.Join(", ", unexpected)}");
         foreach (var (name, tensor) in target.OrderBy(p => p.Key, StringComparer.Ordinal))
@@ -71,6 +78,9 @@ internal sealed class LoadedStateDict : IDisposable
         }
         return problems;
     }
+
+    /// <summary>What nn.DataParallel and DistributedDataParallel put before the wrapped module's names.</summary>
+    private const string DataParallelPrefix = "module.";
 
     /// <summary>Null, or where <paramref name="tensor"/> first holds NaN or an infinity: such weights would make every
     /// output NaN.</summary>

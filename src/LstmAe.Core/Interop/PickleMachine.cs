@@ -217,7 +217,8 @@ internal sealed class PickleMachine
             }
 
             default:
-                throw Invalid($"opcode 0x{opcode:X2} at offset {opcodeOffset} is not one torch.save writes for a state_dict");
+                throw Invalid($"opcode 0x{opcode:X2} at offset {opcodeOffset} is not one torch.save writes for a state_dict " +
+                    "with its default pickle protocol (save it again without pickle_protocol)");
         }
 
         return false;
@@ -401,8 +402,9 @@ internal sealed class PickleMachine
         new($"{source} is not a pickle torch.save writes: {what}.", inner);
 
     /// <summary>A limit of this class (named by <paramref name="constant"/>) that the opcode being run exceeds.</summary>
-    private InvalidDataException Limit(string what, string constant) =>
-        Invalid($"opcode 0x{data[opcodeOffset]:X2} at offset {opcodeOffset} {what}, the limit for a state_dict ({nameof(PickleMachine)}.{constant})");
+    private InvalidDataException Limit(string what, string constant) => new(
+        $"{source} holds more than a state_dict does: opcode 0x{data[opcodeOffset]:X2} at offset {opcodeOffset} {what}, the limit for a " +
+        $"state_dict ({nameof(PickleMachine)}.{constant}). Save the model's tensors alone: torch.save(model.state_dict(), path).");
 
     /// <summary>How deep a container nests (1 when it holds no container), and whether another container holds it.</summary>
     private readonly record struct Built(int Depth, bool Held);

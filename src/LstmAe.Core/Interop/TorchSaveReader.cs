@@ -41,6 +41,14 @@ internal static class TorchSaveReader
         }
         catch (InvalidDataException e)
         {
+            file.Position = 0;
+            if (file.ReadByte() == PickleProtocolOpcode)
+            {
+                throw new InvalidDataException(
+                    $"{path} is in PyTorch's legacy format (a bare pickle: torch.save with _use_new_zipfile_serialization=False, " +
+                    "or PyTorch before 1.6). Load it in Python and save it again with torch.save(state_dict, path).", e);
+            }
+
             throw new InvalidDataException($"{path} is not a PyTorch state_dict saved by torch.save (not a zip archive): {e.Message}", e);
         }
 
@@ -78,7 +86,8 @@ internal static class TorchSaveReader
             if (storageBytes > neededBytes)
             {
                 throw new InvalidDataException(
-                    $"{path}: its storage entries hold {storageBytes} bytes, more than this model's tensors can use (at most {neededBytes}).");
+                    $"{path}: its storage entries hold {storageBytes} bytes, more than this model's tensors can use (at most {neededBytes}): " +
+                    "its tensors view larger storages. Save compact copies: torch.save({k: v.clone() for k, v in state_dict.items()}, path).");
             }
 
             return Build(stored, archive, folder, path);
@@ -100,16 +109,35 @@ internal static class TorchSaveReader
         }
 
         var tensors = new List<StoredTensor>();
-        foreach (var (key, value) in dict)
+        foreach (var (key, entryValue) in dict)
         {
+            // A Parameter (state_dict(keep_vars=True), dict(named_parameters())) wraps the tensor it rebuilds.
+            object? value = entryValue is PickleCall { Callable: PickleGlobal { Module: "torch._utils", Name: "_rebuild_parameter" or "_rebuild_parameter_with_state" }, Arguments: [PickleCall rebuilt, ..] }
+                ? rebuilt
+                : entryValue;
             if (key is not string name || value is not PickleCall { Callable: PickleGlobal { Module: "torch._utils", Name: "_rebuild_tensor_v2" or "_rebuild_tensor" } } call
                 || call.Arguments is not [PicklePersistentId { Id: object?[] storage }, long offset, object?[] shape, object?[] stride, ..]
                 || storage is not ["storage", PickleGlobal { Module: "torch" } type, string { Length: <= PickleMachine.MaxNameChars } storageKey, _, long elements]
                 || shape.Length > MaxRank || shape.Length != stride.Length || shape.Concat(stride).Any(d => d is not long))
             {
                 // The key may be any pickled value: described, never printed.
-                string entry = key is string text ? PickleValues.Shorten(text) : $"its key is a {PickleValues.Describe(key)}";
-                throw new InvalidDataException($"{path} holds an entry that is not a named tensor ({entry}).");
+                if (key is not string text)
+                {
+                    throw new InvalidDataException(
+                        $"{path} holds an entry whose key is a {PickleValues.Describe(key)}; a state_dict's keys are parameter names.");
+                }
+
+                string entry = $"'{PickleValues.Shorten(text)}'";
+                if (value is Dictionary<object, object?> nested && nested.Values.Any(IsTensor))
+                {
+                    throw new InvalidDataException(
+                        $"{path} holds a checkpoint, not a state_dict: its entry {entry} is a dict of tensors. Save that entry alone: " +
+                        $"torch.save(checkpoint[{entry}], path).");
+                }
+
+                throw new InvalidDataException(
+                    $"{path} holds an entry {entry} whose value is not a tensor torch.save writes (its value: {PickleValues.Describe(value)}). " +
+                    "A state_dict holds only the model's tensors: save them alone, torch.save(model.state_dict(), path).");
             }
 
             tensors.Add(new StoredTensor(name, type.Name, storageKey, elements, offset, shape.Cast<long>().ToArray(), stride.Cast<long>().ToArray()));
@@ -117,6 +145,12 @@ internal static class TorchSaveReader
 
         return tensors;
     }
+
+    /// <summary>The first byte of a bare pickle of protocol 2 or later, as a legacy torch.save file begins.</summary>
+    private const int PickleProtocolOpcode = 0x80;
+
+    private static bool IsTensor(object? value) =>
+        value is PickleCall { Callable: PickleGlobal { Module: "torch._utils", Name: "_rebuild_tensor_v2" or "_rebuild_tensor" or "_rebuild_parameter" } };
 
     /// <summary>What is wrong with a tensor's view of its storage, or with the storage entry's size. Several tensors
     /// may view one storage (cuDNN's flattened LSTM weights), at any offset and with any non-negative strides

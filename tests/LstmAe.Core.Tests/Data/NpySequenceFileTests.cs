@@ -129,6 +129,9 @@ public sealed class NpySequenceFileTests
     [DataRow("{'descr': '|u1', 'fortran_order': False, 'shape': (,), }", "invalid size ''")]
     [DataRow("{'descr': '|u1', 'fortran_order': False, 'shape': (2), }", "shape (2) is not a tuple")]
     [DataRow("{'descr': '|u1', 'fortran_order': False, 'shape': (+2, 1, 4, 4), }", "invalid size '+2'")]
+    [DataRow("{'descr': '|u1', 'fortran_order': False, 'shape': (02, 1, 4, 4), }", "invalid size '02'")]
+    [DataRow("{'descr': '|u1',\u00a0'fortran_order': False, 'shape': (2, 1, 4, 4), }", "expected a quoted key at character 16")]
+    [DataRow("{'descr': '|u1', 'fortran_order': False, 'shape': (2, 1, 4, 4), }\0\0", "expected the end of the header")]
     public void BadHeaderSaysWhatIsWrongAndWhere(string header, string expected)
     {
         using var temp = new TempDirectory();
@@ -146,6 +149,7 @@ public sealed class NpySequenceFileTests
     [DataRow("{\"shape\": (2,3,4,4), \"fortran_order\": False, \"descr\": \"|u1\"}")]
     [DataRow("{\t'fortran_order' : False ,'descr':'u1','shape':( 2 , 3 , 4 , 4 , )}\t\t")]
     [DataRow("{'descr': '|u1', 'fortran_order': False, 'shape': (2L, 3L, 4L, 4L), }")] // Python 2's numpy
+    [DataRow("\t {'descr': '|u1', 'fortran_order': False, 'shape': (2, 3, 4, 4), }")] // literal_eval skips these
     public void AHeaderInAnyKeyOrderSpacingAndQuotingReadsTheSame(string header)
     {
         using var temp = new TempDirectory();
@@ -171,16 +175,18 @@ public sealed class NpySequenceFileTests
     }
 
     [TestMethod]
-    public void UnknownFormatVersionIsRejected()
+    [DataRow(9, 0)]
+    [DataRow(1, 1)] // numpy refuses minor versions too
+    public void UnknownFormatVersionIsRejected(int major, int minor)
     {
         using var temp = new TempDirectory();
         byte[] file = NpyVersion1("{'descr': '|u1', 'fortran_order': False, 'shape': (1, 1, 1, 1), }", dataLength: 1);
-        file[6] = 9;
+        (file[6], file[7]) = ((byte)major, (byte)minor);
         string path = temp.Write("future.npy", file);
 
         var error = Assert.ThrowsExactly<InvalidDataException>(() => NpySequenceFile.Open(path));
 
-        StringAssert.Contains(error.Message, "format version 9.0 (offset 6)");
+        StringAssert.Contains(error.Message, $"format version {major}.{minor} (offset 6); numpy writes versions 1.0, 2.0 and 3.0");
     }
 
     [TestMethod]

@@ -74,11 +74,11 @@ public sealed class PickleLimitTests
         (byte[] Pickle, string Expected)[] cases =
         [
             // A name of the longest length allowed, for a value that is not a tensor: shortened in the message.
-            ([0x80, 2, (byte)'}', .. Unicode(longName), .. "Ns."u8], $"not a named tensor ({longName[..PickleValues.PreviewChars]}... (1024 characters))"),
+            ([0x80, 2, (byte)'}', .. Unicode(longName), .. "Ns."u8], $"an entry '{longName[..PickleValues.PreviewChars]}... (1024 characters)' whose value is not a tensor"),
             ([0x80, 2, (byte)'}', .. Unicode(longName + "k"), .. "Ns."u8], "sets a key of 1025 characters, more than 1024, the limit for a state_dict (PickleMachine.MaxNameChars)"),
             ([0x80, 2, .. "}ctorch\n"u8, .. Latin1(longName + "k\n"), .. "Ns."u8], "names a global of more than 1024 characters, the limit for a state_dict (PickleMachine.MaxNameChars)"),
-            ([0x80, 2, .. "}("u8, .. Repeat("K\x01", 30_000), .. "tNs."u8], "not a named tensor (its key is a tuple)"),
-            ([0x80, 2, .. "}ctorch\nFloatStorage\nNs."u8], "not a named tensor (its key is a global 'torch.FloatStorage')"),
+            ([0x80, 2, .. "}("u8, .. Repeat("K\x01", 30_000), .. "tNs."u8], "an entry whose key is a tuple;"),
+            ([0x80, 2, .. "}ctorch\nFloatStorage\nNs."u8], "an entry whose key is a global 'torch.FloatStorage';"),
         ];
         for (int i = 0; i < cases.Length; i++)
         {
@@ -120,7 +120,7 @@ public sealed class PickleLimitTests
             .. "tQK\x00"u8, .. shape, .. shape, .. "tRs."u8,
         ]);
 
-        StringAssert.Contains(message, "holds an entry that is not a named tensor (x)");
+        StringAssert.Contains(message, "holds an entry 'x' whose value is not a tensor torch.save writes (its value: call)");
     }
 
     [TestMethod]

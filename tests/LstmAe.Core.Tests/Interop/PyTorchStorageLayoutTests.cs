@@ -90,6 +90,37 @@ public sealed class PyTorchStorageLayoutTests
         TensorAssert.AreClose(reconstruction, model.Reconstruct(past, batch), 1e-5, "reconstruction");
     }
 
+    [TestMethod]
+    public void SavedParametersImportTheSameValuesAsTheContiguousFile()
+    {
+        // state_dict(keep_vars=True) pickles nn.Parameter objects, each wrapping the tensor it rebuilds.
+        using var contiguous = Load("contiguous.pt");
+        using var model = Load("parameters.pt");
+
+        TinyModels.AssertBitIdentical(contiguous, model);
+    }
+
+    [TestMethod]
+    [DataRow("legacy.pt", "is in PyTorch's legacy format (a bare pickle: torch.save with _use_new_zipfile_serialization=False, or PyTorch before 1.6). Load it in Python and save it again with torch.save(state_dict, path).")]
+    [DataRow("checkpoint.pt", "holds a checkpoint, not a state_dict: its entry 'model_state_dict' is a dict of tensors. Save that entry alone: torch.save(checkpoint['model_state_dict'], path).")]
+    [DataRow("extra_entry.pt", "holds an entry 'epoch' whose value is not a tensor torch.save writes (its value: int). A state_dict holds only the model's tensors: save them alone, torch.save(model.state_dict(), path).")]
+    [DataRow("data_parallel.pt", "every name carries nn.DataParallel's 'module.' prefix: save the wrapped model's own weights, torch.save(model.module.state_dict(), path)")]
+    public void OtherWaysOfSavingAreRefusedSayingHowToSaveAStateDict(string file, string expected)
+    {
+        using var model = LstmAutoEncoder.Create(Options, seed: 99);
+        Dictionary<string, float[]> before = TinyModels.Weights(model);
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => model.LoadPyTorchStateDict(Path.Combine(Folder, file)));
+
+        StringAssert.Contains(error.Message, expected);
+        StringAssert.Contains(error.Message, file);
+        Dictionary<string, float[]> after = TinyModels.Weights(model);
+        foreach (var (name, values) in before)
+        {
+            CollectionAssert.AreEqual(values, after[name], $"{name} changed");
+        }
+    }
+
     private static LstmAutoEncoder Load(string file)
     {
         var model = LstmAutoEncoder.Create(Options, seed: 99);

@@ -5,7 +5,7 @@ using System.Text;
 namespace LstmAe.Data;
 
 /// <summary>
-/// The header of an .npy file (NumPy format versions 1.0 to 3.0): magic, version, header length, then a Python dict
+/// The header of an .npy file (NumPy format versions 1.0, 2.0 and 3.0): magic, version, header length, then a Python dict
 /// literal such as <c>{'descr': '|u1', 'fortran_order': False, 'shape': (20, 10000, 64, 64), }</c>.
 /// </summary>
 /// <param name="ElementType">Type of the array elements.</param>
@@ -74,12 +74,12 @@ internal sealed record NpyHeader(NpyElementType ElementType, bool BigEndian, boo
         }
 
         byte major = prefix[VersionOffset];
-        int lengthSize = major switch
+        int lengthSize = (major, prefix[VersionOffset + 1]) switch
         {
-            1 => 2,
-            2 or 3 => 4,
+            (1, 0) => 2,
+            (2 or 3, 0) => 4,
             _ => throw new InvalidDataException(
-                $"{source} has .npy format version {major}.{prefix[VersionOffset + 1]} (offset {VersionOffset}); versions 1.0 to 3.0 are supported."),
+                $"{source} has .npy format version {major}.{prefix[VersionOffset + 1]} (offset {VersionOffset}); numpy writes versions 1.0, 2.0 and 3.0."),
         };
         Span<byte> lengthBytes = prefix.Slice(HeaderLengthOffset, lengthSize);
         if (stream.ReadAtLeast(lengthBytes, lengthSize, throwOnEndOfStream: false) < lengthSize)
@@ -102,7 +102,7 @@ internal sealed record NpyHeader(NpyElementType ElementType, bool BigEndian, boo
         }
 
         Encoding encoding = major == 3 ? Encoding.UTF8 : Encoding.Latin1;
-        string text = encoding.GetString(headerBytes).TrimEnd('\n', ' ', '\0');
+        string text = encoding.GetString(headerBytes).TrimEnd(PythonSpace);
         string where = $"{source}, header at offset {headerOffset}";
         Dictionary<string, (ValueKind Kind, string Text)> entries = ParseDict(text, where);
         string descr = Entry(entries, "descr", ValueKind.String, text, where);
@@ -115,6 +115,9 @@ internal sealed record NpyHeader(NpyElementType ElementType, bool BigEndian, boo
         long[] shape = ParseShape(Entry(entries, "shape", ValueKind.Tuple, text, where), allowLongSuffix: major < 3, where);
         return (descr, fortranText == "True", shape, headerOffset, headerOffset + headerLength);
     }
+
+    /// <summary>The characters Python takes as space between tokens of a header (not every Unicode space).</summary>
+    private static readonly char[] PythonSpace = [' ', '\t', '\f', '\r', '\n'];
 
     /// <summary>The keys numpy writes and its reader requires, no more and no fewer.</summary>
     private static readonly string[] s_keys = ["descr", "fortran_order", "shape"];
@@ -135,6 +138,12 @@ internal sealed record NpyHeader(NpyElementType ElementType, bool BigEndian, boo
     {
         var entries = new Dictionary<string, (ValueKind, string)>(StringComparer.Ordinal);
         int at = 0;
+        // Python's literal_eval, which numpy reads headers with, skips leading spaces and tabs.
+        while (Peek() is ' ' or '\t')
+        {
+            at++;
+        }
+
         Expect('{');
         while (true)
         {
@@ -186,7 +195,7 @@ internal sealed record NpyHeader(NpyElementType ElementType, bool BigEndian, boo
 
         void SkipSpace()
         {
-            while (at < text.Length && char.IsWhiteSpace(text[at]))
+            while (at < text.Length && PythonSpace.Contains(text[at]))
             {
                 at++;
             }
@@ -274,7 +283,7 @@ internal sealed record NpyHeader(NpyElementType ElementType, bool BigEndian, boo
     /// "(20,)"), each with an 'L' suffix where Python 2 wrote one (format versions 1 and 2, as numpy accepts).</summary>
     private static long[] ParseShape(string text, bool allowLongSuffix, string where)
     {
-        string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
+        string[] parts = text.Split(',').Select(part => part.Trim(PythonSpace)).ToArray();
         if (parts.Length > 1 && parts[^1].Length == 0)
         {
             parts = parts[..^1];
@@ -293,7 +302,9 @@ internal sealed record NpyHeader(NpyElementType ElementType, bool BigEndian, boo
         for (int i = 0; i < parts.Length; i++)
         {
             string size = allowLongSuffix && parts[i].EndsWith('L') ? parts[i][..^1] : parts[i];
-            if (!long.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out shape[i]))
+            // Python 3 refuses leading zeros ("03"), except in zero itself.
+            bool leadingZero = size.Length > 1 && size[0] == '0' && size.AsSpan().ContainsAnyExcept('0');
+            if (leadingZero || !long.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out shape[i]))
             {
                 throw new InvalidDataException($"{where}: shape ({text}) has an invalid size '{parts[i]}'.");
             }
