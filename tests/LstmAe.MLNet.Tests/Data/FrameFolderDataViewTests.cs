@@ -211,6 +211,65 @@ public sealed class FrameFolderDataViewTests
     }
 
     [TestMethod]
+    public void AlphaIsIgnoredTransparentPixelsKeepTheirColour()
+    {
+        using var temp = new TempDirectory();
+        // White at alpha 0 and 128 around one opaque black pixel, as sprites exported with transparency hold them.
+        temp.Write("clip/0.png", RgbaPng(4, 4, (x, y) => (x, y) switch
+        {
+            (1, 1) => (0, 0, 0, 255),
+            (2, 2) => (255, 255, 255, 128),
+            _ => (255, 255, 255, 0),
+        }));
+
+        float[] frame = CursorReading.ReadVectors(
+            new MLContext().Data.LoadFrameSequences(temp.Path, new FrameFolderOptions { FrameHeight = 4, FrameWidth = 4 }), "Frames").Single().Values;
+
+        float[] expected = Enumerable.Range(0, 16).Select(i => i == 1 * 4 + 1 ? 0f : 1f).ToArray();
+        CollectionAssert.AreEqual(expected, frame, new ToleranceComparer(1e-6f));
+    }
+
+    /// <summary>An 8-bit RGBA PNG (colour type 6) of the given straight, not premultiplied, pixels.</summary>
+    private static byte[] RgbaPng(int width, int height, Func<int, int, (byte R, byte G, byte B, byte A)> pixel)
+    {
+        var raw = new MemoryStream();
+        for (int y = 0; y < height; y++)
+        {
+            raw.WriteByte(0); // filter: none
+            for (int x = 0; x < width; x++)
+            {
+                var (r, g, b, a) = pixel(x, y);
+                raw.Write([r, g, b, a]);
+            }
+        }
+
+        var compressed = new MemoryStream();
+        using (var zlib = new System.IO.Compression.ZLibStream(compressed, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+        {
+            raw.WriteTo(zlib);
+        }
+
+        byte[] header = new byte[13];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header, width);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
+        (header[8], header[9]) = (8, 6);
+        var png = new MemoryStream();
+        png.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
+        foreach (var (type, data) in new[] { ("IHDR", header), ("IDAT", compressed.ToArray()), ("IEND", Array.Empty<byte>()) })
+        {
+            byte[] chunk = [.. System.Text.Encoding.ASCII.GetBytes(type), .. data];
+            byte[] length = new byte[4], crc = new byte[4];
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(length, data.Length);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(crc, Crc32(chunk));
+            png.Write(length);
+            png.Write(chunk);
+            png.Write(crc);
+        }
+
+        return png.ToArray();
+    }
+
+    [TestMethod]
     public void TruncatedPngAndJpegFramesAreRefusedNamingTheFile()
     {
         // Noise, so the compressed data spans the whole file and a cut removes rows.

@@ -1,9 +1,9 @@
 using LstmAe.IO;
-using Microsoft.ML.Data;
+using SkiaSharp;
 
 namespace LstmAe.MLNet.Data;
 
-/// <summary>Decodes an image file with ML.NET's <see cref="MLImage"/> into grayscale floats in [0, 1].</summary>
+/// <summary>Decodes an image file with SkiaSharp, ML.NET's image decoder, into grayscale floats in [0, 1].</summary>
 internal static class GrayscaleImageReader
 {
     // ITU-R BT.601 luma, the weights of PIL's "L" mode and OpenCV's RGB2GRAY.
@@ -31,44 +31,39 @@ internal static class GrayscaleImageReader
         }
 
         ImageCompleteness.Check(file, header, path);
-        MLImage image;
-        try
+        // SkiaSharp (ML.NET's image decoder) decodes into unpremultiplied RGBA here: MLImage premultiplies by alpha,
+        // which turns every transparent pixel black whatever colour it holds.
+        using var data = SKData.CreateCopy(file);
+        using SKCodec? codec = SKCodec.Create(data);
+        if (codec is null)
         {
-            image = MLImage.CreateFromStream(new MemoryStream(file, writable: false));
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException or IOException)
-        {
-            // MLImage says "Invalid path (Parameter 'imagePath')" both for a missing file and for one its decoder
-            // cannot read, which sends users looking at the path instead of the file's content.
-            throw new InvalidDataException(File.Exists(path)
-                ? $"'{path}' is not a readable image: ML.NET's image decoder (SkiaSharp: PNG, JPEG, BMP, GIF, WebP) could not decode it."
-                : $"'{path}' could not be read as an image: the file no longer exists.", e);
+            throw new InvalidDataException(
+                $"'{path}' is not a readable image: ML.NET's image decoder (SkiaSharp: PNG, JPEG, BMP, GIF, WebP) could not decode it.");
         }
 
-        using (image)
+        if (codec.Info.Width != header.Width || codec.Info.Height != header.Height)
         {
-            (int red, int green, int blue) = image.PixelFormat switch
-            {
-                MLPixelFormat.Bgra32 => (2, 1, 0),
-                MLPixelFormat.Rgba32 => (0, 1, 2),
-                _ => throw new InvalidDataException($"'{path}' decoded to unsupported pixel format {image.PixelFormat}."),
-            };
-            if (image.Width != header.Width || image.Height != header.Height)
-            {
-                throw new InvalidDataException($"'{path}' decoded to {image.Width}x{image.Height} pixels but its header declares {header.Width}x{header.Height}.");
-            }
-
-            int bytesPerPixel = image.BitsPerPixel / 8;
-            ReadOnlySpan<byte> bytes = image.Pixels;
-            var gray = new float[checked(image.Height * image.Width)];
-            for (int i = 0; i < gray.Length; i++)
-            {
-                ReadOnlySpan<byte> pixel = bytes.Slice(i * bytesPerPixel, bytesPerPixel);
-                gray[i] = (RedWeight * pixel[red] + GreenWeight * pixel[green] + BlueWeight * pixel[blue]) / 255f;
-            }
-
-            return (gray, image.Height, image.Width);
+            throw new InvalidDataException($"'{path}' decoded to {codec.Info.Width}x{codec.Info.Height} pixels but its header declares {header.Width}x{header.Height}.");
         }
+
+        int width = checked((int)header.Width), height = checked((int)header.Height);
+        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        using var bitmap = new SKBitmap(info);
+        SKCodecResult result = codec.GetPixels(info, bitmap.GetPixels());
+        if (result is not SKCodecResult.Success)
+        {
+            throw new InvalidDataException($"'{path}' is not a readable image: SkiaSharp could not decode it ({result}).");
+        }
+
+        ReadOnlySpan<byte> rgba = bitmap.GetPixelSpan();
+        var gray = new float[checked(height * width)];
+        for (int i = 0; i < gray.Length; i++)
+        {
+            ReadOnlySpan<byte> pixel = rgba.Slice(i * 4, 3);
+            gray[i] = (RedWeight * pixel[0] + GreenWeight * pixel[1] + BlueWeight * pixel[2]) / 255f;
+        }
+
+        return (gray, height, width);
     }
 
     private static byte[] ReadBounded(string path, long maxBytes)
