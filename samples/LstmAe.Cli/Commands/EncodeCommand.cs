@@ -19,7 +19,7 @@ internal static class EncodeCommand
         var features = new Option<EncoderFeatures>("--features")
         {
             Description = "Which encoder state: LastLayerHidden, LastLayerHiddenAndCell, AllLayersHidden, AllLayersHiddenAndCell or LastLayerHiddenMeanOverTime.",
-            DefaultValueFactory = _ => EncoderFeatures.LastLayerHidden,
+            DefaultValueFactory = _ => EncoderFeatures.LastLayerHiddenAndCell, // LstmAutoEncode's default
         };
         var batchSize = ModelOptions.CreateBatchSizeOption(64);
         var command = new Command("encode", "Encode sequences into feature vectors for other tools (CSV or Parquet).")
@@ -40,9 +40,11 @@ internal static class EncodeCommand
         {
             string path = target.File(parsed);
             using var autoEncoder = ModelFile.Load(parsed.GetRequiredValue(model), device.Resolve(parsed, "running the model", output));
-            using var sequences = data.Open(parsed);
+            var opened = data.OpenNamed(parsed, (autoEncoder.Options.FrameHeight, autoEncoder.Options.FrameWidth));
+            using ISequenceCollection sequences = opened.Data;
+            IReadOnlyList<string>? names = opened.Names;
             int frames = data.FramesFor(parsed, sequences, autoEncoder.Options);
-            var table = Encode(autoEncoder, sequences, frames, parsed.GetValue(features), parsed.GetValue(batchSize));
+            var table = Encode(autoEncoder, sequences, frames, parsed.GetValue(features), parsed.GetValue(batchSize)) with { Names = names };
             FeatureTableWriter.Write(table, path);
             output.WriteLine($"Wrote {table.Rows} x {table.Width} features of {sequences.Description} to {path}.");
             return ExitCodes.Success;

@@ -21,7 +21,7 @@ internal static class EvaluateCommand
         command.SetAction(parsed =>
         {
             using var autoEncoder = ModelFile.Load(parsed.GetRequiredValue(model), device.Resolve(parsed, "running the model", output));
-            using var sequences = data.Open(parsed);
+            using var sequences = data.Open(parsed, (autoEncoder.Options.FrameHeight, autoEncoder.Options.FrameWidth));
             output.WriteLine($"Evaluating on {sequences.Description}.");
             int frames = data.FramesFor(parsed, sequences, autoEncoder.Options);
             ModelEvaluation.Run(autoEncoder, sequences, frames, parsed.GetValue(batchSize)).WriteTable(output);

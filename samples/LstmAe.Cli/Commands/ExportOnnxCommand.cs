@@ -16,7 +16,7 @@ internal static class ExportOnnxCommand
         var features = new Option<EncoderFeatures>("--features")
         {
             Description = "Which encoder state the 'Features' output holds: LastLayerHidden, LastLayerHiddenAndCell, AllLayersHidden, AllLayersHiddenAndCell or LastLayerHiddenMeanOverTime.",
-            DefaultValueFactory = _ => EncoderFeatures.LastLayerHidden,
+            DefaultValueFactory = _ => EncoderFeatures.LastLayerHiddenAndCell, // LstmAutoEncode's default
         };
         var withFuture = new Option<bool>("--input-with-future")
         {

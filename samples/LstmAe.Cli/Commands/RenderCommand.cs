@@ -33,7 +33,7 @@ internal static class RenderCommand
         {
             string folder = target.Folder(parsed);
             using var autoEncoder = ModelFile.Load(parsed.GetRequiredValue(model), device.Resolve(parsed, "running the model", output));
-            using var sequences = data.Open(parsed);
+            using var sequences = data.Open(parsed, (autoEncoder.Options.FrameHeight, autoEncoder.Options.FrameWidth));
             var comparisons = Compare(autoEncoder, sequences, data.FramesFor(parsed, sequences, autoEncoder.Options), parsed.GetValue(batchSize));
             var layout = RenderOptions.Default with { Scale = parsed.GetValue(scale) };
             ComparisonPictures.Write(folder, comparisons, layout, layout with { Scale = 1 });

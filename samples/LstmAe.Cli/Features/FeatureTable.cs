@@ -5,11 +5,13 @@ namespace LstmAe.Cli.Features;
 /// <param name="Values">Rows one after another, <paramref name="Width"/> floats each.</param>
 /// <param name="Width">Features per row.</param>
 /// <param name="Labels">The class name of each row, or null when the sequences have no labels.</param>
-internal sealed record FeatureTable(int[] SequenceIndex, float[] Values, int Width, string[]? Labels = null)
+/// <param name="Names">The name of each row's sequence (its folder), or null when the source names none.</param>
+internal sealed record FeatureTable(int[] SequenceIndex, float[] Values, int Width, string[]? Labels = null, IReadOnlyList<string>? Names = null)
 {
     public int Rows => SequenceIndex.Length;
 
-    /// <summary>Column names: <c>sequence</c>, <c>label</c> when there are labels, then <c>f0</c>, <c>f1</c>, ...</summary>
+    /// <summary>Column names: <c>sequence</c>, <c>name</c> when the sequences have names, <c>label</c> when they have
+    /// labels, then <c>f0</c>, <c>f1</c>, ...</summary>
     public static string FeatureName(int column) => $"f{column}";
 
     public ReadOnlySpan<float> Row(int row) => Values.AsSpan(row * Width, Width);

@@ -8,7 +8,7 @@ namespace LstmAe.Cli.Features;
 /// <summary>Writes a <see cref="FeatureTable"/> as CSV or Parquet, chosen by the file extension.</summary>
 internal static class FeatureTableWriter
 {
-    public const string SequenceColumn = "sequence", LabelColumn = "label";
+    public const string SequenceColumn = "sequence", NameColumn = "name", LabelColumn = "label";
 
     /// <summary>Writes the table; an existing file is replaced only once the new one is complete.</summary>
     public static void Write(FeatureTable table, string path)
@@ -31,6 +31,11 @@ internal static class FeatureTableWriter
     {
         using var writer = new StreamWriter(stream);
         writer.Write(SequenceColumn);
+        if (table.Names is not null)
+        {
+            writer.Write(',');
+            writer.Write(NameColumn);
+        }
         if (table.Labels is not null)
         {
             writer.Write(',');
@@ -45,6 +50,11 @@ internal static class FeatureTableWriter
         for (int row = 0; row < table.Rows; row++)
         {
             writer.Write(table.SequenceIndex[row].ToString(CultureInfo.InvariantCulture));
+            if (table.Names is not null)
+            {
+                writer.Write(',');
+                writer.Write(CsvField(table.Names[row]));
+            }
             if (table.Labels is not null)
             {
                 writer.Write(',');
@@ -59,7 +69,7 @@ internal static class FeatureTableWriter
         }
     }
 
-    /// <summary>A class name as a CSV field: quoted (quotes doubled) when it holds a comma, quote or line break.</summary>
+    /// <summary>A name as a CSV field: quoted (quotes doubled) when it holds a comma, quote or line break.</summary>
     private static string CsvField(string value) =>
         value.AsSpan().IndexOfAny(",\"\r\n") < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
@@ -67,15 +77,22 @@ internal static class FeatureTableWriter
     private static async Task WriteParquetAsync(FeatureTable table, Stream stream)
     {
         var sequenceField = new DataField<int>(SequenceColumn);
+        var nameField = new DataField<string>(NameColumn);
         var labelField = new DataField<string>(LabelColumn);
         var featureFields = Enumerable.Range(0, table.Width).Select(c => new DataField<float>(FeatureTable.FeatureName(c))).ToArray();
-        var schema = table.Labels is null
-            ? new ParquetSchema([sequenceField, .. featureFields])
-            : new ParquetSchema([sequenceField, labelField, .. featureFields]);
+        var schema = new ParquetSchema([
+            sequenceField,
+            .. table.Names is null ? Array.Empty<Field>() : [nameField],
+            .. table.Labels is null ? Array.Empty<Field>() : [labelField],
+            .. featureFields]);
 
         await using var writer = await ParquetWriter.CreateAsync(schema, stream);
         using var group = writer.CreateRowGroup();
         await group.WriteAsync<int>(sequenceField, table.SequenceIndex);
+        if (table.Names is not null)
+        {
+            await group.WriteAsync(nameField, table.Names.ToArray());
+        }
         if (table.Labels is not null)
         {
             await group.WriteAsync(labelField, table.Labels);

@@ -12,6 +12,9 @@ internal sealed class DataOptions
 {
     public const string MovingMnist = "moving-mnist", Npy = "npy", Frames = "frames";
 
+    /// <summary>Rows and columns of a generated frame: the paper's 64 x 64.</summary>
+    private const int DefaultFrameSide = 64;
+
     /// <summary>Frames per generated sequence: the paper's 10 input + 10 future.</summary>
     private const int DefaultFrames = 20;
 
@@ -57,15 +60,13 @@ internal sealed class DataOptions
             Description = "For --data npy with --split Train or Test: how many of the file's first sequences form Train; the rest are Test.",
             DefaultValueFactory = _ => new NpySequenceOptions().TrainSequenceCount,
         };
-        FrameHeight = new Option<int>("--frame-height")
+        FrameHeight = new Option<int?>("--frame-height")
         {
-            Description = $"Frame rows: the generated canvas, or the size frame images are resized to (at most {SizeLimits.MaxFrameSide}).",
-            DefaultValueFactory = _ => 64,
+            Description = $"Frame rows (at most {SizeLimits.MaxFrameSide}): the generated canvas (default {DefaultFrameSide}), or the size frame images are resized to (default: the model's, else the first image's).",
         };
-        FrameWidth = new Option<int>("--frame-width")
+        FrameWidth = new Option<int?>("--frame-width")
         {
-            Description = $"Frame columns: the generated canvas, or the size frame images are resized to (at most {SizeLimits.MaxFrameSide}).",
-            DefaultValueFactory = _ => 64,
+            Description = $"Frame columns (at most {SizeLimits.MaxFrameSide}): the generated canvas (default {DefaultFrameSide}), or the size frame images are resized to (default: the model's, else the first image's).",
         };
         Layout = new Option<NpySequenceLayout>("--layout")
         {
@@ -82,7 +83,7 @@ internal sealed class DataOptions
         };
         ClassFolders = new Option<bool>("--class-folders")
         {
-            Description = "Labels from a class folder level (for --data frames): path/<class>/<sequence>/<frames>, as ImageFolder.",
+            Description = "Frame folders in class folders (for --data frames): path/<class>/<sequence>/<frames>, as ImageFolder; the classes are the labels where a command uses them.",
         };
         DefaultSequences = defaultSequences;
         LimitEverySource = limitEverySource;
@@ -102,8 +103,8 @@ internal sealed class DataOptions
     public Option<int> Seed { get; }
     public Option<int> Digits { get; }
     public Option<int?> FramesPerSequence { get; }
-    public Option<int> FrameHeight { get; }
-    public Option<int> FrameWidth { get; }
+    public Option<int?> FrameHeight { get; }
+    public Option<int?> FrameWidth { get; }
     public Option<NpySequenceLayout> Layout { get; }
     public Option<int> TrainSequences { get; }
     public Option<string> Labels { get; }
@@ -119,11 +120,11 @@ internal sealed class DataOptions
         {
             command.Add(option);
         }
+        command.Add(ClassFolders); // a layout: every command must be able to read class folders
         if (WithLabels)
         {
             command.Add(Labels);
             command.Add(LabelColumn);
-            command.Add(ClassFolders);
         }
         command.Validators.Add(result =>
         {
@@ -168,6 +169,10 @@ internal sealed class DataOptions
                     break;
                 }
             }
+            if (source == Frames && result.GetResult(FrameHeight) is { Implicit: false } != result.GetResult(FrameWidth) is { Implicit: false })
+            {
+                result.AddError("Give --frame-height and --frame-width together to resize frame images.");
+            }
         });
     }
 
@@ -187,42 +192,55 @@ internal sealed class DataOptions
     ];
 
     /// <summary>Opens the sequences the options describe.</summary>
-    public ISequenceCollection Open(ParseResult parsed)
+    /// <param name="parsed">The command line.</param>
+    /// <param name="modelFrame">The frame size of the model that will read the sequences, when there is one already:
+    /// frame images are resized to it unless --frame-height and --frame-width say otherwise.</param>
+    public ISequenceCollection Open(ParseResult parsed, (int Height, int Width)? modelFrame = null) => OpenNamed(parsed, modelFrame).Data;
+
+    /// <summary><see cref="Open"/>, with each sequence's folder name for frame folders (null for other sources).</summary>
+    public (ISequenceCollection Data, IReadOnlyList<string>? Names) OpenNamed(ParseResult parsed, (int Height, int Width)? modelFrame = null)
     {
+        (int Height, int Width)? frameSize = parsed.GetValue(FrameHeight) is { } height && parsed.GetValue(FrameWidth) is { } width
+            ? (height, width)
+            : modelFrame;
         int? limit = parsed.GetValue(Sequences) ?? (LimitEverySource ? DefaultSequences : null);
         var split = parsed.GetValue(Split);
         string? path = parsed.GetValue(Path);
         string? labels = WithLabels ? parsed.GetValue(Labels) : null;
         var labelOptions = WithLabels ? new SequenceLabelOptions { Column = parsed.GetValue(LabelColumn) } : null;
-        return parsed.GetValue(Source) switch
+        switch (parsed.GetValue(Source))
         {
-            Npy => OpenNpy(parsed, new NpySequenceOptions
-            {
-                Layout = parsed.GetValue(Layout),
-                Split = split,
-                TrainSequenceCount = parsed.GetValue(TrainSequences),
-                LabelsPath = labels,
-                LabelOptions = labelOptions,
-            }).Take(limit),
-            Frames => FrameFolderSequences.Open(path!, new FrameFolderOptions
-            {
-                FrameHeight = parsed.GetValue(FrameHeight),
-                FrameWidth = parsed.GetValue(FrameWidth),
-                FrameCount = parsed.GetValue(FramesPerSequence),
-                LabelsPath = labels,
-                LabelsFromClassFolders = WithLabels && parsed.GetValue(ClassFolders),
-            }).Take(limit),
-            _ => new MovingMnistSequences(new MovingMnistOptions
-            {
-                SequenceCount = limit ?? DefaultSequences,
-                Split = split,
-                Seed = parsed.GetValue(Seed),
-                DigitsPerSequence = parsed.GetValue(Digits),
-                FrameCount = parsed.GetValue(FramesPerSequence) ?? DefaultFrames,
-                FrameHeight = parsed.GetValue(FrameHeight),
-                FrameWidth = parsed.GetValue(FrameWidth),
-            }),
-        };
+            case Npy:
+                return (OpenNpy(parsed, new NpySequenceOptions
+                {
+                    Layout = parsed.GetValue(Layout),
+                    Split = split,
+                    TrainSequenceCount = parsed.GetValue(TrainSequences),
+                    LabelsPath = labels,
+                    LabelOptions = labelOptions,
+                }).Take(limit), null);
+            case Frames:
+                var folders = FrameFolderSequences.Open(path!, new FrameFolderOptions
+                {
+                    FrameHeight = frameSize?.Height,
+                    FrameWidth = frameSize?.Width,
+                    FrameCount = parsed.GetValue(FramesPerSequence),
+                    LabelsPath = labels,
+                    LabelsFromClassFolders = parsed.GetValue(ClassFolders),
+                });
+                return (folders.Take(limit), folders.Names.Take(limit ?? int.MaxValue).ToArray());
+            default:
+                return (new MovingMnistSequences(new MovingMnistOptions
+                {
+                    SequenceCount = limit ?? DefaultSequences,
+                    Split = split,
+                    Seed = parsed.GetValue(Seed),
+                    DigitsPerSequence = parsed.GetValue(Digits),
+                    FrameCount = parsed.GetValue(FramesPerSequence) ?? DefaultFrames,
+                    FrameHeight = parsed.GetValue(FrameHeight) ?? DefaultFrameSide,
+                    FrameWidth = parsed.GetValue(FrameWidth) ?? DefaultFrameSide,
+                }), null);
+        }
     }
 
     /// <summary>

@@ -65,9 +65,17 @@ internal static class FrameColumn
         bool framesAgree = vector.Size % frameSize == 0
             && (frames == expected.InputFrames || (expected.FutureFrames > 0 && frames == expected.InputFrames + expected.FutureFrames));
         if (!dimensionsAgree || !framesAgree)
+        {
+            // Whole frames of the right size, in another number: the clips' length and the model's disagree.
+            string remedy = dimensionsAgree && vector.Size % frameSize == 0
+                ? $" To train on sequences of {frames} frames, set the model's {nameof(LstmAutoEncoderModelOptions.InputFrames)} and " +
+                  $"{nameof(LstmAutoEncoderModelOptions.FutureFrames)} to add up to {frames}; to use their first frames, load fewer " +
+                  "(FrameFolderOptions.FrameCount, ISequenceCollection.TakeFrames)."
+                : "";
             throw SchemaError(
                 $"Column '{columnName}' has type {vector} ({vector.Size} floats); expected a vector shaped " +
-                $"{expected.DescribeAccepted()}.");
+                $"{expected.DescribeAccepted()}.{remedy}");
+        }
         return expected with { StoredFrames = frames };
     }
 

@@ -112,6 +112,52 @@ public sealed class FrameFolderDataViewTests
     }
 
     [TestMethod]
+    public void WithoutASizeFramesTakeTheFirstImagesAndOthersAreResizedToIt()
+    {
+        using var temp = new TempDirectory();
+        WritePng(temp, "a/0.png", Solid(6, 4, SKColors.White)); // 6 wide, 4 high: the first frame
+        WritePng(temp, "b/0.png", Solid(12, 8, SKColors.White));
+
+        using var folders = FrameFolderSequences.Open(temp.Path);
+        IDataView view = new MLContext().Data.LoadFrameSequences(temp.Path);
+
+        Assert.AreEqual((4, 6), (folders.FrameHeight, folders.FrameWidth));
+        int[] dimensions = [1, 4, 6];
+        CollectionAssert.AreEqual(dimensions, ((VectorDataViewType)view.Schema["Frames"].Type).Dimensions.ToArray());
+        Assert.IsTrue(CursorReading.ReadVectors(view, "Frames").All(row => row.Values.Length == 24));
+        Assert.ThrowsExactly<ArgumentException>(() => FrameFolderSequences.Open(temp.Path, new FrameFolderOptions { FrameHeight = 4 }), "both sizes or neither");
+    }
+
+    [TestMethod]
+    public void HiddenFilesSuchAsMacResourceForksAreNotFrames()
+    {
+        using var temp = new TempDirectory();
+        WritePng(temp, "clip/f1.png", Solid(2, 2, SKColors.White));
+        WritePng(temp, "clip/f2.png", Solid(2, 2, SKColors.Black));
+        temp.Write("clip/._f1.png", [0, 5, 22, 7]); // AppleDouble metadata, named like the frame it describes
+
+        using var folders = FrameFolderSequences.Open(temp.Path);
+
+        Assert.AreEqual(2, folders.FrameCount);
+    }
+
+    [TestMethod]
+    public void ALayoutMistakeNamesTheOptionForTheOtherLayout()
+    {
+        using var classes = new TempDirectory();
+        WritePng(classes, "left/clip1/0.png", Solid(2, 2, SKColors.White));
+        using var flat = new TempDirectory();
+        WritePng(flat, "clip1/0.png", Solid(2, 2, SKColors.White));
+
+        var asFlat = Assert.ThrowsExactly<InvalidDataException>(() => FrameFolderSequences.Open(classes.Path));
+        var asClasses = Assert.ThrowsExactly<InvalidDataException>(() => FrameFolderSequences.Open(flat.Path, new FrameFolderOptions { LabelsFromClassFolders = true }));
+
+        StringAssert.Contains(asFlat.Message, "it holds subfolders: for class folders (root/<class>/<sequence>/<frames>), set FrameFolderOptions.LabelsFromClassFolders");
+        StringAssert.Contains(asClasses.Message, "holds no subfolders but frame images");
+        StringAssert.Contains(asClasses.Message, "leave LabelsFromClassFolders off");
+    }
+
+    [TestMethod]
     public void MissingOrEmptyFoldersAndUndecodableImagesGiveClearErrors()
     {
         using var temp = new TempDirectory();
@@ -120,9 +166,11 @@ public sealed class FrameFolderDataViewTests
         Assert.ThrowsExactly<DirectoryNotFoundException>(() => mlContext.Data.LoadFrameSequences(Path.Combine(temp.Path, "nowhere")));
         StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => mlContext.Data.LoadFrameSequences(temp.Path)).Message, "holds no subfolders");
         string broken = temp.Write("clip/0.png", [1, 2, 3, 4]);
-        IDataView view = mlContext.Data.LoadFrameSequences(temp.Path);
-        var error = Assert.ThrowsExactly<InvalidDataException>(() => CursorReading.ReadVectors(view, "Frames"));
+        // Without a frame size the first image's header gives it, so loading already reads that image.
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => mlContext.Data.LoadFrameSequences(temp.Path));
         StringAssert.Contains(error.Message, broken);
+        IDataView sized = mlContext.Data.LoadFrameSequences(temp.Path, new FrameFolderOptions { FrameHeight = 2, FrameWidth = 2 });
+        StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => CursorReading.ReadVectors(sized, "Frames")).Message, broken);
     }
 
     [TestMethod]
@@ -130,9 +178,8 @@ public sealed class FrameFolderDataViewTests
     {
         using var temp = new TempDirectory();
         string text = temp.Write("clip/frame-1.png", "not an image, despite its name"u8.ToArray());
-        IDataView view = new MLContext().Data.LoadFrameSequences(temp.Path);
 
-        var error = Assert.ThrowsExactly<InvalidDataException>(() => CursorReading.ReadVectors(view, "Frames"));
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => CursorReading.ReadVectors(new MLContext().Data.LoadFrameSequences(temp.Path), "Frames"));
 
         Assert.AreEqual($"'{text}' is not a PNG, JPEG, GIF, BMP or WebP image (its first bytes are 6E6F7420616E2069).", error.Message);
     }
@@ -143,7 +190,8 @@ public sealed class FrameFolderDataViewTests
         using var temp = new TempDirectory();
         // A real 2x2 PNG whose header claims 100000 x 100000: ten billion pixels in a file of under 1 KB.
         string bomb = temp.Write("clip/0.png", WithPngSize(EncodedPng(2, 2), 100_000, 100_000));
-        IDataView view = new MLContext().Data.LoadFrameSequences(temp.Path);
+        // Sized, so the image is read by the cursor; unsized, loading reads its header for the size (below).
+        IDataView view = new MLContext().Data.LoadFrameSequences(temp.Path, new FrameFolderOptions { FrameHeight = 2, FrameWidth = 2 });
 
         long before = GC.GetAllocatedBytesForCurrentThread();
         var error = Assert.ThrowsExactly<InvalidDataException>(() => CursorReading.ReadVectors(view, "Frames"));
@@ -156,6 +204,10 @@ public sealed class FrameFolderDataViewTests
         File.WriteAllBytes(bomb, WithPngSize(EncodedPng(2, 2), uint.MaxValue, uint.MaxValue));
         var largest = Assert.ThrowsExactly<InvalidDataException>(() => CursorReading.ReadVectors(view, "Frames"));
         StringAssert.Contains(largest.Message, $"4294967295x4294967295 = {(ulong)uint.MaxValue * uint.MaxValue} pixels; at most");
+        before = GC.GetAllocatedBytesForCurrentThread();
+        var unsized = Assert.ThrowsExactly<InvalidDataException>(() => new MLContext().Data.LoadFrameSequences(temp.Path));
+        Assert.IsLessThan(16L << 20, GC.GetAllocatedBytesForCurrentThread() - before);
+        StringAssert.Contains(unsized.Message, $"'{bomb}' is a PNG image of 4294967295x4294967295");
     }
 
     [TestMethod]

@@ -80,8 +80,8 @@ public sealed class CliCommandTests
 
         string[] lines = File.ReadAllLines(csv);
         Assert.HasCount(4, lines);
-        // Generated sequences are labelled with their first digit's class.
-        Assert.AreEqual("sequence,label," + string.Join(',', Enumerable.Range(0, 8).Select(i => $"f{i}")), lines[0]);
+        // Generated sequences are labelled with their first digit's class; the features are LstmAutoEncode's default, h and c.
+        Assert.AreEqual("sequence,label," + string.Join(',', Enumerable.Range(0, 2 * 8).Select(i => $"f{i}")), lines[0]);
         float[] firstRow = lines[1].Split(',').Skip(2).Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray();
         CollectionAssert.AreEqual(ExpectedFeatures(model, sequence: 0), firstRow);
     }
@@ -318,7 +318,7 @@ public sealed class CliCommandTests
         Assert.IsFalse(File.Exists(folder.File("x.onnx")));
     }
 
-    private static float[] ExpectedFeatures(string modelPath, int sequence, EncoderFeatures features = EncoderFeatures.LastLayerHidden)
+    private static float[] ExpectedFeatures(string modelPath, int sequence, EncoderFeatures features = EncoderFeatures.LastLayerHiddenAndCell)
     {
         using var stream = File.OpenRead(modelPath);
         using var model = LstmAutoEncoder.Load(stream);

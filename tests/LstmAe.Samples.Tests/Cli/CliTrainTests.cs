@@ -143,6 +143,36 @@ public sealed class CliTrainTests
         StringAssert.Contains(evaluation.Output, "SSIM");
     }
 
+    [TestMethod]
+    public void ClassFoldersTrainAndEncodeWithTheImagesSizeNamesAndLabels()
+    {
+        using var folder = new TempDirectory();
+        string root = Path.Combine(folder.Path, "classes");
+        WriteFrameFolders(Path.Combine(root, "left"), sequences: 2, framesPerSequence: 4, size: 16);
+        WriteFrameFolders(Path.Combine(root, "right"), sequences: 1, framesPerSequence: 4, size: 16);
+        string model = folder.File("classes.lstmae"), csv = folder.File("classes.csv");
+        string[] source = ["--data", "frames", "--path", root, "--class-folders"];
+
+        // No --frame-height: the images' own 16 x 16.
+        var train = CliResult.Run(["train", "--output", model, "--epochs", "1", "--hidden", "4", "--input-frames", "2", "--future-frames", "2",
+            "--validation-fraction", "0", .. source]);
+        CliResult.Run(["encode", "--model", model, "--output", csv, .. source]).AssertSucceeded();
+
+        train.AssertSucceeded();
+        using (var stream = File.OpenRead(model))
+        using (var loaded = LstmAutoEncoder.Load(stream))
+        {
+            Assert.AreEqual((16, 16), (loaded.Options.FrameHeight, loaded.Options.FrameWidth));
+        }
+        string[] lines = File.ReadAllLines(csv);
+        StringAssert.StartsWith(lines[0], "sequence,name,label,f0,");
+        string[] rows = ["0,left/clip0,left,", "1,left/clip1,left,", "2,right/clip0,right,"];
+        for (int row = 0; row < rows.Length; row++)
+        {
+            StringAssert.StartsWith(lines[row + 1], rows[row]);
+        }
+    }
+
     /// <summary>Sequences of a bright square moving one pixel per frame, one PNG per frame.</summary>
     private static void WriteFrameFolders(string root, int sequences, int framesPerSequence, int size)
     {

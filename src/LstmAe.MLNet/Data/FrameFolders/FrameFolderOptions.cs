@@ -3,11 +3,13 @@ namespace LstmAe.MLNet.Data;
 /// <summary>How to load video sequences stored as a folder of frame images per sequence.</summary>
 public sealed record FrameFolderOptions
 {
-    /// <summary>Rows of the frames produced; images of another size are resized.</summary>
-    public int FrameHeight { get; init; } = 64;
+    /// <summary>Rows of the frames produced; images of another size are resized (area averaging when smaller).
+    /// Null (default): the first frame's height (the first image of the first sequence, in natural order). Set both
+    /// sizes or neither.</summary>
+    public int? FrameHeight { get; init; }
 
-    /// <summary>Columns of the frames produced; images of another size are resized.</summary>
-    public int FrameWidth { get; init; } = 64;
+    /// <summary>Columns of the frames produced; null (default): the first frame's width. See <see cref="FrameHeight"/>.</summary>
+    public int? FrameWidth { get; init; }
 
     /// <summary>Frames per sequence. Null: every folder must hold the same number of frames, and all are used.
     /// Set: the first <c>FrameCount</c> frames of each folder are used, and a folder with fewer is an error.</summary>
@@ -48,6 +50,13 @@ public sealed record FrameFolderOptions
     /// <exception cref="ArgumentException">A setting is out of range; the message names it.</exception>
     public void Validate()
     {
+        if (FrameHeight is null != FrameWidth is null)
+        {
+            throw new ArgumentException(
+                $"{nameof(FrameFolderOptions)}: set both {nameof(FrameHeight)} and {nameof(FrameWidth)}, or neither to take the first frame's size; got {(object?)FrameHeight ?? "null"}x{(object?)FrameWidth ?? "null"}.",
+                nameof(FrameHeight));
+        }
+
         if (FrameHeight < 1 || FrameWidth < 1)
         {
             throw new ArgumentException($"{nameof(FrameFolderOptions)}: the frame size must be positive, got {FrameHeight}x{FrameWidth}.", nameof(FrameHeight));
@@ -59,7 +68,7 @@ public sealed record FrameFolderOptions
         }
 
         // A row holds every frame: its floats must fit one array.
-        if ((long)FrameHeight * FrameWidth * (FrameCount ?? 1) > Array.MaxLength)
+        if ((long)(FrameHeight ?? 1) * (FrameWidth ?? 1) * (FrameCount ?? 1) > Array.MaxLength)
         {
             throw new ArgumentException(
                 $"{nameof(FrameFolderOptions)}: {FrameCount ?? 1} frames of {FrameHeight}x{FrameWidth} do not fit one array of at most {Array.MaxLength} floats.",

@@ -21,6 +21,15 @@ public sealed class FrameFolderSequences : ISequenceCollection
         _options = options;
         _labels = labels;
         Names = folders.Select(f => f.Name).ToArray();
+        (FrameHeight, FrameWidth) = options.FrameHeight is { } height
+            ? (height, options.FrameWidth!.Value)
+            : GrayscaleImageReader.ReadSize(folders[0].FramePaths[0], options.MaxImagePixels);
+        if ((long)FrameHeight * FrameWidth * FrameCount > Array.MaxLength)
+        {
+            throw new InvalidDataException(
+                $"{FrameCount} frames of {FrameHeight}x{FrameWidth} (the size of '{folders[0].FramePaths[0]}') do not fit one array of at most " +
+                $"{Array.MaxLength} floats; set {nameof(FrameFolderOptions)}.{nameof(FrameFolderOptions.FrameHeight)} and {nameof(FrameFolderOptions.FrameWidth)} to resize them.");
+        }
     }
 
     /// <summary>Finds the sequences (and labels) under <paramref name="root"/>.</summary>
@@ -61,10 +70,10 @@ public sealed class FrameFolderSequences : ISequenceCollection
     public int FrameCount => _folders[0].FramePaths.Length;
 
     /// <inheritdoc/>
-    public int FrameHeight => _options.FrameHeight;
+    public int FrameHeight { get; }
 
     /// <inheritdoc/>
-    public int FrameWidth => _options.FrameWidth;
+    public int FrameWidth { get; }
 
     /// <inheritdoc/>
     public IReadOnlyList<string>? ClassNames => _labels?.ClassNames;
@@ -193,12 +202,13 @@ public sealed class FrameFolderSequences : ISequenceCollection
         }
 
         string[] values = new string[folders.Length];
+        int labelled = byName.Count;
         for (int i = 0; i < folders.Length; i++)
         {
             if (!byName.Remove(folders[i].Name, out string? label))
             {
                 throw new InvalidDataException(
-                    $"'{path}' holds {lineNumber} lines but no label for sequence folder '{folders[i].Name}' of '{root}' ({folders.Length} sequences).");
+                    $"'{path}' labels {labelled} sequences but not sequence folder '{folders[i].Name}' of '{root}' ({folders.Length} sequences).");
             }
 
             values[i] = label;

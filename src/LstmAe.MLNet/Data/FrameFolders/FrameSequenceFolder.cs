@@ -8,7 +8,8 @@ internal sealed record FrameSequenceFolder(string Name, string[] FramePaths)
     /// <summary>
     /// Finds the sequences under <paramref name="root"/>: every subfolder is one sequence, its frames the files with a
     /// frame extension in natural file-name order (see <see cref="NaturalFileNameComparer"/>). Subfolders are taken in
-    /// natural order too; hidden ones (starting with '.') are skipped.
+    /// natural order too. Hidden folders and files (starting with '.', such as macOS's "._name.png" resource forks)
+    /// are skipped.
     /// </summary>
     /// <exception cref="DirectoryNotFoundException"><paramref name="root"/> does not exist.</exception>
     /// <exception cref="InvalidDataException">No sequences, a folder without frames, or frame counts that disagree.</exception>
@@ -24,13 +25,16 @@ internal sealed record FrameSequenceFolder(string Name, string[] FramePaths)
             .Where(path => !Path.GetFileName(path).StartsWith('.'))
             .Order(NaturalFileNameComparer.Instance)
             .Select(path => new FrameSequenceFolder(Path.GetFileName(path), Directory.EnumerateFiles(path)
-                .Where(file => extensions.Contains(Path.GetExtension(file)))
+                .Where(file => extensions.Contains(Path.GetExtension(file)) && !Path.GetFileName(file).StartsWith('.'))
                 .Order(NaturalFileNameComparer.Instance)
                 .ToArray()))
             .ToArray();
         if (folders.Length == 0)
         {
-            throw new InvalidDataException($"'{root}' holds no subfolders; each sequence must be a subfolder of frame images.");
+            string frames = HoldsFrames(root, extensions)
+                ? $" but frame images: put each sequence's frames in a subfolder of its own{(options.LabelsFromClassFolders ? $", or, if '{root}' is one sequence and not a class, leave {nameof(FrameFolderOptions.LabelsFromClassFolders)} off" : "")}"
+                : "";
+            throw new InvalidDataException($"'{root}' holds no subfolders{frames}; each sequence must be a subfolder of frame images.");
         }
 
         int frameCount = options.FrameCount ?? folders[0].FramePaths.Length;
@@ -40,7 +44,10 @@ internal sealed record FrameSequenceFolder(string Name, string[] FramePaths)
             int count = folder.FramePaths.Length;
             if (count == 0)
             {
-                throw new InvalidDataException($"'{path}' holds no frame images ({string.Join(", ", options.Extensions)}).");
+                string classes = !options.LabelsFromClassFolders && Directory.EnumerateDirectories(path).Any()
+                    ? $"; it holds subfolders: for class folders (root/<class>/<sequence>/<frames>), set {nameof(FrameFolderOptions)}.{nameof(FrameFolderOptions.LabelsFromClassFolders)} (the command line's --class-folders)"
+                    : "";
+                throw new InvalidDataException($"'{path}' holds no frame images ({string.Join(", ", options.Extensions)}){classes}.");
             }
 
             if (options.FrameCount is null && count != frameCount)
@@ -59,4 +66,7 @@ internal sealed record FrameSequenceFolder(string Name, string[] FramePaths)
 
         return folders.Select(f => f with { FramePaths = f.FramePaths[..frameCount] }).ToArray();
     }
+
+    private static bool HoldsFrames(string folder, HashSet<string> extensions) =>
+        Directory.EnumerateFiles(folder).Any(file => extensions.Contains(Path.GetExtension(file)) && !Path.GetFileName(file).StartsWith('.'));
 }

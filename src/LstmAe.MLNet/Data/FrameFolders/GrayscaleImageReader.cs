@@ -21,15 +21,7 @@ internal static class GrayscaleImageReader
     /// PNG or JPEG, or cannot be decoded as an image; the message names it.</exception>
     public static (float[] Pixels, int Height, int Width) Read(string path, long maxPixels)
     {
-        byte[] file = ReadBounded(path, maxPixels > (Array.MaxLength - FileSlackBytes) / 8 ? Array.MaxLength : maxPixels * 8 + FileSlackBytes);
-        ImageHeader header = ImageHeader.Read(file, path);
-        if (header.Pixels > maxPixels)
-        {
-            throw new InvalidDataException(
-                $"'{path}' is a {header.Format} image of {header.Width}x{header.Height} = {(ulong)header.Width * (ulong)header.Height} pixels; at most {maxPixels} are allowed " +
-                $"({nameof(FrameFolderOptions)}.{nameof(FrameFolderOptions.MaxImagePixels)}).");
-        }
-
+        ImageHeader header = ReadHeader(path, maxPixels, out byte[] file);
         ImageCompleteness.Check(file, header, path);
         // SkiaSharp (ML.NET's image decoder) decodes into unpremultiplied RGBA here: MLImage premultiplies by alpha,
         // which turns every transparent pixel black whatever colour it holds.
@@ -64,6 +56,29 @@ internal static class GrayscaleImageReader
         }
 
         return (gray, height, width);
+    }
+
+    /// <summary>The size <paramref name="path"/>'s header declares, checked against <paramref name="maxPixels"/>,
+    /// without decoding the image.</summary>
+    /// <exception cref="InvalidDataException">As <see cref="Read"/>, for the header.</exception>
+    public static (int Height, int Width) ReadSize(string path, long maxPixels)
+    {
+        ImageHeader header = ReadHeader(path, maxPixels, out _);
+        return (checked((int)header.Height), checked((int)header.Width));
+    }
+
+    private static ImageHeader ReadHeader(string path, long maxPixels, out byte[] file)
+    {
+        file = ReadBounded(path, maxPixels > (Array.MaxLength - FileSlackBytes) / 8 ? Array.MaxLength : maxPixels * 8 + FileSlackBytes);
+        ImageHeader header = ImageHeader.Read(file, path);
+        if (header.Pixels > maxPixels)
+        {
+            throw new InvalidDataException(
+                $"'{path}' is a {header.Format} image of {header.Width}x{header.Height} = {(ulong)header.Width * (ulong)header.Height} pixels; at most {maxPixels} are allowed " +
+                $"({nameof(FrameFolderOptions)}.{nameof(FrameFolderOptions.MaxImagePixels)}).");
+        }
+
+        return header;
     }
 
     private static byte[] ReadBounded(string path, long maxBytes)
