@@ -33,7 +33,10 @@ internal static class TrainCommand
             {
                 throw new CliException($"The checkpoint '{trainingOptions.CheckpointPath}' exists; pass --resume to continue it or --force to start afresh.");
             }
-            using var sequences = data.Open(parsed);
+            // Frame images are resized to the preset's frame size unless --frame-height/--frame-width say otherwise:
+            // a model's input weights grow with the frame, and camera frames would make a model too large to train.
+            // Both presets are 64 x 64.
+            using var sequences = data.Open(parsed, (LstmAutoEncoderModelOptions.CpuDefault.FrameHeight, LstmAutoEncoderModelOptions.CpuDefault.FrameWidth));
             var modelOptions = architecture.Build(parsed, sequences.FrameHeight, sequences.FrameWidth, forTraining: true);
             using var model = LstmAutoEncoder.Create(modelOptions, parsed.GetValue(training.Seed), device.Resolve(parsed, "training", output));
             int frames = data.FramesFor(parsed, sequences, modelOptions);

@@ -216,6 +216,11 @@ internal sealed class PickleMachine
                 break;
             }
 
+            // NEWOBJ, NEWOBJ_EX, INST, OBJ: an object of a Python class (a whole model, an optimizer, a Namespace).
+            case '\x81' or '\x92' or 'i' or 'o':
+                throw Invalid($"opcode 0x{opcode:X2} at offset {opcodeOffset} builds a Python object, which a state_dict does not hold " +
+                    "(a whole model, an optimizer or another object was saved); save the model's tensors alone, torch.save(model.state_dict(), path)");
+
             default:
                 throw Invalid($"opcode 0x{opcode:X2} at offset {opcodeOffset} is not one torch.save writes for a state_dict " +
                     "with its default pickle protocol (save it again without pickle_protocol)");

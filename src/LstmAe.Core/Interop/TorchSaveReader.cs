@@ -108,6 +108,16 @@ internal static class TorchSaveReader
                 $"{path} holds {dict.Count} entries, more than this model's {expectedCount} tensors and {MaxUnexpectedEntries} unexpected ones.");
         }
 
+        // A checkpoint holds the state_dict under a key, beside others ('epoch' often first): name that key.
+        if (dict.FirstOrDefault(e => e.Key is string && e.Value is Dictionary<object, object?> nested && nested.Values.Any(IsTensor)) is
+            { Key: string checkpointKey })
+        {
+            string entry = $"'{PickleValues.Shorten(checkpointKey)}'";
+            throw new InvalidDataException(
+                $"{path} holds a checkpoint, not a state_dict: its entry {entry} is a dict of tensors. Save that entry alone: " +
+                $"torch.save(checkpoint[{entry}], path).");
+        }
+
         var tensors = new List<StoredTensor>();
         foreach (var (key, entryValue) in dict)
         {
@@ -127,16 +137,8 @@ internal static class TorchSaveReader
                         $"{path} holds an entry whose key is a {PickleValues.Describe(key)}; a state_dict's keys are parameter names.");
                 }
 
-                string entry = $"'{PickleValues.Shorten(text)}'";
-                if (value is Dictionary<object, object?> nested && nested.Values.Any(IsTensor))
-                {
-                    throw new InvalidDataException(
-                        $"{path} holds a checkpoint, not a state_dict: its entry {entry} is a dict of tensors. Save that entry alone: " +
-                        $"torch.save(checkpoint[{entry}], path).");
-                }
-
                 throw new InvalidDataException(
-                    $"{path} holds an entry {entry} whose value is not a tensor torch.save writes (its value: {PickleValues.Describe(value)}). " +
+                    $"{path} holds an entry '{PickleValues.Shorten(text)}' whose value is not a tensor torch.save writes (its value: {PickleValues.Describe(value)}). " +
                     "A state_dict holds only the model's tensors: save them alone, torch.save(model.state_dict(), path).");
             }
 
@@ -149,8 +151,10 @@ internal static class TorchSaveReader
     /// <summary>The first byte of a bare pickle of protocol 2 or later, as a legacy torch.save file begins.</summary>
     private const int PickleProtocolOpcode = 0x80;
 
-    private static bool IsTensor(object? value) =>
-        value is PickleCall { Callable: PickleGlobal { Module: "torch._utils", Name: "_rebuild_tensor_v2" or "_rebuild_tensor" or "_rebuild_parameter" } };
+    private static bool IsTensor(object? value) => value is PickleCall
+    {
+        Callable: PickleGlobal { Module: "torch._utils", Name: "_rebuild_tensor_v2" or "_rebuild_tensor" or "_rebuild_parameter" or "_rebuild_parameter_with_state" },
+    };
 
     /// <summary>What is wrong with a tensor's view of its storage, or with the storage entry's size. Several tensors
     /// may view one storage (cuDNN's flattened LSTM weights), at any offset and with any non-negative strides

@@ -140,7 +140,8 @@ public sealed record LstmAutoEncoderModelOptions
         if (parameters > ModelSizeLimits.MaxParameterCount)
             throw new ArgumentException(
                 $"{nameof(HiddenSize)} {HiddenSize}, {nameof(Layers)} {Layers} and frames of {FrameHeight} x {FrameWidth} make a model of " +
-                $"{parameters} weights; at most {ModelSizeLimits.MaxParameterCount} ({nameof(ModelSizeLimits)}.{nameof(ModelSizeLimits.MaxParameterCount)}) are supported.");
+                $"{parameters} weights; at most {ModelSizeLimits.MaxParameterCount} ({nameof(ModelSizeLimits)}.{nameof(ModelSizeLimits.MaxParameterCount)}) are supported. " +
+                "Smaller frames (resized when loaded) or fewer units make a smaller model.");
     }
 
     /// <summary>The options as JSON (enums by name), as stored in a saved model.</summary>

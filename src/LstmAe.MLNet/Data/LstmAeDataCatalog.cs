@@ -47,7 +47,7 @@ public static class LstmAeDataCatalog
     /// <summary>
     /// Videos stored as frame images: each subfolder of <paramref name="folder"/> is one sequence, its PNG/JPEG
     /// frames in natural file-name order (frame2 before frame10). Columns: <c>Frames</c> ([T, H, W] grayscale floats
-    /// in [0, 1], resized to the configured size), <c>Name</c> (the subfolder's name) and, with labels, a key-typed
+    /// in [0, 1], at the first frame's size or resized to the configured one), <c>Name</c> (the subfolder's name) and, with labels, a key-typed
     /// <c>Label</c>: from a class folder level (<c>root/&lt;class&gt;/&lt;sequence&gt;/&lt;frames&gt;</c>, the
     /// ImageFolder convention, with <see cref="FrameFolderOptions.LabelsFromClassFolders"/>) or from a CSV file of
     /// <c>sequence,label</c> (<see cref="FrameFolderOptions.LabelsPath"/>).
@@ -57,7 +57,8 @@ public static class LstmAeDataCatalog
     /// <param name="options">Frame size, frame count and image extensions.</param>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="InvalidDataException">No sequences, frame counts that disagree, or labels that do not match
-    /// the sequence folders; the message names the folder (and the labels file).
+    /// the sequence folders; the message names the folder (and the labels file). Without a frame size set, also the
+    /// first frame's header as below (it gives the size).
     /// Reading a row: an image that is not PNG, JPEG, GIF, BMP or WebP, is damaged, or declares more than
     /// <see cref="FrameFolderOptions.MaxImagePixels"/> pixels; the message names the file.</exception>
     public static IDataView LoadFrameSequences(this DataOperationsCatalog catalog, string folder, FrameFolderOptions? options = null)

@@ -48,15 +48,19 @@ internal static class FrameColumn
                     $"say {height}x{width}.");
             (height, width) = (dimHeight, dimWidth);
         }
-        return Match(vector, columnName, requested with { FrameHeight = height, FrameWidth = width });
+        return Match(vector, columnName, requested with { FrameHeight = height, FrameWidth = width }, training: true);
     }
 
     /// <summary>Checks a column against a trained model's frame shape; the column may hold the input frames
     /// only, or the input and future frames.</summary>
-    public static FrameLayout Check(DataViewSchema schema, string columnName, FrameLayout expected) =>
-        Match(RequireFixedFloatVector(schema, columnName, expected), columnName, expected);
+    /// <param name="schema">The schema holding the column.</param>
+    /// <param name="columnName">The column of frames.</param>
+    /// <param name="expected">The frames the model reads.</param>
+    /// <param name="training">True before a model is trained (its frame counts are still options to change).</param>
+    public static FrameLayout Check(DataViewSchema schema, string columnName, FrameLayout expected, bool training = false) =>
+        Match(RequireFixedFloatVector(schema, columnName, expected), columnName, expected, training);
 
-    private static FrameLayout Match(VectorDataViewType vector, string columnName, FrameLayout expected)
+    private static FrameLayout Match(VectorDataViewType vector, string columnName, FrameLayout expected, bool training)
     {
         int frameSize = expected.FrameSize;
         bool dimensionsAgree = vector.Dimensions.Length != 3
@@ -66,12 +70,17 @@ internal static class FrameColumn
             && (frames == expected.InputFrames || (expected.FutureFrames > 0 && frames == expected.InputFrames + expected.FutureFrames));
         if (!dimensionsAgree || !framesAgree)
         {
-            // Whole frames of the right size, in another number: the clips' length and the model's disagree.
-            string remedy = dimensionsAgree && vector.Size % frameSize == 0
-                ? $" To train on sequences of {frames} frames, set the model's {nameof(LstmAutoEncoderModelOptions.InputFrames)} and " +
-                  $"{nameof(LstmAutoEncoderModelOptions.FutureFrames)} to add up to {frames}; to use their first frames, load fewer " +
-                  "(FrameFolderOptions.FrameCount, ISequenceCollection.TakeFrames)."
-                : "";
+            // Frames of the right size (known from [T, H, W] dimensions), in another number: say how to agree.
+            var remedies = new List<string>();
+            if (vector.Dimensions.Length == 3 && dimensionsAgree)
+            {
+                if (training)
+                    remedies.Add($"to train on sequences of {frames} frames, set the model's {nameof(LstmAutoEncoderModelOptions.InputFrames)} " +
+                        $"and {nameof(LstmAutoEncoderModelOptions.FutureFrames)} to add up to {frames}");
+                if (frames > expected.InputFrames + expected.FutureFrames)
+                    remedies.Add("to use the first frames of each sequence, load fewer (FrameFolderOptions.FrameCount, ISequenceCollection.TakeFrames)");
+            }
+            string remedy = remedies.Count > 0 ? $" {char.ToUpperInvariant(remedies[0][0])}{string.Join("; ", remedies)[1..]}." : "";
             throw SchemaError(
                 $"Column '{columnName}' has type {vector} ({vector.Size} floats); expected a vector shaped " +
                 $"{expected.DescribeAccepted()}.{remedy}");

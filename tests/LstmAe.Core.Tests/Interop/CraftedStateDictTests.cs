@@ -206,7 +206,7 @@ public sealed class CraftedStateDictTests
 
         var error = Assert.ThrowsExactly<InvalidDataException>(() => model.LoadPyTorchStateDict(path));
 
-        StringAssert.Contains(error.Message, "opcode 0x69 at offset 2 is not one torch.save writes");
+        StringAssert.Contains(error.Message, "opcode 0x69 at offset 2 builds a Python object, which a state_dict does not hold");
     }
 
     [TestMethod]

@@ -116,7 +116,16 @@ public sealed class FrameFolderDataViewTests
     {
         using var temp = new TempDirectory();
         WritePng(temp, "a/0.png", Solid(6, 4, SKColors.White)); // 6 wide, 4 high: the first frame
-        WritePng(temp, "b/0.png", Solid(12, 8, SKColors.White));
+        using SKBitmap halves = Solid(12, 8, SKColors.Black);   // twice the size: left half white, right half black
+        for (int y = 0; y < 8; y++)
+        {
+            for (int x = 0; x < 6; x++)
+            {
+                halves.SetPixel(x, y, SKColors.White);
+            }
+        }
+
+        WritePng(temp, "b/0.png", halves.Copy());
 
         using var folders = FrameFolderSequences.Open(temp.Path);
         IDataView view = new MLContext().Data.LoadFrameSequences(temp.Path);
@@ -124,8 +133,13 @@ public sealed class FrameFolderDataViewTests
         Assert.AreEqual((4, 6), (folders.FrameHeight, folders.FrameWidth));
         int[] dimensions = [1, 4, 6];
         CollectionAssert.AreEqual(dimensions, ((VectorDataViewType)view.Schema["Frames"].Type).Dimensions.ToArray());
-        Assert.IsTrue(CursorReading.ReadVectors(view, "Frames").All(row => row.Values.Length == 24));
-        Assert.ThrowsExactly<ArgumentException>(() => FrameFolderSequences.Open(temp.Path, new FrameFolderOptions { FrameHeight = 4 }), "both sizes or neither");
+        var rows = CursorReading.ReadVectors(view, "Frames");
+        AssertAll(rows[0].Values, 1f, "the first frame as it is");
+        // 2 x 2 blocks averaged: each output row is three white pixels, then three black ones.
+        float[] resized = Enumerable.Range(0, 24).Select(i => i % 6 < 3 ? 1f : 0f).ToArray();
+        CollectionAssert.AreEqual(resized, rows[1].Values, new ToleranceComparer(1e-6f));
+        var both = Assert.ThrowsExactly<ArgumentException>(() => FrameFolderSequences.Open(temp.Path, new FrameFolderOptions { FrameHeight = 4 }));
+        StringAssert.Contains(both.Message, "set both FrameHeight and FrameWidth, or neither to take the first frame's size; got 4xnull");
     }
 
     [TestMethod]

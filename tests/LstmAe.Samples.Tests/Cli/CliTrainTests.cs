@@ -153,7 +153,7 @@ public sealed class CliTrainTests
         string model = folder.File("classes.lstmae"), csv = folder.File("classes.csv");
         string[] source = ["--data", "frames", "--path", root, "--class-folders"];
 
-        // No --frame-height: the images' own 16 x 16.
+        // No --frame-height: train resizes to the preset's 64 x 64; encode, reading the model, to the model's.
         var train = CliResult.Run(["train", "--output", model, "--epochs", "1", "--hidden", "4", "--input-frames", "2", "--future-frames", "2",
             "--validation-fraction", "0", .. source]);
         CliResult.Run(["encode", "--model", model, "--output", csv, .. source]).AssertSucceeded();
@@ -162,7 +162,7 @@ public sealed class CliTrainTests
         using (var stream = File.OpenRead(model))
         using (var loaded = LstmAutoEncoder.Load(stream))
         {
-            Assert.AreEqual((16, 16), (loaded.Options.FrameHeight, loaded.Options.FrameWidth));
+            Assert.AreEqual((64, 64), (loaded.Options.FrameHeight, loaded.Options.FrameWidth));
         }
         string[] lines = File.ReadAllLines(csv);
         StringAssert.StartsWith(lines[0], "sequence,name,label,f0,");

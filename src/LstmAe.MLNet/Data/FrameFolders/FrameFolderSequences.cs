@@ -26,9 +26,11 @@ public sealed class FrameFolderSequences : ISequenceCollection
             : GrayscaleImageReader.ReadSize(folders[0].FramePaths[0], options.MaxImagePixels);
         if ((long)FrameHeight * FrameWidth * FrameCount > Array.MaxLength)
         {
+            string size = options.FrameHeight is null
+                ? $"the size of '{folders[0].FramePaths[0]}'; set {nameof(FrameFolderOptions)}.{nameof(FrameFolderOptions.FrameHeight)} and {nameof(FrameFolderOptions.FrameWidth)} to resize them"
+                : $"as {nameof(FrameFolderOptions)} sets; resize them to fewer pixels or take fewer ({nameof(FrameFolderOptions.FrameCount)})";
             throw new InvalidDataException(
-                $"{FrameCount} frames of {FrameHeight}x{FrameWidth} (the size of '{folders[0].FramePaths[0]}') do not fit one array of at most " +
-                $"{Array.MaxLength} floats; set {nameof(FrameFolderOptions)}.{nameof(FrameFolderOptions.FrameHeight)} and {nameof(FrameFolderOptions.FrameWidth)} to resize them.");
+                $"{FrameCount} frames of {FrameHeight}x{FrameWidth} ({size}) do not fit one array of at most {Array.MaxLength} floats.");
         }
     }
 
@@ -37,7 +39,9 @@ public sealed class FrameFolderSequences : ISequenceCollection
     /// <param name="options">Frame size, frame count, extensions and labels; null for the defaults.</param>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="InvalidDataException">No sequences, frame counts that disagree, or labels that do not match
-    /// the sequences; the message names the folder (and the labels file).</exception>
+    /// the sequences; the message names the folder (and the labels file). Without a frame size set: the first frame's
+    /// header cannot be read or declares more than <see cref="FrameFolderOptions.MaxImagePixels"/> pixels (the message
+    /// names the file).</exception>
     public static FrameFolderSequences Open(string root, FrameFolderOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(root);

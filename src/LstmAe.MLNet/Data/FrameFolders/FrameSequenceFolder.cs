@@ -44,7 +44,7 @@ internal sealed record FrameSequenceFolder(string Name, string[] FramePaths)
             int count = folder.FramePaths.Length;
             if (count == 0)
             {
-                string classes = !options.LabelsFromClassFolders && Directory.EnumerateDirectories(path).Any()
+                string classes = !options.LabelsFromClassFolders && Directory.EnumerateDirectories(path).Any(d => !Path.GetFileName(d).StartsWith('.'))
                     ? $"; it holds subfolders: for class folders (root/<class>/<sequence>/<frames>), set {nameof(FrameFolderOptions)}.{nameof(FrameFolderOptions.LabelsFromClassFolders)} (the command line's --class-folders)"
                     : "";
                 throw new InvalidDataException($"'{path}' holds no frame images ({string.Join(", ", options.Extensions)}){classes}.");

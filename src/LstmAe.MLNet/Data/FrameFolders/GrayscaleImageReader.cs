@@ -44,7 +44,9 @@ internal static class GrayscaleImageReader
         SKCodecResult result = codec.GetPixels(info, bitmap.GetPixels());
         if (result is not SKCodecResult.Success)
         {
-            throw new InvalidDataException($"'{path}' is not a readable image: SkiaSharp could not decode it ({result}).");
+            throw new InvalidDataException(result == SKCodecResult.IncompleteInput
+                ? $"'{path}' is truncated: its image data ends before the last pixel."
+                : $"'{path}' is not a readable image: SkiaSharp could not decode it ({result}).");
         }
 
         ReadOnlySpan<byte> rgba = bitmap.GetPixelSpan();

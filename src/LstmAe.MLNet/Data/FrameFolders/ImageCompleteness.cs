@@ -4,8 +4,9 @@ using System.IO.Compression;
 namespace LstmAe.MLNet.Data;
 
 /// <summary>
-/// Refuses truncated PNG and JPEG files before they are decoded: the decoder fills the rows it never received with
-/// black (or gray) and reports success, so a cut-off frame would silently become a different picture.
+/// Refuses truncated PNG and JPEG files before they are decoded, naming what is missing: a decoder can fill the rows it
+/// never received with black (or gray) and still report success, so a cut-off frame would silently become a different
+/// picture. (Other formats are left to the decoder, which reports incomplete input.)
 /// </summary>
 internal static class ImageCompleteness
 {

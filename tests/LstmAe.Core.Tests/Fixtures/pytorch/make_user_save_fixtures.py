@@ -5,7 +5,9 @@ Usage: python3 make_user_save_fixtures.py [OUT_DIR]   (default: the folder of th
 
   parameters.pt        torch.save(model.state_dict(keep_vars=True)): nn.Parameter objects, not tensors
   legacy.pt            torch.save(..., _use_new_zipfile_serialization=False): a bare pickle, not a zip
-  checkpoint.pt        {'model_state_dict': ..., 'optimizer_state_dict': ..., 'epoch': 5}
+  checkpoint.pt        {'epoch': 5, 'model_state_dict': ..., 'optimizer_state_dict': ..., 'loss': 0.25}, the
+                       PyTorch tutorial's checkpoint layout
+  whole_model.pt       torch.save(model): the module object itself
   extra_entry.pt       the state_dict with an 'epoch' entry added
   data_parallel.pt     nn.DataParallel(model).state_dict(): every name prefixed 'module.'
 """
@@ -24,8 +26,9 @@ def main(out_dir):
     torch.save(model.state_dict(keep_vars=True), os.path.join(out_dir, "parameters.pt"))
     torch.save(state, os.path.join(out_dir, "legacy.pt"), _use_new_zipfile_serialization=False)
     optimizer = torch.optim.Adam(model.parameters())
-    torch.save({"model_state_dict": state, "optimizer_state_dict": optimizer.state_dict(), "epoch": 5},
+    torch.save({"epoch": 5, "model_state_dict": state, "optimizer_state_dict": optimizer.state_dict(), "loss": 0.25},
                os.path.join(out_dir, "checkpoint.pt"))
+    torch.save(model, os.path.join(out_dir, "whole_model.pt"))
     extra = dict(state)
     extra["epoch"] = 5
     torch.save(extra, os.path.join(out_dir, "extra_entry.pt"))
