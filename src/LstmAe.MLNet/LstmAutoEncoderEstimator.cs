@@ -83,8 +83,13 @@ public sealed class LstmAutoEncoderEstimator : IEstimator<LstmAutoEncoderTransfo
         RequireFutureFramesIfPredicting(layout, modelOptions, _options.InputColumnName);
         (ISequenceSource train, ISequenceSource? validation) = Sources(input, layout, modelOptions);
 
+        RequireTrainingRows(train, input);
         using IChannel channel = _host.Start("Training LSTM autoencoder");
         WarnIfNotShuffling(input, channel);
+        if (input.Schema[_options.InputColumnName].Type is VectorDataViewType { Dimensions.Length: not 3 } && _options.FrameHeight is null)
+            channel.Warning(MessageSensitivity.None,
+                $"Column '{_options.InputColumnName}' has no [T, H, W] dimensions, so its frames are taken as {layout.FrameHeight}x{layout.FrameWidth}; " +
+                $"if they are another size, set {nameof(LstmAutoEncoderOptions.FrameHeight)} and {nameof(LstmAutoEncoderOptions.FrameWidth)}.");
         LstmAutoEncoder model = LstmAutoEncoder.Create(modelOptions, training.Seed, ResolveDevice(channel));
         try
         {
@@ -169,6 +174,19 @@ public sealed class LstmAutoEncoderEstimator : IEstimator<LstmAutoEncoderTransfo
         var split = new RowSplit(_options.ValidationFraction, _options.Training.Seed);
         return (new DataViewSequenceSource(input, column, layout, _options.Training.Seed, split, validationSide: false),
             new DataViewSequenceSource(input, column, layout, _options.Training.Seed, split, validationSide: true));
+    }
+
+    /// <summary>Refuses data without a training row before a model is built, naming the cause, where that costs no
+    /// pass over the data beyond the split's own count (data of unknown length is left to the trainer).</summary>
+    private void RequireTrainingRows(ISequenceSource train, IDataView input)
+    {
+        string column = _options.InputColumnName;
+        if (input.GetRowCount() == 0)
+            throw new ArgumentException($"The training data holds no rows: column '{column}' needs at least one sequence to train on.", nameof(input));
+        if (_options.ValidationData is null && _options.ValidationFraction > 0 && train.CountWithoutReading(CancellationToken.None) == 0)
+            throw new ArgumentException(
+                $"{nameof(LstmAutoEncoderOptions.ValidationFraction)} {_options.ValidationFraction} leaves no training rows; use more rows or a smaller fraction.",
+                nameof(input));
     }
 
     private static void RequireFutureFramesIfPredicting(FrameLayout layout, LstmAutoEncoderModelOptions model, string column)

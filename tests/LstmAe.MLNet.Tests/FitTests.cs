@@ -33,6 +33,98 @@ public sealed class FitTests
         Assert.IsTrue(ours.Any(m => m.StartsWith("Finished (EpochsCompleted)", StringComparison.Ordinal)), string.Join("\n", ours));
     }
 
+    private sealed class FramesIn
+    {
+        [VectorType(TinySequences.InputFrames + TinySequences.FutureFrames, TinySequences.Height, TinySequences.Width)]
+        public float[] Frames { get; set; } = [];
+    }
+
+    private sealed class FramesOut
+    {
+        [VectorType(TinySequences.InputFrames + TinySequences.FutureFrames, TinySequences.Height, TinySequences.Width)]
+        public float[] Computed { get; set; } = [];
+    }
+
+    [TestMethod]
+    public void DataOfUnknownLengthIsCountedWithoutComputingItsFrames()
+    {
+        var ml = new MLContext(seed: 1);
+        int computed = 0;
+        // A filter hides the row count; the frames the model reads come from a mapping that counts its calls.
+        IDataView data = ml.Data.FilterRowsByColumn(TinySequences.Load(ml, 12), nameof(TinySequences.Row.Label), lowerBound: 0, upperBound: 10);
+        var mapping = ml.Transforms.CustomMapping<FramesIn, FramesOut>((input, output) =>
+        {
+            Interlocked.Increment(ref computed);
+            output.Computed = input.Frames;
+        }, contractName: null);
+        IDataView mapped = mapping.Fit(data).Transform(data);
+        Assert.IsNull(mapped.GetRowCount());
+
+        using var _ = ml.Transforms.LstmAutoEncode(TinySequences.Options(o =>
+        {
+            o.InputColumnName = nameof(FramesOut.Computed);
+            o.Training = o.Training with { InitializeOutputBiasFromData = false };
+        })).Fit(mapped);
+
+        Assert.AreEqual(12, computed, "one epoch reads each row's frames once; counting the rows reads none");
+    }
+
+    [TestMethod]
+    public void DataWithoutATrainingRowIsRefusedSayingWhy()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView none = ml.Data.LoadFromEnumerable(Array.Empty<TinySequences.Row>());
+        IDataView hidden = ml.Data.FilterRowsByColumn(TinySequences.Load(ml, 4), nameof(TinySequences.Row.Label), lowerBound: 100, upperBound: 200);
+
+        var empty = Assert.ThrowsExactly<ArgumentException>(() => ml.Transforms.LstmAutoEncode(TinySequences.Options()).Fit(none));
+        var allValidation = Assert.ThrowsExactly<ArgumentException>(
+            () => ml.Transforms.LstmAutoEncode(TinySequences.Options(o => o.ValidationFraction = 0.99)).Fit(TinySequences.Load(ml, 1)));
+        var unknownLength = Assert.ThrowsExactly<ArgumentException>(() => ml.Transforms.LstmAutoEncode(TinySequences.Options()).Fit(hidden));
+
+        StringAssert.StartsWith(empty.Message, "The training data holds no rows: column 'Frames' needs at least one sequence to train on.");
+        StringAssert.StartsWith(allValidation.Message, "ValidationFraction 0.99 leaves no training rows; use more rows or a smaller fraction.");
+        StringAssert.StartsWith(unknownLength.Message, "The training data holds no sequences: there is nothing to train on.");
+    }
+
+    [TestMethod]
+    public void AFlatColumnsAssumedFrameSizeIsLoggedAndNamedWhenItDoesNotFit()
+    {
+        var ml = new MLContext(seed: 1);
+        var messages = new List<string>();
+        ml.Log += (_, e) => { lock (messages) messages.Add(e.RawMessage); };
+        // 8 frames of 6 x 6 as one flat vector: the options do not say the frame size.
+        var reshaped = ml.Data.LoadFromEnumerable(TinySequences.Rows(4).Select(r => new FlatRow { Flat = r.Frames }));
+
+        var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(
+            () => ml.Transforms.LstmAutoEncode(TinySequences.Options(o => o.InputColumnName = "Flat")).Fit(reshaped));
+        using var _ = ml.Transforms.LstmAutoEncode(TinySequences.Options(o =>
+        {
+            o.InputColumnName = "Flat";
+            (o.FrameHeight, o.FrameWidth) = (TinySequences.Height, TinySequences.Width);
+        })).Fit(reshaped);
+        using var assumed = ml.Transforms.LstmAutoEncode(TinySequences.Options(o =>
+        {
+            o.InputColumnName = "Flat";
+            o.Model = o.Model with { InputFrames = 1, FutureFrames = 1, HiddenSize = 4 };
+        })).Fit(ml.Data.LoadFromEnumerable(new[] { new WideFlatRow { Flat = new float[2 * 64 * 64] } }));
+
+        StringAssert.Contains(error.Message, "A flat column's frames are 64x64 unless LstmAutoEncoderOptions.FrameHeight and FrameWidth say otherwise");
+        Assert.IsTrue(messages.Any(m => m.Contains("Column 'Flat' has no [T, H, W] dimensions, so its frames are taken as 64x64", StringComparison.Ordinal)));
+        Assert.AreEqual(1, messages.Count(m => m.Contains("has no [T, H, W] dimensions", StringComparison.Ordinal)), "not when the options give the size");
+    }
+
+    private sealed class FlatRow
+    {
+        [VectorType(TinySequences.Length)]
+        public float[] Flat { get; set; } = [];
+    }
+
+    private sealed class WideFlatRow
+    {
+        [VectorType(2 * 64 * 64)]
+        public float[] Flat { get; set; } = [];
+    }
+
     [TestMethod]
     [DataRow(true)]
     [DataRow(false)]

@@ -254,7 +254,9 @@ public sealed class AutoEncoderTrainer
                     if (PatienceExhausted) return TrainingStopReason.EarlyStopped;
                 }
                 if (!any && !resumingMidEpoch)
-                    throw new ArgumentException($"The train source yielded no sequences for epoch {position.Epoch}.");
+                    throw new ArgumentException(position.Epoch == 0
+                        ? "The training data holds no sequences: there is nothing to train on."
+                        : $"The training data yielded no sequences in epoch {position.Epoch + 1}, after {position.Step} steps in earlier epochs.");
                 ReportPending();
                 position = position with { Epoch = position.Epoch + 1, BatchesIntoEpoch = 0 };
                 if (options.ValidateEverySteps is null && validationBatches is not null)

@@ -80,6 +80,10 @@ internal static class FrameColumn
                 if (frames > expected.InputFrames + expected.FutureFrames)
                     remedies.Add("to use the first frames of each sequence, load fewer (FrameFolderOptions.FrameCount, ISequenceCollection.TakeFrames)");
             }
+            if (vector.Dimensions.Length != 3)
+                remedies.Add($"a flat column's frames are {expected.FrameHeight}x{expected.FrameWidth} unless " +
+                    $"{nameof(LstmAutoEncoderOptions)}.{nameof(LstmAutoEncoderOptions.FrameHeight)} and {nameof(LstmAutoEncoderOptions.FrameWidth)} say otherwise " +
+                    "(or give the column [T, H, W] dimensions, e.g. [VectorType(T, H, W)])");
             string remedy = remedies.Count > 0 ? $" {char.ToUpperInvariant(remedies[0][0])}{string.Join("; ", remedies)[1..]}." : "";
             throw SchemaError(
                 $"Column '{columnName}' has type {vector} ({vector.Size} floats); expected a vector shaped " +

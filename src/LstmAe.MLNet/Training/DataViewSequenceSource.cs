@@ -44,11 +44,12 @@ internal sealed class DataViewSequenceSource : ISequenceSource
     public bool Shuffles => _data.CanShuffle;
 
     /// <inheritdoc/>
-    /// <remarks>The view's row count where it knows it and there is no split; with a split, a pass of a cursor with
-    /// no active columns (so no frames are computed) that reads only the row ids.</remarks>
+    /// <remarks>The view's row count where it knows it and there is no split; otherwise a pass of a cursor with no
+    /// active columns (so no frames are computed, nor anything upstream that only they need) that reads only the row
+    /// ids.</remarks>
     public long? CountWithoutReading(CancellationToken cancellationToken)
     {
-        if (_split is null) return _data.GetRowCount();
+        if (_split is null && _data.GetRowCount() is { } known) return known;
         using DataViewRowCursor cursor = _data.GetRowCursor([]);
         ValueGetter<DataViewRowId> id = cursor.GetIdGetter();
         DataViewRowId rowId = default;
@@ -56,7 +57,7 @@ internal sealed class DataViewSequenceSource : ISequenceSource
         while (!cancellationToken.IsCancellationRequested && cursor.MoveNext())
         {
             id(ref rowId);
-            if (_split.IsValidation(rowId) == _validationSide) count++;
+            if (_split is null || _split.IsValidation(rowId) == _validationSide) count++;
         }
         return count;
     }

@@ -331,7 +331,7 @@ public sealed class AutoEncoderTrainerTests
 
         var error = Assert.ThrowsExactly<ArgumentException>(() => trainer.Fit(new EmptySource(TinyModels.Options.FullSequenceLength)));
 
-        StringAssert.Contains(error.Message, "yielded no sequences");
+        StringAssert.Contains(error.Message, "The training data holds no sequences: there is nothing to train on.");
     }
 
     [TestMethod]
