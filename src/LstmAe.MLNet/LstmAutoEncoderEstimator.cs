@@ -86,7 +86,7 @@ public sealed class LstmAutoEncoderEstimator : IEstimator<LstmAutoEncoderTransfo
         RequireTrainingRows(train, input);
         using IChannel channel = _host.Start("Training LSTM autoencoder");
         WarnIfNotShuffling(input, channel);
-        if (input.Schema[_options.InputColumnName].Type is VectorDataViewType { Dimensions.Length: not 3 } && _options.FrameHeight is null)
+        if (input.Schema[_options.InputColumnName].Type is VectorDataViewType { Dimensions.Length: not 3 } && (_options.FrameHeight is null || _options.FrameWidth is null))
             channel.Warning(MessageSensitivity.None,
                 $"Column '{_options.InputColumnName}' has no [T, H, W] dimensions, so its frames are taken as {layout.FrameHeight}x{layout.FrameWidth}; " +
                 $"if they are another size, set {nameof(LstmAutoEncoderOptions.FrameHeight)} and {nameof(LstmAutoEncoderOptions.FrameWidth)}.");
@@ -176,16 +176,22 @@ public sealed class LstmAutoEncoderEstimator : IEstimator<LstmAutoEncoderTransfo
             new DataViewSequenceSource(input, column, layout, _options.Training.Seed, split, validationSide: true));
     }
 
-    /// <summary>Refuses data without a training row before a model is built, naming the cause, where that costs no
-    /// pass over the data beyond the split's own count (data of unknown length is left to the trainer).</summary>
+    /// <summary>Refuses data without a training row before a model is built, naming the cause: where the view knows
+    /// its length, or with a split, whose count the trainer then reuses (data of unknown length and no split is left
+    /// to the trainer, which counts it anyway).</summary>
     private void RequireTrainingRows(ISequenceSource train, IDataView input)
     {
         string column = _options.InputColumnName;
-        if (input.GetRowCount() == 0)
+        long? rows = input.GetRowCount();
+        if (rows == 0)
             throw new ArgumentException($"The training data holds no rows: column '{column}' needs at least one sequence to train on.", nameof(input));
-        if (_options.ValidationData is null && _options.ValidationFraction > 0 && train.CountWithoutReading(CancellationToken.None) == 0)
-            throw new ArgumentException(
-                $"{nameof(LstmAutoEncoderOptions.ValidationFraction)} {_options.ValidationFraction} leaves no training rows; use more rows or a smaller fraction.",
+        if (_options.ValidationData is not null || _options.ValidationFraction == 0)
+            return;
+        long? training = train.CountWithoutReading(_options.CancellationToken);
+        if (training == 0 && !_options.CancellationToken.IsCancellationRequested)
+            throw new ArgumentException(rows is { } known
+                ? $"{nameof(LstmAutoEncoderOptions.ValidationFraction)} {_options.ValidationFraction} leaves no training rows of the data's {known}; use more rows or a smaller fraction."
+                : $"No training rows: the data holds none, or {nameof(LstmAutoEncoderOptions.ValidationFraction)} {_options.ValidationFraction} took them all.",
                 nameof(input));
     }
 

@@ -33,10 +33,9 @@ internal static class TrainCommand
             {
                 throw new CliException($"The checkpoint '{trainingOptions.CheckpointPath}' exists; pass --resume to continue it or --force to start afresh.");
             }
-            // Frame images are resized to the preset's frame size unless --frame-height/--frame-width say otherwise:
-            // a model's input weights grow with the frame, and camera frames would make a model too large to train.
-            // Both presets are 64 x 64.
-            using var sequences = data.Open(parsed, (LstmAutoEncoderModelOptions.CpuDefault.FrameHeight, LstmAutoEncoderModelOptions.CpuDefault.FrameWidth));
+            // Frame images larger than the presets' 64 x 64 are shrunk to it: camera frames would make a model too
+            // large to train.
+            using var sequences = data.OpenForTraining(parsed, (LstmAutoEncoderModelOptions.CpuDefault.FrameHeight, LstmAutoEncoderModelOptions.CpuDefault.FrameWidth));
             var modelOptions = architecture.Build(parsed, sequences.FrameHeight, sequences.FrameWidth, forTraining: true);
             using var model = LstmAutoEncoder.Create(modelOptions, parsed.GetValue(training.Seed), device.Resolve(parsed, "training", output));
             int frames = data.FramesFor(parsed, sequences, modelOptions);
@@ -44,7 +43,7 @@ internal static class TrainCommand
             // Nothing is deleted: a fresh run replaces the old checkpoint (atomically) only once training starts,
             // and the model file only once training is done, so a run that fails its checks leaves both intact.
 
-            output.WriteLine($"Training on {sequences.Description}: {modelOptions.Layers} x {modelOptions.HiddenSize} units, {modelOptions.Mode}, {modelOptions.Objective}, {modelOptions.MatrixPrecision} products.");
+            output.WriteLine($"Training on {sequences.Description}, frames of {modelOptions.FrameHeight}x{modelOptions.FrameWidth}: {modelOptions.Layers} x {modelOptions.HiddenSize} units, {modelOptions.Mode}, {modelOptions.Objective}, {modelOptions.MatrixPrecision} products.");
             var progress = new ProgressLines(output, parsed.GetValue(training.ProgressEvery));
             var result = new AutoEncoderTrainer(model, trainingOptions).Fit(train, validation, progress);
             ModelFile.Save(model, path);

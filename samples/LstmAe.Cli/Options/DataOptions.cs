@@ -197,6 +197,22 @@ internal sealed class DataOptions
     /// frame images are resized to it unless --frame-height and --frame-width say otherwise.</param>
     public ISequenceCollection Open(ParseResult parsed, (int Height, int Width)? modelFrame = null) => OpenNamed(parsed, modelFrame).Data;
 
+    /// <summary><see cref="Open"/> for a model yet to be made: frame images at their own size, or shrunk to
+    /// <paramref name="largest"/> when larger (a model's input weights grow with the frame), unless --frame-height and
+    /// --frame-width say otherwise.</summary>
+    public ISequenceCollection OpenForTraining(ParseResult parsed, (int Height, int Width) largest)
+    {
+        ISequenceCollection data = Open(parsed);
+        if (parsed.GetValue(Source) != Frames || parsed.GetValue(FrameHeight) is not null
+            || (data.FrameHeight <= largest.Height && data.FrameWidth <= largest.Width))
+        {
+            return data;
+        }
+
+        data.Dispose();
+        return Open(parsed, largest);
+    }
+
     /// <summary><see cref="Open"/>, with each sequence's folder name for frame folders (null for other sources).</summary>
     public (ISequenceCollection Data, IReadOnlyList<string>? Names) OpenNamed(ParseResult parsed, (int Height, int Width)? modelFrame = null)
     {

@@ -216,8 +216,27 @@ internal sealed class PickleMachine
                 break;
             }
 
-            // NEWOBJ, NEWOBJ_EX, INST, OBJ: an object of a Python class (a whole model, an optimizer, a Namespace).
-            case '\x81' or '\x92' or 'i' or 'o':
+            // NEWOBJ, NEWOBJ_EX: an object of a Python class (a whole model, an argparse.Namespace in a checkpoint), kept
+            // inert like a call so the reader can say what the file holds instead of failing here.
+            case '\x81':
+            {
+                object?[] arguments = Pop<object?[]>("NEWOBJ needs an argument tuple");
+                object? type = Pop();
+                Push(New(new PickleCall(type, arguments), [type, arguments]));
+                break;
+            }
+
+            case '\x92':
+            {
+                var keywords = Pop<Dictionary<object, object?>>("NEWOBJ_EX needs keyword arguments");
+                object?[] arguments = Pop<object?[]>("NEWOBJ_EX needs an argument tuple");
+                object? type = Pop();
+                Push(New(new PickleCall(type, arguments), [type, arguments, keywords]));
+                break;
+            }
+
+            // INST, OBJ: protocol 0 and 1 objects, which torch.save does not write.
+            case 'i' or 'o':
                 throw Invalid($"opcode 0x{opcode:X2} at offset {opcodeOffset} builds a Python object, which a state_dict does not hold " +
                     "(a whole model, an optimizer or another object was saved); save the model's tensors alone, torch.save(model.state_dict(), path)");
 

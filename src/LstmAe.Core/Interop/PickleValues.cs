@@ -46,6 +46,7 @@ internal static class PickleValues
         object?[] => "tuple",
         List<object?> => "list",
         Dictionary<object, object?> => "dict",
+        PickleCall { Callable: PickleGlobal type } => $"{Shorten(type.ToString())}(...)",
         PickleCall => "call",
         PicklePersistentId => "persistent id",
         _ => value.GetType().Name,

@@ -97,6 +97,13 @@ internal static class TorchSaveReader
     /// <summary>The tensors the unpickled state_dict describes, in its order.</summary>
     private static List<StoredTensor> Describe(object? root, string path, int expectedCount)
     {
+        if (root is PickleCall)
+        {
+            throw new InvalidDataException(
+                $"{path} holds a pickled Python object ({PickleValues.Describe(root)}; a whole model?), not a state_dict (a dict of tensors): " +
+                "save the model's tensors alone, torch.save(model.state_dict(), path).");
+        }
+
         if (root is not Dictionary<object, object?> dict)
         {
             throw new InvalidDataException($"{path} holds a {PickleValues.Describe(root)}, not a state_dict (a dict of tensors).");

@@ -256,7 +256,7 @@ public sealed class AutoEncoderTrainer
                 if (!any && !resumingMidEpoch)
                     throw new ArgumentException(position.Epoch == 0
                         ? "The training data holds no sequences: there is nothing to train on."
-                        : $"The training data yielded no sequences in epoch {position.Epoch + 1}, after {position.Step} steps in earlier epochs.");
+                        : $"The training data yielded no sequences in a later epoch, after {position.Step} steps in the earlier ones.");
                 ReportPending();
                 position = position with { Epoch = position.Epoch + 1, BatchesIntoEpoch = 0 };
                 if (options.ValidateEverySteps is null && validationBatches is not null)

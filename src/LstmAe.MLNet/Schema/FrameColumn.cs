@@ -48,7 +48,8 @@ internal static class FrameColumn
                     $"say {height}x{width}.");
             (height, width) = (dimHeight, dimWidth);
         }
-        return Match(vector, columnName, requested with { FrameHeight = height, FrameWidth = width }, training: true);
+        bool sizeKnown = vector.Dimensions.Length == 3 || (frameHeight is not null && frameWidth is not null);
+        return Match(vector, columnName, requested with { FrameHeight = height, FrameWidth = width }, training: true, sizeKnown);
     }
 
     /// <summary>Checks a column against a trained model's frame shape; the column may hold the input frames
@@ -58,9 +59,11 @@ internal static class FrameColumn
     /// <param name="expected">The frames the model reads.</param>
     /// <param name="training">True before a model is trained (its frame counts are still options to change).</param>
     public static FrameLayout Check(DataViewSchema schema, string columnName, FrameLayout expected, bool training = false) =>
-        Match(RequireFixedFloatVector(schema, columnName, expected), columnName, expected, training);
+        Match(RequireFixedFloatVector(schema, columnName, expected), columnName, expected, training, sizeKnown: true);
 
-    private static FrameLayout Match(VectorDataViewType vector, string columnName, FrameLayout expected, bool training)
+    // sizeKnown: false when the frame size is only assumed (a flat column, no size in the options); training: before a
+    // model exists, when its frame counts and size are still options to change.
+    private static FrameLayout Match(VectorDataViewType vector, string columnName, FrameLayout expected, bool training, bool sizeKnown)
     {
         int frameSize = expected.FrameSize;
         bool dimensionsAgree = vector.Dimensions.Length != 3
@@ -70,17 +73,18 @@ internal static class FrameColumn
             && (frames == expected.InputFrames || (expected.FutureFrames > 0 && frames == expected.InputFrames + expected.FutureFrames));
         if (!dimensionsAgree || !framesAgree)
         {
-            // Frames of the right size (known from [T, H, W] dimensions), in another number: say how to agree.
+            // Whole frames of a known size, in another number: say how the model and the clips can agree.
             var remedies = new List<string>();
-            if (vector.Dimensions.Length == 3 && dimensionsAgree)
+            if (sizeKnown && dimensionsAgree && vector.Size % frameSize == 0)
             {
                 if (training)
                     remedies.Add($"to train on sequences of {frames} frames, set the model's {nameof(LstmAutoEncoderModelOptions.InputFrames)} " +
                         $"and {nameof(LstmAutoEncoderModelOptions.FutureFrames)} to add up to {frames}");
-                if (frames > expected.InputFrames + expected.FutureFrames)
-                    remedies.Add("to use the first frames of each sequence, load fewer (FrameFolderOptions.FrameCount, ISequenceCollection.TakeFrames)");
+                if (frames > expected.InputFrames)
+                    remedies.Add($"to use the first frames of each sequence, load {(frames > expected.InputFrames + expected.FutureFrames && expected.FutureFrames > 0 ? $"{expected.InputFrames + expected.FutureFrames} or " : "")}" +
+                        $"{expected.InputFrames} of them (FrameFolderOptions.FrameCount, ISequenceCollection.TakeFrames)");
             }
-            if (vector.Dimensions.Length != 3)
+            if (training && !sizeKnown)
                 remedies.Add($"a flat column's frames are {expected.FrameHeight}x{expected.FrameWidth} unless " +
                     $"{nameof(LstmAutoEncoderOptions)}.{nameof(LstmAutoEncoderOptions.FrameHeight)} and {nameof(LstmAutoEncoderOptions.FrameWidth)} say otherwise " +
                     "(or give the column [T, H, W] dimensions, e.g. [VectorType(T, H, W)])");

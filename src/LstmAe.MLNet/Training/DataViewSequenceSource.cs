@@ -19,6 +19,9 @@ internal sealed class DataViewSequenceSource : ISequenceSource
     private readonly RowSplit? _split;
     private readonly bool _validationSide;
 
+    /// <summary>The count of a completed pass; ML.NET views do not change, so one pass serves the whole Fit.</summary>
+    private long? _counted;
+
     /// <summary>Streams a column of frames.</summary>
     /// <param name="data">The rows.</param>
     /// <param name="columnName">The column of frames, already checked against <paramref name="layout"/>.</param>
@@ -45,11 +48,12 @@ internal sealed class DataViewSequenceSource : ISequenceSource
 
     /// <inheritdoc/>
     /// <remarks>The view's row count where it knows it and there is no split; otherwise a pass of a cursor with no
-    /// active columns (so no frames are computed, nor anything upstream that only they need) that reads only the row
-    /// ids.</remarks>
+    /// active columns (nothing upstream that only the frames need is computed) that reads only the row ids, kept
+    /// for the next call once it completes.</remarks>
     public long? CountWithoutReading(CancellationToken cancellationToken)
     {
         if (_split is null && _data.GetRowCount() is { } known) return known;
+        if (_counted is { } counted) return counted;
         using DataViewRowCursor cursor = _data.GetRowCursor([]);
         ValueGetter<DataViewRowId> id = cursor.GetIdGetter();
         DataViewRowId rowId = default;
@@ -59,6 +63,7 @@ internal sealed class DataViewSequenceSource : ISequenceSource
             id(ref rowId);
             if (_split is null || _split.IsValidation(rowId) == _validationSide) count++;
         }
+        if (!cancellationToken.IsCancellationRequested) _counted = count;
         return count;
     }
 

@@ -120,7 +120,7 @@ public sealed class PickleLimitTests
             .. "tQK\x00"u8, .. shape, .. shape, .. "tRs."u8,
         ]);
 
-        StringAssert.Contains(message, "holds an entry 'x' whose value is not a tensor torch.save writes (its value: call)");
+        StringAssert.Contains(message, "holds an entry 'x' whose value is not a tensor torch.save writes (its value: torch._utils._rebuild_tensor_v2(...))");
     }
 
     [TestMethod]

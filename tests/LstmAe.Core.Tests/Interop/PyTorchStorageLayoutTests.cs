@@ -104,7 +104,9 @@ public sealed class PyTorchStorageLayoutTests
     [DataRow("legacy.pt", "is in PyTorch's legacy format (a bare pickle: torch.save with _use_new_zipfile_serialization=False, or PyTorch before 1.6). Load it in Python and save it again with torch.save(state_dict, path).")]
     // The tutorial's layout, 'epoch' first: the message still names the state_dict's key.
     [DataRow("checkpoint.pt", "holds a checkpoint, not a state_dict: its entry 'model_state_dict' is a dict of tensors. Save that entry alone: torch.save(checkpoint['model_state_dict'], path).")]
-    [DataRow("whole_model.pt", "builds a Python object, which a state_dict does not hold (a whole model, an optimizer or another object was saved); save the model's tensors alone, torch.save(model.state_dict(), path)")]
+    [DataRow("whole_model.pt", "holds a pickled Python object (run_tutorial_model.Composite(...); a whole model?), not a state_dict (a dict of tensors): save the model's tensors alone, torch.save(model.state_dict(), path).")]
+    // An argparse.Namespace before the state_dict (NEWOBJ): read as an inert object, so the key is still named.
+    [DataRow("args_checkpoint.pt", "holds a checkpoint, not a state_dict: its entry 'state_dict' is a dict of tensors. Save that entry alone: torch.save(checkpoint['state_dict'], path).")]
     [DataRow("extra_entry.pt", "holds an entry 'epoch' whose value is not a tensor torch.save writes (its value: int). A state_dict holds only the model's tensors: save them alone, torch.save(model.state_dict(), path).")]
     [DataRow("data_parallel.pt", "every name carries nn.DataParallel's 'module.' prefix: save the wrapped model's own weights, torch.save(model.module.state_dict(), path)")]
     public void OtherWaysOfSavingAreRefusedSayingHowToSaveAStateDict(string file, string expected)

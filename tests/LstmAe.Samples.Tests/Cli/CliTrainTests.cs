@@ -153,13 +153,25 @@ public sealed class CliTrainTests
         string model = folder.File("classes.lstmae"), csv = folder.File("classes.csv");
         string[] source = ["--data", "frames", "--path", root, "--class-folders"];
 
-        // No --frame-height: train resizes to the preset's 64 x 64; encode, reading the model, to the model's.
+        // No --frame-height: train keeps frames up to the presets' 64 x 64 at their size; encode resizes to the model's.
         var train = CliResult.Run(["train", "--output", model, "--epochs", "1", "--hidden", "4", "--input-frames", "2", "--future-frames", "2",
             "--validation-fraction", "0", .. source]);
         CliResult.Run(["encode", "--model", model, "--output", csv, .. source]).AssertSucceeded();
 
         train.AssertSucceeded();
         using (var stream = File.OpenRead(model))
+        using (var loaded = LstmAutoEncoder.Load(stream))
+        {
+            Assert.AreEqual((16, 16), (loaded.Options.FrameHeight, loaded.Options.FrameWidth));
+        }
+        StringAssert.Contains(train.Output, "frames of 16x16:");
+        // Larger than 64 x 64: shrunk to it.
+        string large = Path.Combine(folder.Path, "large");
+        WriteFrameFolders(large, sequences: 1, framesPerSequence: 4, size: 80);
+        string largeModel = folder.File("large.lstmae");
+        CliResult.Run(["train", "--output", largeModel, "--epochs", "1", "--hidden", "4", "--input-frames", "2", "--future-frames", "2",
+            "--validation-fraction", "0", "--data", "frames", "--path", large]).AssertSucceeded();
+        using (var stream = File.OpenRead(largeModel))
         using (var loaded = LstmAutoEncoder.Load(stream))
         {
             Assert.AreEqual((64, 64), (loaded.Options.FrameHeight, loaded.Options.FrameWidth));

@@ -8,9 +8,11 @@ Usage: python3 make_user_save_fixtures.py [OUT_DIR]   (default: the folder of th
   checkpoint.pt        {'epoch': 5, 'model_state_dict': ..., 'optimizer_state_dict': ..., 'loss': 0.25}, the
                        PyTorch tutorial's checkpoint layout
   whole_model.pt       torch.save(model): the module object itself
+  args_checkpoint.pt   {'args': argparse.Namespace(...), 'epoch': 5, 'state_dict': ...}: a Python object first
   extra_entry.pt       the state_dict with an 'epoch' entry added
   data_parallel.pt     nn.DataParallel(model).state_dict(): every name prefixed 'module.'
 """
+import argparse
 import os
 import sys
 
@@ -29,6 +31,8 @@ def main(out_dir):
     torch.save({"epoch": 5, "model_state_dict": state, "optimizer_state_dict": optimizer.state_dict(), "loss": 0.25},
                os.path.join(out_dir, "checkpoint.pt"))
     torch.save(model, os.path.join(out_dir, "whole_model.pt"))
+    torch.save({"args": argparse.Namespace(lr=5e-4, hidden=8), "epoch": 5, "state_dict": state},
+               os.path.join(out_dir, "args_checkpoint.pt"))
     extra = dict(state)
     extra["epoch"] = 5
     torch.save(extra, os.path.join(out_dir, "extra_entry.pt"))
