@@ -86,7 +86,7 @@ public sealed class LstmAutoEncoderEstimator : IEstimator<LstmAutoEncoderTransfo
         RequireTrainingRows(train, input);
         using IChannel channel = _host.Start("Training LSTM autoencoder");
         WarnIfNotShuffling(input, channel);
-        if (input.Schema[_options.InputColumnName].Type is VectorDataViewType { Dimensions.Length: not 3 } && (_options.FrameHeight is null || _options.FrameWidth is null))
+        if (FrameColumn.SizeAssumed(input.Schema[_options.InputColumnName].Type, _options.FrameHeight, _options.FrameWidth))
             channel.Warning(MessageSensitivity.None,
                 $"Column '{_options.InputColumnName}' has no [T, H, W] dimensions, so its frames are taken as {layout.FrameHeight}x{layout.FrameWidth}; " +
                 $"if they are another size, set {nameof(LstmAutoEncoderOptions.FrameHeight)} and {nameof(LstmAutoEncoderOptions.FrameWidth)}.");

@@ -106,18 +106,19 @@ public sealed class LstmAutoEncoderTransformer : ITransformer, IDisposable
     public OnnxExportOptions ExportOnnx(string path, DataViewSchema inputSchema)
     {
         AutoEncoderBindings bindings = Bind(inputSchema);
-        var export = new OnnxExportOptions
+        var defaults = new OnnxExportOptions();
+        var export = defaults with
         {
             Features = _settings.EncoderFeatures,
             InputIncludesFutureFrames = bindings.Layout.HasFutureFrames,
             InputName = _settings.InputColumnName,
             FeaturesName = _settings.OutputColumnName,
             IncludeReconstruction = _settings.ReconstructionColumnName is not null,
-            ReconstructionName = _settings.ReconstructionColumnName ?? new OnnxExportOptions().ReconstructionName,
+            ReconstructionName = _settings.ReconstructionColumnName ?? defaults.ReconstructionName,
             IncludePrediction = _settings.PredictionColumnName is not null,
-            PredictionName = _settings.PredictionColumnName ?? new OnnxExportOptions().PredictionName,
+            PredictionName = _settings.PredictionColumnName ?? defaults.PredictionName,
             IncludeReconstructionError = _settings.ReconstructionErrorColumnName is not null,
-            ReconstructionErrorName = _settings.ReconstructionErrorColumnName ?? new OnnxExportOptions().ReconstructionErrorName,
+            ReconstructionErrorName = _settings.ReconstructionErrorColumnName ?? defaults.ReconstructionErrorName,
         };
         using (_model.Use(out LstmAutoEncoder live))
             live.ExportOnnx(path, export);

@@ -304,13 +304,17 @@ internal sealed class DataOptions
                 ExitCodes.Usage);
         }
 
-        if (parsed.GetValue(FramesPerSequence) is { } frames && frames > file.FrameCount)
+        int? frames = parsed.GetValue(FramesPerSequence);
+        try
         {
+            return file.TakeFrames(frames);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            // More frames than the file's sequences hold (RequirePositive refused fewer than one).
             string message = $"--frames-per-sequence {frames}: {file.Description} have {file.FrameCount} frames each.";
             file.Dispose();
             throw new CliException(message, ExitCodes.Usage);
         }
-
-        return file.TakeFrames(parsed.GetValue(FramesPerSequence));
     }
 }

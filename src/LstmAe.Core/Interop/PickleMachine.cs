@@ -83,7 +83,7 @@ internal sealed class PickleMachine
             }
             catch (Exception e) when (e is InvalidCastException or NullReferenceException or ArgumentException or KeyNotFoundException or IndexOutOfRangeException)
             {
-                throw Invalid($"opcode 0x{opcode:X2} at offset {opcodeOffset} does not fit the data before it ({e.Message})", e);
+                throw Invalid($"{OpcodeHere} does not fit the data before it ({e.Message})", e);
             }
         }
     }
@@ -189,7 +189,7 @@ internal sealed class PickleMachine
                 // An OrderedDict (a state_dict itself, or empty backward hooks) becomes a dict the SETITEMS after it fill.
                 Push(callable is PickleGlobal { Module: "collections", Name: "OrderedDict" } && arguments.Length == 0
                     ? New(new Dictionary<object, object?>())
-                    : New(new PickleCall(callable, arguments), [callable, arguments]));
+                    : Call(callable, arguments));
                 break;
             }
 
@@ -221,8 +221,7 @@ internal sealed class PickleMachine
             case '\x81':
             {
                 object?[] arguments = Pop<object?[]>("NEWOBJ needs an argument tuple");
-                object? type = Pop();
-                Push(New(new PickleCall(type, arguments), [type, arguments]));
+                Push(Call(Pop(), arguments));
                 break;
             }
 
@@ -237,11 +236,11 @@ internal sealed class PickleMachine
 
             // INST, OBJ: protocol 0 and 1 objects, which torch.save does not write.
             case 'i' or 'o':
-                throw Invalid($"opcode 0x{opcode:X2} at offset {opcodeOffset} builds a Python object, which a state_dict does not hold " +
+                throw Invalid($"{OpcodeHere} builds a Python object, which a state_dict does not hold " +
                     "(a whole model, an optimizer or another object was saved); save the model's tensors alone, torch.save(model.state_dict(), path)");
 
             default:
-                throw Invalid($"opcode 0x{opcode:X2} at offset {opcodeOffset} is not one torch.save writes for a state_dict " +
+                throw Invalid($"{OpcodeHere} is not one torch.save writes for a state_dict " +
                     "with its default pickle protocol (save it again without pickle_protocol)");
         }
 
@@ -272,7 +271,7 @@ internal sealed class PickleMachine
         Built outer = built[container];
         if (outer.Held || ReferenceEquals(item, container))
         {
-            throw Invalid($"opcode 0x{data[opcodeOffset]:X2} at offset {opcodeOffset} fills a {PickleValues.Describe(container)} that another value already holds, or with itself");
+            throw Invalid($"{OpcodeHere} fills a {PickleValues.Describe(container)} that another value already holds, or with itself");
         }
 
         if (++itemsPut > MaxItems)
@@ -295,6 +294,9 @@ internal sealed class PickleMachine
         built[container] = outer with { Depth = Math.Max(outer.Depth, depth) };
     }
 
+    /// <summary>An inert call of <paramref name="callable"/> (REDUCE, or NEWOBJ's class) with <paramref name="arguments"/>.</summary>
+    private PickleCall Call(object? callable, object?[] arguments) => New(new PickleCall(callable, arguments), [callable, arguments]);
+
     /// <summary>A tuple of <paramref name="items"/>; an empty one is shared and, like a number, holds nothing.</summary>
     private object?[] Tuple(object?[] items) => items.Length == 0 ? items : New(items, items);
 
@@ -302,7 +304,7 @@ internal sealed class PickleMachine
     {
         if (key is null)
         {
-            throw Invalid($"opcode 0x{data[opcodeOffset]:X2} at offset {opcodeOffset} sets a None key");
+            throw Invalid($"{OpcodeHere} sets a None key");
         }
 
         if (key is string { Length: > MaxNameChars } name)
@@ -422,12 +424,15 @@ internal sealed class PickleMachine
         return items;
     }
 
+    /// <summary>The opcode being run and its offset, for messages.</summary>
+    private string OpcodeHere => $"opcode 0x{data[opcodeOffset]:X2} at offset {opcodeOffset}";
+
     private InvalidDataException Invalid(string what, Exception? inner = null) =>
         new($"{source} is not a pickle torch.save writes: {what}.", inner);
 
     /// <summary>A limit of this class (named by <paramref name="constant"/>) that the opcode being run exceeds.</summary>
     private InvalidDataException Limit(string what, string constant) => new(
-        $"{source} holds more than a state_dict does: opcode 0x{data[opcodeOffset]:X2} at offset {opcodeOffset} {what}, the limit for a " +
+        $"{source} holds more than a state_dict does: {OpcodeHere} {what}, the limit for a " +
         $"state_dict ({nameof(PickleMachine)}.{constant}). Save the model's tensors alone: torch.save(model.state_dict(), path).");
 
     /// <summary>How deep a container nests (1 when it holds no container), and whether another container holds it.</summary>

@@ -129,10 +129,10 @@ internal static class TorchSaveReader
         foreach (var (key, entryValue) in dict)
         {
             // A Parameter (state_dict(keep_vars=True), dict(named_parameters())) wraps the tensor it rebuilds.
-            object? value = entryValue is PickleCall { Callable: PickleGlobal { Module: "torch._utils", Name: "_rebuild_parameter" or "_rebuild_parameter_with_state" }, Arguments: [PickleCall rebuilt, ..] }
+            object? value = entryValue is PickleCall { Arguments: [PickleCall rebuilt, ..] } parameter && RebuildsParameter(parameter)
                 ? rebuilt
                 : entryValue;
-            if (key is not string name || value is not PickleCall { Callable: PickleGlobal { Module: "torch._utils", Name: "_rebuild_tensor_v2" or "_rebuild_tensor" } } call
+            if (key is not string name || value is not PickleCall call || !RebuildsTensor(call)
                 || call.Arguments is not [PicklePersistentId { Id: object?[] storage }, long offset, object?[] shape, object?[] stride, ..]
                 || storage is not ["storage", PickleGlobal { Module: "torch" } type, string { Length: <= PickleMachine.MaxNameChars } storageKey, _, long elements]
                 || shape.Length > MaxRank || shape.Length != stride.Length || shape.Concat(stride).Any(d => d is not long))
@@ -158,10 +158,14 @@ internal static class TorchSaveReader
     /// <summary>The first byte of a bare pickle of protocol 2 or later, as a legacy torch.save file begins.</summary>
     private const int PickleProtocolOpcode = 0x80;
 
-    private static bool IsTensor(object? value) => value is PickleCall
-    {
-        Callable: PickleGlobal { Module: "torch._utils", Name: "_rebuild_tensor_v2" or "_rebuild_tensor" or "_rebuild_parameter" or "_rebuild_parameter_with_state" },
-    };
+    /// <summary>Whether <paramref name="value"/> is a tensor or a Parameter as torch.save pickles them.</summary>
+    private static bool IsTensor(object? value) => value is PickleCall call && (RebuildsTensor(call) || RebuildsParameter(call));
+
+    private static bool RebuildsTensor(PickleCall call) =>
+        call.Callable is PickleGlobal { Module: "torch._utils", Name: "_rebuild_tensor_v2" or "_rebuild_tensor" };
+
+    private static bool RebuildsParameter(PickleCall call) =>
+        call.Callable is PickleGlobal { Module: "torch._utils", Name: "_rebuild_parameter" or "_rebuild_parameter_with_state" };
 
     /// <summary>What is wrong with a tensor's view of its storage, or with the storage entry's size. Several tensors
     /// may view one storage (cuDNN's flattened LSTM weights), at any offset and with any non-negative strides

@@ -48,9 +48,14 @@ internal static class FrameColumn
                     $"say {height}x{width}.");
             (height, width) = (dimHeight, dimWidth);
         }
-        bool sizeKnown = vector.Dimensions.Length == 3 || (frameHeight is not null && frameWidth is not null);
-        return Match(vector, columnName, requested with { FrameHeight = height, FrameWidth = width }, training: true, sizeKnown);
+        return Match(vector, columnName, requested with { FrameHeight = height, FrameWidth = width }, training: true,
+            sizeKnown: !SizeAssumed(vector, frameHeight, frameWidth));
     }
+
+    /// <summary>Whether a column of <paramref name="type"/> gets an assumed frame size: it has no [T, H, W] dimensions
+    /// and the options do not give both sizes.</summary>
+    public static bool SizeAssumed(DataViewType type, int? frameHeight, int? frameWidth) =>
+        type is VectorDataViewType { Dimensions.Length: not 3 } && (frameHeight is null || frameWidth is null);
 
     /// <summary>Checks a column against a trained model's frame shape; the column may hold the input frames
     /// only, or the input and future frames.</summary>

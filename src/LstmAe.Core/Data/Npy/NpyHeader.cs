@@ -175,7 +175,6 @@ internal sealed record NpyHeader(NpyElementType ElementType, bool BigEndian, boo
                 continue;
             }
 
-            SkipSpace();
             if (Peek() != '}')
             {
                 throw Invalid("',' or '}'");

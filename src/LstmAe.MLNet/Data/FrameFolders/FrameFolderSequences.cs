@@ -137,8 +137,8 @@ public sealed class FrameFolderSequences : ISequenceCollection
         }
 
         string[] classes = Directory.EnumerateDirectories(root)
+            .Where(path => !FrameSequenceFolder.IsHidden(path))
             .Select(Path.GetFileName).OfType<string>()
-            .Where(name => !name.StartsWith('.'))
             .Order(NaturalFileNameComparer.Instance)
             .ToArray();
         if (classes.Length == 0)

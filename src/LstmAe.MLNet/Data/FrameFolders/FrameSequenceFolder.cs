@@ -22,10 +22,10 @@ internal sealed record FrameSequenceFolder(string Name, string[] FramePaths)
 
         var extensions = new HashSet<string>(options.Extensions, StringComparer.OrdinalIgnoreCase);
         FrameSequenceFolder[] folders = Directory.EnumerateDirectories(root)
-            .Where(path => !Path.GetFileName(path).StartsWith('.'))
+            .Where(path => !IsHidden(path))
             .Order(NaturalFileNameComparer.Instance)
             .Select(path => new FrameSequenceFolder(Path.GetFileName(path), Directory.EnumerateFiles(path)
-                .Where(file => extensions.Contains(Path.GetExtension(file)) && !Path.GetFileName(file).StartsWith('.'))
+                .Where(file => IsFrame(file, extensions))
                 .Order(NaturalFileNameComparer.Instance)
                 .ToArray()))
             .ToArray();
@@ -44,7 +44,7 @@ internal sealed record FrameSequenceFolder(string Name, string[] FramePaths)
             int count = folder.FramePaths.Length;
             if (count == 0)
             {
-                string classes = !options.LabelsFromClassFolders && Directory.EnumerateDirectories(path).Any(d => !Path.GetFileName(d).StartsWith('.'))
+                string classes = !options.LabelsFromClassFolders && Directory.EnumerateDirectories(path).Any(d => !IsHidden(d))
                     ? $"; it holds subfolders: for class folders (root/<class>/<sequence>/<frames>), set {nameof(FrameFolderOptions)}.{nameof(FrameFolderOptions.LabelsFromClassFolders)} (the command line's --class-folders)"
                     : "";
                 throw new InvalidDataException($"'{path}' holds no frame images ({string.Join(", ", options.Extensions)}){classes}.");
@@ -67,6 +67,11 @@ internal sealed record FrameSequenceFolder(string Name, string[] FramePaths)
         return folders.Select(f => f with { FramePaths = f.FramePaths[..frameCount] }).ToArray();
     }
 
+    /// <summary>Whether a file or folder is hidden: its name starts with '.' (macOS's "._name.png", ".git").</summary>
+    public static bool IsHidden(string path) => Path.GetFileName(path).StartsWith('.');
+
+    private static bool IsFrame(string file, HashSet<string> extensions) => extensions.Contains(Path.GetExtension(file)) && !IsHidden(file);
+
     private static bool HoldsFrames(string folder, HashSet<string> extensions) =>
-        Directory.EnumerateFiles(folder).Any(file => extensions.Contains(Path.GetExtension(file)) && !Path.GetFileName(file).StartsWith('.'));
+        Directory.EnumerateFiles(folder).Any(file => IsFrame(file, extensions));
 }
