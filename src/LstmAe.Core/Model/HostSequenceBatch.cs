@@ -8,7 +8,7 @@ namespace LstmAe.Model;
 /// Rows hold either the input frames or the input frames followed by the future frames; only the input frames
 /// are read.
 /// </summary>
-internal readonly ref struct HostSequenceBatch
+internal readonly ref struct HostSequenceBatch : IInputFrameSource
 {
     private readonly ReadOnlySpan<float> sequences;
     private readonly LstmAutoEncoderModelOptions options;
@@ -37,15 +37,16 @@ internal readonly ref struct HostSequenceBatch
     public int Count { get; }
 
     /// <summary>
-    /// The input frames of sequences [first, first + length) as a [length, input frames, frame size] tensor, checked
-    /// and copied straight into the tensor's memory (one pass, no managed staging array), then moved to
-    /// <paramref name="device"/> where that is not the CPU.
+    /// The input frames of sequences [first, first + length) as a [length, input frames, frame size] tensor of
+    /// <paramref name="format"/>, checked and written straight into the tensor's memory (one pass, no managed
+    /// staging array; bfloat16 rounded as libtorch's cast rounds), then moved to <paramref name="device"/> where that
+    /// is not the CPU.
     /// </summary>
     /// <exception cref="ArgumentException">A value is NaN or infinite; the message gives its position.</exception>
-    public Tensor InputFrames(int first, int length, Device device)
+    public Tensor InputFrames(int first, int length, Device device, ScalarType format)
     {
         int inputLength = options.InputSequenceLength;
-        Tensor frames = empty([length, options.InputFrames, options.FrameSize], ScalarType.Float32);
+        Tensor frames = empty([length, options.InputFrames, options.FrameSize], format);
         using Tensor flat = frames.view(-1);
         for (int row = 0; row < length; row++)
         {

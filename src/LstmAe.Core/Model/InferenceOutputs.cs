@@ -1,7 +1,7 @@
 namespace LstmAe.Model;
 
 /// <summary>
-/// Where one <see cref="LstmAutoEncoder.Infer"/> call writes each output, for <c>count</c> sequences. An empty span
+/// Where one <see cref="LstmAutoEncoder.Infer(ReadOnlySpan{float}, int, InferenceOutputs)"/> call writes each output, for <c>count</c> sequences. An empty span
 /// (the default) skips that output, so one forward pass fills every output a caller needs.
 /// </summary>
 public readonly ref struct InferenceOutputs

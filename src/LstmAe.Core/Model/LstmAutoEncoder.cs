@@ -99,11 +99,53 @@ public sealed class LstmAutoEncoder : IDisposable
     /// <exception cref="InvalidOperationException">An output needs a decoder the model does not have.</exception>
     public void Infer(ReadOnlySpan<float> sequences, int count, InferenceOutputs outputs)
     {
+        RequireDecoders(outputs);
+        var batch = new HostSequenceBatch(sequences, count, Options, nameof(sequences));
+        RequireOutputs(outputs, count);
+        Run(batch, outputs);
+    }
+
+    /// <summary><see cref="Infer(ReadOnlySpan{float}, int, InferenceOutputs)"/> on rows staged in a buffer from
+    /// <see cref="CreateInputBuffer"/> (their values already checked).</summary>
+    /// <exception cref="ArgumentException">A buffer has the wrong length, or no output is asked for.</exception>
+    /// <exception cref="InvalidOperationException">An output needs a decoder the model does not have.</exception>
+    internal void Infer(InputFrameBuffer.Rows rows, InferenceOutputs outputs)
+    {
+        RequireDecoders(outputs);
+        RequireOutputs(outputs, rows.Count);
+        Run(rows, outputs);
+    }
+
+    /// <summary>
+    /// A buffer for <paramref name="capacity"/> sequences in the format this model's inference feeds its encoder
+    /// (<see cref="InputFormat"/>), to be filled row by row and passed to <see cref="Infer(InputFrameBuffer.Rows, InferenceOutputs)"/>.
+    /// </summary>
+    /// <param name="capacity">Sequences the buffer holds.</param>
+    /// <param name="compareFrames">True when the reconstruction error is wanted, which compares the frames
+    /// themselves and so needs them in float32.</param>
+    internal InputFrameBuffer CreateInputBuffer(int capacity, bool compareFrames) =>
+        new(Options, capacity, InputFormat(compareFrames));
+
+    /// <summary>
+    /// The format of the frames inference feeds the encoder: bfloat16 on the CPU where the products are bfloat16
+    /// (the values the first product would cast them to, written so without a float32 tensor in between) unless
+    /// <paramref name="compareFrames"/>; float32 otherwise.
+    /// </summary>
+    private ScalarType InputFormat(bool compareFrames) =>
+        Options.MatrixPrecision == MatrixPrecision.BFloat16 && Device.type == DeviceType.CPU && !compareFrames
+            ? ScalarType.BFloat16
+            : ScalarType.Float32;
+
+    private void RequireDecoders(InferenceOutputs outputs)
+    {
         if (!outputs.Reconstruction.IsEmpty || !outputs.ReconstructionError.IsEmpty)
             RequireDecoder(Options.HasReconstructionDecoder, "reconstruct", AutoEncoderMode.PredictionOnly);
         if (!outputs.Prediction.IsEmpty)
             RequireDecoder(Options.HasPredictionDecoder, "predict", AutoEncoderMode.ReconstructionOnly);
-        var batch = new HostSequenceBatch(sequences, count, Options, nameof(sequences));
+    }
+
+    private void RequireOutputs(InferenceOutputs outputs, int count)
+    {
         if (outputs.Features.IsEmpty && outputs.Reconstruction.IsEmpty && outputs.Prediction.IsEmpty && outputs.ReconstructionError.IsEmpty)
             throw new ArgumentException("No output requested: every buffer is empty.", nameof(outputs));
         if (!outputs.Features.IsEmpty)
@@ -114,7 +156,6 @@ public sealed class LstmAutoEncoder : IDisposable
             RequireLength(outputs.Prediction, count, FutureSequenceLength, nameof(outputs.Prediction));
         if (!outputs.ReconstructionError.IsEmpty)
             RequireLength(outputs.ReconstructionError, count, 1, nameof(outputs.ReconstructionError));
-        Run(batch, outputs);
     }
 
     /// <summary>Encodes each sequence's input frames into a feature vector written to <paramref name="destination"/>.</summary>
@@ -353,17 +394,19 @@ public sealed class LstmAutoEncoder : IDisposable
     /// sequences at a time, in eval mode without gradients, and copies each requested output to the host. The
     /// decoders run only when a decoder output is requested. Arguments are already validated.
     /// </summary>
-    private void Run(in HostSequenceBatch batch, InferenceOutputs outputs)
+    private void Run<TSource>(scoped in TSource batch, InferenceOutputs outputs)
+        where TSource : IInputFrameSource, allows ref struct
     {
         bool decode = !outputs.Reconstruction.IsEmpty || !outputs.Prediction.IsEmpty || !outputs.ReconstructionError.IsEmpty;
         int featureSize = Options.FeatureSize(outputs.FeatureSet);
         int reconstructionSize = Options.InputSequenceLength, predictionSize = FutureSequenceLength;
+        ScalarType format = InputFormat(compareFrames: !outputs.ReconstructionError.IsEmpty);
         using var inference = new InferenceScope(Module);
         for (int first = 0; first < batch.Count; first += InferenceChunk)
         {
             using var scope = torch.NewDisposeScope();
             int length = Math.Min(InferenceChunk, batch.Count - first);
-            Tensor input = batch.InputFrames(first, length, Device);
+            Tensor input = batch.InputFrames(first, length, Device, format);
             // The mean over time needs every step's h, which only the encoder's own pass returns: with decoder
             // outputs too, the encoder then runs twice.
             Tensor? meanOverTime = null;

@@ -36,9 +36,14 @@ public sealed class LstmEncoder : nn.Module<Tensor, LstmState>
     /// Runs the LSTM like <see cref="forward"/> and also returns the top layer's hidden state after every frame,
     /// [batch, frames, hidden] (the output that <see cref="forward"/> discards).
     /// </summary>
+    /// <param name="frames">The frames, float32; or bfloat16 where the products are (the values they would be cast
+    /// to, so the results are the same), which saves the step-by-step runner that cast.</param>
     public (Tensor Output, LstmState State) ForwardWithOutput(Tensor frames)
     {
-        if (StackedLstmShape.UsesFusedKernel(frames.device_type, products.Precision, LstmUse.Encoder))
+        bool fused = StackedLstmShape.UsesFusedKernel(frames.device_type, products.Precision, LstmUse.Encoder);
+        if (frames.dtype == ScalarType.BFloat16 && (fused || products.Precision != MatrixPrecision.BFloat16))
+            frames = frames.to(ScalarType.Float32);
+        if (fused)
             return shape.RunFused(lstm, frames, shape.ZeroState(frames), products, training);
         var runner = new StackedLstmRunner(lstm, shape, products, training);
         return runner.Run(frames, (int)frames.shape[1], shape.ZeroState(frames));

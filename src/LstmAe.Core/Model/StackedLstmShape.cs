@@ -59,12 +59,14 @@ internal readonly record struct StackedLstmShape(int InputSize, int HiddenSize, 
         lstm.get_parameter(prefix + layer)
         ?? throw new InvalidOperationException($"The LSTM has no parameter '{prefix}{layer}'.");
 
-    /// <summary>The all-zero (h, c) an encoder starts from, each [layers, batch, hidden], like <paramref name="input"/>.</summary>
+    /// <summary>The all-zero (h, c) an encoder starts from, each [layers, batch, hidden], on <paramref name="input"/>'s
+    /// device and in its type, except that bfloat16 frames (products' operands only) start a float32 state.</summary>
     public LstmState ZeroState(Tensor input)
     {
         long batch = input.shape[0];
+        ScalarType type = input.dtype == ScalarType.BFloat16 ? ScalarType.Float32 : input.dtype;
         return new LstmState(
-            zeros(Layers, batch, HiddenSize, input.dtype, input.device),
-            zeros(Layers, batch, HiddenSize, input.dtype, input.device));
+            zeros(Layers, batch, HiddenSize, type, input.device),
+            zeros(Layers, batch, HiddenSize, type, input.device));
     }
 }

@@ -32,16 +32,36 @@ internal sealed class FrameReader
     /// the floats copied.</exception>
     public void Read(Span<float> destination)
     {
+        ReadOnlySpan<float> values = Current()[..destination.Length];
+        values.CopyTo(destination);
+        ThrowIfNonFinite(destination, FrameValueCheck.IndexOfFirstNonFinite(destination));
+    }
+
+    /// <summary>Writes the current row's first <paramref name="length"/> floats (its input frames) to row
+    /// <paramref name="slot"/> of <paramref name="frames"/>, checked there as they are written.</summary>
+    /// <exception cref="InvalidOperationException">The row has the wrong length or a NaN or infinite value among
+    /// the floats written.</exception>
+    public void ReadInto(InputFrameBuffer frames, int slot, int length)
+    {
+        ReadOnlySpan<float> values = Current()[..length];
+        ThrowIfNonFinite(values, frames.Write(slot, values));
+    }
+
+    /// <summary>The current row's values, dense, after checking its length.</summary>
+    private ReadOnlySpan<float> Current()
+    {
         _getter(ref _buffer);
         if (_buffer.Length != _rowLength)
             throw new InvalidOperationException(
                 $"Column '{_columnName}' row {CurrentRow()} holds {_buffer.Length} floats; expected {_rowLength}.");
-        ReadOnlySpan<float> values = _buffer.IsDense ? _buffer.GetValues() : Densify();
-        values[..destination.Length].CopyTo(destination);
-        int bad = FrameValueCheck.IndexOfFirstNonFinite(destination);
+        return _buffer.IsDense ? _buffer.GetValues() : Densify();
+    }
+
+    private void ThrowIfNonFinite(ReadOnlySpan<float> values, int bad)
+    {
         if (bad >= 0)
             throw new InvalidOperationException(
-                $"Column '{_columnName}' row {CurrentRow()} holds {FrameValueCheck.Format(destination[bad])} " +
+                $"Column '{_columnName}' row {CurrentRow()} holds {FrameValueCheck.Format(values[bad])} " +
                 $"at index {bad}; frames must be finite.");
     }
 

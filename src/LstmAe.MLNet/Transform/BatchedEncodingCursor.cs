@@ -1,4 +1,5 @@
 using LstmAe.MLNet.Schema;
+using LstmAe.Model;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -21,7 +22,7 @@ internal sealed class BatchedEncodingCursor : DataViewRowCursor
     private readonly int _capacity;
     private readonly EncodedRows _outputs;
     private readonly FrameReader? _frames;
-    private readonly float[] _sequences;
+    private readonly InputFrameBuffer? _sequences;
     private readonly Dictionary<int, ColumnCache> _passThrough = [];
     private readonly ValueGetter<DataViewRowId> _inputId;
     private readonly DataViewRowId[] _ids;
@@ -39,7 +40,7 @@ internal sealed class BatchedEncodingCursor : DataViewRowCursor
         _capacity = bindings.Settings.TransformBatchSize;
         _outputs = new EncodedRows(bindings.Encoder, request.Computed, _capacity);
         _frames = _outputs.WantsAny ? new FrameReader(input, bindings.FramesColumn, bindings.Layout.SequenceLength) : null;
-        _sequences = _outputs.WantsAny ? new float[_capacity * bindings.Layout.InputLength] : [];
+        _sequences = _outputs.WantsAny ? bindings.Encoder.CreateInputBuffer(_capacity, _outputs) : null;
         foreach (DataViewSchema.Column column in request.PassThrough)
             _passThrough[column.Index] = ColumnCache.Create(input, column, _capacity);
         _inputId = input.GetIdGetter();
@@ -97,15 +98,15 @@ internal sealed class BatchedEncodingCursor : DataViewRowCursor
         int length = _bindings.Layout.InputLength; // the encoder reads only the input frames
         while (_count < _capacity && _input.MoveNext())
         {
-            _frames?.Read(_sequences.AsSpan(_count * length, length));
+            _frames?.ReadInto(_sequences!, _count, length);
             foreach (ColumnCache cache in _passThrough.Values)
                 cache.Capture(_count);
             _inputId(ref _ids[_count]);
             _batches[_count] = _input.Batch;
             _count++;
         }
-        if (_count > 0 && _outputs.WantsAny)
-            _bindings.Encoder.Encode(_sequences.AsSpan(0, _count * length), _count, _outputs);
+        if (_count > 0 && _sequences is not null)
+            _bindings.Encoder.Encode(_sequences, _count, _outputs);
         return _count > 0;
     }
 
@@ -117,7 +118,10 @@ internal sealed class BatchedEncodingCursor : DataViewRowCursor
     protected override void Dispose(bool disposing)
     {
         if (disposing)
+        {
             _input.Dispose();
+            _sequences?.Dispose();
+        }
         base.Dispose(disposing);
     }
 }

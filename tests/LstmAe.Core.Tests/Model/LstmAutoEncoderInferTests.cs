@@ -3,15 +3,17 @@ using LstmAe.Model;
 
 namespace LstmAe.Core.Tests.Model;
 
-/// <summary><see cref="LstmAutoEncoder.Infer"/>: every output from one forward pass per chunk, the same bits as
+/// <summary><see cref="LstmAutoEncoder.Infer(ReadOnlySpan{float}, int, InferenceOutputs)"/>: every output from one forward pass per chunk, the same bits as
 /// the one-output methods, and clear errors for buffers it cannot fill.</summary>
 [TestClass]
 public sealed class LstmAutoEncoderInferTests
 {
     [TestMethod]
-    public void EveryOutputIsBitIdenticalToTheSeparateCalls()
+    [DataRow(MatrixPrecision.Float32)]
+    [DataRow(MatrixPrecision.BFloat16)] // the reconstruction error feeds float32 frames, features alone bfloat16 ones
+    public void EveryOutputIsBitIdenticalToTheSeparateCalls(MatrixPrecision precision)
     {
-        var options = TinyModels.Options with { Objective = TrainingObjective.BinaryCrossEntropy };
+        var options = TinyModels.Options with { Objective = TrainingObjective.BinaryCrossEntropy, MatrixPrecision = precision };
         using var model = LstmAutoEncoder.Create(options, seed: 3);
         const int count = 70; // more than one inference chunk
         float[] sequences = TinyModels.Sequences(options, count);
