@@ -4,7 +4,9 @@ namespace LstmAe.Model;
 
 /// <summary>
 /// The number format of the model's matrix products. Weights, optimizer state, gate nonlinearities, cell state and
-/// losses stay <c>float32</c> either way (master weights in float32, as in mixed-precision training).
+/// losses stay <c>float32</c> either way (master weights in float32, as in mixed-precision training), except in the
+/// LSTMs that <see cref="CudaLstmSettings.CudnnForBFloat16"/> runs through cuDNN, which keep the cell state in
+/// bfloat16.
 /// </summary>
 public enum MatrixPrecision
 {
