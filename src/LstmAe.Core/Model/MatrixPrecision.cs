@@ -17,9 +17,9 @@ public enum MatrixPrecision
 
     /// <summary>
     /// Operands cast to <c>bfloat16</c>; each product is accumulated in float32, rounded to bfloat16 by the kernel and
-    /// cast back to <c>float32</c> before biases and gates. About 2x faster training on CPUs with native bf16
-    /// (AVX512-BF16, AMX), slower elsewhere; results differ from <see cref="Float32"/> by bf16 rounding (about 2 to 3
-    /// significant digits).
+    /// cast back to <c>float32</c> before biases and gates. Faster training on CPUs with native bf16 (AVX512-BF16,
+    /// AMX), slower elsewhere, where the products are emulated (docs/performance.md); results differ from
+    /// <see cref="Float32"/> by bf16 rounding (about 2 to 3 significant digits).
     /// </summary>
     BFloat16,
 }
