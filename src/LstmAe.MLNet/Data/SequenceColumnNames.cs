@@ -9,7 +9,9 @@ public static class SequenceColumnNames
     /// <summary>The folder a frame sequence was loaded from (text).</summary>
     public const string Name = "Name";
 
-    /// <summary>The class of a sequence's only digit (key over the classes), when it has one digit.</summary>
+    /// <summary>The class of a sequence, a key over the classes with their names as key values: a Moving MNIST
+    /// sequence's only digit when it has one, or the label given with an .npy file, frame folders or another
+    /// labelled sequence collection.</summary>
     public const string Label = "Label";
 
     /// <summary>The label column of digit <paramref name="digit"/>: <c>Label</c> for a single digit, else
