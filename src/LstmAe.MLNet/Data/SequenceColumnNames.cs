@@ -3,7 +3,8 @@ namespace LstmAe.MLNet.Data;
 /// <summary>Names of the columns the sequence data views produce.</summary>
 public static class SequenceColumnNames
 {
-    /// <summary>The frames of a sequence: vector&lt;float&gt; of frames x height x width, pixels in [0, 1].</summary>
+    /// <summary>The frames of a sequence: vector&lt;float&gt; of frames x height x width; 8-bit pixels scaled to
+    /// [0, 1], float32 .npy values as stored.</summary>
     public const string Frames = "Frames";
 
     /// <summary>The folder a frame sequence was loaded from (text).</summary>
