@@ -39,7 +39,7 @@ public sealed class LstmAutoEncoderOptions
     public string OutputColumnName { get; set; } = DefaultOutputColumnName;
 
     /// <summary>Which encoder state forms the feature vector. Default: the top layer's final h and c (2 x hidden
-    /// values), which classified better than h alone in every controlled comparison (docs/performance.md).</summary>
+    /// values), chosen over h alone by the comparisons in docs/performance.md.</summary>
     public EncoderFeatures EncoderFeatures { get; set; } = EncoderFeatures.LastLayerHiddenAndCell;
 
     /// <summary>Optional output column of the reconstructed input frames, vector [InputFrames, height, width] in
