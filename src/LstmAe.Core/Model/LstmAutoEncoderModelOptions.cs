@@ -47,8 +47,8 @@ public sealed record LstmAutoEncoderModelOptions
     public TrainingObjective Objective { get; init; } = TrainingObjective.BinaryCrossEntropy;
 
     /// <summary>
-    /// The operand format of the large matrix products; weights and everything else stay <c>float32</c>. Models
-    /// saved before this option existed load as <see cref="MatrixPrecision.Float32"/>.
+    /// The operand format of the large matrix products; weights and everything else stay <c>float32</c>. A saved
+    /// model whose options lack this setting loads as <see cref="MatrixPrecision.Float32"/>.
     /// </summary>
     public MatrixPrecision MatrixPrecision { get; init; } = MatrixPrecision.Float32;
 
