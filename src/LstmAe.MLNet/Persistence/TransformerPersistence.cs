@@ -53,9 +53,9 @@ internal static class TransformerPersistence
     }
 
     /// <summary>
-    /// At most 1 MiB in <see cref="SettingsEntry"/> (a real one takes about 500 bytes): a larger entry is refused
-    /// after LstmAe has read that many bytes. This bounds LstmAe's own memory only: ML.NET extracts each entry in
-    /// full (to a temporary file or a memory stream) before LstmAe reads it, so it does not stop decompression.
+    /// At most 1 MiB in <see cref="SettingsEntry"/>, far more than any settings document takes: a larger entry is
+    /// refused after LstmAe has read that many bytes. This bounds LstmAe's own memory only: ML.NET extracts each entry
+    /// in full (to a temporary file or a memory stream) before LstmAe reads it, so it does not stop decompression.
     /// </summary>
     public const int MaxSettingsEntryBytes = 1 << 20;
 
