@@ -15,7 +15,8 @@ namespace LstmAe.Benchmarks;
 /// </summary>
 public sealed class ModelBenchmarks : IBenchmarkSuite
 {
-    /// <summary>Hidden size of the narrow CpuDefault variant (trains 3x faster, but can only draw blobs).</summary>
+    /// <summary>Hidden size of the narrow CpuDefault variant, whose rows show the cost of the default's width
+    /// (docs/performance.md).</summary>
     private const int NarrowHiddenSize = 128;
 
     /// <summary>Sequences per inference chunk in <see cref="LstmAutoEncoder.Encode(ReadOnlySpan{float}, int, EncoderFeatures)"/>.</summary>
@@ -51,7 +52,7 @@ public sealed class ModelBenchmarks : IBenchmarkSuite
             }
             catch (Exception e) when (e is ExternalException or InvalidOperationException or ArgumentException)
             {
-                // A GPU run is one prepared script on a lent machine: one case failing must not cost the others.
+                // A GPU run is one prepared script: one case failing must not cost the others.
                 Console.WriteLine($"{c.Name,-16} {c.Options.MatrixPrecision,-9} failed: {e.Message.Split('\n')[0]}");
             }
         }
@@ -95,8 +96,8 @@ public sealed class ModelBenchmarks : IBenchmarkSuite
 
     private static BenchmarkCase[] CpuCases(bool quick)
     {
-        // The Paper preset (270M weights) takes tens of seconds per training step on two cores: a quick run only
-        // times its encoder. bf16 rows are only faster on CPUs with native bf16 (AVX512-BF16, AMX); the narrow
+        // The Paper preset (270M weights) is slow to train on a CPU (docs/performance.md): a quick run only times
+        // its encoder. bf16 rows are only faster on CPUs with native bf16 (AVX512-BF16, AMX); the narrow
         // variant shows the cost of the default's width.
         var cpuDefault = LstmAutoEncoderModelOptions.CpuDefault;
         var narrow = cpuDefault with { HiddenSize = NarrowHiddenSize };
@@ -110,7 +111,7 @@ public sealed class ModelBenchmarks : IBenchmarkSuite
         ];
     }
 
-    /// <summary>The GPU table of issue 13: the Paper preset at batch 128 and the CpuDefault at 16 and 128, both precisions.</summary>
+    /// <summary>The GPU cases: the Paper preset at batch 128 and the CpuDefault at 16 and 128, both precisions.</summary>
     private static BenchmarkCase[] CudaCases(bool quick)
     {
         var cpuDefault = LstmAutoEncoderModelOptions.CpuDefault;
@@ -119,8 +120,8 @@ public sealed class ModelBenchmarks : IBenchmarkSuite
         return
         [
             new("Paper", paper, Batch: 128, TrainSteps: steps, EncodeCount: encode),
-            // The same with its conditional decoders on cuDNN one step per call: which of the two is faster decides
-            // CudaLstmSettings.CudnnForFeedbackDecoders' default.
+            // The same with its conditional decoders on cuDNN, one call per step
+            // (CudaLstmSettings.CudnnForFeedbackDecoders), to compare the two paths (docs/performance.md, "On a GPU").
             new("Paper cudnn-fb", paper, Batch: 128, TrainSteps: steps, EncodeCount: encode, CudnnFeedback: true),
             new("Paper", BFloat16(paper), Batch: 128, TrainSteps: steps, EncodeCount: encode),
             // bf16 with its encoder on cuDNN in bfloat16 (CudaLstmSettings.CudnnForBFloat16; the decoders feed back).

@@ -1,7 +1,7 @@
 using LstmAe.Benchmarks;
 
 // Usage: dotnet run -c Release --project benchmarks/LstmAe.Benchmarks -- [suite ...] [--quick] [--device cpu|cuda|cuda:N]
-// With no suite named, every suite runs. Run with OMP_WAIT_POLICY=PASSIVE (see README, Platform notes).
+// With no suite named, every suite runs. Run with OMP_WAIT_POLICY=PASSIVE (see docs/platform.md).
 // A CUDA device without CUDA falls back to the CPU with a warning, as training does.
 IBenchmarkSuite[] suites = typeof(Program).Assembly.GetTypes()
     .Where(t => typeof(IBenchmarkSuite).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })

@@ -54,7 +54,7 @@ public sealed class AnomalyDetectionSample(AnomalySettings settings, TextWriter 
                 Objective = TrainingObjective.MeanSquaredError,
                 HiddenSize = settings.HiddenSize,
             },
-            // A constant learning rate without clipping, as the sample's settings were tuned with.
+            // A constant learning rate without clipping: AnomalySettings' learning rate and epochs are tuned for it.
             Training = new TrainingOptions
             {
                 Epochs = settings.Epochs,

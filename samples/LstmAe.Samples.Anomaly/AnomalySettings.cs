@@ -2,7 +2,8 @@ using LstmAe.Samples.Anomaly.Data;
 
 namespace LstmAe.Samples.Anomaly;
 
-/// <summary>The sizes of one run of the anomaly sample. <see cref="Default"/> takes about a minute; <see cref="Tiny"/> seconds.</summary>
+/// <summary>The sizes of one run of the anomaly sample: <see cref="Default"/>, or <see cref="Tiny"/> for tests (run
+/// times: docs/samples.md).</summary>
 public sealed record AnomalySettings
 {
     /// <summary>The simulated plant: channels, window length, noise.</summary>
@@ -38,10 +39,10 @@ public sealed record AnomalySettings
     /// <summary>Seed of the data and the weights.</summary>
     public int Seed { get; init; } = 1;
 
-    /// <summary>About a minute on two CPU cores.</summary>
+    /// <summary>The sample's run (its duration: docs/samples.md).</summary>
     public static AnomalySettings Default { get; } = new();
 
-    /// <summary>Seconds: a handful of short windows and two epochs.</summary>
+    /// <summary>A quick run for tests: a handful of short windows and two epochs.</summary>
     public static AnomalySettings Tiny { get; } = new()
     {
         Plant = new SensorSimulatorOptions { Channels = 4, Steps = 8 },

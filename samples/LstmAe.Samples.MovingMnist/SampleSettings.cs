@@ -7,7 +7,7 @@ namespace LstmAe.Samples.MovingMnist;
 /// <summary>
 /// The sizes of one run of the sample: the ML.NET defaults (<see cref="LstmAutoEncoderOptions.DefaultModel"/>,
 /// <see cref="TrainingOptions.CpuDefault"/>) on generated Moving MNIST, with the settings a command line can change.
-/// <see cref="Tiny"/> runs in seconds and exists for tests and a quick look at the outputs.
+/// <see cref="Tiny"/> is a small run for tests and a quick look at the outputs (run times: docs/samples.md).
 /// </summary>
 public sealed record SampleSettings
 {
@@ -100,10 +100,10 @@ public sealed record SampleSettings
     /// <summary>Seed of the data and the weights.</summary>
     public int Seed { get; init; } = 1;
 
-    /// <summary>The default run (its duration: docs/performance.md).</summary>
+    /// <summary>The default run (its duration: docs/samples.md, docs/performance.md).</summary>
     public static SampleSettings Default { get; } = new();
 
-    /// <summary>Seconds: 32x32 frames, 3 + 3 frames, 16 units, a handful of sequences.</summary>
+    /// <summary>A small run: 32x32 frames, 3 + 3 frames, 16 units, a handful of sequences.</summary>
     public static SampleSettings Tiny { get; } = new()
     {
         FrameSize = 32,

@@ -5,11 +5,6 @@ using OxyPlot.Series;
 
 namespace LstmAe.Visualization;
 
-/// <summary>One point of a loss curve.</summary>
-/// <param name="Step">The optimiser step (x axis).</param>
-/// <param name="Loss">The loss at that step (y axis).</param>
-public readonly record struct LossPoint(double Step, double Loss);
-
 /// <summary>
 /// A PNG chart of the training and validation loss against the optimiser step (OxyPlot, drawn by SkiaSharp), on a
 /// logarithmic loss axis when every loss is positive.

@@ -7,8 +7,8 @@ namespace LstmAe.Samples.Shared;
 /// <summary>
 /// The sample apps' check of counts and sizes given on the command line, with one wording everywhere. The value is
 /// read here (invariant culture, digits only) rather than in a validator after System.CommandLine's own parse: a
-/// validator that reads a value which failed to parse throws instead of reporting, so "--epochs abc" ended the
-/// process with a stack trace. Every bad value is now a one-line usage error.
+/// validator that reads a value which failed to parse throws instead of reporting (a stack trace for
+/// "--epochs abc"), while here every bad value is a one-line usage error.
 /// </summary>
 internal static class PositiveOptions
 {

@@ -65,10 +65,17 @@ public sealed class LstmAutoEncoderEstimator : IEstimator<LstmAutoEncoderTransfo
     }
 
     /// <summary>Trains on <paramref name="input"/>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="input"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The frame column is missing or has the wrong type or size, or
     /// holds no future frames while the prediction decoder is to be trained.</exception>
-    /// <exception cref="ArgumentException">An option is out of range.</exception>
-    /// <exception cref="InvalidOperationException">A row holds NaN or infinite values.</exception>
+    /// <exception cref="ArgumentException">An option is out of range; the data holds no training rows (none at all,
+    /// or none that <see cref="LstmAutoEncoderOptions.ValidationFraction"/> leaves); or a row holds values outside
+    /// [0, 1] under the cross-entropy objective.</exception>
+    /// <exception cref="InvalidOperationException">A row holds NaN or infinite values or another number of floats
+    /// than the column's size, or training diverged (a step's loss or gradient norm is NaN or infinite).</exception>
+    /// <exception cref="InvalidDataException">The checkpoint to resume from is unreadable, damaged, or for another
+    /// model, optimizer, batch size or seed.</exception>
+    /// <exception cref="IOException">A checkpoint could not be written.</exception>
     /// <exception cref="OperationCanceledException">Training was cancelled.</exception>
     public LstmAutoEncoderTransformer Fit(IDataView input)
     {

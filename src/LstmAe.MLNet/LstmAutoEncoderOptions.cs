@@ -39,7 +39,7 @@ public sealed class LstmAutoEncoderOptions
     public string OutputColumnName { get; set; } = DefaultOutputColumnName;
 
     /// <summary>Which encoder state forms the feature vector. Default: the top layer's final h and c (2 x hidden
-    /// values), which classified better than h alone in every controlled comparison (docs/performance.md).</summary>
+    /// values), chosen over h alone by the comparisons in docs/performance.md.</summary>
     public EncoderFeatures EncoderFeatures { get; set; } = EncoderFeatures.LastLayerHiddenAndCell;
 
     /// <summary>Optional output column of the reconstructed input frames, vector [InputFrames, height, width] in
@@ -103,13 +103,18 @@ public sealed class LstmAutoEncoderOptions
     /// ML.NET's own <c>MLContext.CancelExecution</c> does the same, but ML.NET keeps it internal.</summary>
     public CancellationToken CancellationToken { get; set; }
 
-    /// <summary>Receives a <see cref="TrainingProgress"/> after every optimizer step and again, with
+    /// <summary>Receives a <see cref="TrainingProgress"/> every <see cref="TrainingOptions.ReportEverySteps"/>
+    /// optimizer steps (after every step on the CPU by default, every
+    /// <see cref="TrainingOptions.DefaultCudaReportEverySteps"/> on CUDA) and again, with
     /// <see cref="TrainingProgress.ValidationLoss"/> set, after every validation; null: progress goes to
     /// <c>mlContext.Log</c> only. Called synchronously on the training thread, so a slow callback slows training
     /// (and <see cref="System.Progress{T}"/> would post to the thread pool, out of order). Not saved with the model.</summary>
     public IProgress<TrainingProgress>? Progress { get; set; }
 
-    /// <summary>Training steps between progress lines in <c>mlContext.Log</c>.</summary>
+    /// <summary>Training steps between progress lines in <c>mlContext.Log</c>. Of the reports <see cref="Progress"/>
+    /// describes, a line is written for step 1's, for each with a validation loss, and for each whose step is a
+    /// multiple of this; where reports come every <see cref="TrainingOptions.ReportEverySteps"/> steps (on CUDA by
+    /// default), the regular lines come only at steps that are multiples of both.</summary>
     public int LogEverySteps { get; set; } = 10;
 
     // ---- Transform -----------------------------------------------------------------------------------------

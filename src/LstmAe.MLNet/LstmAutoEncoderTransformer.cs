@@ -101,8 +101,13 @@ public sealed class LstmAutoEncoderTransformer : ITransformer, IDisposable
     /// <param name="inputSchema">The schema of the data the graph will score, e.g. <c>data.Schema</c>.</param>
     /// <returns>The export options used, for <see cref="LstmAutoEncoder.ExportOnnx(Stream, OnnxExportOptions?)"/>
     /// or a variant.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> or <paramref name="inputSchema"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The frame column is missing or has the wrong type or size.</exception>
-    /// <exception cref="IOException">The folder of <paramref name="path"/> is missing, or the path names a folder.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="IOException">The file could not be written (its folder is missing, it names a folder, ...);
+    /// the message names it.</exception>
+    /// <exception cref="NotSupportedException">The weights exceed what one ONNX file holds (about 2 GiB).</exception>
+    /// <exception cref="ObjectDisposedException">The transformer has been disposed.</exception>
     public OnnxExportOptions ExportOnnx(string path, DataViewSchema inputSchema)
     {
         AutoEncoderBindings bindings = Bind(inputSchema);

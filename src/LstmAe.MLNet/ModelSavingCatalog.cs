@@ -20,7 +20,11 @@ public static class ModelSavingCatalog
     /// <param name="model">The fitted model.</param>
     /// <param name="inputSchema">The schema of the data the model was fitted on, as for <c>Model.Save</c>.</param>
     /// <param name="filePath">The zip to write; its folder must exist.</param>
-    /// <exception cref="IOException">The file could not be written; the message names it.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="catalog"/>, <paramref name="model"/> or
+    /// <paramref name="filePath"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="filePath"/> is empty or ends in a folder separator.</exception>
+    /// <exception cref="IOException">The file could not be written, or <paramref name="filePath"/> is a folder or
+    /// another entry that is not a regular file; the message names it.</exception>
     public static void SaveAtomically(this ModelOperationsCatalog catalog, ITransformer model, DataViewSchema inputSchema, string filePath)
     {
         ArgumentNullException.ThrowIfNull(catalog);

@@ -9,7 +9,8 @@ internal static class PixelScale
     /// <summary>
     /// Writes <c>raw[i] / 255f</c> to <c>destination[i]</c> for every i, bit for bit what that scalar division gives
     /// (a vector division rounds each lane as the scalar one does). Vectorised because files of 8-bit frames are
-    /// decoded a whole sequence at a time: one division per value cost more than reading the bytes.
+    /// decoded a whole sequence at a time, every value through here (docs/performance.md has the cost of scalar
+    /// divisions).
     /// </summary>
     /// <exception cref="ArgumentException">The spans differ in length.</exception>
     public static void ToUnitFloats(ReadOnlySpan<byte> raw, Span<float> destination)

@@ -23,9 +23,10 @@ public static class AtomicFile
     /// <param name="path">The file to write; its folder must exist.</param>
     /// <param name="write">Writes the content to the stream it is given. It may close the stream (TorchSharp's
     /// savers do).</param>
-    /// <exception cref="ArgumentException"><paramref name="path"/> is null, empty or names a folder.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty, or ends in a folder separator.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="write"/> is null.</exception>
-    /// <exception cref="IOException">The file could not be written; the message names <paramref name="path"/>.</exception>
+    /// <exception cref="IOException">The file could not be written, or <paramref name="path"/> is a folder or another
+    /// entry that is not a regular file; the message names <paramref name="path"/>.</exception>
     public static void Write(string path, Action<Stream> write)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -44,10 +45,11 @@ public static class AtomicFile
     /// </summary>
     /// <param name="path">The file to write; its folder must exist.</param>
     /// <param name="writeFile">Creates the file whose name it is given and writes the content to it.</param>
-    /// <exception cref="ArgumentException"><paramref name="path"/> is null, empty or names a folder.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty, or ends in a folder separator.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="writeFile"/> is null.</exception>
-    /// <exception cref="IOException">The file could not be written, or <paramref name="writeFile"/> did not create
-    /// the file it was given; the message names <paramref name="path"/>.</exception>
+    /// <exception cref="IOException">The file could not be written, <paramref name="writeFile"/> did not create
+    /// the file it was given, or <paramref name="path"/> is a folder or another entry that is not a regular file; the
+    /// message names <paramref name="path"/>.</exception>
     public static void WriteFile(string path, Action<string> writeFile)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -65,6 +67,9 @@ public static class AtomicFile
         try
         {
             target = FinalTarget(fullPath);
+            // FileKind reports no kind for a folder, and the rename over one would fail only after the writing.
+            if (Directory.Exists(target))
+                throw new IOException("it is a folder, not a regular file; name a file instead.");
             if (FileKind.SpecialKind(target) is { } kind)
                 throw new IOException($"it is {kind}, not a regular file; write to a regular file instead.");
             // Hidden and unique, so listings stay clean and two writers of one target never share a temporary file.

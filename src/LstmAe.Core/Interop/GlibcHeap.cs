@@ -8,8 +8,8 @@ namespace LstmAe.Interop;
 /// <remarks>
 /// A training step allocates and frees the same large tensors every time (gradients, bfloat16 copies of weights).
 /// glibc serves a block of 32 MB or more with a fresh <c>mmap</c> and unmaps it when freed, and trims the top of its
-/// heap after large frees, so the next step touches new pages and the kernel zeroes each one, a tenth of a step's
-/// time or more (docs/platform.md has the measurements).
+/// heap after large frees, so the next step touches new pages and the kernel zeroes each one (docs/platform.md has
+/// the measured cost).
 /// <see cref="RetainFreedBlocks"/> sets <c>M_MMAP_MAX</c> to 0 and <c>M_TRIM_THRESHOLD</c> out of reach, the
 /// settings <c>MALLOC_MMAP_MAX_=0</c> and <c>MALLOC_TRIM_THRESHOLD_</c> give a whole process, so freed blocks are
 /// reused. That holds fully for the main thread's heap; on other threads glibc still maps blocks over 64 MB and

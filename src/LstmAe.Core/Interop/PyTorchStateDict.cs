@@ -38,6 +38,12 @@ public static class PyTorchStateDict
     }
 
     /// <summary>Writes <paramref name="module"/>'s parameters and buffers as a state_dict PyTorch loads.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="module"/> or <paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="IOException">The file could not be written (its folder is missing, the disk is full,
+    /// ...).</exception>
+    /// <exception cref="UnauthorizedAccessException">The file may not be written, or <paramref name="path"/> names a
+    /// folder.</exception>
     public static void Save(nn.Module module, string path)
     {
         ArgumentNullException.ThrowIfNull(module);

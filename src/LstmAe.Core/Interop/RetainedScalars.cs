@@ -9,8 +9,8 @@ namespace LstmAe.Interop;
 /// TorchSharp 0.107 turns a number given to a tensor method (including the implicit <c>alpha = 1</c> of
 /// <c>a + b</c>) into a <see cref="Scalar"/> that only its finalizer frees, and passes the native handle without
 /// keeping the object alive. A garbage collection during the native call can then free the scalar while libtorch
-/// reads it, which surfaced as a random "Expected false to be true ... toFloat" from <c>add</c> after hundreds of
-/// training steps. Scalars held in static fields are never collected, so hot paths use these instead.
+/// reads it, which fails at random with "Expected false to be true ... toFloat" (docs/platform.md). Scalars held in
+/// static fields are never collected, so hot paths use these instead.
 /// </remarks>
 internal static class RetainedScalars
 {

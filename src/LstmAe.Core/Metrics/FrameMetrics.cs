@@ -27,6 +27,10 @@ public static class FrameMetrics
     /// <param name="predicted">The predicted frames, probabilities in [0, 1].</param>
     /// <param name="frameSize">Pixels per frame.</param>
     /// <returns>Nats per frame.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="frameSize"/> is zero or negative, or a value
+    /// lies outside [0, 1] or is NaN.</exception>
+    /// <exception cref="ArgumentException">The spans differ in length or do not hold a whole number (at least one) of
+    /// frames.</exception>
     public static double CrossEntropyNatsPerFrame(ReadOnlySpan<float> target, ReadOnlySpan<float> predicted, int frameSize)
     {
         int frames = CountFrames(target, predicted, frameSize);
@@ -38,6 +42,9 @@ public static class FrameMetrics
     /// <param name="predicted">The predicted frames.</param>
     /// <param name="frameSize">Pixels per frame.</param>
     /// <returns>The mean over frames of the per-frame sum of squared pixel errors.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="frameSize"/> is zero or negative.</exception>
+    /// <exception cref="ArgumentException">The spans differ in length or do not hold a whole number (at least one) of
+    /// frames, or a value is NaN or infinite.</exception>
     public static double SquaredErrorPerFrame(ReadOnlySpan<float> target, ReadOnlySpan<float> predicted, int frameSize)
     {
         int frames = CountFrames(target, predicted, frameSize);
@@ -49,6 +56,9 @@ public static class FrameMetrics
     /// <param name="predicted">The predicted frames.</param>
     /// <param name="frameSize">Pixels per frame.</param>
     /// <returns>The mean over frames of the per-frame sum of absolute pixel errors.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="frameSize"/> is zero or negative.</exception>
+    /// <exception cref="ArgumentException">The spans differ in length or do not hold a whole number (at least one) of
+    /// frames, or a value is NaN or infinite.</exception>
     public static double AbsoluteErrorPerFrame(ReadOnlySpan<float> target, ReadOnlySpan<float> predicted, int frameSize)
     {
         int frames = CountFrames(target, predicted, frameSize);
@@ -60,6 +70,10 @@ public static class FrameMetrics
     /// <param name="predicted">The predicted frames, intensities in [0, 1].</param>
     /// <param name="shape">The frame size; both sides at least <see cref="StructuralSimilarity.WindowSize"/>.</param>
     /// <returns>Mean SSIM, 1 for identical frames.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A side of <paramref name="shape"/> is not positive or is smaller
+    /// than <see cref="StructuralSimilarity.WindowSize"/>.</exception>
+    /// <exception cref="ArgumentException">The spans differ in length or do not hold a whole number (at least one) of
+    /// frames, or a value is NaN or infinite.</exception>
     public static double StructuralSimilarityPerFrame(ReadOnlySpan<float> target, ReadOnlySpan<float> predicted, FrameShape shape)
     {
         int frames = CountFrames(target, predicted, shape.Size);

@@ -35,6 +35,8 @@ public sealed class StructuralSimilarity
 
     /// <summary>Prepares SSIM for frames of one size.</summary>
     /// <param name="shape">The frame size; both sides at least <see cref="WindowSize"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A side of <paramref name="shape"/> is not positive or is smaller
+    /// than <see cref="WindowSize"/>.</exception>
     public StructuralSimilarity(FrameShape shape)
     {
         shape.Validate(nameof(shape));
@@ -58,6 +60,8 @@ public sealed class StructuralSimilarity
     /// <param name="target">The true frame, <see cref="FrameShape.Size"/> floats, row-major.</param>
     /// <param name="predicted">The predicted frame, same size.</param>
     /// <returns>The mean of the local SSIM map.</returns>
+    /// <exception cref="ArgumentException">A frame is not <see cref="FrameShape.Size"/> floats long, or a value is NaN
+    /// or infinite.</exception>
     public double Compute(ReadOnlySpan<float> target, ReadOnlySpan<float> predicted)
     {
         if (target.Length != _shape.Size || predicted.Length != _shape.Size)

@@ -16,7 +16,8 @@ public static class CudaLstmSettings
     /// and float32 gates. Less precise (the cell state is kept in bfloat16); needs a GPU with bfloat16 support
     /// (compute capability 8.0 or later). Each call casts the weights and cuDNN copies them into its own layout
     /// (libtorch logs a warning about the weights' layout at each call), so decoders fed their own output, one call
-    /// per step, stay on the runner. Off by default until measured; the benchmark's CUDA table times both.
+    /// per step, stay on the runner. Off by default (docs/performance.md, "On a GPU"); the benchmark's CUDA table
+    /// times both.
     /// </summary>
     public static bool CudnnForBFloat16
     {
@@ -27,9 +28,8 @@ public static class CudaLstmSettings
     /// <summary>
     /// Run a decoder fed its own output (conditional, as in the Paper preset) through cuDNN, one call per step as
     /// PyTorch's <c>nn.LSTM</c> would in such a loop, instead of LstmAe's step-by-step runner (a matrix product and a
-    /// few pointwise calls per layer and step). Off by default: which is faster depends on the GPU and the sizes, and
-    /// the benchmark's CUDA table times both (docs/performance.md, "On a GPU"). Float32 products only; read at each
-    /// forward pass.
+    /// few pointwise calls per layer and step). Off by default (docs/performance.md, "On a GPU"); the benchmark's CUDA
+    /// table times both. Float32 products only; read at each forward pass.
     /// </summary>
     public static bool CudnnForFeedbackDecoders
     {

@@ -47,8 +47,8 @@ public sealed record LstmAutoEncoderModelOptions
     public TrainingObjective Objective { get; init; } = TrainingObjective.BinaryCrossEntropy;
 
     /// <summary>
-    /// The operand format of the large matrix products; weights and everything else stay <c>float32</c>. Models
-    /// saved before this option existed load as <see cref="MatrixPrecision.Float32"/>.
+    /// The operand format of the large matrix products; weights and everything else stay <c>float32</c>. A saved
+    /// model whose options lack this setting loads as <see cref="MatrixPrecision.Float32"/>.
     /// </summary>
     public MatrixPrecision MatrixPrecision { get; init; } = MatrixPrecision.Float32;
 
@@ -73,17 +73,17 @@ public sealed record LstmAutoEncoderModelOptions
     };
 
     /// <summary>
-    /// Sized to reconstruct Moving MNIST within minutes on two CPU cores: one layer of 512 units, unconditioned
-    /// decoders, cross-entropy.
+    /// Sized to reconstruct Moving MNIST on a few CPU cores (run times in docs/performance.md): one layer of 512
+    /// units, unconditioned decoders, cross-entropy.
     /// </summary>
     /// <remarks>
     /// A decoder draws each frame as a linear function of its hidden state (then a sigmoid), so its frames form a
-    /// family of at most <see cref="HiddenSize"/> dimensions: with 128 units our runs drew only blobs at the digits'
-    /// positions, also with twice the training. 512 units leave room for strokes while a step stays affordable: its
+    /// family of at most <see cref="HiddenSize"/> dimensions: too narrow a decoder draws blobs rather than strokes
+    /// (docs/performance.md, "Width"). 512 units leave room for strokes while a step stays affordable: its
     /// cost grows linearly with the hidden size, because each 4096-pixel frame enters the encoder's input weights
     /// (4 x hidden x 4096 multiply-adds per frame). Unconditioned decoders skip their all-zero input product, which
     /// halves the work of a step against conditional ones. Use <see cref="MatrixPrecision.BFloat16"/> where
-    /// <see cref="MatrixPrecisionSupport.NativeBFloat16"/> holds for about twice the training speed.
+    /// <see cref="MatrixPrecisionSupport.NativeBFloat16"/> holds, for faster training (docs/performance.md).
     /// </remarks>
     public static LstmAutoEncoderModelOptions CpuDefault { get; } = new();
 

@@ -4,7 +4,7 @@ namespace LstmAe.Model;
 
 /// <summary>
 /// Whether this CPU multiplies <c>bfloat16</c> natively, which decides whether <see cref="MatrixPrecision.BFloat16"/>
-/// is a speed-up (about 2x on such CPUs) or a slow-down (elsewhere the products are emulated).
+/// is a speed-up (docs/performance.md) or a slow-down (elsewhere the products are emulated).
 /// </summary>
 public static class MatrixPrecisionSupport
 {

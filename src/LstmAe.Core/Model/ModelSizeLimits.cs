@@ -14,6 +14,6 @@ public static class ModelSizeLimits
     /// </summary>
     public const long MaxParameterCount = 1L << 29;
 
-    /// <summary>At most 64 KiB of options JSON in a saved model (a real one takes about 300 bytes).</summary>
+    /// <summary>At most 64 KiB of options JSON in a saved model, far more than the options of any model take.</summary>
     public const int MaxOptionsJsonBytes = 64 * 1024;
 }

@@ -16,12 +16,20 @@ public static class AutoEncoderLoss
     /// <param name="input">Input frames in time order, [batch, input frames, frame size].</param>
     /// <param name="future">Future frames, [batch, future frames, frame size]; needed when there is a prediction.</param>
     /// <param name="objective">Cross-entropy on logits, or squared error on pixel values.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="output"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="output"/> holds neither a reconstruction nor a prediction,
+    /// or holds a prediction while <paramref name="future"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="objective"/> is not a defined value.</exception>
     public static Tensor Objective(AutoEncoderOutput output, Tensor input, Tensor? future, TrainingObjective objective) =>
         Terms.Of(output, input, future, objective).Loss;
 
     /// <summary>Every term of the loss as numbers, including cross-entropy in nats per frame.</summary>
     /// <remarks>Under MSE the outputs are pixel values, so their cross-entropy is taken after clamping them into (0, 1);
     /// it is left out (null) when the targets are not pixel values in [0, 1], as with sensor data.</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="output"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="output"/> holds a prediction while <paramref name="future"/>
+    /// is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="objective"/> is not a defined value.</exception>
     public static LossValues Values(AutoEncoderOutput output, Tensor input, Tensor? future, TrainingObjective objective)
     {
         ArgumentNullException.ThrowIfNull(output);

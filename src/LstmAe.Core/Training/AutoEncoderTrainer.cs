@@ -200,7 +200,8 @@ public sealed class AutoEncoderTrainer
             using var scope = NewDisposeScope();
             Tensor frames = batch.Future is null ? batch.Input : cat([batch.Input, batch.Future], dim: 1);
             frames = frames.reshape(-1, model.Options.FrameSize);
-            // Float32 sums, as the runs in the README were made; float64 only where MSE data overflows float32.
+            // Float32 sums, as the runs in docs/performance.md were made (so they reproduce); float64 only where MSE
+            // data overflows float32.
             Tensor pixelSums = frames.sum(dim: 0L);
             if (!pixelSums.isfinite().all().item<bool>()) pixelSums = frames.sum(dim: 0L, type: ScalarType.Float64);
             double[] sums = pixelSums.to(ScalarType.Float64).cpu().data<double>().ToArray();

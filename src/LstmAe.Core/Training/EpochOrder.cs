@@ -30,14 +30,14 @@ public static class EpochOrder
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, MaterializedLimit);
         int[] order = Enumerable.Range(first, count).ToArray();
-        // Not HashCode.Combine: it is randomised per process, which made runs differ from one process to the next.
+        // Not HashCode.Combine: it is randomised per process, and the order must be the same in every process.
         new Random(unchecked((seed * EpochMultiplier) + epoch)).Shuffle(order);
         return order;
     }
 
     /// <summary>
     /// The same indices in the same order as <see cref="Shuffled"/> for up to <see cref="MaterializedLimit"/> of
-    /// them (so earlier runs repeat bit for bit); above that, a keyed permutation computed as it is enumerated
+    /// them (so a run's order does not depend on which of the two was called); above that, a keyed permutation computed as it is enumerated
     /// (<see cref="IndexPermutation"/>), in constant memory. Either way it depends only on the seed and the epoch.
     /// </summary>
     /// <param name="first">First index.</param>

@@ -9,12 +9,11 @@ namespace LstmAe.Training;
 /// <summary>
 /// A training step's forward and backward passes with the two decoders on two threads. After the encoder, the
 /// decoders are independent until their gradients meet in the encoder's final state, and each is a chain of small
-/// per-step operations that libtorch runs on one core however many it has: on two cores, with OpenMP's workers
-/// sleeping between operations (<c>OMP_WAIT_POLICY=PASSIVE</c>), the decoders took as long with one torch thread as
-/// with two. Here each decoder starts from its own detached copy of the encoder state and takes its term's backward
-/// pass on its own thread; the encoder's backward pass then takes the sum of the two state gradients. The gradients
-/// equal those of one backward pass through the summed loss bit for bit: every decoder parameter belongs to one
-/// thread, and the two state gradients meet in one addition, which is commutative.
+/// per-step operations that libtorch runs on one core however many it has, so run one after the other they leave the
+/// other cores idle (docs/performance.md). Here each decoder starts from its own detached copy of the encoder state
+/// and takes its term's backward pass on its own thread; the encoder's backward pass then takes the sum of the two
+/// state gradients. The gradients equal those of one backward pass through the summed loss bit for bit: every
+/// decoder parameter belongs to one thread, and the two state gradients meet in one addition, which is commutative.
 /// </summary>
 /// <remarks>
 /// Only on the CPU, for composite models whose decoders draw no dropout masks: dropout draws from torch's shared

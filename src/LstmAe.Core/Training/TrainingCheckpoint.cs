@@ -17,7 +17,7 @@ namespace LstmAe.Training;
 internal static class TrainingCheckpoint
 {
     private static ReadOnlySpan<byte> Magic => "LSTMAECK"u8;
-    // 3: our own optimizer state (ParameterOptimizer) replaced TorchSharp's state_dict.
+    // 3: optimizer state in ParameterOptimizer's layout. Only this version is read (older ones: CHANGELOG.md).
     private const int FormatVersion = 3;
 
     public static void Write(string path, TrainingPosition position, LstmAutoEncoder model, TrainingOptions options,

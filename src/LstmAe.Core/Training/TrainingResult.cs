@@ -1,18 +1,5 @@
 namespace LstmAe.Training;
 
-/// <summary>Why training stopped.</summary>
-public enum TrainingStopReason
-{
-    /// <summary>All <see cref="TrainingOptions.Epochs"/> ran.</summary>
-    EpochsCompleted,
-    /// <summary><see cref="TrainingOptions.MaxSteps"/> was reached.</summary>
-    MaxStepsReached,
-    /// <summary>Validation loss stopped improving for <see cref="TrainingOptions.EarlyStoppingPatience"/> validations.</summary>
-    EarlyStopped,
-    /// <summary>The cancellation token fired; training stopped after the step in progress.</summary>
-    Cancelled,
-}
-
 /// <summary>The outcome of <see cref="AutoEncoderTrainer.Fit"/>.</summary>
 /// <param name="StopReason">Why training stopped.</param>
 /// <param name="Steps">Optimizer steps taken in total (including any before a resume).</param>

@@ -36,8 +36,16 @@ public static class LstmAeDataCatalog
     /// <param name="catalog">The data catalog of an <see cref="MLContext"/>.</param>
     /// <param name="path">The .npy file, e.g. <c>mnist_test_seq.npy</c>.</param>
     /// <param name="options">Axis order (default time-major, like the published file) and train/test split.</param>
-    /// <exception cref="InvalidDataException">The file is malformed or truncated, or the labels file cannot be read
-    /// or holds a label count other than the file's sequence count; the message names the file(s).</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="catalog"/> or <paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty, or the split does not fit the file.</exception>
+    /// <exception cref="FileNotFoundException">The file or the labels file does not exist.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file cannot be opened for reading (it may name a
+    /// folder).</exception>
+    /// <exception cref="InvalidDataException">The file is malformed or truncated, or is a FIFO, socket or device, or
+    /// the labels file cannot be read or holds a label count other than the file's sequence count; the message names
+    /// the file(s).</exception>
+    /// <exception cref="IOException">The file could not be read, or a gzip file would not fit the temporary folder's
+    /// drive.</exception>
     public static IDataView LoadSequencesFromNpy(this DataOperationsCatalog catalog, string path, NpySequenceOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
@@ -55,7 +63,11 @@ public static class LstmAeDataCatalog
     /// <param name="catalog">The data catalog of an <see cref="MLContext"/>.</param>
     /// <param name="folder">The folder holding one subfolder per sequence.</param>
     /// <param name="options">Frame size, frame count and image extensions.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="catalog"/> or <paramref name="folder"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="folder"/> is empty, or an option is out of range.</exception>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="FileNotFoundException">The labels file (<see cref="FrameFolderOptions.LabelsPath"/>) does not
+    /// exist.</exception>
     /// <exception cref="InvalidDataException">No sequences, frame counts that disagree, or labels that do not match
     /// the sequence folders; the message names the folder (and the labels file). Without a frame size set, also the
     /// first frame's header as below (it gives the size).

@@ -3,13 +3,16 @@ namespace LstmAe.MLNet.Data;
 /// <summary>Names of the columns the sequence data views produce.</summary>
 public static class SequenceColumnNames
 {
-    /// <summary>The frames of a sequence: vector&lt;float&gt; of frames x height x width, pixels in [0, 1].</summary>
+    /// <summary>The frames of a sequence: vector&lt;float&gt; of frames x height x width; 8-bit pixels scaled to
+    /// [0, 1], float32 .npy values as stored.</summary>
     public const string Frames = "Frames";
 
     /// <summary>The folder a frame sequence was loaded from (text).</summary>
     public const string Name = "Name";
 
-    /// <summary>The class of a sequence's only digit (key over the classes), when it has one digit.</summary>
+    /// <summary>The class of a sequence, a key over the classes with their names as key values: a Moving MNIST
+    /// sequence's only digit when it has one, or the label given with an .npy file, frame folders or another
+    /// labelled sequence collection.</summary>
     public const string Label = "Label";
 
     /// <summary>The label column of digit <paramref name="digit"/>: <c>Label</c> for a single digit, else

@@ -53,9 +53,9 @@ internal static class TransformerPersistence
     }
 
     /// <summary>
-    /// At most 1 MiB in <see cref="SettingsEntry"/> (a real one takes about 500 bytes): a larger entry is refused
-    /// after LstmAe has read that many bytes. This bounds LstmAe's own memory only: ML.NET extracts each entry in
-    /// full (to a temporary file or a memory stream) before LstmAe reads it, so it does not stop decompression.
+    /// At most 1 MiB in <see cref="SettingsEntry"/>, far more than any settings document takes: a larger entry is
+    /// refused after LstmAe has read that many bytes. This bounds LstmAe's own memory only: ML.NET extracts each entry
+    /// in full (to a temporary file or a memory stream) before LstmAe reads it, so it does not stop decompression.
     /// </summary>
     public const int MaxSettingsEntryBytes = 1 << 20;
 
@@ -64,8 +64,8 @@ internal static class TransformerPersistence
     /// LstmAe then copies neither into its own memory whole: the settings are read up to
     /// <see cref="MaxSettingsEntryBytes"/>, and the model from the entry's stream, which
     /// <see cref="LstmAutoEncoder.Load"/> reads no further than the length its options imply; bytes after the model
-    /// make the entry invalid. A <c>TransformBatchSize</c> above the cap (zips saved before it existed) is clamped to
-    /// <see cref="LstmAutoEncoderOptions.MaxTransformBatchSize"/>; zero or less is refused.</remarks>
+    /// make the entry invalid. A saved <c>TransformBatchSize</c> above
+    /// <see cref="LstmAutoEncoderOptions.MaxTransformBatchSize"/> is clamped to it; zero or less is refused.</remarks>
     /// <exception cref="InvalidDataException">An entry is missing, truncated, too large, corrupt or of another
     /// format; the message names the entry.</exception>
     public static (TransformerSettings Settings, LstmAutoEncoder Model) Load(object loadContext, string device)
@@ -148,9 +148,9 @@ internal static class TransformerPersistence
         if (document.FormatVersion != FormatVersion)
             throw new InvalidDataException(
                 $"Model zip entry '{SettingsEntry}' has format version {document.FormatVersion}; this LstmAe reads version {FormatVersion}.");
-        // The batch size is a runtime setting, and zips saved before the cap may hold any positive value: such a
-        // value is clamped silently (no host channel reaches this point) rather than refused. Zero or less stays
-        // an error in Validate.
+        // The batch size is a runtime setting, not part of the model, so any positive saved value is valid: one above
+        // the cap is clamped silently (no host channel reaches this point) rather than refused. Zero or less stays an
+        // error in Validate.
         if (document.Settings.TransformBatchSize > LstmAutoEncoderOptions.MaxTransformBatchSize)
             return document.Settings with { TransformBatchSize = LstmAutoEncoderOptions.MaxTransformBatchSize };
         return document.Settings;

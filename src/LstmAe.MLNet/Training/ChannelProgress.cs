@@ -4,8 +4,8 @@ using Microsoft.ML.Runtime;
 
 namespace LstmAe.MLNet.Training;
 
-/// <summary>Writes training progress to an ML.NET channel, so it reaches <c>mlContext.Log</c>: every
-/// <paramref name="every"/> steps, and whenever a validation loss is reported.</summary>
+/// <summary>Writes training progress to an ML.NET channel, so it reaches <c>mlContext.Log</c>: the report of step 1,
+/// every report whose step is a multiple of <paramref name="every"/>, and every report with a validation loss.</summary>
 internal sealed class ChannelProgress(IChannel channel, int every) : IProgress<TrainingProgress>
 {
     /// <summary>The last report received.</summary>

@@ -121,17 +121,38 @@ public sealed class AtomicFileTests
     }
 
     [TestMethod]
-    public void ATargetThatIsAFolderIsAnErrorNamingItAndLeavesNoTemporaryFile()
+    public void ATargetThatIsAFolderIsRefusedBeforeAnythingIsWritten()
     {
         using var folder = new TempDirectory();
         string path = folder.File("model.lstmae");
         Directory.CreateDirectory(path);
+        bool written = false;
 
-        var error = Assert.ThrowsExactly<IOException>(() => AtomicFile.Write(path, stream => stream.WriteByte(1)));
+        var error = Assert.ThrowsExactly<IOException>(() => AtomicFile.Write(path, stream => written = true));
+        var fileError = Assert.ThrowsExactly<IOException>(() => AtomicFile.WriteFile(path, temporary => written = true));
 
-        StringAssert.StartsWith(error.Message, $"Could not write {path}:");
+        StringAssert.StartsWith(error.Message, $"Could not write {path}: it is a folder, not a regular file");
+        StringAssert.StartsWith(fileError.Message, $"Could not write {path}: it is a folder, not a regular file");
+        Assert.IsFalse(written);
         Assert.IsTrue(Directory.Exists(path));
         CollectionAssert.AreEqual(new[] { path }, Directory.GetFileSystemEntries(folder.Path));
+    }
+
+    [TestMethod]
+    public void ALinkToAFolderIsRefusedAndStaysALink()
+    {
+        using var folder = new TempDirectory();
+        Directory.CreateDirectory(folder.File("models"));
+        string link = folder.File("model.lstmae");
+        File.CreateSymbolicLink(link, "models");
+        bool written = false;
+
+        var error = Assert.ThrowsExactly<IOException>(() => AtomicFile.Write(link, stream => written = true));
+
+        StringAssert.Contains(error.Message, "it is a folder, not a regular file");
+        Assert.IsFalse(written);
+        Assert.AreEqual("models", new FileInfo(link).LinkTarget);
+        Assert.IsEmpty(Directory.GetFileSystemEntries(folder.File("models")));
     }
 
     [TestMethod]

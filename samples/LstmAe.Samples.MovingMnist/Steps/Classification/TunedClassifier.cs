@@ -22,8 +22,9 @@ internal static class TunedClassifier
     /// <summary>L2 weights tried, strongest first: a tie on validation goes to the stronger regularisation.</summary>
     public static IReadOnlyList<float> L2Grid { get; } = [100f, 10f, 1f, 0.1f, 0.01f, 1e-3f];
 
-    /// <summary>L-BFGS stops when the loss improves by less than this (ML.NET's default, 1e-7, made the sample's 630
-    /// fits take over ten minutes on two cores); accuracy is measured, so a looser optimum only costs what it shows.</summary>
+    /// <summary>L-BFGS stops when the loss improves by less than this, looser than ML.NET's default (1e-7) so that
+    /// the sample's many fits stay affordable (docs/samples.md); accuracy is measured, so a looser optimum only costs
+    /// what it shows.</summary>
     private const float Tolerance = 1e-5f;
 
     private const string FeaturesColumn = "Features";

@@ -36,6 +36,10 @@ public static class IdxReader
     /// <summary>Reads an idx3-ubyte image file from a seekable stream (raw or gzip).</summary>
     /// <param name="stream">Positioned at the start of the file; must be seekable so the gzip magic can be peeked.</param>
     /// <param name="sourceName">Names the source in error messages.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> or <paramref name="sourceName"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="stream"/> is not seekable.</exception>
+    /// <exception cref="InvalidDataException">The data is not an idx3-ubyte file, is truncated, or declares more elements
+    /// than one array holds; the message names the source.</exception>
     public static IdxImages ReadImages(Stream stream, string sourceName)
     {
         int[] sizes = Read(stream, sourceName, expectedDimensions: 3, out byte[] pixels);
@@ -61,6 +65,10 @@ public static class IdxReader
     /// <summary>Reads an idx1-ubyte label file from a seekable stream (raw or gzip).</summary>
     /// <param name="stream">Positioned at the start of the file; must be seekable so the gzip magic can be peeked.</param>
     /// <param name="sourceName">Names the source in error messages.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> or <paramref name="sourceName"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="stream"/> is not seekable.</exception>
+    /// <exception cref="InvalidDataException">The data is not an idx1-ubyte file, is truncated, or declares more elements
+    /// than one array holds; the message names the source.</exception>
     public static byte[] ReadLabels(Stream stream, string sourceName)
     {
         Read(stream, sourceName, expectedDimensions: 1, out byte[] labels);

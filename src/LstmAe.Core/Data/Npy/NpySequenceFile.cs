@@ -91,10 +91,17 @@ public sealed class NpySequenceFile : ISequenceCollection
     /// <summary>Opens an .npy file (or a gzip of one) and validates its header and length.</summary>
     /// <param name="path">The .npy or .npy.gz file.</param>
     /// <param name="options">Layout and split; defaults to time-major, all sequences.</param>
-    /// <exception cref="InvalidDataException">The file is not an .npy file, has an unsupported type or rank, or is
-    /// truncated; the message names the file, what was wrong and the offset.</exception>
-    /// <exception cref="ArgumentException">The split does not fit the file.</exception>
-    /// <exception cref="IOException">A gzip file would not fit the temporary folder's drive.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty, or the split does not fit the file.</exception>
+    /// <exception cref="FileNotFoundException">The file or the labels file does not exist.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file cannot be opened for reading (it may name a
+    /// folder).</exception>
+    /// <exception cref="InvalidDataException">The file is not an .npy file, has an unsupported type or rank, is
+    /// truncated, decompresses to more than <see cref="NpySequenceOptions.MaxDecompressedBytes"/>, or is a FIFO, socket
+    /// or device; or the labels file cannot be read or does not hold one label per sequence. The message names the
+    /// file and what was wrong.</exception>
+    /// <exception cref="IOException">The file could not be read, or a gzip file would not fit the temporary folder's
+    /// drive.</exception>
     public static NpySequenceFile Open(string path, NpySequenceOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

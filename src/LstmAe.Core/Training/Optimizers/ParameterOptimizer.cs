@@ -11,7 +11,7 @@ namespace LstmAe.Training.Optimizers;
 /// <remarks>
 /// TorchSharp 0.107's optimizers pass numbers to libtorch as temporary <see cref="Scalar"/>s that nothing keeps alive
 /// during the native call: a garbage collection on another thread could free one mid-call ("Expected false to be
-/// true ... toFloat" after a few hundred steps). Here every scalar is a static field or is disposed by a
+/// true ... toFloat"; docs/platform.md). Here every scalar is a static field or is disposed by a
 /// <c>using</c> after the call, and every tensor method gets its scale factor explicitly (their defaults are
 /// temporary scalars too).
 /// </remarks>

@@ -37,7 +37,11 @@ public sealed class FrameFolderSequences : ISequenceCollection
     /// <summary>Finds the sequences (and labels) under <paramref name="root"/>.</summary>
     /// <param name="root">The folder holding one subfolder per sequence, or per class with <see cref="FrameFolderOptions.LabelsFromClassFolders"/>.</param>
     /// <param name="options">Frame size, frame count, extensions and labels; null for the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="root"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="root"/> is empty, or an option is out of range.</exception>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="FileNotFoundException">The labels file (<see cref="FrameFolderOptions.LabelsPath"/>) does not
+    /// exist.</exception>
     /// <exception cref="InvalidDataException">No sequences, frame counts that disagree, or labels that do not match
     /// the sequences; the message names the folder (and the labels file). Without a frame size set: the first frame's
     /// header cannot be read or declares more than <see cref="FrameFolderOptions.MaxImagePixels"/> pixels (the message
