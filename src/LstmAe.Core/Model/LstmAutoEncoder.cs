@@ -186,6 +186,8 @@ public sealed class LstmAutoEncoder : IDisposable
     }
 
     /// <summary>Rebuilds each sequence's input frames, in natural time order, as pixel values.</summary>
+    /// <param name="sequences">The sequences, row after row.</param>
+    /// <param name="count">Number of sequences.</param>
     /// <returns>[count, input frames, frame size] floats.</returns>
     /// <exception cref="ArgumentException">A length is wrong or a value is not finite.</exception>
     /// <exception cref="InvalidOperationException">The model has no reconstruction decoder.</exception>
@@ -199,6 +201,8 @@ public sealed class LstmAutoEncoder : IDisposable
     }
 
     /// <summary>Generates the future frames of each sequence as pixel values.</summary>
+    /// <param name="sequences">The sequences, row after row.</param>
+    /// <param name="count">Number of sequences.</param>
     /// <returns>[count, future frames, frame size] floats.</returns>
     /// <exception cref="ArgumentException">A length is wrong or a value is not finite.</exception>
     /// <exception cref="InvalidOperationException">The model has no prediction decoder.</exception>
@@ -215,6 +219,8 @@ public sealed class LstmAutoEncoder : IDisposable
     /// Mean squared error per pixel between each sequence's input frames and their reconstruction: an anomaly
     /// score, higher for sequences unlike the training data.
     /// </summary>
+    /// <param name="sequences">The sequences, row after row.</param>
+    /// <param name="count">Number of sequences.</param>
     /// <returns>One score per sequence.</returns>
     /// <exception cref="ArgumentException">A length is wrong or a value is not finite.</exception>
     /// <exception cref="InvalidOperationException">The model has no reconstruction decoder.</exception>
@@ -231,6 +237,10 @@ public sealed class LstmAutoEncoder : IDisposable
     /// Writes the model (magic, format version, options JSON and weights, with a checksum) to
     /// <paramref name="stream"/>, leaving it open.
     /// </summary>
+    /// <param name="stream">A writable stream.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    /// <exception cref="IOException">The stream could not be written.</exception>
+    /// <exception cref="NotSupportedException">The stream is not writable.</exception>
     public void Save(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -279,6 +289,7 @@ public sealed class LstmAutoEncoder : IDisposable
     /// tutorial's layout (<c>encoder.lstm.*</c>, <c>reconstruct_decoder.lstm.*</c>, <c>reconstruct_decoder.fc.*</c>,
     /// <c>predict_decoder.*</c>). The weights stay trainable.
     /// </summary>
+    /// <param name="path">The <c>.pt</c> file.</param>
     /// <exception cref="InvalidDataException">Tensors are missing, unexpected or mis-shaped; the message names them.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     public void LoadPyTorchStateDict(string path)
@@ -291,9 +302,9 @@ public sealed class LstmAutoEncoder : IDisposable
     /// Sets both decoders' output biases so that, before any training, they draw every pixel at about
     /// <paramref name="meanPixelValue"/> (the bias is its logit under cross-entropy, the value itself under MSE; the
     /// small random weights add a little around it) instead of about 0.5 under cross-entropy and 0 under MSE, as
-    /// PyTorch's initialisation gives. On sparse frames such as Moving MNIST (about 5% lit), a model that starts at
-    /// 0.5 spends its first steps driving weights towards a dark background and trains markedly slower afterwards
-    /// (README, "How the CPU default was chosen"). The trainer does this from the data by default, per pixel
+    /// PyTorch's initialisation gives. On sparse frames such as Moving MNIST's, a model that starts at 0.5 spends its
+    /// first steps driving weights towards a dark background (docs/performance.md, "How the CPU default was chosen").
+    /// The trainer does this from the data by default, per pixel
     /// (<see cref="InitializeOutputBias(ReadOnlySpan{float})"/>). A later <c>Fit</c> keeps these biases.
     /// </summary>
     /// <param name="meanPixelValue">The mean pixel value of the training frames: in (0, 1) under cross-entropy.</param>
@@ -367,6 +378,12 @@ public sealed class LstmAutoEncoder : IDisposable
 
     /// <summary>As <see cref="ExportOnnx(string, OnnxExportOptions?)"/>, to <paramref name="stream"/>, which is left
     /// open.</summary>
+    /// <param name="stream">A writable stream.</param>
+    /// <param name="options">What to export; null for the defaults (features of the top layer's hidden state).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    /// <exception cref="ArgumentException">An option is invalid or asks for a decoder this model does not have.</exception>
+    /// <exception cref="NotSupportedException">The weights exceed what one ONNX file holds (about 2 GiB), or the
+    /// stream is not writable.</exception>
     public void ExportOnnx(Stream stream, OnnxExportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -381,6 +398,12 @@ public sealed class LstmAutoEncoder : IDisposable
     }
 
     /// <summary>Writes the weights as a PyTorch state_dict that <c>torch.load</c> reads.</summary>
+    /// <param name="path">The file to write.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="IOException">The file could not be written (its folder is missing, the disk is full, ...).</exception>
+    /// <exception cref="UnauthorizedAccessException">The file may not be written, or <paramref name="path"/> names a
+    /// folder.</exception>
     public void SavePyTorchStateDict(string path) => PyTorchStateDict.Save(Module, path);
 
     /// <summary>Releases the native tensors.</summary>

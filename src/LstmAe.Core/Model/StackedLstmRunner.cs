@@ -8,8 +8,9 @@ namespace LstmAe.Model;
 /// <summary>
 /// Runs a stacked, batch-first <see cref="LSTM"/>'s arithmetic step by step on the module's own parameters (gate
 /// order i, f, g, o; dropout between layers while training), so state_dicts are unchanged. Every LSTM on the CPU
-/// runs here (see <see cref="StackedLstmShape.UsesFusedKernel(TorchSharp.DeviceType, MatrixPrecision, LstmUse)"/>), and so does any LSTM whose products run in
-/// <see cref="MatrixPrecision.BFloat16"/>. On a zero input (an unconditioned decoder's first layer) it skips the
+/// runs here (see <see cref="StackedLstmShape.UsesFusedKernel(TorchSharp.DeviceType, MatrixPrecision, LstmUse)"/>), and
+/// so does any LSTM whose products run in <see cref="MatrixPrecision.BFloat16"/> unless
+/// <see cref="CudaLstmSettings.CudnnForBFloat16"/> sends it to cuDNN. On a zero input (an unconditioned decoder's first layer) it skips the
 /// [frame size x 4 hidden] product, most of such a decoder's work, instead of multiplying zeros.
 /// </summary>
 /// <remarks>
