@@ -14,7 +14,7 @@ public sealed class GemmReference(Device device, int repetitions)
     /// <summary>A timing lasts at least this long (products repeated until it does).</summary>
     private static readonly TimeSpan MinimumTiming = TimeSpan.FromMilliseconds(20);
 
-    private readonly Dictionary<(long M, long N, long K, ScalarType Type), double> seconds = [];
+    private readonly Dictionary<(long M, long N, long K, ScalarType Type), double> _seconds = [];
 
     /// <summary>Seconds <paramref name="products"/> take as bare <c>torch.matmul</c> calls on contiguous operands of
     /// <paramref name="type"/>: the sum over shapes of count x best time.</summary>
@@ -23,7 +23,7 @@ public sealed class GemmReference(Device device, int repetitions)
 
     private double BestSeconds(long m, long n, long k, ScalarType type)
     {
-        if (seconds.TryGetValue((m, n, k, type), out double known)) return known;
+        if (_seconds.TryGetValue((m, n, k, type), out double known)) return known;
         using var scope = NewDisposeScope();
         Tensor a = rand(m, k, device: device).to(type), b = rand(k, n, device: device).to(type);
         matmul(a, b).Dispose();
@@ -39,7 +39,7 @@ public sealed class GemmReference(Device device, int repetitions)
             best = Math.Min(best, elapsed.TotalSeconds / inner);
             if (elapsed < MinimumTiming) inner = (int)Math.Min(1 << 16, inner * Math.Ceiling(MinimumTiming / (elapsed + TimeSpan.FromTicks(1))));
         }
-        seconds[(m, n, k, type)] = best;
+        _seconds[(m, n, k, type)] = best;
         return best;
     }
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using LstmAe.MLNet;
 using LstmAe.Model;
-using LstmAe.Training;
 using LstmAe.Samples.Anomaly.Data;
+using LstmAe.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

@@ -94,9 +94,12 @@ public sealed class LstmAutoEncoderEstimator : IEstimator<LstmAutoEncoderTransfo
         using IChannel channel = _host.Start("Training LSTM autoencoder");
         WarnIfNotShuffling(input, channel);
         if (FrameColumn.SizeAssumed(input.Schema[_options.InputColumnName].Type, _options.FrameHeight, _options.FrameWidth))
+        {
             channel.Warning(MessageSensitivity.None,
                 $"Column '{_options.InputColumnName}' has no [T, H, W] dimensions, so its frames are taken as {layout.FrameHeight}x{layout.FrameWidth}; " +
                 $"if they are another size, set {nameof(LstmAutoEncoderOptions.FrameHeight)} and {nameof(LstmAutoEncoderOptions.FrameWidth)}.");
+        }
+
         LstmAutoEncoder model = LstmAutoEncoder.Create(modelOptions, training.Seed, ResolveDevice(channel));
         try
         {
@@ -109,11 +112,17 @@ public sealed class LstmAutoEncoderEstimator : IEstimator<LstmAutoEncoderTransfo
             using (var cancellation = new CancellationBridge(_environment, _options.CancellationToken, reports))
                 result = new AutoEncoderTrainer(model, training).Fit(train, validation, cancellation, cancellation.Token);
             if (progress.Last is { } last)
+            {
                 channel.Info(MessageSensitivity.None, $"Finished ({result.StopReason}) after {result.Steps} steps, {result.Epochs} epochs, " +
                     $"{result.Elapsed.TotalSeconds:F1} s: {ChannelProgress.Format(last)}");
+            }
+
             if (result.Cancelled)
+            {
                 throw new OperationCanceledException(
                     $"LSTM autoencoder training was cancelled after {result.Steps} steps.", _options.CancellationToken);
+            }
+
             return new LstmAutoEncoderTransformer(model, settings);
         }
         catch
@@ -141,12 +150,17 @@ public sealed class LstmAutoEncoderEstimator : IEstimator<LstmAutoEncoderTransfo
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width, OptionName(nameof(options.FrameWidth)));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.LogEverySteps, OptionName(nameof(options.LogEverySteps)));
         if (options.Training.EarlyStoppingPatience is not null && options.ValidationData is null && options.ValidationFraction == 0)
+        {
             throw new ArgumentException(
                 $"{nameof(options.Training)}.{nameof(TrainingOptions.EarlyStoppingPatience)} needs validation data: set {nameof(options.ValidationData)} or {nameof(options.ValidationFraction)}.",
                 nameof(options));
+        }
+
         if (options.ValidationFraction is not (>= 0 and < 1))
+        {
             throw new ArgumentException(
                 $"{nameof(options.ValidationFraction)} must be in [0, 1); got {options.ValidationFraction}.", nameof(options));
+        }
     }
 
     private static string OptionName(string property) => $"options.{property}";
@@ -196,19 +210,23 @@ public sealed class LstmAutoEncoderEstimator : IEstimator<LstmAutoEncoderTransfo
             return;
         long? training = train.CountWithoutReading(_options.CancellationToken);
         if (training == 0 && !_options.CancellationToken.IsCancellationRequested)
+        {
             throw new ArgumentException(rows is { } known
                 ? $"{nameof(LstmAutoEncoderOptions.ValidationFraction)} {_options.ValidationFraction} leaves no training rows of the data's {known}; use more rows or a smaller fraction."
                 : $"No training rows: the data holds none, or {nameof(LstmAutoEncoderOptions.ValidationFraction)} {_options.ValidationFraction} took them all.",
                 nameof(input));
+        }
     }
 
     private static void RequireFutureFramesIfPredicting(FrameLayout layout, LstmAutoEncoderModelOptions model, string column)
     {
         if (model.HasPredictionDecoder && !layout.HasFutureFrames)
+        {
             throw new ArgumentOutOfRangeException(column,
                 $"Column '{column}' holds {layout.StoredFrames} frames, but training the prediction decoder (mode " +
                 $"{model.Mode}) needs the {layout.InputFrames} input frames followed by {layout.FutureFrames} future " +
                 $"frames: shape [{layout.InputFrames + layout.FutureFrames}, {layout.FrameHeight}, {layout.FrameWidth}].");
+        }
     }
 
     /// <summary>Training reshuffles each epoch through the view's cursor; a view that cannot shuffle would silently

@@ -126,6 +126,15 @@ public sealed partial class ReadmeQuickStartTests
     /// with its output unless it exits with 0 in time. Returns its output.</summary>
     private static string Run(string directory, TimeSpan limit, params string[] arguments)
     {
+        (int exitCode, string text) = RunDotnet(directory, limit, arguments);
+        Assert.AreEqual(0, exitCode, $"dotnet {string.Join(' ', arguments)}:\n{text}");
+        return text;
+    }
+
+    /// <summary>Runs <c>dotnet</c> with <paramref name="arguments"/> in <paramref name="directory"/>, outside the test
+    /// host's MSBuild settings; the exit code and everything it printed.</summary>
+    internal static (int ExitCode, string Output) RunDotnet(string directory, TimeSpan limit, params string[] arguments)
+    {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             WorkingDirectory = directory,
@@ -147,9 +156,7 @@ public sealed partial class ReadmeQuickStartTests
             process.Kill(entireProcessTree: true);
             Assert.Fail($"dotnet {string.Join(' ', arguments)} did not finish in {limit}.\n{output.Result}\n{errors.Result}");
         }
-        string text = output.Result + errors.Result;
-        Assert.AreEqual(0, process.ExitCode, $"dotnet {string.Join(' ', arguments)}:\n{text}");
-        return text;
+        return (process.ExitCode, output.Result + errors.Result);
     }
 
     [GeneratedRegex(@"^```(?<language>\w+)\n(?<code>.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)]

@@ -185,9 +185,9 @@ internal static class Fuzz
     /// <summary>The process's peak resident set (VmHWM in /proc/self/status), or -1 where there is none.</summary>
     private static long PeakResidentBytes()
     {
-        const string status = "/proc/self/status";
-        if (!File.Exists(status)) return -1;
-        string? line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        const string Status = "/proc/self/status";
+        if (!File.Exists(Status)) return -1;
+        string? line = File.ReadLines(Status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
         return line is null ? -1 : long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
     }
 

@@ -1,7 +1,7 @@
-using LstmAe.Tests.Shared;
 using LstmAe.Data;
 using LstmAe.MLNet.Tests.Support;
 using LstmAe.Model;
+using LstmAe.Tests.Shared;
 using LstmAe.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -93,8 +93,10 @@ public sealed class EndToEndTests
     {
         Assert.AreEqual(expected.Length, actual.Length);
         for (int row = 0; row < expected.Length; row++)
+        {
             CollectionAssert.AreEqual(
                 expected[row].Select(BitConverter.SingleToInt32Bits).ToArray(),
                 actual[row].Select(BitConverter.SingleToInt32Bits).ToArray(), $"row {row}");
+        }
     }
 }

@@ -49,8 +49,11 @@ public sealed class FuzzTests
         using (var bitmap = new SKBitmap(8, 8, SKColorType.Rgba8888, SKAlphaType.Premul))
         {
             for (int y = 0; y < 8; y++)
+            {
                 for (int x = 0; x < 8; x++)
                     bitmap.SetPixel(x, y, new SKColor((byte)(x * 32), (byte)(y * 32), (byte)(x ^ y)));
+            }
+
             using SKData png = bitmap.Encode(SKEncodedImageFormat.Png, 95);
             temp.Write("frame.png", png.ToArray());
         }

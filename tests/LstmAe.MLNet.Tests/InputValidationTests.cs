@@ -48,13 +48,13 @@ public sealed class InputValidationTests
     }
 
     private static readonly MLContext Ml = new(seed: 1);
-    private static LstmAutoEncoderTransformer _fitted = null!;
+    private static LstmAutoEncoderTransformer s_fitted = null!;
 
     [ClassInitialize]
-    public static void FitOnce(TestContext _) => _fitted = TinySequences.Fit(Ml);
+    public static void FitOnce(TestContext _) => s_fitted = TinySequences.Fit(Ml);
 
     [ClassCleanup]
-    public static void Release() => _fitted.Dispose();
+    public static void Release() => s_fitted.Dispose();
 
     [TestMethod]
     public void NonFiniteLearningRateAndHugeTransformBatchAreRefusedNamingTheOption()
@@ -88,7 +88,7 @@ public sealed class InputValidationTests
     public void NonFloatVectorIsRejectedWithItsType()
     {
         IDataView data = Ml.Data.LoadFromEnumerable(new[] { new DoubleFrames() });
-        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => _fitted.Transform(data));
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => s_fitted.Transform(data));
         StringAssert.Contains(e.Message, "Column 'Frames' has type Vector<Double");
         StringAssert.Contains(e.Message, "expected a vector of Single (float32) shaped [4, 6, 6] (144 floats) or [8, 6, 6] (288 floats)");
         var shapeError = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Ml.Transforms.LstmAutoEncode(TinySequences.Options())
@@ -109,7 +109,7 @@ public sealed class InputValidationTests
     public void UnknownSizeIsRejected()
     {
         IDataView data = Ml.Data.LoadFromEnumerable(new[] { new UnknownSizeFrames() });
-        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => _fitted.GetOutputSchema(data.Schema));
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => s_fitted.GetOutputSchema(data.Schema));
         StringAssert.Contains(e.Message, "Column 'Frames'");
         StringAssert.Contains(e.Message, "unknown size");
         var shapeError = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Ml.Transforms.LstmAutoEncode(TinySequences.Options())
@@ -121,7 +121,7 @@ public sealed class InputValidationTests
     public void WrongSizeNamesTheExpectedShapes()
     {
         IDataView data = Ml.Data.LoadFromEnumerable(new[] { new WrongSizeFrames() });
-        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => _fitted.Transform(data));
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => s_fitted.Transform(data));
         StringAssert.Contains(e.Message, "Column 'Frames' has type Vector<Single, 100> (100 floats)");
         StringAssert.Contains(e.Message, "[4, 6, 6] (144 floats) or [8, 6, 6] (288 floats)");
     }
@@ -130,7 +130,7 @@ public sealed class InputValidationTests
     public void WrongFrameSizeIsRejectedEvenWhenTheTotalFits()
     {
         IDataView data = Ml.Data.LoadFromEnumerable(new[] { new WrongFrameShape() });
-        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => _fitted.Transform(data));
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => s_fitted.Transform(data));
         StringAssert.Contains(e.Message, "Vector<Single, 8, 5, 6>");
     }
 
@@ -138,7 +138,7 @@ public sealed class InputValidationTests
     public void InputFramesOnlyAreEnoughToTransformButNotToTrainPrediction()
     {
         IDataView data = Ml.Data.LoadFromEnumerable(new[] { new FlatFrames() });
-        Assert.AreEqual(1, TinySequences.ReadVectors(_fitted.Transform(data), "Features").Count);
+        Assert.AreEqual(1, TinySequences.ReadVectors(s_fitted.Transform(data), "Features").Count);
 
         var options = TinySequences.Options(o => (o.FrameHeight, o.FrameWidth) = (6, 6));
         var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Ml.Transforms.LstmAutoEncode(options).Fit(data));
@@ -162,10 +162,10 @@ public sealed class InputValidationTests
         StringAssert.Contains(training.Message, "Column 'Frames' row 4 holds NaN at index 17");
 
         var transform = Assert.ThrowsExactly<InvalidOperationException>(
-            () => TinySequences.ReadVectors(_fitted.Transform(data), "Features"));
+            () => TinySequences.ReadVectors(s_fitted.Transform(data), "Features"));
         StringAssert.Contains(transform.Message, "Column 'Frames' row 4 holds NaN");
 
-        var engine = Ml.Model.CreatePredictionEngine<TinySequences.Row, FeaturesOnly>(_fitted);
+        var engine = Ml.Model.CreatePredictionEngine<TinySequences.Row, FeaturesOnly>(s_fitted);
         Assert.ThrowsExactly<InvalidOperationException>(() => engine.Predict(rows[4]));
     }
 
@@ -194,7 +194,7 @@ public sealed class InputValidationTests
         {
             CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("fr-FR"); // writes "-∞"
             var e = Assert.ThrowsExactly<InvalidOperationException>(
-                () => TinySequences.ReadVectors(_fitted.Transform(data), "Features"));
+                () => TinySequences.ReadVectors(s_fitted.Transform(data), "Features"));
             StringAssert.Contains(e.Message, "row 1 holds -Infinity at index 3");
         }
         finally

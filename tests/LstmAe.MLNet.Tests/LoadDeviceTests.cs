@@ -11,7 +11,7 @@ namespace LstmAe.MLNet.Tests;
 [TestClass]
 public sealed class LoadDeviceTests
 {
-    private static byte[] _savedZip = null!;
+    private static byte[] s_savedZip = null!;
 
     [ClassInitialize]
     public static void FitAndSaveOnce(TestContext _)
@@ -21,7 +21,7 @@ public sealed class LoadDeviceTests
         using LstmAutoEncoderTransformer transformer = TinySequences.Fit(ml, count: 4);
         using var zip = new MemoryStream();
         ml.Model.Save(transformer, data.Schema, zip);
-        _savedZip = zip.ToArray();
+        s_savedZip = zip.ToArray();
     }
 
     [TestMethod]
@@ -114,5 +114,5 @@ public sealed class LoadDeviceTests
 
     /// <summary>Loads the saved transformer, for the caller to dispose.</summary>
     private static LstmAutoEncoderTransformer Load(MLContext ml) =>
-        (LstmAutoEncoderTransformer)ml.Model.Load(new MemoryStream(_savedZip), out _);
+        (LstmAutoEncoderTransformer)ml.Model.Load(new MemoryStream(s_savedZip), out _);
 }

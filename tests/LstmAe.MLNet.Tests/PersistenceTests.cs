@@ -14,16 +14,16 @@ namespace LstmAe.MLNet.Tests;
 public sealed class PersistenceTests
 {
     private static readonly MLContext Ml = new(seed: 1);
-    private static LstmAutoEncoderTransformer _transformer = null!;
-    private static IDataView _data = null!;
-    private static byte[] _savedZip = null!;
+    private static LstmAutoEncoderTransformer s_transformer = null!;
+    private static IDataView s_data = null!;
+    private static byte[] s_savedZip = null!;
 
     [ClassInitialize]
     public static void FitAndSaveOnce(TestContext _)
     {
-        _data = TinySequences.Load(Ml, 9, seed: 4);
+        s_data = TinySequences.Load(Ml, 9, seed: 4);
         // Every output column, and settings away from their defaults, so the round trip has to keep them all.
-        _transformer = TinySequences.Fit(Ml, adjust: o =>
+        s_transformer = TinySequences.Fit(Ml, adjust: o =>
         {
             o.ReconstructionColumnName = "Reconstruction";
             o.PredictionColumnName = "Prediction";
@@ -32,22 +32,22 @@ public sealed class PersistenceTests
             o.TransformBatchSize = 4;
         });
         using var zip = new MemoryStream();
-        Ml.Model.Save(_transformer, _data.Schema, zip);
-        _savedZip = zip.ToArray();
+        Ml.Model.Save(s_transformer, s_data.Schema, zip);
+        s_savedZip = zip.ToArray();
     }
 
     [ClassCleanup]
-    public static void Release() => _transformer.Dispose();
+    public static void Release() => s_transformer.Dispose();
 
     [TestMethod]
     public void ReloadedModelGivesBitIdenticalOutputs()
     {
         var fresh = new MLContext(seed: 99);
         fresh.ComponentCatalog.RegisterLstmAutoEncoder();
-        ITransformer loaded = fresh.Model.Load(new MemoryStream(_savedZip), out DataViewSchema inputSchema);
+        ITransformer loaded = fresh.Model.Load(new MemoryStream(s_savedZip), out DataViewSchema inputSchema);
 
-        Assert.AreEqual(_data.Schema["Frames"].Type, inputSchema["Frames"].Type);
-        IDataView original = _transformer.Transform(_data), reloaded = loaded.Transform(_data);
+        Assert.AreEqual(s_data.Schema["Frames"].Type, inputSchema["Frames"].Type);
+        IDataView original = s_transformer.Transform(s_data), reloaded = loaded.Transform(s_data);
         CollectionAssert.AreEqual(
             original.Schema.Select(c => (c.Name, c.Type)).ToArray(), reloaded.Schema.Select(c => (c.Name, c.Type)).ToArray());
         LstmAutoEncoderOptions options = TinySequences.Options();
@@ -71,9 +71,9 @@ public sealed class PersistenceTests
     {
         var fresh = new MLContext(seed: 99);
         fresh.ComponentCatalog.RegisterLstmAutoEncoder();
-        var loaded = (LstmAutoEncoderTransformer)fresh.Model.Load(new MemoryStream(_savedZip), out _);
+        var loaded = (LstmAutoEncoderTransformer)fresh.Model.Load(new MemoryStream(s_savedZip), out _);
 
-        TransformerSettings saved = SettingsOf(_transformer), reloaded = SettingsOf(loaded);
+        TransformerSettings saved = SettingsOf(s_transformer), reloaded = SettingsOf(loaded);
         Assert.AreEqual(4, reloaded.TransformBatchSize);
         Assert.AreEqual(EncoderFeatures.AllLayersHiddenAndCell, reloaded.EncoderFeatures);
         Assert.AreEqual(saved, reloaded);
@@ -92,10 +92,10 @@ public sealed class PersistenceTests
     {
         var context = new MLContext(seed: 1);
         // ML.NET's own message; it cannot name the missing loader because it never finds it.
-        Assert.ThrowsExactly<FormatException>(() => context.Model.Load(new MemoryStream(_savedZip), out _));
+        Assert.ThrowsExactly<FormatException>(() => context.Model.Load(new MemoryStream(s_savedZip), out _));
 
         context.ComponentCatalog.RegisterLstmAutoEncoder();
-        Assert.IsInstanceOfType<LstmAutoEncoderTransformer>(context.Model.Load(new MemoryStream(_savedZip), out _));
+        Assert.IsInstanceOfType<LstmAutoEncoderTransformer>(context.Model.Load(new MemoryStream(s_savedZip), out _));
     }
 
     [TestMethod]
@@ -104,10 +104,10 @@ public sealed class PersistenceTests
         // ML.NET never reaches LstmAe's code on this path, so its message cannot name RegisterLstmAutoEncoder(): the
         // README quotes the message next to the registration call, for users who search for it.
         using var zip = new MemoryStream();
-        Ml.Model.Save(new TransformerChain<ITransformer>(_transformer), _data.Schema, zip);
+        Ml.Model.Save(new TransformerChain<ITransformer>(s_transformer), s_data.Schema, zip);
         var context = new MLContext(seed: 1);
 
-        var alone = Assert.ThrowsExactly<FormatException>(() => context.Model.Load(new MemoryStream(_savedZip), out _));
+        var alone = Assert.ThrowsExactly<FormatException>(() => context.Model.Load(new MemoryStream(s_savedZip), out _));
         var chain = Assert.ThrowsExactly<InvalidOperationException>(() => context.Model.Load(new MemoryStream(zip.ToArray()), out _));
 
         Assert.AreEqual("Couldn't load model: 'TransformerChain'", alone.Message);
@@ -134,7 +134,7 @@ public sealed class PersistenceTests
     [TestMethod]
     public void ZipHoldsSettingsJsonAndModelEntries()
     {
-        using var archive = new ZipArchive(new MemoryStream(_savedZip), ZipArchiveMode.Read);
+        using var archive = new ZipArchive(new MemoryStream(s_savedZip), ZipArchiveMode.Read);
         ZipArchiveEntry settings = archive.Entries.Single(e => e.FullName.EndsWith(TransformerPersistence.SettingsEntry, StringComparison.Ordinal));
         Assert.IsTrue(archive.Entries.Any(e => e.FullName.EndsWith(TransformerPersistence.ModelEntry, StringComparison.Ordinal)));
         using var reader = new StreamReader(settings.Open());
@@ -177,7 +177,7 @@ public sealed class PersistenceTests
     public void ATransformBatchSizeAboveTheCapFromAnOlderZipLoadsClamped()
     {
         // Zips saved before the cap hold any positive batch size; it is a runtime setting, so it is clamped.
-        byte[] old = RewriteEntry(_savedZip, TransformerPersistence.SettingsEntry, (bytes, entry) =>
+        byte[] old = RewriteEntry(s_savedZip, TransformerPersistence.SettingsEntry, (bytes, entry) =>
             entry.Write(System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(bytes)
                 .Replace("\"TransformBatchSize\": 4", "\"TransformBatchSize\": 100000", StringComparison.Ordinal))));
         var fresh = new MLContext(seed: 1);
@@ -211,7 +211,7 @@ public sealed class PersistenceTests
     /// which must name the entry. Managed allocations during the load must stay under <paramref name="allocationBudget"/>.</summary>
     private static string AssertLoadFailsNaming(string entryName, Action<byte[], Stream>? replace, long allocationBudget = long.MaxValue)
     {
-        byte[] damaged = RewriteEntry(_savedZip, entryName, replace);
+        byte[] damaged = RewriteEntry(s_savedZip, entryName, replace);
         var fresh = new MLContext(seed: 1);
         fresh.ComponentCatalog.RegisterLstmAutoEncoder();
         long before = GC.GetAllocatedBytesForCurrentThread();

@@ -15,26 +15,26 @@ public sealed class TransformTests
 
     private static readonly int[] FrameShape = [TinySequences.InputFrames, TinySequences.Height, TinySequences.Width];
     private static readonly MLContext Ml = new(seed: 1);
-    private static LstmAutoEncoderTransformer _transformer = null!;
-    private static TinySequences.Row[] _rows = null!;
-    private static IDataView _output = null!;
+    private static LstmAutoEncoderTransformer s_transformer = null!;
+    private static TinySequences.Row[] s_rows = null!;
+    private static IDataView s_output = null!;
 
     [ClassInitialize]
     public static void FitOnce(TestContext _)
     {
-        _transformer = TinySequences.Fit(Ml, adjust: o =>
+        s_transformer = TinySequences.Fit(Ml, adjust: o =>
         {
             o.ReconstructionColumnName = "Reconstruction";
             o.PredictionColumnName = "Prediction";
             o.ReconstructionErrorColumnName = "Error";
         });
-        _rows = TinySequences.Rows(RowCount, seed: 3);
+        s_rows = TinySequences.Rows(RowCount, seed: 3);
         // Cached: a view that can shuffle and split into cursor sets, like a real loader.
-        _output = _transformer.Transform(Ml.Data.Cache(Ml.Data.LoadFromEnumerable(_rows)));
+        s_output = s_transformer.Transform(Ml.Data.Cache(Ml.Data.LoadFromEnumerable(s_rows)));
     }
 
     [ClassCleanup]
-    public static void Release() => _transformer.Dispose();
+    public static void Release() => s_transformer.Dispose();
 
     public sealed class Outputs
     {
@@ -48,7 +48,7 @@ public sealed class TransformTests
     [TestMethod]
     public void OutputSchemaHasKnownSizes()
     {
-        DataViewSchema schema = _output.Schema;
+        DataViewSchema schema = s_output.Schema;
         Assert.AreEqual(2 * 8, ((VectorDataViewType)schema["Features"].Type).Size); // the default: h and c
         CollectionAssert.AreEqual(FrameShape, ((VectorDataViewType)schema["Reconstruction"].Type).Dimensions.ToArray());
         CollectionAssert.AreEqual(FrameShape, ((VectorDataViewType)schema["Prediction"].Type).Dimensions.ToArray());
@@ -59,40 +59,40 @@ public sealed class TransformTests
     [TestMethod]
     public void BatchedTransformMatchesTheRawModel()
     {
-        float[] flat = _rows.SelectMany(r => r.Frames).ToArray();
-        float[] expected = _transformer.Model.Encode(flat, RowCount, EncoderFeatures.LastLayerHiddenAndCell);
-        float[] actual = TinySequences.ReadVectors(_output, "Features").SelectMany(f => f).ToArray();
+        float[] flat = s_rows.SelectMany(r => r.Frames).ToArray();
+        float[] expected = s_transformer.Model.Encode(flat, RowCount, EncoderFeatures.LastLayerHiddenAndCell);
+        float[] actual = TinySequences.ReadVectors(s_output, "Features").SelectMany(f => f).ToArray();
         AssertClose(expected, actual, 1e-6f);
-        Outputs[] outputs = Ml.Data.CreateEnumerable<Outputs>(_output, reuseRowObject: false).ToArray();
-        AssertClose(_transformer.Model.Reconstruct(flat, RowCount), outputs.SelectMany(p => p.Reconstruction).ToArray(), 1e-6f);
-        AssertClose(_transformer.Model.Predict(flat, RowCount), outputs.SelectMany(p => p.Prediction).ToArray(), 1e-6f);
-        AssertClose(_transformer.Model.ReconstructionError(flat, RowCount), outputs.Select(p => p.Error).ToArray(), 1e-6f);
+        Outputs[] outputs = Ml.Data.CreateEnumerable<Outputs>(s_output, reuseRowObject: false).ToArray();
+        AssertClose(s_transformer.Model.Reconstruct(flat, RowCount), outputs.SelectMany(p => p.Reconstruction).ToArray(), 1e-6f);
+        AssertClose(s_transformer.Model.Predict(flat, RowCount), outputs.SelectMany(p => p.Prediction).ToArray(), 1e-6f);
+        AssertClose(s_transformer.Model.ReconstructionError(flat, RowCount), outputs.Select(p => p.Error).ToArray(), 1e-6f);
     }
 
     [TestMethod]
     public void BatchedTransformMatchesPredictionEngineRowByRow()
     {
-        Outputs[] batched = Ml.Data.CreateEnumerable<Outputs>(_output, reuseRowObject: false).ToArray();
-        var engine = Ml.Model.CreatePredictionEngine<TinySequences.Row, Outputs>(_transformer);
+        Outputs[] batched = Ml.Data.CreateEnumerable<Outputs>(s_output, reuseRowObject: false).ToArray();
+        var engine = Ml.Model.CreatePredictionEngine<TinySequences.Row, Outputs>(s_transformer);
         Assert.AreEqual(RowCount, batched.Length);
         for (int i = 0; i < RowCount; i++)
         {
-            Outputs single = engine.Predict(_rows[i]);
+            Outputs single = engine.Predict(s_rows[i]);
             AssertClose(single.Features, batched[i].Features, 1e-6f);
             AssertClose(single.Reconstruction, batched[i].Reconstruction, 1e-6f);
             AssertClose(single.Prediction, batched[i].Prediction, 1e-6f);
             Assert.AreEqual(single.Error, batched[i].Error, 1e-6f);
-            Assert.AreEqual(_rows[i].Id, batched[i].Id);
-            Assert.AreEqual(_rows[i].Id, single.Id);
+            Assert.AreEqual(s_rows[i].Id, batched[i].Id);
+            Assert.AreEqual(s_rows[i].Id, single.Id);
         }
     }
 
     [TestMethod]
     public void ParallelCursorsGiveTheSameValuesAsOneCursor()
     {
-        DataViewSchema.Column[] columns = [_output.Schema["Id"], _output.Schema["Features"], _output.Schema["Error"]];
-        var sequential = ReadById(_output.GetRowCursor(columns));
-        DataViewRowCursor[] set = _output.GetRowCursorSet(columns, n: 3);
+        DataViewSchema.Column[] columns = [s_output.Schema["Id"], s_output.Schema["Features"], s_output.Schema["Error"]];
+        var sequential = ReadById(s_output.GetRowCursor(columns));
+        DataViewRowCursor[] set = s_output.GetRowCursorSet(columns, n: 3);
         Assert.IsGreaterThan(1, set.Length, "the cached view should split into several cursors");
         var parallel = new Dictionary<string, (float[], float)>();
         Parallel.ForEach(set, cursor =>
@@ -111,20 +111,20 @@ public sealed class TransformTests
     [TestMethod]
     public void InputColumnsPassThroughUnchanged()
     {
-        TinySequences.Row[] passed = Ml.Data.CreateEnumerable<TinySequences.Row>(_output, reuseRowObject: false).ToArray();
+        TinySequences.Row[] passed = Ml.Data.CreateEnumerable<TinySequences.Row>(s_output, reuseRowObject: false).ToArray();
         for (int i = 0; i < RowCount; i++)
         {
-            CollectionAssert.AreEqual(_rows[i].Frames, passed[i].Frames);
-            Assert.AreEqual(_rows[i].Label, passed[i].Label);
-            Assert.AreEqual(_rows[i].Id, passed[i].Id);
+            CollectionAssert.AreEqual(s_rows[i].Frames, passed[i].Frames);
+            Assert.AreEqual(s_rows[i].Label, passed[i].Label);
+            Assert.AreEqual(s_rows[i].Id, passed[i].Id);
         }
     }
 
     [TestMethod]
     public void ShuffledCursorsKeepRowsAndTheirOutputsTogether()
     {
-        var inOrder = ReadById(_output.GetRowCursor(_output.Schema));
-        var shuffled = ReadById(_output.GetRowCursor(_output.Schema, new Random(5)));
+        var inOrder = ReadById(s_output.GetRowCursor(s_output.Schema));
+        var shuffled = ReadById(s_output.GetRowCursor(s_output.Schema, new Random(5)));
         CollectionAssert.AreNotEqual(inOrder.Select(r => r.Id).ToArray(), shuffled.Select(r => r.Id).ToArray());
         var byId = inOrder.ToDictionary(r => r.Id, r => r.Value);
         foreach (var (id, (features, _)) in shuffled)
@@ -140,15 +140,15 @@ public sealed class TransformTests
     [TestMethod]
     public void SparseFramesEncodeLikeDenseOnes()
     {
-        SparseRow[] sparse = _rows.Select(r =>
+        SparseRow[] sparse = s_rows.Select(r =>
         {
             int[] indices = Enumerable.Range(0, r.Frames.Length).Where(i => r.Frames[i] != 0).ToArray();
             return new SparseRow { Frames = new VBuffer<float>(r.Frames.Length, indices.Length, indices.Select(i => r.Frames[i]).ToArray(), indices) };
         }).ToArray();
         Assert.IsFalse(sparse[0].Frames.IsDense);
 
-        var fromSparse = TinySequences.ReadVectors(_transformer.Transform(Ml.Data.LoadFromEnumerable(sparse)), "Features");
-        var fromDense = TinySequences.ReadVectors(_output, "Features");
+        var fromSparse = TinySequences.ReadVectors(s_transformer.Transform(Ml.Data.LoadFromEnumerable(sparse)), "Features");
+        var fromDense = TinySequences.ReadVectors(s_output, "Features");
         for (int i = 0; i < RowCount; i++)
             CollectionAssert.AreEqual(fromDense[i], fromSparse[i], $"row {i}");
     }
@@ -165,12 +165,12 @@ public sealed class TransformTests
     [TestMethod]
     public void ObjectColumnsAreRejectedByNameRatherThanKeptByReference()
     {
-        RowWithImage[] rows = _rows.Take(3).Select(r => new RowWithImage
+        RowWithImage[] rows = s_rows.Take(3).Select(r => new RowWithImage
         {
             Frames = r.Frames,
             Image = MLImage.CreateFromPixels(2, 2, MLPixelFormat.Bgra32, new byte[2 * 2 * 4]),
         }).ToArray();
-        IDataView output = _transformer.Transform(Ml.Data.LoadFromEnumerable(rows));
+        IDataView output = s_transformer.Transform(Ml.Data.LoadFromEnumerable(rows));
 
         // The read-ahead cannot copy an image, and upstream may reuse or dispose it once the input cursor moves on.
         var e = Assert.ThrowsExactly<NotSupportedException>(() => output.GetRowCursor(output.Schema));
@@ -183,14 +183,14 @@ public sealed class TransformTests
     [TestMethod]
     public void OnlyRequestedColumnsAreActive()
     {
-        using DataViewRowCursor cursor = _output.GetRowCursor([_output.Schema["Id"]]);
-        Assert.IsTrue(cursor.IsColumnActive(_output.Schema["Id"]));
-        Assert.IsFalse(cursor.IsColumnActive(_output.Schema["Features"]));
-        Assert.IsFalse(cursor.IsColumnActive(_output.Schema["Frames"]));
+        using DataViewRowCursor cursor = s_output.GetRowCursor([s_output.Schema["Id"]]);
+        Assert.IsTrue(cursor.IsColumnActive(s_output.Schema["Id"]));
+        Assert.IsFalse(cursor.IsColumnActive(s_output.Schema["Features"]));
+        Assert.IsFalse(cursor.IsColumnActive(s_output.Schema["Frames"]));
         int rows = 0;
         while (cursor.MoveNext()) rows++;
         Assert.AreEqual(RowCount, rows);
-        Assert.ThrowsExactly<InvalidOperationException>(() => cursor.GetGetter<VBuffer<float>>(_output.Schema["Features"]));
+        Assert.ThrowsExactly<InvalidOperationException>(() => cursor.GetGetter<VBuffer<float>>(s_output.Schema["Features"]));
     }
 
     private static List<(string Id, (float[], float) Value)> ReadById(DataViewRowCursor cursor)

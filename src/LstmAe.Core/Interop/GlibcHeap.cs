@@ -41,7 +41,7 @@ internal static class GlibcHeap
 
     private static readonly Lock Gate = new();
     private static readonly Lazy<Functions?> Library = new(Functions.Load);
-    private static int holders;
+    private static int s_holders;
 
     /// <summary>True where the settings can be applied: glibc, and none of its malloc variables set by the user.</summary>
     public static bool IsTunable =>
@@ -54,7 +54,7 @@ internal static class GlibcHeap
     {
         get
         {
-            lock (Gate) return holders > 0;
+            lock (Gate) return s_holders > 0;
         }
     }
 
@@ -69,7 +69,7 @@ internal static class GlibcHeap
         Functions functions = Library.Value!;
         lock (Gate)
         {
-            if (holders++ == 0)
+            if (s_holders++ == 0)
             {
                 functions.SetOption(MmapMaxOption, 0);
                 functions.SetOption(TrimThresholdOption, NeverTrim);
@@ -80,14 +80,14 @@ internal static class GlibcHeap
 
     private sealed class Holder(Functions functions) : IDisposable
     {
-        private int released;
+        private int _released;
 
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref released, 1) != 0) return;
+            if (Interlocked.Exchange(ref _released, 1) != 0) return;
             lock (Gate)
             {
-                if (--holders > 0) return;
+                if (--s_holders > 0) return;
                 functions.SetOption(MmapMaxOption, DefaultMmapMax);
                 functions.SetOption(MmapThresholdOption, SettledMmapThreshold);
                 functions.SetOption(TrimThresholdOption, SettledTrimThreshold);
@@ -103,15 +103,15 @@ internal static class GlibcHeap
 
         private delegate int MallocTrim(nuint pad);
 
-        private readonly MallocOption mallopt;
-        private readonly MallocTrim mallocTrim;
+        private readonly MallocOption _mallopt;
+        private readonly MallocTrim _mallocTrim;
 
-        private Functions(MallocOption mallopt, MallocTrim mallocTrim) => (this.mallopt, this.mallocTrim) = (mallopt, mallocTrim);
+        private Functions(MallocOption mallopt, MallocTrim mallocTrim) => (_mallopt, _mallocTrim) = (mallopt, mallocTrim);
 
         /// <summary>Sets an option; glibc answers 1 on success. A refusal leaves the defaults, which are still correct.</summary>
-        public void SetOption(int option, int value) => mallopt(option, value);
+        public void SetOption(int option, int value) => _mallopt(option, value);
 
-        public void Trim(nuint pad) => mallocTrim(pad);
+        public void Trim(nuint pad) => _mallocTrim(pad);
 
         /// <summary>The functions of the process's glibc, or null elsewhere (another OS, musl).</summary>
         public static Functions? Load()
@@ -121,7 +121,10 @@ internal static class GlibcHeap
             if (!NativeLibrary.TryGetExport(libc, "gnu_get_libc_version", out _)
                 || !NativeLibrary.TryGetExport(libc, "mallopt", out IntPtr mallopt)
                 || !NativeLibrary.TryGetExport(libc, "malloc_trim", out IntPtr mallocTrim))
+            {
                 return null;
+            }
+
             return new Functions(
                 Marshal.GetDelegateForFunctionPointer<MallocOption>(mallopt),
                 Marshal.GetDelegateForFunctionPointer<MallocTrim>(mallocTrim));

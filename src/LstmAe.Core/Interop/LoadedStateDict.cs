@@ -10,13 +10,13 @@ namespace LstmAe.Interop;
 /// </summary>
 internal sealed class LoadedStateDict : IDisposable
 {
-    private readonly Dictionary<string, Tensor> tensors = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Tensor> _tensors = new(StringComparer.Ordinal);
 
     /// <summary>Takes ownership of <paramref name="tensor"/>.</summary>
     /// <exception cref="InvalidDataException">The name was already added.</exception>
     public void Add(string name, Tensor tensor)
     {
-        if (!tensors.TryAdd(name, tensor))
+        if (!_tensors.TryAdd(name, tensor))
         {
             tensor.Dispose();
             throw new InvalidDataException($"Tensor {name} appears twice.");
@@ -31,18 +31,20 @@ internal sealed class LoadedStateDict : IDisposable
     public void CopyInto(nn.Module module, string sourceName)
     {
         Dictionary<string, Tensor> target = module.state_dict();
-        List<string> problems = Mismatches(tensors.Select(p => (p.Key, p.Value.shape, p.Value.is_floating_point())), target);
+        List<string> problems = Mismatches(_tensors.Select(p => (p.Key, p.Value.shape, p.Value.is_floating_point())), target);
         if (problems.Count == 0)
         {
-            problems.AddRange(tensors.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => NonFinite(p.Key, p.Value)).OfType<string>());
+            problems.AddRange(_tensors.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => NonFinite(p.Key, p.Value)).OfType<string>());
         }
 
         if (problems.Count > 0)
+        {
             throw new InvalidDataException(
                 $"The tensors in {sourceName} do not fit this model ({string.Join("; ", problems)}).");
+        }
 
         using var noGrad = torch.no_grad();
-        foreach (var (name, tensor) in target) tensor.copy_(tensors[name]);
+        foreach (var (name, tensor) in target) tensor.copy_(_tensors[name]);
     }
 
     /// <summary>
@@ -98,8 +100,8 @@ internal sealed class LoadedStateDict : IDisposable
     /// <summary>Releases the native tensors.</summary>
     public void Dispose()
     {
-        foreach (Tensor tensor in tensors.Values) tensor.Dispose();
-        tensors.Clear();
+        foreach (Tensor tensor in _tensors.Values) tensor.Dispose();
+        _tensors.Clear();
     }
 
     private static string Shape(Tensor tensor) => string.Join(", ", tensor.shape);

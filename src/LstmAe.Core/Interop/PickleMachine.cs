@@ -40,25 +40,25 @@ internal sealed class PickleMachine
     public const int MaxNameChars = 1024;
 
     private static readonly object Mark = new();
-    private readonly byte[] data;
-    private readonly string source;
-    private readonly List<object?> stack = [];
-    private readonly Dictionary<long, object?> memo = [];
+    private readonly byte[] _data;
+    private readonly string _source;
+    private readonly List<object?> _stack = [];
+    private readonly Dictionary<long, object?> _memo = [];
 
     /// <summary>Every container built (by reference): how deep it nests, and whether another container holds it. A
     /// pickler fills a list, dict or object right after writing it, so one that another value already holds is never
     /// filled: no depth recorded goes stale and no container can come to hold itself.</summary>
-    private readonly Dictionary<object, Built> built = new(ReferenceEqualityComparer.Instance);
-    private int itemsPut;
-    private int position;
+    private readonly Dictionary<object, Built> _built = new(ReferenceEqualityComparer.Instance);
+    private int _itemsPut;
+    private int _position;
 
     /// <summary>The offset of the opcode being run, for messages.</summary>
-    private int opcodeOffset;
+    private int _opcodeOffset;
 
     private PickleMachine(byte[] data, string source)
     {
-        this.data = data;
-        this.source = source;
+        _data = data;
+        _source = source;
     }
 
     /// <summary>Runs the pickle in <paramref name="data"/> to its STOP and returns the result.</summary>
@@ -72,7 +72,7 @@ internal sealed class PickleMachine
     {
         while (true)
         {
-            opcodeOffset = position;
+            _opcodeOffset = _position;
             byte opcode = Bytes(1)[0];
             try
             {
@@ -124,9 +124,9 @@ internal sealed class PickleMachine
 
             case 'q': Memoize(Bytes(1)[0]); break; // BINPUT
             case 'r': Memoize((uint)Length(4)); break; // LONG_BINPUT
-            case '\x94': Memoize(memo.Count); break; // MEMOIZE
-            case 'h': Push(memo[Bytes(1)[0]]); break; // BINGET
-            case 'j': Push(memo[(uint)Length(4)]); break; // LONG_BINGET
+            case '\x94': Memoize(_memo.Count); break; // MEMOIZE
+            case 'h': Push(_memo[Bytes(1)[0]]); break; // BINGET
+            case 'j': Push(_memo[(uint)Length(4)]); break; // LONG_BINGET
             case '0': Pop(); break; // POP
             case '2': Push(Peek()); break; // DUP
             case 't': Push(Tuple(PopToMark().ToArray())); break; // TUPLE
@@ -251,12 +251,12 @@ internal sealed class PickleMachine
     private T New<T>(T container, ReadOnlySpan<object?> items = default)
         where T : class
     {
-        if (built.Count >= MaxObjects)
+        if (_built.Count >= MaxObjects)
         {
             throw Limit($"builds more than {MaxObjects} tuples, lists, dicts, calls and persistent ids", nameof(MaxObjects));
         }
 
-        built.Add(container, new Built(Depth: 1, Held: false));
+        _built.Add(container, new Built(Depth: 1, Held: false));
         foreach (object? item in items)
         {
             Fill(container, item);
@@ -268,21 +268,21 @@ internal sealed class PickleMachine
     /// <summary>Records that <paramref name="container"/>, new or being filled, holds <paramref name="item"/>.</summary>
     private void Fill(object container, object? item)
     {
-        Built outer = built[container];
+        Built outer = _built[container];
         if (outer.Held || ReferenceEquals(item, container))
         {
             throw Invalid($"{OpcodeHere} fills a {PickleValues.Describe(container)} that another value already holds, or with itself");
         }
 
-        if (++itemsPut > MaxItems)
+        if (++_itemsPut > MaxItems)
         {
             throw Limit($"puts more than {MaxItems} values into tuples, lists, dicts and calls", nameof(MaxItems));
         }
 
         int depth = 1;
-        if (item is not null && built.TryGetValue(item, out Built inner))
+        if (item is not null && _built.TryGetValue(item, out Built inner))
         {
-            built[item] = inner with { Held = true };
+            _built[item] = inner with { Held = true };
             depth += inner.Depth;
         }
 
@@ -291,7 +291,7 @@ internal sealed class PickleMachine
             throw Limit($"nests values more than {MaxDepth} deep", nameof(MaxDepth));
         }
 
-        built[container] = outer with { Depth = Math.Max(outer.Depth, depth) };
+        _built[container] = outer with { Depth = Math.Max(outer.Depth, depth) };
     }
 
     /// <summary>An inert call of <paramref name="callable"/> (REDUCE, or NEWOBJ's class) with <paramref name="arguments"/>.</summary>
@@ -324,33 +324,33 @@ internal sealed class PickleMachine
 
     private void Push(object? value)
     {
-        if (stack.Count >= MaxStack)
+        if (_stack.Count >= MaxStack)
         {
             throw Limit($"holds more than {MaxStack} values on its stack", nameof(MaxStack));
         }
 
-        stack.Add(value);
+        _stack.Add(value);
     }
 
     private void Memoize(long index)
     {
-        if (memo.Count >= MaxMemo && !memo.ContainsKey(index))
+        if (_memo.Count >= MaxMemo && !_memo.ContainsKey(index))
         {
             throw Limit($"makes more than {MaxMemo} memo entries", nameof(MaxMemo));
         }
 
-        memo[index] = Peek();
+        _memo[index] = Peek();
     }
 
     private ReadOnlySpan<byte> Bytes(int count)
     {
-        if (count < 0 || count > data.Length - position)
+        if (count < 0 || count > _data.Length - _position)
         {
-            throw Invalid($"it ends at offset {data.Length}, inside an opcode that needs {count} more bytes from offset {position}");
+            throw Invalid($"it ends at offset {_data.Length}, inside an opcode that needs {count} more bytes from offset {_position}");
         }
 
-        position += count;
-        return data.AsSpan(position - count, count);
+        _position += count;
+        return _data.AsSpan(_position - count, count);
     }
 
     private int Length(int size)
@@ -361,42 +361,42 @@ internal sealed class PickleMachine
 
     private string Line()
     {
-        int end = Array.IndexOf(data, (byte)'\n', position);
+        int end = Array.IndexOf(_data, (byte)'\n', _position);
         if (end < 0)
         {
-            throw Invalid($"the name at offset {position} has no end of line");
+            throw Invalid($"the name at offset {_position} has no end of line");
         }
 
-        string text = Encoding.ASCII.GetString(data, position, end - position);
-        position = end + 1;
+        string text = Encoding.ASCII.GetString(_data, _position, end - _position);
+        _position = end + 1;
         return text;
     }
 
     private long Long(ReadOnlySpan<byte> bytes)
     {
         var value = new BigInteger(bytes, isUnsigned: false, isBigEndian: false);
-        return value >= long.MinValue && value <= long.MaxValue ? (long)value : throw Invalid($"the integer before offset {position} exceeds 64 bits");
+        return value >= long.MinValue && value <= long.MaxValue ? (long)value : throw Invalid($"the integer before offset {_position} exceeds 64 bits");
     }
 
-    private object? Peek() => stack.Count > 0 && stack[^1] != Mark ? stack[^1] : throw Invalid($"the stack is empty at offset {opcodeOffset}");
+    private object? Peek() => _stack.Count > 0 && _stack[^1] != Mark ? _stack[^1] : throw Invalid($"the stack is empty at offset {_opcodeOffset}");
 
     /// <summary>The top of the stack as a <typeparamref name="T"/>; a None or another type is invalid data.</summary>
     private T Peek<T>(string what)
-        where T : class => Peek() as T ?? throw Invalid($"{what} at offset {opcodeOffset}, not {PickleValues.Describe(stack[^1])}");
+        where T : class => Peek() as T ?? throw Invalid($"{what} at offset {_opcodeOffset}, not {PickleValues.Describe(_stack[^1])}");
 
     /// <summary>Pops the top of the stack as a <typeparamref name="T"/>; a None or another type is invalid data.</summary>
     private T Pop<T>(string what)
         where T : class
     {
         T top = Peek<T>(what);
-        stack.RemoveAt(stack.Count - 1);
+        _stack.RemoveAt(_stack.Count - 1);
         return top;
     }
 
     private object? Pop()
     {
         object? top = Peek();
-        stack.RemoveAt(stack.Count - 1);
+        _stack.RemoveAt(_stack.Count - 1);
         return top;
     }
 
@@ -413,26 +413,26 @@ internal sealed class PickleMachine
 
     private List<object?> PopToMark()
     {
-        int mark = stack.LastIndexOf(Mark);
+        int mark = _stack.LastIndexOf(Mark);
         if (mark < 0)
         {
-            throw Invalid($"no MARK before offset {position}");
+            throw Invalid($"no MARK before offset {_position}");
         }
 
-        List<object?> items = stack.GetRange(mark + 1, stack.Count - mark - 1);
-        stack.RemoveRange(mark, stack.Count - mark);
+        List<object?> items = _stack.GetRange(mark + 1, _stack.Count - mark - 1);
+        _stack.RemoveRange(mark, _stack.Count - mark);
         return items;
     }
 
     /// <summary>The opcode being run and its offset, for messages.</summary>
-    private string OpcodeHere => $"opcode 0x{data[opcodeOffset]:X2} at offset {opcodeOffset}";
+    private string OpcodeHere => $"opcode 0x{_data[_opcodeOffset]:X2} at offset {_opcodeOffset}";
 
     private InvalidDataException Invalid(string what, Exception? inner = null) =>
-        new($"{source} is not a pickle torch.save writes: {what}.", inner);
+        new($"{_source} is not a pickle torch.save writes: {what}.", inner);
 
     /// <summary>A limit of this class (named by <paramref name="constant"/>) that the opcode being run exceeds.</summary>
     private InvalidDataException Limit(string what, string constant) => new(
-        $"{source} holds more than a state_dict does: {OpcodeHere} {what}, the limit for a " +
+        $"{_source} holds more than a state_dict does: {OpcodeHere} {what}, the limit for a " +
         $"state_dict ({nameof(PickleMachine)}.{constant}). Save the model's tensors alone: torch.save(model.state_dict(), path).");
 
     /// <summary>How deep a container nests (1 when it holds no container), and whether another container holds it.</summary>

@@ -96,13 +96,13 @@ public static class FrameMetrics
         ReadOnlySpan<float> target, ReadOnlySpan<float> predicted, double probabilityClamp)
     {
         // PyTorch clamps log(p) at -100 so that p = 0 or 1 costs a finite amount.
-        const double minLog = -100.0;
+        const double MinLog = -100.0;
         double crossEntropy = 0, squaredError = 0, absoluteError = 0;
         for (int i = 0; i < target.Length; i++)
         {
             double t = target[i], p = predicted[i], difference = p - t;
             double clamped = Math.Clamp(p, probabilityClamp, 1 - probabilityClamp);
-            crossEntropy -= t * Math.Max(Math.Log(clamped), minLog) + (1 - t) * Math.Max(Math.Log(1 - clamped), minLog);
+            crossEntropy -= t * Math.Max(Math.Log(clamped), MinLog) + (1 - t) * Math.Max(Math.Log(1 - clamped), MinLog);
             squaredError += difference * difference;
             absoluteError += Math.Abs(difference);
         }

@@ -10,9 +10,9 @@ namespace LstmAe.Model;
 /// </summary>
 public sealed class CompositeLstmAutoEncoderModule : nn.Module<Tensor, Tensor?, AutoEncoderOutput>
 {
-    private readonly LstmEncoder encoder;
-    private readonly LstmDecoder? reconstructionDecoder;
-    private readonly LstmDecoder? predictionDecoder;
+    private readonly LstmEncoder _encoder;
+    private readonly LstmDecoder? _reconstructionDecoder;
+    private readonly LstmDecoder? _predictionDecoder;
 
     /// <summary>Creates the modules <paramref name="options"/> describes; absent decoders are not created.</summary>
     /// <param name="options">Validated model options.</param>
@@ -21,31 +21,37 @@ public sealed class CompositeLstmAutoEncoderModule : nn.Module<Tensor, Tensor?, 
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
-        encoder = new LstmEncoder(options);
-        register_module("encoder", encoder);
+        _encoder = new LstmEncoder(options);
+        register_module("encoder", _encoder);
         if (options.HasReconstructionDecoder)
         {
-            reconstructionDecoder = new LstmDecoder(options, options.InputFrames);
-            register_module("reconstruct_decoder", reconstructionDecoder);
+            _reconstructionDecoder = new LstmDecoder(options, options.InputFrames);
+            register_module("reconstruct_decoder", _reconstructionDecoder);
         }
         if (options.HasPredictionDecoder)
         {
-            predictionDecoder = new LstmDecoder(options, options.FutureFrames);
-            register_module("predict_decoder", predictionDecoder);
+            _predictionDecoder = new LstmDecoder(options, options.FutureFrames);
+            register_module("predict_decoder", _predictionDecoder);
         }
+    }
+
+    /// <summary>Registers nothing: the constructor registered the submodules by name, and the default would register
+    /// them again under their fields' names (TorchSharp calls this when a parent registers the module).</summary>
+    protected override void RegisterComponents()
+    {
     }
 
     /// <summary>The options the modules were built from.</summary>
     public LstmAutoEncoderModelOptions Options { get; }
 
     /// <summary>The encoder.</summary>
-    public LstmEncoder Encoder => encoder;
+    public LstmEncoder Encoder => _encoder;
 
     /// <summary>The decoder that rebuilds the input in reverse order, or null in prediction-only mode.</summary>
-    public LstmDecoder? ReconstructionDecoder => reconstructionDecoder;
+    public LstmDecoder? ReconstructionDecoder => _reconstructionDecoder;
 
     /// <summary>The decoder that generates the future frames, or null in reconstruction-only mode.</summary>
-    public LstmDecoder? PredictionDecoder => predictionDecoder;
+    public LstmDecoder? PredictionDecoder => _predictionDecoder;
 
     /// <summary>
     /// The parameters training updates: all but those the decoders never multiply (<see cref="LstmDecoder.IdleParameters"/>),
@@ -54,7 +60,7 @@ public sealed class CompositeLstmAutoEncoderModule : nn.Module<Tensor, Tensor?, 
     internal IEnumerable<TorchSharp.Modules.Parameter> TrainedParameters()
     {
         var idle = new HashSet<TorchSharp.Modules.Parameter>(
-            new[] { reconstructionDecoder, predictionDecoder }.SelectMany(decoder => decoder?.IdleParameters ?? []),
+            new[] { _reconstructionDecoder, _predictionDecoder }.SelectMany(decoder => decoder?.IdleParameters ?? []),
             ReferenceEqualityComparer.Instance);
         return parameters().Where(parameter => !idle.Contains(parameter));
     }
@@ -67,9 +73,9 @@ public sealed class CompositeLstmAutoEncoderModule : nn.Module<Tensor, Tensor?, 
     /// </param>
     public override AutoEncoderOutput forward(Tensor input, Tensor? future)
     {
-        LstmState state = encoder.call(input);
-        Tensor? reconstruction = reconstructionDecoder?.call(state, ReconstructionDecoderTargets(input));
-        Tensor? prediction = predictionDecoder?.call(state, future);
+        LstmState state = _encoder.call(input);
+        Tensor? reconstruction = _reconstructionDecoder?.call(state, ReconstructionDecoderTargets(input));
+        Tensor? prediction = _predictionDecoder?.call(state, future);
         return new AutoEncoderOutput(state, reconstruction, prediction);
     }
 

@@ -6,8 +6,8 @@ namespace LstmAe.Model;
 /// </summary>
 public static class CudaLstmSettings
 {
-    private static volatile bool cudnnForFeedbackDecoders;
-    private static volatile bool cudnnForBFloat16;
+    private static volatile bool s_cudnnForFeedbackDecoders;
+    private static volatile bool s_cudnnForBFloat16;
 
     /// <summary>
     /// Run the LSTMs of a <see cref="MatrixPrecision.BFloat16"/> model whose inputs are known before they run (the
@@ -21,8 +21,8 @@ public static class CudaLstmSettings
     /// </summary>
     public static bool CudnnForBFloat16
     {
-        get => cudnnForBFloat16;
-        set => cudnnForBFloat16 = value;
+        get => s_cudnnForBFloat16;
+        set => s_cudnnForBFloat16 = value;
     }
 
     /// <summary>
@@ -33,7 +33,7 @@ public static class CudaLstmSettings
     /// </summary>
     public static bool CudnnForFeedbackDecoders
     {
-        get => cudnnForFeedbackDecoders;
-        set => cudnnForFeedbackDecoders = value;
+        get => s_cudnnForFeedbackDecoders;
+        set => s_cudnnForFeedbackDecoders = value;
     }
 }

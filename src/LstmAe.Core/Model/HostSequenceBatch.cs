@@ -10,26 +10,35 @@ namespace LstmAe.Model;
 /// </summary>
 internal readonly ref struct HostSequenceBatch : IInputFrameSource
 {
-    private readonly ReadOnlySpan<float> sequences;
-    private readonly LstmAutoEncoderModelOptions options;
-    private readonly int rowStride;
-    private readonly string paramName;
+    private readonly ReadOnlySpan<float> _sequences;
+    private readonly LstmAutoEncoderModelOptions _options;
+    private readonly int _rowStride;
+    private readonly string _paramName;
 
     public HostSequenceBatch(ReadOnlySpan<float> sequences, int count, LstmAutoEncoderModelOptions options, string paramName)
     {
         if (count <= 0)
             throw new ArgumentOutOfRangeException(nameof(count), count, "The number of sequences must be positive.");
         int inputLength = options.InputSequenceLength, fullLength = options.FullSequenceLength;
-        if ((long)count * inputLength == sequences.Length) rowStride = inputLength;
-        else if (options.FutureFrames > 0 && (long)count * fullLength == sequences.Length) rowStride = fullLength;
+        if ((long)count * inputLength == sequences.Length)
+        {
+            _rowStride = inputLength;
+        }
+        else if (options.FutureFrames > 0 && (long)count * fullLength == sequences.Length)
+        {
+            _rowStride = fullLength;
+        }
         else
+        {
             throw new ArgumentException(
                 $"Expected {count} sequences of {options.InputFrames} frames x {options.FrameSize} floats " +
                 $"({(long)count * inputLength} floats) or of {options.InputFrames}+{options.FutureFrames} frames " +
                 $"({(long)count * fullLength} floats); got {sequences.Length} floats.", paramName);
-        this.sequences = sequences;
-        this.options = options;
-        this.paramName = paramName;
+        }
+
+        _sequences = sequences;
+        _options = options;
+        _paramName = paramName;
         Count = count;
     }
 
@@ -45,19 +54,19 @@ internal readonly ref struct HostSequenceBatch : IInputFrameSource
     /// <exception cref="ArgumentException">A value is NaN or infinite; the message gives its position.</exception>
     public Tensor InputFrames(int first, int length, Device device, ScalarType format)
     {
-        int inputLength = options.InputSequenceLength;
-        Tensor frames = empty([length, options.InputFrames, options.FrameSize], format);
+        int inputLength = _options.InputSequenceLength;
+        Tensor frames = empty([length, _options.InputFrames, _options.FrameSize], format);
         using Tensor flat = frames.view(-1);
         for (int row = 0; row < length; row++)
         {
-            ReadOnlySpan<float> source = sequences.Slice((first + row) * rowStride, inputLength);
+            ReadOnlySpan<float> source = _sequences.Slice((first + row) * _rowStride, inputLength);
             int bad = FrameValueCheck.IndexOfFirstNonFinite(source);
             if (bad >= 0)
             {
                 frames.Dispose();
                 throw new ArgumentException(
-                    $"Sequence {first + row}, {FrameValueCheck.Describe(source, bad, options.FrameSize)}; expected a finite value.",
-                    paramName);
+                    $"Sequence {first + row}, {FrameValueCheck.Describe(source, bad, _options.FrameSize)}; expected a finite value.",
+                    _paramName);
             }
             TensorSpans.CopyInto(flat, (long)row * inputLength, source);
         }

@@ -11,9 +11,9 @@ namespace LstmAe.Model;
 /// </summary>
 internal sealed class InputFrameBuffer : IDisposable
 {
-    private readonly Tensor frames;
-    private readonly Tensor flat;
-    private readonly int inputLength;
+    private readonly Tensor _frames;
+    private readonly Tensor _flat;
+    private readonly int _inputLength;
 
     /// <summary>Room for <paramref name="capacity"/> sequences of <paramref name="options"/>' input frames, in
     /// <paramref name="format"/> (float32 or bfloat16).</summary>
@@ -24,17 +24,17 @@ internal sealed class InputFrameBuffer : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         if (format is not (ScalarType.Float32 or ScalarType.BFloat16))
             throw new ArgumentException($"Expected float32 or bfloat16; got {format}.", nameof(format));
-        inputLength = options.InputSequenceLength;
+        _inputLength = options.InputSequenceLength;
         Capacity = capacity;
-        frames = empty([capacity, options.InputFrames, options.FrameSize], format);
-        flat = frames.view(-1);
+        _frames = empty([capacity, options.InputFrames, options.FrameSize], format);
+        _flat = _frames.view(-1);
     }
 
     /// <summary>Sequences the buffer holds.</summary>
     public int Capacity { get; }
 
     /// <summary>The element type of the staged frames.</summary>
-    public ScalarType Format => frames.dtype;
+    public ScalarType Format => _frames.dtype;
 
     /// <summary>
     /// Writes one sequence's input frames to row <paramref name="row"/> if every value is finite.
@@ -49,11 +49,11 @@ internal sealed class InputFrameBuffer : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(row);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(row, Capacity);
-        if (inputFrames.Length != inputLength)
-            throw new ArgumentException($"Expected {inputLength} floats of input frames; got {inputFrames.Length}.", nameof(inputFrames));
+        if (inputFrames.Length != _inputLength)
+            throw new ArgumentException($"Expected {_inputLength} floats of input frames; got {inputFrames.Length}.", nameof(inputFrames));
         int bad = FrameValueCheck.IndexOfFirstNonFinite(inputFrames);
         if (bad >= 0) return bad;
-        TensorSpans.CopyInto(flat, (long)row * inputLength, inputFrames);
+        TensorSpans.CopyInto(_flat, (long)row * _inputLength, inputFrames);
         return -1;
     }
 
@@ -69,8 +69,8 @@ internal sealed class InputFrameBuffer : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        flat.Dispose();
-        frames.Dispose();
+        _flat.Dispose();
+        _frames.Dispose();
     }
 
     /// <summary>The first <see cref="Count"/> rows of a buffer, written and checked by <see cref="Write"/>.</summary>
@@ -83,7 +83,7 @@ internal sealed class InputFrameBuffer : IDisposable
         /// <remarks>On the CPU in the buffer's format, a view of the buffer; otherwise a copy.</remarks>
         public Tensor InputFrames(int first, int length, Device device, ScalarType format)
         {
-            Tensor rows = buffer.frames.narrow(0, first, length);
+            Tensor rows = buffer._frames.narrow(0, first, length);
             if (device.type == TorchSharp.DeviceType.CPU && format == buffer.Format) return rows;
             using (rows) return rows.to(format).to(device);
         }

@@ -330,9 +330,12 @@ public sealed class LstmAutoEncoder : IDisposable
     public void InitializeOutputBias(ReadOnlySpan<float> meanFrame)
     {
         if (meanFrame.Length != Options.FrameSize)
+        {
             throw new ArgumentException(
                 $"Expected a mean frame of {Options.FrameHeight} x {Options.FrameWidth} = {Options.FrameSize} values; got {meanFrame.Length}.",
                 nameof(meanFrame));
+        }
+
         bool crossEntropy = Options.Objective == TrainingObjective.BinaryCrossEntropy;
         var bias = new float[meanFrame.Length];
         for (int i = 0; i < bias.Length; i++)
@@ -349,8 +352,10 @@ public sealed class LstmAutoEncoder : IDisposable
     {
         bool crossEntropy = Options.Objective == TrainingObjective.BinaryCrossEntropy;
         if (!double.IsFinite(value) || (crossEntropy && value is <= 0 or >= 1))
+        {
             throw new ArgumentOutOfRangeException(name, value,
                 crossEntropy ? "Under cross-entropy a mean pixel value must lie strictly between 0 and 1." : "A mean pixel value must be finite.");
+        }
     }
 
     /// <summary>
@@ -482,8 +487,10 @@ public sealed class LstmAutoEncoder : IDisposable
     private static void RequireLength(Span<float> buffer, int count, int rowSize, string paramName)
     {
         if (buffer.Length != (long)count * rowSize)
+        {
             throw new ArgumentException(
                 $"Expected room for {count} x {rowSize} = {(long)count * rowSize} floats; got {buffer.Length}.", paramName);
+        }
     }
 
     private static void RequireDecoder(bool present, string action, AutoEncoderMode mode)
@@ -495,23 +502,23 @@ public sealed class LstmAutoEncoder : IDisposable
     /// <summary>Eval mode and no_grad for the duration of an inference call, restoring the previous mode after.</summary>
     private readonly struct InferenceScope : IDisposable
     {
-        private readonly nn.Module module;
-        private readonly bool wasTraining;
-        private readonly IDisposable noGrad;
+        private readonly nn.Module _module;
+        private readonly bool _wasTraining;
+        private readonly IDisposable _noGrad;
 
         public InferenceScope(nn.Module module)
         {
-            this.module = module;
+            _module = module;
             // A model rests in eval mode, so concurrent calls normally neither write nor restore the flag.
-            wasTraining = module.training;
-            if (wasTraining) module.eval();
-            noGrad = torch.no_grad();
+            _wasTraining = module.training;
+            if (_wasTraining) module.eval();
+            _noGrad = torch.no_grad();
         }
 
         public void Dispose()
         {
-            noGrad.Dispose();
-            if (wasTraining) module.train();
+            _noGrad.Dispose();
+            if (_wasTraining) _module.train();
         }
     }
 }

@@ -118,8 +118,11 @@ public sealed record LstmAutoEncoderModelOptions
         RequirePositive(HiddenSize, nameof(HiddenSize));
         RequirePositive(Layers, nameof(Layers));
         if (FutureFrames < 0 || (HasPredictionDecoder && FutureFrames == 0))
+        {
             throw new ArgumentException(
                 $"{nameof(FutureFrames)} must be positive when the model predicts (mode {Mode}); got {FutureFrames}.");
+        }
+
         if (!(Dropout >= 0 && Dropout < 1))
             throw new ArgumentException($"{nameof(Dropout)} must be in [0, 1); got {Dropout}.");
         RequireDefined(Mode, nameof(Mode));
@@ -129,19 +132,27 @@ public sealed record LstmAutoEncoderModelOptions
         // Products in 128 bits: each factor is a positive int, so none of these can wrap.
         Int128 frame = (Int128)FrameHeight * FrameWidth;
         if (frame > Array.MaxLength)
+        {
             throw new ArgumentException(
                 $"{nameof(FrameHeight)} x {nameof(FrameWidth)} = {FrameHeight} x {FrameWidth} = {frame} pixels; at most {Array.MaxLength} fit one frame.");
+        }
+
         Int128 sequence = ((Int128)InputFrames + FutureFrames) * frame;
         if (sequence > Array.MaxLength)
+        {
             throw new ArgumentException(
                 $"A sequence of {nameof(InputFrames)} + {nameof(FutureFrames)} = {(long)InputFrames + FutureFrames} frames of {frame} pixels " +
                 $"holds {sequence} floats; at most {Array.MaxLength} fit one array.");
+        }
+
         Int128 parameters = ModelStateLayout.ParameterCount(this);
         if (parameters > ModelSizeLimits.MaxParameterCount)
+        {
             throw new ArgumentException(
                 $"{nameof(HiddenSize)} {HiddenSize}, {nameof(Layers)} {Layers} and frames of {FrameHeight} x {FrameWidth} make a model of " +
                 $"{parameters} weights; at most {ModelSizeLimits.MaxParameterCount} ({nameof(ModelSizeLimits)}.{nameof(ModelSizeLimits.MaxParameterCount)}) are supported. " +
                 "Smaller frames (resized when loaded) or fewer units make a smaller model.");
+        }
     }
 
     /// <summary>The options as JSON (enums by name), as stored in a saved model.</summary>

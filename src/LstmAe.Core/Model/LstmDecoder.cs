@@ -16,14 +16,14 @@ namespace LstmAe.Model;
 /// </summary>
 public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
 {
-    private readonly LSTM lstm;
-    private readonly Linear fc;
-    private readonly int steps;
-    private readonly int frameSize;
-    private readonly StackedLstmShape shape;
-    private readonly DecoderConditioning conditioning;
-    private readonly TrainingObjective objective;
-    private readonly MatrixProducts products;
+    private readonly LSTM _lstm;
+    private readonly Linear _fc;
+    private readonly int _steps;
+    private readonly int _frameSize;
+    private readonly StackedLstmShape _shape;
+    private readonly DecoderConditioning _conditioning;
+    private readonly TrainingObjective _objective;
+    private readonly MatrixProducts _products;
 
     /// <summary>Creates a decoder that emits <paramref name="steps"/> frames.</summary>
     /// <param name="options">Frame size, hidden size, layers, dropout, conditioning, objective and matrix precision.</param>
@@ -31,33 +31,41 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
     public LstmDecoder(LstmAutoEncoderModelOptions options, int steps) : base(nameof(LstmDecoder))
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
-        shape = StackedLstmShape.Of(options);
-        lstm = shape.CreateModule();
-        fc = nn.Linear(options.HiddenSize, options.FrameSize);
-        this.steps = steps;
-        frameSize = options.FrameSize;
-        conditioning = options.Conditioning;
-        objective = options.Objective;
-        products = MatrixProducts.WithWeightCache(options.MatrixPrecision);
-        RegisterComponents();
+        _shape = StackedLstmShape.Of(options);
+        _lstm = _shape.CreateModule();
+        _fc = nn.Linear(options.HiddenSize, options.FrameSize);
+        _steps = steps;
+        _frameSize = options.FrameSize;
+        _conditioning = options.Conditioning;
+        _objective = options.Objective;
+        _products = MatrixProducts.WithWeightCache(options.MatrixPrecision);
+        // By name: the state_dict keys are the PyTorch tutorial's, whatever the fields are called.
+        register_module("lstm", _lstm);
+        register_module("fc", _fc);
+    }
+
+    /// <summary>Registers nothing: the constructor registered the submodules by name, and the default would register
+    /// them again under their fields' names (TorchSharp calls this when a parent registers the module).</summary>
+    protected override void RegisterComponents()
+    {
     }
 
     /// <summary>Frames generated per call.</summary>
-    public int Steps => steps;
+    public int Steps => _steps;
 
     /// <summary>
     /// Parameters this decoder never multiplies, so they never get a gradient: an unconditioned decoder's first-layer
     /// input weights (its input is always zero). They stay in the state_dict for PyTorch interchange.
     /// </summary>
     internal IEnumerable<TorchSharp.Modules.Parameter> IdleParameters =>
-        conditioning == DecoderConditioning.Unconditioned ? [lstm.get_parameter("weight_ih_l0")!] : [];
+        _conditioning == DecoderConditioning.Unconditioned ? [_lstm.get_parameter("weight_ih_l0")!] : [];
 
     /// <summary>Sets the output biases, one per pixel (logits under cross-entropy).</summary>
     internal void SetOutputBias(float[] values)
     {
         using var noGrad = no_grad();
         using Tensor source = tensor(values, dtype: ScalarType.Float32);
-        fc.bias!.copy_(source);
+        _fc.bias!.copy_(source);
     }
 
     /// <summary>
@@ -70,11 +78,11 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
     /// </param>
     public override Tensor forward(LstmState initialState, Tensor? targets)
     {
-        bool teacherForced = conditioning == DecoderConditioning.TeacherForced && training;
+        bool teacherForced = _conditioning == DecoderConditioning.TeacherForced && training;
         if (teacherForced && targets is null)
             throw new ArgumentException("A teacher-forced decoder needs its target frames while training.", nameof(targets));
 
-        LstmUse use = conditioning switch
+        LstmUse use = _conditioning switch
         {
             DecoderConditioning.Unconditioned => LstmUse.UnconditionedDecoder,
             _ when teacherForced => LstmUse.TeacherForcedDecoder,
@@ -82,24 +90,24 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
         };
         // The runner is created once per call, so that each weight is cast once.
         StackedLstmRunner? runner =
-            StackedLstmShape.UsesFusedKernel(initialState.Hidden.device_type, products.Precision, use) ? null : CreateRunner();
+            StackedLstmShape.UsesFusedKernel(initialState.Hidden.device_type, _products.Precision, use) ? null : CreateRunner();
         // Without gradients, the output weight's kept cast; with them each step casts its own, so the steps'
         // gradients are summed in float32.
-        Tensor outputWeight = is_grad_enabled() ? fc.weight! : products.Weight("fc.weight", fc.weight!);
+        Tensor outputWeight = is_grad_enabled() ? _fc.weight! : _products.Weight("fc.weight", _fc.weight!);
         if (use == LstmUse.UnconditionedDecoder)
         {
             // The runner skips the zero input's product; the fused kernel takes the zeros whole, in one call.
             return Emit(outputWeight, runner is not null
-                ? runner.Run(input: null, steps, initialState).Output
-                : RunLstm(null, zeros(initialState.Hidden.shape[1], steps, frameSize, initialState.Hidden.dtype, initialState.Hidden.device), initialState).Output);
+                ? runner.Run(input: null, _steps, initialState).Output
+                : RunLstm(null, zeros(initialState.Hidden.shape[1], _steps, _frameSize, initialState.Hidden.dtype, initialState.Hidden.device), initialState).Output);
         }
         if (teacherForced)
             return Emit(outputWeight, RunLstm(runner, TeacherForcedInputs(initialState, targets!), initialState).Output);
 
         LstmState state = initialState;
         Tensor input = FirstInput(initialState);
-        var frames = new Tensor[steps];
-        for (int t = 0; t < steps; t++)
+        var frames = new Tensor[_steps];
+        for (int t = 0; t < _steps; t++)
         {
             (Tensor output, state) = RunLstm(runner, input, state);
             frames[t] = Emit(outputWeight, output);
@@ -109,7 +117,7 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
     }
 
     /// <summary>A runner over this decoder's LSTM, for one forward pass.</summary>
-    private StackedLstmRunner CreateRunner() => new(lstm, shape, products, training);
+    private StackedLstmRunner CreateRunner() => new(_lstm, _shape, _products, training);
 
     /// <summary>
     /// Runs the LSTM over <paramref name="inputs"/> [batch, steps, frame size]: through the runner when there is one,
@@ -118,32 +126,32 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
     private (Tensor Output, LstmState State) RunLstm(StackedLstmRunner? runner, Tensor inputs, LstmState state) =>
         runner is not null
             ? runner.Run(inputs, (int)inputs.shape[1], state)
-            : shape.RunFused(lstm, inputs, state, products, training);
+            : _shape.RunFused(_lstm, inputs, state, _products, training);
 
     /// <summary>
     /// Under teacher forcing no input depends on an output, so all steps run in one LSTM call: the same arithmetic
     /// as the step loop, with one large matrix product instead of many small ones. Step t gets target t - 1.
     /// </summary>
     private Tensor TeacherForcedInputs(LstmState initialState, Tensor targets) =>
-        cat([FirstInput(initialState), targets[.., ..(steps - 1)]], dim: 1);
+        cat([FirstInput(initialState), targets[.., ..(_steps - 1)]], dim: 1);
 
     /// <summary>The zero frame every decoder starts from, [batch, 1, frame size].</summary>
     private Tensor FirstInput(LstmState initialState) =>
-        zeros(initialState.Hidden.shape[1], 1, frameSize, initialState.Hidden.dtype, initialState.Hidden.device);
+        zeros(initialState.Hidden.shape[1], 1, _frameSize, initialState.Hidden.dtype, initialState.Hidden.device);
 
     /// <summary>Maps top-layer hidden states to frames with <c>fc</c>, its product in the model's precision.</summary>
     /// <param name="weight"><c>fc.weight</c>, or its cast (<see cref="MatrixProducts.Weight"/>).</param>
     /// <param name="hidden">Top-layer hidden states.</param>
-    private Tensor Emit(Tensor weight, Tensor hidden) => products.Linear(hidden, weight, fc.bias);
+    private Tensor Emit(Tensor weight, Tensor hidden) => _products.Linear(hidden, weight, _fc.bias);
 
     /// <summary>A conditional decoder's next input: its own previous frame, as pixel values.</summary>
     private Tensor NextInput(Tensor previousOutput) =>
-        objective == TrainingObjective.BinaryCrossEntropy ? sigmoid(previousOutput) : previousOutput;
+        _objective == TrainingObjective.BinaryCrossEntropy ? sigmoid(previousOutput) : previousOutput;
 
     /// <inheritdoc/>
     protected override void Dispose(bool disposing)
     {
-        if (disposing) products.Weights?.Dispose();
+        if (disposing) _products.Weights?.Dispose();
         base.Dispose(disposing);
     }
 

@@ -10,18 +10,25 @@ namespace LstmAe.Model;
 /// </summary>
 public sealed class LstmEncoder : nn.Module<Tensor, LstmState>
 {
-    private readonly LSTM lstm;
-    private readonly StackedLstmShape shape;
-    private readonly MatrixProducts products;
+    private readonly LSTM _lstm;
+    private readonly StackedLstmShape _shape;
+    private readonly MatrixProducts _products;
 
     /// <summary>Creates the encoder for frames of <see cref="LstmAutoEncoderModelOptions.FrameSize"/> floats.</summary>
     /// <param name="options">Frame size, hidden size, layers, dropout and matrix precision.</param>
     public LstmEncoder(LstmAutoEncoderModelOptions options) : base(nameof(LstmEncoder))
     {
-        shape = StackedLstmShape.Of(options);
-        products = MatrixProducts.WithWeightCache(options.MatrixPrecision);
-        lstm = shape.CreateModule();
-        RegisterComponents();
+        _shape = StackedLstmShape.Of(options);
+        _products = MatrixProducts.WithWeightCache(options.MatrixPrecision);
+        _lstm = _shape.CreateModule();
+        // By name: the state_dict keys are the PyTorch tutorial's, whatever the fields are called.
+        register_module("lstm", _lstm);
+    }
+
+    /// <summary>Registers nothing: the constructor registered the submodules by name, and the default would register
+    /// them again under their fields' names (TorchSharp calls this when a parent registers the module).</summary>
+    protected override void RegisterComponents()
+    {
     }
 
     /// <summary>Runs the LSTM over <paramref name="frames"/> [batch, frames, frame size] from a zero state.</summary>
@@ -40,19 +47,19 @@ public sealed class LstmEncoder : nn.Module<Tensor, LstmState>
     /// to, so the results are the same), which saves the step-by-step runner that cast.</param>
     public (Tensor Output, LstmState State) ForwardWithOutput(Tensor frames)
     {
-        bool fused = StackedLstmShape.UsesFusedKernel(frames.device_type, products.Precision, LstmUse.Encoder);
-        if (frames.dtype == ScalarType.BFloat16 && (fused || products.Precision != MatrixPrecision.BFloat16))
+        bool fused = StackedLstmShape.UsesFusedKernel(frames.device_type, _products.Precision, LstmUse.Encoder);
+        if (frames.dtype == ScalarType.BFloat16 && (fused || _products.Precision != MatrixPrecision.BFloat16))
             frames = frames.to(ScalarType.Float32);
         if (fused)
-            return shape.RunFused(lstm, frames, shape.ZeroState(frames), products, training);
-        var runner = new StackedLstmRunner(lstm, shape, products, training);
-        return runner.Run(frames, (int)frames.shape[1], shape.ZeroState(frames));
+            return _shape.RunFused(_lstm, frames, _shape.ZeroState(frames), _products, training);
+        var runner = new StackedLstmRunner(_lstm, _shape, _products, training);
+        return runner.Run(frames, (int)frames.shape[1], _shape.ZeroState(frames));
     }
 
     /// <inheritdoc/>
     protected override void Dispose(bool disposing)
     {
-        if (disposing) products.Weights?.Dispose();
+        if (disposing) _products.Weights?.Dispose();
         base.Dispose(disposing);
     }
 

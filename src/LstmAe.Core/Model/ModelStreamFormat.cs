@@ -51,8 +51,10 @@ internal static class ModelStreamFormat
         }
         long expected = reader.BaseStream.Position + ExpectedTensorBytes(options);
         if (declaredLength > expected)
+        {
             throw new InvalidDataException(
                 $"{Subject} declares a payload of {declaredLength} bytes; its options ({options.ToJson()}) imply {expected}.");
+        }
     }
 
     /// <summary>Reads and validates the options JSON, refusing more than <see cref="ModelSizeLimits.MaxOptionsJsonBytes"/>.</summary>
@@ -62,8 +64,11 @@ internal static class ModelStreamFormat
         {
             int length = reader.Read7BitEncodedInt();
             if (length is < 0 or > ModelSizeLimits.MaxOptionsJsonBytes)
+            {
                 throw new InvalidDataException(
                     $"{Subject} declares {length} bytes of options JSON; at most {ModelSizeLimits.MaxOptionsJsonBytes} are allowed.");
+            }
+
             if (length > available - reader.BaseStream.Position)
                 throw new InvalidDataException($"{Subject} is truncated: its options JSON needs {length} bytes.");
             return LstmAutoEncoderModelOptions.FromJson(Encoding.UTF8.GetString(reader.ReadBytes(length)));
@@ -136,14 +141,20 @@ internal static class ModelStreamFormat
                 if (!expected.Remove(name, out long[]? expectedShape))
                     throw new InvalidDataException($"{Subject} holds tensor {name}, which its options do not imply (or twice).");
                 if (!shape.SequenceEqual(expectedShape))
+                {
                     throw new InvalidDataException(
                         $"{Subject} holds tensor {name} of shape [{string.Join(", ", shape)}]; its options imply [{string.Join(", ", expectedShape)}].");
+                }
+
                 float[] values = MemoryMarshal.Cast<byte, float>(ReadExactly(reader, (int)elements * sizeof(float), name)).ToArray();
                 weights.Add(name, tensor(values, shape));
             }
             if (expected.Count > 0)
+            {
                 throw new InvalidDataException(
                     $"{Subject} lacks tensors its options imply: {string.Join(", ", expected.Keys.Order(StringComparer.Ordinal))}.");
+            }
+
             if (reader.BaseStream.Position != payload.Length)
                 throw new InvalidDataException("Saved LstmAe model has bytes after its last tensor.");
             return (options, weights);

@@ -26,9 +26,9 @@ internal sealed class StackedLstmRunner
     /// <summary>Values up to which libtorch runs a sigmoid, product or sum on one thread (its <c>GRAIN_SIZE</c>).</summary>
     private const int SerialElementwiseLimit = 32_768;
 
-    private readonly LayerWeights[] layers;
-    private readonly double dropout;
-    private readonly bool training;
+    private readonly LayerWeights[] _layers;
+    private readonly double _dropout;
+    private readonly bool _training;
 
     /// <summary>Prepares to run <paramref name="lstm"/>.</summary>
     /// <param name="lstm">The module whose parameters (<c>weight_ih_l0</c>, <c>weight_hh_l0</c>, ...) are used.</param>
@@ -38,9 +38,9 @@ internal sealed class StackedLstmRunner
     /// <param name="training">True while training.</param>
     public StackedLstmRunner(LSTM lstm, StackedLstmShape shape, MatrixProducts products, bool training)
     {
-        layers = Enumerable.Range(0, shape.Layers).Select(layer => new LayerWeights(lstm, layer, products)).ToArray();
-        dropout = shape.Dropout;
-        this.training = training;
+        _layers = Enumerable.Range(0, shape.Layers).Select(layer => new LayerWeights(lstm, layer, products)).ToArray();
+        _dropout = shape.Dropout;
+        _training = training;
     }
 
     /// <summary>Runs <paramref name="steps"/> steps from <paramref name="initialState"/>.</summary>
@@ -53,11 +53,11 @@ internal sealed class StackedLstmRunner
     public (Tensor Output, LstmState State) Run(Tensor? input, int steps, LstmState initialState)
     {
         Tensor? layerInput = input;
-        var finalHidden = new Tensor[layers.Length];
-        var finalCell = new Tensor[layers.Length];
-        for (int layer = 0; layer < layers.Length; layer++)
+        var finalHidden = new Tensor[_layers.Length];
+        var finalCell = new Tensor[_layers.Length];
+        for (int layer = 0; layer < _layers.Length; layer++)
         {
-            LayerWeights weights = layers[layer];
+            LayerWeights weights = _layers[layer];
             // A zero input leaves the biases alone as input gates; a real one gives every step's input gates in one
             // product, since the whole sequence is known before this layer runs.
             Tensor inputGates = layerInput is null ? weights.Bias : weights.InputGates(layerInput);
@@ -67,14 +67,14 @@ internal sealed class StackedLstmRunner
             for (int t = 0; t < steps; t++)
             {
                 Tensor stepInputGates = layerInput is null ? inputGates : inputGates[.., t];
-                (hidden, cell) = Cell(weights.Gates(stepInputGates, hidden), cell, training);
+                (hidden, cell) = Cell(weights.Gates(stepInputGates, hidden), cell, _training);
                 outputs[t] = hidden;
             }
             (finalHidden[layer], finalCell[layer]) = (hidden, cell);
 
             layerInput = stack(outputs, dim: 1);
-            if (training && dropout > 0 && layer < layers.Length - 1)
-                layerInput = nn.functional.dropout(layerInput, dropout, training: true);
+            if (_training && _dropout > 0 && layer < _layers.Length - 1)
+                layerInput = nn.functional.dropout(layerInput, _dropout, training: true);
         }
         return (layerInput!, new LstmState(stack(finalHidden), stack(finalCell)));
     }
@@ -135,18 +135,18 @@ internal sealed class StackedLstmRunner
     /// <summary>One layer's weights, each cast to the product format at most once per runner.</summary>
     private sealed class LayerWeights
     {
-        private readonly MatrixProducts products;
-        private readonly LSTM lstm;
-        private readonly int layer;
-        private readonly Tensor recurrentWeightTransposed;
-        private Tensor? inputOperand;
+        private readonly MatrixProducts _products;
+        private readonly LSTM _lstm;
+        private readonly int _layer;
+        private readonly Tensor _recurrentWeightTransposed;
+        private Tensor? _inputOperand;
 
         public LayerWeights(LSTM lstm, int layer, MatrixProducts products)
         {
-            this.products = products;
-            this.lstm = lstm;
-            this.layer = layer;
-            recurrentWeightTransposed = Operand("weight_hh_l").t();
+            _products = products;
+            _lstm = lstm;
+            _layer = layer;
+            _recurrentWeightTransposed = Operand("weight_hh_l").t();
             Bias = RetainedScalars.Sum(StackedLstmShape.Parameter(lstm, "bias_ih_l", layer), StackedLstmShape.Parameter(lstm, "bias_hh_l", layer));
         }
 
@@ -157,16 +157,16 @@ internal sealed class StackedLstmRunner
         public Tensor InputGates(Tensor input)
         {
             // Cast lazily: an unconditioned decoder's first layer never multiplies its input weights.
-            inputOperand ??= Operand("weight_ih_l");
-            return products.Linear(input, inputOperand, Bias);
+            _inputOperand ??= Operand("weight_ih_l");
+            return _products.Linear(input, _inputOperand, Bias);
         }
 
         /// <summary>A step's gate pre-activations: its input gates plus <c>h @ weight_hh^T</c>, a new tensor.</summary>
         public Tensor Gates(Tensor stepInputGates, Tensor hidden) =>
-            products.AddProduct(stepInputGates, hidden, recurrentWeightTransposed);
+            _products.AddProduct(stepInputGates, hidden, _recurrentWeightTransposed);
 
         /// <summary>This layer's weight <paramref name="prefix"/> as a product operand (<see cref="MatrixProducts.Weight"/>).</summary>
         private Tensor Operand(string prefix) =>
-            products.Weight(prefix + layer, StackedLstmShape.Parameter(lstm, prefix, layer));
+            _products.Weight(prefix + _layer, StackedLstmShape.Parameter(_lstm, prefix, _layer));
     }
 }

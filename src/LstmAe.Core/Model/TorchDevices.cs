@@ -37,8 +37,10 @@ public static class TorchDevices
     internal static void RequireKnown(string? device, string parameterName, bool fallsBack)
     {
         if (!IsKnown(device))
+        {
             throw new ArgumentException(
                 $"{parameterName} is '{device}'; the devices are {(fallsBack ? AcceptedWithFallback : Accepted)}.", parameterName);
+        }
     }
 
     /// <summary>

@@ -15,9 +15,9 @@ namespace LstmAe.Model;
 /// <remarks>Thread-safe. Each cast costs memory: half its float32 weight in bfloat16, for as long as the module lives.</remarks>
 internal sealed class WeightOperandCache(ScalarType operandType) : IDisposable
 {
-    private readonly Lock gate = new();
-    private readonly Dictionary<string, Entry> entries = [];
-    private bool disposed;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Entry> _entries = [];
+    private bool _disposed;
 
     /// <summary>The type weights are cast to.</summary>
     public ScalarType OperandType => operandType;
@@ -34,15 +34,15 @@ internal sealed class WeightOperandCache(ScalarType operandType) : IDisposable
         long? version = is_grad_enabled() ? null : TensorVersion.Of(weight);
         if (version is null) return weight.to(operandType);
         var stamp = new Stamp(weight, version.Value, weight.dtype, weight.device_type, weight.device_index);
-        lock (gate)
+        lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(disposed, this);
-            if (!entries.TryGetValue(slot, out Entry? entry) || !entry.Stamp.Matches(stamp))
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!_entries.TryGetValue(slot, out Entry? entry) || !entry.Stamp.Matches(stamp))
             {
                 // Callers hold aliases, which keep the old cast's memory alive until their scopes end.
                 entry?.Operand.Dispose();
                 entry = new Entry(stamp, weight.to(operandType).DetachFromDisposeScope());
-                entries[slot] = entry;
+                _entries[slot] = entry;
             }
             return entry.Operand.alias();
         }
@@ -51,12 +51,12 @@ internal sealed class WeightOperandCache(ScalarType operandType) : IDisposable
     /// <summary>Frees every cast.</summary>
     public void Dispose()
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (disposed) return;
-            disposed = true;
-            foreach (Entry entry in entries.Values) entry.Operand.Dispose();
-            entries.Clear();
+            if (_disposed) return;
+            _disposed = true;
+            foreach (Entry entry in _entries.Values) entry.Operand.Dispose();
+            _entries.Clear();
         }
     }
 

@@ -63,14 +63,23 @@ public sealed record OnnxExportOptions
         if (!Enum.IsDefined(Features))
             throw new ArgumentException($"{nameof(Features)} has no value {Features}.");
         if (InputIncludesFutureFrames && model.FutureFrames == 0)
+        {
             throw new ArgumentException(
                 $"{nameof(InputIncludesFutureFrames)} is set, but the model has no future frames ({nameof(model.FutureFrames)} is 0).");
+        }
+
         if ((IncludeReconstruction || IncludeReconstructionError) && !model.HasReconstructionDecoder)
+        {
             throw new ArgumentException(
                 $"{nameof(IncludeReconstruction)} or {nameof(IncludeReconstructionError)} is set, but the model was built in {model.Mode} mode, without a reconstruction decoder.");
+        }
+
         if (IncludePrediction && !model.HasPredictionDecoder)
+        {
             throw new ArgumentException(
                 $"{nameof(IncludePrediction)} is set, but the model was built in {model.Mode} mode, without a prediction decoder.");
+        }
+
         var names = new List<(string Setting, string Value)>
         {
             (nameof(InputName), InputName),
@@ -84,12 +93,16 @@ public sealed record OnnxExportOptions
             if (string.IsNullOrWhiteSpace(value))
                 throw new ArgumentException($"{setting} must be a non-empty name.");
             if (value.StartsWith(OnnxGraphBuilder.InternalPrefix, StringComparison.Ordinal))
+            {
                 throw new ArgumentException(
                     $"{setting} '{value}' starts with '{OnnxGraphBuilder.InternalPrefix}', which the exporter keeps for its own tensors.");
+            }
         }
         var duplicate = names.GroupBy(n => n.Value, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
+        {
             throw new ArgumentException(
                 $"{string.Join(" and ", duplicate.Select(n => n.Setting))} are both '{duplicate.Key}'; the graph's input and outputs need distinct names.");
+        }
     }
 }

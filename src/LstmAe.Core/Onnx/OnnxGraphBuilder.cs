@@ -13,7 +13,7 @@ internal sealed class OnnxGraphBuilder
     /// <summary>Prefix of every tensor name the exporter makes up; user-chosen names may not start with it.</summary>
     public const string InternalPrefix = "lstmae/";
 
-    private readonly Dictionary<string, int> counters = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _counters = new(StringComparer.Ordinal);
 
     /// <summary>The graph being built.</summary>
     public GraphProto Graph { get; } = new() { Name = "LstmAe" };
@@ -24,8 +24,8 @@ internal sealed class OnnxGraphBuilder
     /// <summary>A fresh tensor name with <paramref name="hint"/> in it.</summary>
     public string Name(string hint)
     {
-        counters.TryGetValue(hint, out int count);
-        counters[hint] = count + 1;
+        _counters.TryGetValue(hint, out int count);
+        _counters[hint] = count + 1;
         return count == 0 ? InternalPrefix + hint : $"{InternalPrefix}{hint}_{count}";
     }
 

@@ -37,8 +37,11 @@ internal static class OnnxLstmWeights
     {
         var transposed = new float[matrix.Length];
         for (int r = 0; r < rows; r++)
+        {
             for (int c = 0; c < columns; c++)
                 transposed[(long)c * rows + r] = matrix[r * columns + c];
+        }
+
         return transposed;
     }
 }

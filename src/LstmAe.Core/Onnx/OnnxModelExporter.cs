@@ -29,9 +29,11 @@ internal static class OnnxModelExporter
         LstmAutoEncoderModelOptions options = model.Options;
         Int128 weightBytes = ModelStateLayout.ParameterCount(options) * sizeof(float);
         if (weightBytes > ProtobufLimitBytes - GraphOverheadBytes)
+        {
             throw new NotSupportedException(
                 $"The model's weights take {weightBytes} bytes; one ONNX file holds at most about 2 GiB (protobuf's limit), " +
                 "and LstmAe does not write ONNX external-data files.");
+        }
 
         var weights = model.Module.state_dict().ToDictionary(
             p => p.Key, p => p.Value.detach().cpu().contiguous().data<float>().ToArray(), StringComparer.Ordinal);
@@ -56,26 +58,26 @@ internal static class OnnxModelExporter
     /// <summary>The graph of one export, built node by node.</summary>
     private sealed class Graph(OnnxGraphBuilder g, LstmAutoEncoderModelOptions options, OnnxExportOptions export, Dictionary<string, float[]> weights)
     {
-        private readonly int frameSize = options.FrameSize;
-        private readonly int hidden = options.HiddenSize;
-        private readonly int layers = options.Layers;
-        private string batch = "";
+        private readonly int _frameSize = options.FrameSize;
+        private readonly int _hidden = options.HiddenSize;
+        private readonly int _layers = options.Layers;
+        private string _batch = "";
 
         public void Build()
         {
             int inputFrames = options.InputFrames;
             int storedFrames = export.InputIncludesFutureFrames ? inputFrames + options.FutureFrames : inputFrames;
-            g.Graph.Input.Add(FloatValue(export.InputName, (long)storedFrames * frameSize));
+            g.Graph.Input.Add(FloatValue(export.InputName, (long)storedFrames * _frameSize));
 
             // [batch, stored frames x frame size] -> the input frames [batch, input frames x frame size].
             string inputRows = storedFrames == inputFrames
                 ? export.InputName
                 : g.Single("Slice", [export.InputName, g.Int64s("zero", 0), g.Int64s("input_length", options.InputSequenceLength), g.Int64s("axis1", 1)]);
-            batch = g.Single("Shape", [inputRows], attributes: [Int("start", 0), Int("end", 1)]);
-            string batchMajor = g.Single("Reshape", [inputRows, g.Int64s("frames_shape", 0, inputFrames, frameSize)]);
+            _batch = g.Single("Shape", [inputRows], attributes: [Int("start", 0), Int("end", 1)]);
+            string batchMajor = g.Single("Reshape", [inputRows, g.Int64s("frames_shape", 0, inputFrames, _frameSize)]);
             string timeMajor = g.Single("Transpose", [batchMajor], attributes: Ints("perm", 1, 0, 2));
 
-            var encoder = new StackedLstm(g, weights, "encoder.lstm.", hidden, layers, zeroInput: false);
+            var encoder = new StackedLstm(g, weights, "encoder.lstm.", _hidden, _layers, zeroInput: false);
             (string topOutputs, string[] h, string[] c) = encoder.Run(timeMajor, initialHidden: null, initialCell: null);
             AddFeatures(topOutputs, h, c);
 
@@ -100,7 +102,7 @@ internal static class OnnxModelExporter
             {
                 string prediction = Decode("predict_decoder.", options.FutureFrames, h, c);
                 BatchRows(prediction, options.FutureFrames, export.PredictionName);
-                g.Graph.Output.Add(FloatValue(export.PredictionName, (long)options.FutureFrames * frameSize));
+                g.Graph.Output.Add(FloatValue(export.PredictionName, (long)options.FutureFrames * _frameSize));
             }
         }
 
@@ -138,8 +140,8 @@ internal static class OnnxModelExporter
         /// </summary>
         private string Decode(string prefix, int steps, string[] h, string[] c)
         {
-            var fcWeight = g.Floats(prefix + "fc_weight_t", OnnxLstmWeights.Transpose(weights[prefix + "fc.weight"], frameSize, hidden), hidden, frameSize);
-            var fcBias = g.Floats(prefix + "fc_bias", weights[prefix + "fc.bias"], frameSize);
+            var fcWeight = g.Floats(prefix + "fc_weight_t", OnnxLstmWeights.Transpose(weights[prefix + "fc.weight"], _frameSize, _hidden), _hidden, _frameSize);
+            var fcBias = g.Floats(prefix + "fc_bias", weights[prefix + "fc.bias"], _frameSize);
             string Pixels(string topHidden)
             {
                 string logits = g.Single("Add", [g.Single("MatMul", [topHidden, fcWeight]), fcBias]);
@@ -150,15 +152,15 @@ internal static class OnnxModelExporter
             {
                 // A zero input at every step: a [steps, batch, 1] zero input against zero input weights adds
                 // nothing to the gates, as the real zero frame does, without the frame-sized product.
-                var lstm = new StackedLstm(g, weights, prefix + "lstm.", hidden, layers, zeroInput: true);
+                var lstm = new StackedLstm(g, weights, prefix + "lstm.", _hidden, _layers, zeroInput: true);
                 (string output, _, _) = lstm.Run(Zeros(steps, 1), h, c);
                 return Pixels(output);
             }
 
             // Conditional (and teacher-forced, which at inference feeds back like conditional): each step's input is
             // the previous step's frame as pixel values, so the steps are unrolled.
-            var stepLstm = new StackedLstm(g, weights, prefix + "lstm.", hidden, layers, zeroInput: false);
-            string input = Zeros(1, frameSize);
+            var stepLstm = new StackedLstm(g, weights, prefix + "lstm.", _hidden, _layers, zeroInput: false);
+            string input = Zeros(1, _frameSize);
             var frames = new string[steps];
             for (int t = 0; t < steps; t++)
             {
@@ -172,7 +174,7 @@ internal static class OnnxModelExporter
         /// <summary>Zeros of [<paramref name="steps"/>, batch, <paramref name="width"/>].</summary>
         private string Zeros(int steps, int width)
         {
-            string shape = g.Single("Concat", [g.Int64s("steps", steps), batch, g.Int64s("width", width)], attributes: Int("axis", 0));
+            string shape = g.Single("Concat", [g.Int64s("steps", steps), _batch, g.Int64s("width", width)], attributes: Int("axis", 0));
             return g.Single("ConstantOfShape", [shape], attributes: FloatScalarTensor("value", 0f));
         }
 
@@ -180,7 +182,7 @@ internal static class OnnxModelExporter
         private string BatchRows(string timeMajor, int steps, string? output)
         {
             string batchMajor = g.Single("Transpose", [timeMajor], attributes: Ints("perm", 1, 0, 2));
-            return g.Single("Reshape", [batchMajor, g.Int64s("rows_shape", 0, (long)steps * frameSize)], output);
+            return g.Single("Reshape", [batchMajor, g.Int64s("rows_shape", 0, (long)steps * _frameSize)], output);
         }
     }
 }

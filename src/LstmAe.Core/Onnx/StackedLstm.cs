@@ -8,10 +8,10 @@ namespace LstmAe.Onnx;
 /// </summary>
 internal sealed class StackedLstm
 {
-    private readonly OnnxGraphBuilder g;
-    private readonly int hidden;
-    private readonly (string W, string R, string B)[] layers;
-    private readonly string axis1;
+    private readonly OnnxGraphBuilder _g;
+    private readonly int _hidden;
+    private readonly (string W, string R, string B)[] _layers;
+    private readonly string _axis1;
 
     /// <summary>Stores the weights of the LSTM whose parameters are named <paramref name="prefix"/><c>weight_ih_l0</c>
     /// and so on in <paramref name="weights"/>.</summary>
@@ -24,10 +24,10 @@ internal sealed class StackedLstm
     /// stored as zeros of [1, 4 x hidden, 1], for an input of width 1.</param>
     public StackedLstm(OnnxGraphBuilder g, Dictionary<string, float[]> weights, string prefix, int hidden, int layerCount, bool zeroInput)
     {
-        this.g = g;
-        this.hidden = hidden;
-        axis1 = g.Int64s("axis1", 1);
-        layers = new (string, string, string)[layerCount];
+        _g = g;
+        _hidden = hidden;
+        _axis1 = g.Int64s("axis1", 1);
+        _layers = new (string, string, string)[layerCount];
         for (int layer = 0; layer < layerCount; layer++)
         {
             string name = $"{prefix}l{layer}";
@@ -38,7 +38,7 @@ internal sealed class StackedLstm
                 : g.Floats(name + "_W", OnnxLstmWeights.ReorderGates(inputWeights, hidden, inputSize), 1, 4 * hidden, inputSize);
             string r = g.Floats(name + "_R", OnnxLstmWeights.ReorderGates(weights[$"{prefix}weight_hh_l{layer}"], hidden, hidden), 1, 4 * hidden, hidden);
             string b = g.Floats(name + "_B", OnnxLstmWeights.Bias(weights[$"{prefix}bias_ih_l{layer}"], weights[$"{prefix}bias_hh_l{layer}"], hidden), 1, 8 * hidden);
-            layers[layer] = (w, r, b);
+            _layers[layer] = (w, r, b);
         }
     }
 
@@ -49,18 +49,18 @@ internal sealed class StackedLstm
     /// <returns>The top layer's hidden states [steps, batch, hidden] and each layer's final h and c, [1, batch, hidden].</returns>
     public (string Output, string[] Hidden, string[] Cell) Run(string input, string[]? initialHidden, string[]? initialCell)
     {
-        var finalHidden = new string[layers.Length];
-        var finalCell = new string[layers.Length];
+        var finalHidden = new string[_layers.Length];
+        var finalCell = new string[_layers.Length];
         string layerInput = input;
-        for (int layer = 0; layer < layers.Length; layer++)
+        for (int layer = 0; layer < _layers.Length; layer++)
         {
-            var (w, r, b) = layers[layer];
+            var (w, r, b) = _layers[layer];
             string[] inputs = initialHidden is null
                 ? [layerInput, w, r, b]
                 : [layerInput, w, r, b, "", initialHidden[layer], initialCell![layer]];
-            string[] outputs = g.Node("LSTM", inputs, 3, Int("hidden_size", hidden));
+            string[] outputs = _g.Node("LSTM", inputs, 3, Int("hidden_size", _hidden));
             // Y is [steps, directions = 1, batch, hidden]; the next layer reads [steps, batch, hidden].
-            layerInput = g.Single("Squeeze", [outputs[0], axis1]);
+            layerInput = _g.Single("Squeeze", [outputs[0], _axis1]);
             (finalHidden[layer], finalCell[layer]) = (outputs[1], outputs[2]);
         }
         return (layerInput, finalHidden, finalCell);

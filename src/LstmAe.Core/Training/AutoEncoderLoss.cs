@@ -45,11 +45,11 @@ public static class AutoEncoderLoss
     /// </summary>
     internal sealed class Terms
     {
-        private readonly TrainingObjective objective;
-        private readonly Term? reconstruction, prediction;
+        private readonly TrainingObjective _objective;
+        private readonly Term? _reconstruction, _prediction;
 
         private Terms(TrainingObjective objective, Term? reconstruction, Term? prediction, Tensor loss) =>
-            (this.objective, this.reconstruction, this.prediction, Loss) = (objective, reconstruction, prediction, loss);
+            (_objective, _reconstruction, _prediction, Loss) = (objective, reconstruction, prediction, loss);
 
         /// <summary>The sum of the terms, differentiable.</summary>
         public Tensor Loss { get; }
@@ -88,16 +88,16 @@ public static class AutoEncoderLoss
         public Tensor DeviceStatistics()
         {
             using var noGrad = no_grad();
-            Tensor Of(Term? term) => term is null ? zeros(3, device: Loss.device) : term.DeviceStatistics(objective);
-            return cat([Of(reconstruction), Of(prediction)]);
+            Tensor Of(Term? term) => term is null ? zeros(3, device: Loss.device) : term.DeviceStatistics(_objective);
+            return cat([Of(_reconstruction), Of(_prediction)]);
         }
 
         /// <summary>The terms as numbers.</summary>
         public LossValues Values()
         {
-            double? reconstructionLoss = reconstruction?.Loss.item<float>(), predictionLoss = prediction?.Loss.item<float>();
+            double? reconstructionLoss = _reconstruction?.Loss.item<float>(), predictionLoss = _prediction?.Loss.item<float>();
             return new LossValues((reconstructionLoss ?? 0) + (predictionLoss ?? 0), reconstructionLoss, predictionLoss,
-                reconstruction?.NatsPerFrame(objective), prediction?.NatsPerFrame(objective));
+                _reconstruction?.NatsPerFrame(_objective), _prediction?.NatsPerFrame(_objective));
         }
     }
 

@@ -22,8 +22,8 @@ namespace LstmAe.Training;
 /// </remarks>
 public sealed class AutoEncoderTrainer
 {
-    private readonly LstmAutoEncoder model;
-    private readonly TrainingOptions options;
+    private readonly LstmAutoEncoder _model;
+    private readonly TrainingOptions _options;
 
     /// <summary>Creates a trainer; nothing runs until <see cref="Fit"/>.</summary>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
@@ -32,12 +32,12 @@ public sealed class AutoEncoderTrainer
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        this.model = model;
-        this.options = options;
+        _model = model;
+        _options = options;
     }
 
     /// <summary>The training options.</summary>
-    public TrainingOptions Options => options;
+    public TrainingOptions Options => _options;
 
     /// <summary>
     /// Trains until the epochs or steps run out, validation stops improving, or <paramref name="cancellationToken"/>
@@ -59,13 +59,13 @@ public sealed class AutoEncoderTrainer
     public TrainingResult Fit(ISequenceSource train, ISequenceSource? validation = null,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        var trainBatches = new MinibatchReader(train, model.Options, options.BatchSize, model.Device, nameof(train));
+        var trainBatches = new MinibatchReader(train, _model.Options, _options.BatchSize, _model.Device, nameof(train));
         MinibatchReader? validationBatches = validation is null
             ? null
-            : new MinibatchReader(validation, model.Options, options.BatchSize, model.Device, nameof(validation));
-        LearningRateSchedule schedule = options.Schedule.DependsOnRunLength
-            ? options.Schedule.ForRun(RunLength(train, cancellationToken))
-            : options.Schedule;
+            : new MinibatchReader(validation, _model.Options, _options.BatchSize, _model.Device, nameof(validation));
+        LearningRateSchedule schedule = _options.Schedule.DependsOnRunLength
+            ? _options.Schedule.ForRun(RunLength(train, cancellationToken))
+            : _options.Schedule;
         var run = new Run(this, trainBatches, validationBatches, schedule, progress, cancellationToken);
         return run.Execute();
     }
@@ -76,11 +76,11 @@ public sealed class AutoEncoderTrainer
     /// as cancelled before its first step.</summary>
     private long RunLength(ISequenceSource train, CancellationToken cancellationToken)
     {
-        if (options.Epochs is not { } epochs) return options.MaxSteps!.Value;
+        if (_options.Epochs is not { } epochs) return _options.MaxSteps!.Value;
         long sequences = train.CountWithoutReading(cancellationToken) ?? CountSequences(train, cancellationToken);
-        long batches = Math.Max(1, (sequences + options.BatchSize - 1) / options.BatchSize);
+        long batches = Math.Max(1, (sequences + _options.BatchSize - 1) / _options.BatchSize);
         long steps = batches > long.MaxValue / epochs ? long.MaxValue : batches * epochs;
-        return Math.Min(steps, options.MaxSteps ?? long.MaxValue);
+        return Math.Min(steps, _options.MaxSteps ?? long.MaxValue);
     }
 
     private static long CountSequences(ISequenceSource train, CancellationToken cancellationToken)
@@ -99,14 +99,14 @@ public sealed class AutoEncoderTrainer
     /// or hold values outside [0, 1] under the cross-entropy objective.</exception>
     public LossValues Evaluate(ISequenceSource source)
     {
-        var batches = new MinibatchReader(source, model.Options, options.BatchSize, model.Device, nameof(source));
+        var batches = new MinibatchReader(source, _model.Options, _options.BatchSize, _model.Device, nameof(source));
         return Evaluate(batches);
     }
 
     private LossValues Evaluate(MinibatchReader batches)
     {
-        bool wasTraining = model.Module.training;
-        model.Module.eval();
+        bool wasTraining = _model.Module.training;
+        _model.Module.eval();
         try
         {
             using var noGrad = no_grad();
@@ -115,14 +115,14 @@ public sealed class AutoEncoderTrainer
             {
                 using var scope = NewDisposeScope();
                 Minibatch batch = batches.ToTensors(buffered);
-                AutoEncoderOutput output = model.Module.call(batch.Input, batch.Future);
-                sums.Add(AutoEncoderLoss.Values(output, batch.Input, batch.Future, model.Options.Objective), batch.Count);
+                AutoEncoderOutput output = _model.Module.call(batch.Input, batch.Future);
+                sums.Add(AutoEncoderLoss.Values(output, batch.Input, batch.Future, _model.Options.Objective), batch.Count);
             }
             return sums.Mean();
         }
         finally
         {
-            model.Module.train(wasTraining);
+            _model.Module.train(wasTraining);
         }
     }
 
@@ -133,55 +133,55 @@ public sealed class AutoEncoderTrainer
     private sealed class Run(AutoEncoderTrainer trainer, MinibatchReader trainBatches, MinibatchReader? validationBatches,
         LearningRateSchedule schedule, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
-        private readonly TrainingOptions options = trainer.options;
-        private readonly LstmAutoEncoder model = trainer.model;
-        private readonly Stopwatch wallClock = Stopwatch.StartNew();
-        private readonly Stopwatch trainingClock = new();
-        private TrainingPosition position = new(0, 0, 0, null, 0);
-        private TrainingProgress? last;
-        private long sequencesSeen;
-        private bool initializeOutputBias;
-        private ParallelDecoderPass? parallelDecoders;
-        private int reportEvery = 1;
-        private DeviceLossSums? pending;
-        private Tensor? maxNormOnDevice, epsilonOnDevice;
-        private double lastLearningRate;
+        private readonly TrainingOptions _options = trainer._options;
+        private readonly LstmAutoEncoder _model = trainer._model;
+        private readonly Stopwatch _wallClock = Stopwatch.StartNew();
+        private readonly Stopwatch _trainingClock = new();
+        private TrainingPosition _position = new(0, 0, 0, null, 0);
+        private TrainingProgress? _last;
+        private long _sequencesSeen;
+        private bool _initializeOutputBias;
+        private ParallelDecoderPass? _parallelDecoders;
+        private int _reportEvery = 1;
+        private DeviceLossSums? _pending;
+        private Tensor? _maxNormOnDevice, _epsilonOnDevice;
+        private double _lastLearningRate;
 
         public TrainingResult Execute()
         {
-            bool trainingBefore = model.Module.training;
-            using IDisposable? heap = options.RetainFreedNativeMemory ? GlibcHeap.RetainFreedBlocks() : null;
-            using ParallelDecoderPass? parallel = options.ParallelDecoders ? ParallelDecoderPass.For(model) : null;
-            using TensorFloat32Scope? tf32 = TensorFloat32Scope.For(model.Device.type, model.Options.MatrixPrecision, options.AllowTensorFloat32);
-            reportEvery = options.ReportEverySteps
-                ?? (model.Device.type == DeviceType.CUDA ? TrainingOptions.DefaultCudaReportEverySteps : 1);
-            using DeviceLossSums? sums = reportEvery > 1 ? new DeviceLossSums() : null;
-            pending = sums;
+            bool trainingBefore = _model.Module.training;
+            using IDisposable? heap = _options.RetainFreedNativeMemory ? GlibcHeap.RetainFreedBlocks() : null;
+            using ParallelDecoderPass? parallel = _options.ParallelDecoders ? ParallelDecoderPass.For(_model) : null;
+            using TensorFloat32Scope? tf32 = TensorFloat32Scope.For(_model.Device.type, _model.Options.MatrixPrecision, _options.AllowTensorFloat32);
+            _reportEvery = _options.ReportEverySteps
+                ?? (_model.Device.type == DeviceType.CUDA ? TrainingOptions.DefaultCudaReportEverySteps : 1);
+            using DeviceLossSums? sums = _reportEvery > 1 ? new DeviceLossSums() : null;
+            _pending = sums;
             // The clipping constants live on the device for the run: made per step, each would be a host copy.
-            using Tensor? maxNorm = sums is not null && options.GradientClipNorm is { } clip
-                ? tensor((float)clip, device: model.Device).DetachFromDisposeScope() : null;
-            using Tensor? epsilon = sums is not null ? tensor(ClipEpsilon, device: model.Device).DetachFromDisposeScope() : null;
-            (maxNormOnDevice, epsilonOnDevice) = (maxNorm, epsilon);
-            parallelDecoders = parallel;
-            using ParameterOptimizer optimizer = ParameterOptimizer.Create(options.Optimizer, model.Module.TrainedParameters(), options.Momentum);
+            using Tensor? maxNorm = sums is not null && _options.GradientClipNorm is { } clip
+                ? tensor((float)clip, device: _model.Device).DetachFromDisposeScope() : null;
+            using Tensor? epsilon = sums is not null ? tensor(ClipEpsilon, device: _model.Device).DetachFromDisposeScope() : null;
+            (_maxNormOnDevice, _epsilonOnDevice) = (maxNorm, epsilon);
+            _parallelDecoders = parallel;
+            using ParameterOptimizer optimizer = ParameterOptimizer.Create(_options.Optimizer, _model.Module.TrainedParameters(), _options.Momentum);
             // Dropout draws from the process-wide generator; the caller gets it back as it was, as after Create.
             using Tensor globalState = torch.get_rng_state();
             try
             {
-                torch.manual_seed(options.Seed);
-                bool resuming = options.ResumeFromCheckpoint && File.Exists(options.CheckpointPath);
-                initializeOutputBias = !resuming && options.InitializeOutputBiasFromData && model.HasInitialWeights;
+                torch.manual_seed(_options.Seed);
+                bool resuming = _options.ResumeFromCheckpoint && File.Exists(_options.CheckpointPath);
+                _initializeOutputBias = !resuming && _options.InitializeOutputBiasFromData && _model.HasInitialWeights;
                 // From here the weights are no longer Create's, even if the restore below fails half-way.
-                model.HasInitialWeights = false;
-                if (resuming) position = TrainingCheckpoint.Restore(options.CheckpointPath!, model, options, optimizer);
+                _model.HasInitialWeights = false;
+                if (resuming) _position = TrainingCheckpoint.Restore(_options.CheckpointPath!, _model, _options, optimizer);
                 TrainingStopReason reason = Train(optimizer);
-                if (options.CheckpointPath is not null) TrainingCheckpoint.Write(options.CheckpointPath, position, model, options, optimizer);
-                return new TrainingResult(reason, position.Step, position.Epoch, last, position.BestValidationLoss, wallClock.Elapsed);
+                if (_options.CheckpointPath is not null) TrainingCheckpoint.Write(_options.CheckpointPath, _position, _model, _options, optimizer);
+                return new TrainingResult(reason, _position.Step, _position.Epoch, _last, _position.BestValidationLoss, _wallClock.Elapsed);
             }
             finally
             {
                 torch.set_rng_state(globalState);
-                model.Module.train(trainingBefore);
+                _model.Module.train(trainingBefore);
             }
         }
 
@@ -199,20 +199,20 @@ public sealed class AutoEncoderTrainer
             const double Margin = 1e-4;
             using var scope = NewDisposeScope();
             Tensor frames = batch.Future is null ? batch.Input : cat([batch.Input, batch.Future], dim: 1);
-            frames = frames.reshape(-1, model.Options.FrameSize);
+            frames = frames.reshape(-1, _model.Options.FrameSize);
             // Float32 sums, as the runs in docs/performance.md were made (so they reproduce); float64 only where MSE
             // data overflows float32.
             Tensor pixelSums = frames.sum(dim: 0L);
             if (!pixelSums.isfinite().all().item<bool>()) pixelSums = frames.sum(dim: 0L, type: ScalarType.Float64);
             double[] sums = pixelSums.to(ScalarType.Float64).cpu().data<double>().ToArray();
             double count = frames.shape[0], overall = sums.Sum() / (count * sums.Length);
-            bool crossEntropy = model.Options.Objective == TrainingObjective.BinaryCrossEntropy;
+            bool crossEntropy = _model.Options.Objective == TrainingObjective.BinaryCrossEntropy;
             float[] meanFrame = sums.Select(sum =>
             {
                 double mean = (sum + (PriorFrames * overall)) / (count + PriorFrames);
                 return (float)(crossEntropy ? Math.Clamp(mean, Margin, 1 - Margin) : mean);
             }).ToArray();
-            model.InitializeOutputBias(meanFrame);
+            _model.InitializeOutputBias(meanFrame);
         }
 
         private TrainingStopReason Train(ParameterOptimizer optimizer)
@@ -224,49 +224,52 @@ public sealed class AutoEncoderTrainer
 
         private TrainingStopReason TrainSteps(ParameterOptimizer optimizer)
         {
-            while (options.Epochs is not { } epochs || position.Epoch < epochs)
+            while (_options.Epochs is not { } epochs || _position.Epoch < epochs)
             {
-                bool resumingMidEpoch = position.BatchesIntoEpoch > 0, any = false;
-                bool cuda = model.Device.type == DeviceType.CUDA;
-                using MinibatchPrefetch? ahead = options.PrefetchMinibatches ?? MinibatchPrefetch.Serves(model.Device.type)
-                    ? new MinibatchPrefetch(trainBatches, position.Epoch, position.BatchesIntoEpoch, pinned: cuda)
+                bool resumingMidEpoch = _position.BatchesIntoEpoch > 0, any = false;
+                bool cuda = _model.Device.type == DeviceType.CUDA;
+                using MinibatchPrefetch? ahead = _options.PrefetchMinibatches ?? MinibatchPrefetch.Serves(_model.Device.type)
+                    ? new MinibatchPrefetch(trainBatches, _position.Epoch, _position.BatchesIntoEpoch, pinned: cuda)
                     : null;
                 IEnumerable<(BufferedMinibatch Info, Tensor? Host)> batches = ahead is not null
                     ? ahead.Read().Select(b => (b.Info, (Tensor?)b.Host))
-                    : trainBatches.Read(position.Epoch, position.BatchesIntoEpoch).Select(b => (b, (Tensor?)null));
+                    : trainBatches.Read(_position.Epoch, _position.BatchesIntoEpoch).Select(b => (b, (Tensor?)null));
                 foreach ((BufferedMinibatch buffered, Tensor? host) in batches)
                 {
                     any = true;
-                    if (position.Step >= options.MaxSteps || cancellationToken.IsCancellationRequested)
+                    if (_position.Step >= _options.MaxSteps || cancellationToken.IsCancellationRequested)
                     {
                         host?.Dispose();
-                        return position.Step >= options.MaxSteps ? TrainingStopReason.MaxStepsReached : TrainingStopReason.Cancelled;
+                        return _position.Step >= _options.MaxSteps ? TrainingStopReason.MaxStepsReached : TrainingStopReason.Cancelled;
                     }
                     TrainingProgress? report = Step(optimizer, buffered, host);
-                    position = position with { Step = position.Step + 1, BatchesIntoEpoch = position.BatchesIntoEpoch + 1 };
-                    bool validating = options.ValidateEverySteps is { } every && position.Step % every == 0;
-                    bool checkpointing = position.Step % options.CheckpointEverySteps == 0;
+                    _position = _position with { Step = _position.Step + 1, BatchesIntoEpoch = _position.BatchesIntoEpoch + 1 };
+                    bool validating = _options.ValidateEverySteps is { } every && _position.Step % every == 0;
+                    bool checkpointing = _position.Step % _options.CheckpointEverySteps == 0;
                     // Deferred losses are read every reportEvery steps, and before a validation or a checkpoint.
-                    if (report is null && (pending!.Steps >= reportEvery || validating || checkpointing)) report = ReadPending();
+                    if (report is null && (_pending!.Steps >= _reportEvery || validating || checkpointing)) report = ReadPending();
                     double? validationLoss = validating ? Validate() : null;
-                    if (report is not null) Report(report with { Step = position.Step, ValidationLoss = validationLoss });
+                    if (report is not null) Report(report with { Step = _position.Step, ValidationLoss = validationLoss });
                     if (checkpointing)
-                        TrainingCheckpoint.Write(options.CheckpointPath!, position, model, options, optimizer);
+                        TrainingCheckpoint.Write(_options.CheckpointPath!, _position, _model, _options, optimizer);
                     if (PatienceExhausted) return TrainingStopReason.EarlyStopped;
                 }
                 if (!any && !resumingMidEpoch)
-                    throw new ArgumentException(position.Epoch == 0
+                {
+                    throw new ArgumentException(_position.Epoch == 0
                         ? "The training data holds no sequences: there is nothing to train on."
-                        : $"The training data yielded no sequences in a later epoch, after {position.Step} steps in the earlier ones.");
+                        : $"The training data yielded no sequences in a later epoch, after {_position.Step} steps in the earlier ones.");
+                }
+
                 ReportPending();
-                position = position with { Epoch = position.Epoch + 1, BatchesIntoEpoch = 0 };
-                if (options.ValidateEverySteps is null && validationBatches is not null)
+                _position = _position with { Epoch = _position.Epoch + 1, BatchesIntoEpoch = 0 };
+                if (_options.ValidateEverySteps is null && validationBatches is not null)
                 {
                     double loss = Validate()!.Value;
-                    if (last is not null) Report(last with { ValidationLoss = loss });
+                    if (_last is not null) Report(_last with { ValidationLoss = loss });
                     if (PatienceExhausted) return TrainingStopReason.EarlyStopped;
                 }
-                if (position.Step >= options.MaxSteps) return TrainingStopReason.MaxStepsReached;
+                if (_position.Step >= _options.MaxSteps) return TrainingStopReason.MaxStepsReached;
             }
             return TrainingStopReason.EpochsCompleted;
         }
@@ -274,27 +277,30 @@ public sealed class AutoEncoderTrainer
         /// <summary>Reports the steps whose losses are still on the device, if any.</summary>
         private void ReportPending()
         {
-            if (pending is { Steps: > 0 }) Report(ReadPending());
+            if (_pending is { Steps: > 0 }) Report(ReadPending());
         }
 
         /// <summary>Reads the deferred steps' losses from the device (one synchronisation) as a report for the current
         /// step, after checking that every one of them was finite.</summary>
         private TrainingProgress ReadPending()
         {
-            trainingClock.Start();
-            DeviceLossSums.Reading reading = pending!.Read(model.Options.HasReconstructionDecoder, model.Options.HasPredictionDecoder, model.Options.FrameSize);
-            trainingClock.Stop();
+            _trainingClock.Start();
+            DeviceLossSums.Reading reading = _pending!.Read(_model.Options.HasReconstructionDecoder, _model.Options.HasPredictionDecoder, _model.Options.FrameSize);
+            _trainingClock.Stop();
             LossValues values = reading.Losses;
             if (!reading.AllFinite)
+            {
                 throw new InvalidOperationException(
-                    $"Training diverged between steps {position.Step - reading.Steps + 1} and {position.Step} (epoch {position.Epoch}): " +
+                    $"Training diverged between steps {_position.Step - reading.Steps + 1} and {_position.Step} (epoch {_position.Epoch}): " +
                     $"a loss or gradient norm is NaN or infinite (mean loss {values.Loss}, last gradient norm {reading.LastGradientNorm}, " +
-                    $"learning rate {lastLearningRate}). Losses are read every {reportEvery} steps ({nameof(TrainingOptions.ReportEverySteps)}), " +
+                    $"learning rate {_lastLearningRate}). Losses are read every {_reportEvery} steps ({nameof(TrainingOptions.ReportEverySteps)}), " +
                     $"so the weights hold those steps' updates. Lower {nameof(TrainingOptions.LearningRate)} or set " +
                     $"{nameof(TrainingOptions.GradientClipNorm)}, and start again or resume from a checkpoint.");
-            return new TrainingProgress(position.Step, position.Epoch, values.Loss, values.ReconstructionLoss, values.PredictionLoss,
-                null, sequencesSeen / trainingClock.Elapsed.TotalSeconds, values.ReconstructionNatsPerFrame,
-                values.PredictionNatsPerFrame, lastLearningRate, reading.LastGradientNorm);
+            }
+
+            return new TrainingProgress(_position.Step, _position.Epoch, values.Loss, values.ReconstructionLoss, values.PredictionLoss,
+                null, _sequencesSeen / _trainingClock.Elapsed.TotalSeconds, values.ReconstructionNatsPerFrame,
+                values.PredictionNatsPerFrame, _lastLearningRate, reading.LastGradientNorm);
         }
 
         /// <summary>One step; its report, or null when its losses stay on the device until the next report.</summary>
@@ -303,43 +309,43 @@ public sealed class AutoEncoderTrainer
         /// <param name="host">The minibatch prepared by <see cref="MinibatchPrefetch"/>, freed here; or null.</param>
         private TrainingProgress? Step(ParameterOptimizer optimizer, BufferedMinibatch buffered, Tensor? host)
         {
-            trainingClock.Start();
+            _trainingClock.Start();
             using Tensor? owned = host;
             using var scope = NewDisposeScope();
-            model.Module.train();
+            _model.Module.train();
             Minibatch batch = host is null ? trainBatches.ToTensors(buffered) : trainBatches.OnDevice(host, buffered.Count);
-            if (initializeOutputBias)
+            if (_initializeOutputBias)
             {
                 // Here, not before training: the first batch is read once, as a read-once source requires.
                 InitializeOutputBias(batch);
-                initializeOutputBias = false;
+                _initializeOutputBias = false;
             }
-            double learningRate = options.LearningRate * schedule.Factor(position.Step);
+            double learningRate = _options.LearningRate * schedule.Factor(_position.Step);
 
             optimizer.ZeroGrad();
             AutoEncoderLoss.Terms terms = ForwardBackward(batch);
-            if (pending is not null)
+            if (_pending is not null)
             {
                 // Nothing here waits for the device: norm, clipping and loss figures stay there.
-                pending.Add(terms.DeviceStatistics(), ClipOnDevice(optimizer.Parameters));
+                _pending.Add(terms.DeviceStatistics(), ClipOnDevice(optimizer.Parameters));
                 optimizer.Step(learningRate);
-                trainingClock.Stop();
-                sequencesSeen += batch.Count;
-                lastLearningRate = learningRate;
+                _trainingClock.Stop();
+                _sequencesSeen += batch.Count;
+                _lastLearningRate = learningRate;
                 return null;
             }
             // clip_grad_norm_ is safe under concurrent collections: it passes only doubles and parameter handles.
-            double gradientNorm = options.GradientClipNorm is { } maxNorm
+            double gradientNorm = _options.GradientClipNorm is { } maxNorm
                 ? nn.utils.clip_grad_norm_(optimizer.Parameters, maxNorm)
                 : GradientNorm(optimizer.Parameters);
             LossValues values = terms.Values();
             RequireFinite(values.Loss, gradientNorm, learningRate);
             optimizer.Step(learningRate);
 
-            trainingClock.Stop();
-            sequencesSeen += batch.Count;
-            return new TrainingProgress(position.Step, position.Epoch, values.Loss, values.ReconstructionLoss,
-                values.PredictionLoss, null, sequencesSeen / trainingClock.Elapsed.TotalSeconds,
+            _trainingClock.Stop();
+            _sequencesSeen += batch.Count;
+            return new TrainingProgress(_position.Step, _position.Epoch, values.Loss, values.ReconstructionLoss,
+                values.PredictionLoss, null, _sequencesSeen / _trainingClock.Elapsed.TotalSeconds,
                 values.ReconstructionNatsPerFrame, values.PredictionNatsPerFrame, learningRate, gradientNorm);
         }
 
@@ -351,17 +357,17 @@ public sealed class AutoEncoderTrainer
         {
             if (double.IsFinite(loss) && double.IsFinite(gradientNorm)) return;
             throw new InvalidOperationException(
-                $"Training diverged at step {position.Step + 1} (epoch {position.Epoch}): the loss is {loss} and the gradient norm " +
+                $"Training diverged at step {_position.Step + 1} (epoch {_position.Epoch}): the loss is {loss} and the gradient norm " +
                 $"{gradientNorm} (learning rate {learningRate}). Lower {nameof(TrainingOptions.LearningRate)} or set " +
-                $"{nameof(TrainingOptions.GradientClipNorm)}; the weights are those after step {position.Step}.");
+                $"{nameof(TrainingOptions.GradientClipNorm)}; the weights are those after step {_position.Step}.");
         }
 
         /// <summary>The step's forward and backward passes, the decoders on two threads where that applies.</summary>
         private AutoEncoderLoss.Terms ForwardBackward(Minibatch batch)
         {
-            if (parallelDecoders is not null) return parallelDecoders.ForwardBackward(model.Module, batch, model.Options.Objective);
-            AutoEncoderOutput output = model.Module.call(batch.Input, batch.Future);
-            var terms = AutoEncoderLoss.Terms.Of(output, batch.Input, batch.Future, model.Options.Objective);
+            if (_parallelDecoders is not null) return _parallelDecoders.ForwardBackward(_model.Module, batch, _model.Options.Objective);
+            AutoEncoderOutput output = _model.Module.call(batch.Input, batch.Future);
+            var terms = AutoEncoderLoss.Terms.Of(output, batch.Input, batch.Future, _model.Options.Objective);
             terms.Loss.backward();
             return terms;
         }
@@ -371,17 +377,17 @@ public sealed class AutoEncoderTrainer
         {
             if (validationBatches is null) return null;
             double loss = trainer.Evaluate(validationBatches).Loss;
-            position = loss < (position.BestValidationLoss ?? double.PositiveInfinity)
-                ? position with { BestValidationLoss = loss, ValidationsWithoutImprovement = 0 }
-                : position with { ValidationsWithoutImprovement = position.ValidationsWithoutImprovement + 1 };
+            _position = loss < (_position.BestValidationLoss ?? double.PositiveInfinity)
+                ? _position with { BestValidationLoss = loss, ValidationsWithoutImprovement = 0 }
+                : _position with { ValidationsWithoutImprovement = _position.ValidationsWithoutImprovement + 1 };
             return loss;
         }
 
-        private bool PatienceExhausted => position.ValidationsWithoutImprovement >= options.EarlyStoppingPatience;
+        private bool PatienceExhausted => _position.ValidationsWithoutImprovement >= _options.EarlyStoppingPatience;
 
         private void Report(TrainingProgress report)
         {
-            last = report;
+            _last = report;
             progress?.Report(report);
         }
 
@@ -394,10 +400,10 @@ public sealed class AutoEncoderTrainer
         {
             using var noGrad = no_grad();
             Tensor[] gradients = parameters.Where(p => p.grad is not null).Select(p => p.grad!).ToArray();
-            if (gradients.Length == 0) return zeros(1, device: model.Device);
+            if (gradients.Length == 0) return zeros(1, device: _model.Device);
             Tensor total = stack(gradients.Select(g => g.norm()).ToArray()).norm();
-            if (maxNormOnDevice is null) return total;
-            Tensor coefficient = maxNormOnDevice.div(RetainedScalars.Sum(total, epsilonOnDevice!)).clamp_max(RetainedScalars.One);
+            if (_maxNormOnDevice is null) return total;
+            Tensor coefficient = _maxNormOnDevice.div(RetainedScalars.Sum(total, _epsilonOnDevice!)).clamp_max(RetainedScalars.One);
             foreach (Tensor gradient in gradients) gradient.mul_(coefficient);
             return total;
         }
@@ -414,40 +420,40 @@ public sealed class AutoEncoderTrainer
     /// nats per frame are undefined for a batch whose targets are not pixel values.</summary>
     private sealed class LossAccumulator
     {
-        private double loss;
-        private long count;
-        private Term reconstruction, prediction, reconstructionNats, predictionNats;
+        private double _loss;
+        private long _count;
+        private Term _reconstruction, _prediction, _reconstructionNats, _predictionNats;
 
         public void Add(LossValues values, int sequences)
         {
-            loss += values.Loss * sequences;
-            reconstruction.Add(values.ReconstructionLoss, sequences);
-            prediction.Add(values.PredictionLoss, sequences);
-            reconstructionNats.Add(values.ReconstructionNatsPerFrame, sequences);
-            predictionNats.Add(values.PredictionNatsPerFrame, sequences);
-            count += sequences;
+            _loss += values.Loss * sequences;
+            _reconstruction.Add(values.ReconstructionLoss, sequences);
+            _prediction.Add(values.PredictionLoss, sequences);
+            _reconstructionNats.Add(values.ReconstructionNatsPerFrame, sequences);
+            _predictionNats.Add(values.PredictionNatsPerFrame, sequences);
+            _count += sequences;
         }
 
         public LossValues Mean()
         {
-            if (count == 0) throw new ArgumentException("The source yielded no sequences.");
-            return new LossValues(loss / count, reconstruction.Mean(count), prediction.Mean(count),
-                reconstructionNats.Mean(count), predictionNats.Mean(count));
+            if (_count == 0) throw new ArgumentException("The source yielded no sequences.");
+            return new LossValues(_loss / _count, _reconstruction.Mean(_count), _prediction.Mean(_count),
+                _reconstructionNats.Mean(_count), _predictionNats.Mean(_count));
         }
 
         /// <summary>One optional figure: its weighted sum, and whether every batch so far had it.</summary>
         private struct Term
         {
-            private double sum;
-            private bool missing;
+            private double _sum;
+            private bool _missing;
 
             public void Add(double? value, int sequences)
             {
-                if (value is null) missing = true;
-                else sum += value.Value * sequences;
+                if (value is null) _missing = true;
+                else _sum += value.Value * sequences;
             }
 
-            public readonly double? Mean(long count) => missing ? null : sum / count;
+            public readonly double? Mean(long count) => _missing ? null : _sum / count;
         }
     }
 }

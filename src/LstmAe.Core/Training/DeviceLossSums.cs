@@ -13,7 +13,7 @@ internal sealed class DeviceLossSums : IDisposable
     /// <summary>Figures per step: <see cref="AutoEncoderLoss.Terms.DeviceStatistics"/>'s six, then the gradient norm.</summary>
     private const int Width = 7;
 
-    private Tensor? sums, lastGradientNorm;
+    private Tensor? _sums, _lastGradientNorm;
 
     /// <summary>Steps added since the last <see cref="Read"/>.</summary>
     public int Steps { get; private set; }
@@ -26,10 +26,10 @@ internal sealed class DeviceLossSums : IDisposable
         using var scope = NewDisposeScope();
         Tensor norm = gradientNorm.detach().reshape(1).to(ScalarType.Float64);
         Tensor row = cat([statistics.detach().to(ScalarType.Float64), norm]);
-        if (sums is null) sums = row.clone().DetachFromDisposeScope();
-        else sums.add_(row);
-        lastGradientNorm?.Dispose();
-        lastGradientNorm = norm.clone().DetachFromDisposeScope();
+        if (_sums is null) _sums = row.clone().DetachFromDisposeScope();
+        else _sums.add_(row);
+        _lastGradientNorm?.Dispose();
+        _lastGradientNorm = norm.clone().DetachFromDisposeScope();
         Steps++;
     }
 
@@ -40,9 +40,9 @@ internal sealed class DeviceLossSums : IDisposable
     /// <exception cref="InvalidOperationException">No step was added since the last reading.</exception>
     public Reading Read(bool hasReconstruction, bool hasPrediction, int frameSize)
     {
-        if (sums is null || lastGradientNorm is null) throw new InvalidOperationException("No step to read.");
+        if (_sums is null || _lastGradientNorm is null) throw new InvalidOperationException("No step to read.");
         double[] values;
-        using (Tensor all = cat([sums, lastGradientNorm]))
+        using (Tensor all = cat([_sums, _lastGradientNorm]))
         using (Tensor host = all.cpu())
         {
             values = host.data<double>().ToArray();
@@ -64,9 +64,9 @@ internal sealed class DeviceLossSums : IDisposable
 
     private void Reset()
     {
-        sums?.Dispose();
-        lastGradientNorm?.Dispose();
-        (sums, lastGradientNorm, Steps) = (null, null, 0);
+        _sums?.Dispose();
+        _lastGradientNorm?.Dispose();
+        (_sums, _lastGradientNorm, Steps) = (null, null, 0);
     }
 
     /// <summary>What the steps since the last reading came to.</summary>

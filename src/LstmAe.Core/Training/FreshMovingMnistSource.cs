@@ -14,9 +14,9 @@ public sealed class FreshMovingMnistSource : ISequenceSource
     /// <summary>Clips rendered per chunk: a few minibatches, 21 MB of floats at 64 x 64 x 20.</summary>
     private const int ChunkSequences = 64;
 
-    private readonly EndlessMovingMnist stream;
-    private readonly long sequencesPerEpoch;
-    private readonly int maxDegreeOfParallelism;
+    private readonly EndlessMovingMnist _stream;
+    private readonly long _sequencesPerEpoch;
+    private readonly int _maxDegreeOfParallelism;
 
     /// <param name="options">Generator settings (digits, split, seed, sizes); <see cref="MovingMnistOptions.SequenceCount"/> is not used.</param>
     /// <param name="sequencesPerEpoch">Clips per epoch; with <see cref="TrainingOptions.Epochs"/> this sets the run's
@@ -28,22 +28,22 @@ public sealed class FreshMovingMnistSource : ISequenceSource
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sequencesPerEpoch);
         if (maxDegreeOfParallelism == 0 || maxDegreeOfParallelism < -1)
             throw new ArgumentOutOfRangeException(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "Use -1 or a positive number.");
-        stream = new EndlessMovingMnist(options);
-        this.sequencesPerEpoch = sequencesPerEpoch;
-        this.maxDegreeOfParallelism = maxDegreeOfParallelism;
+        _stream = new EndlessMovingMnist(options);
+        _sequencesPerEpoch = sequencesPerEpoch;
+        _maxDegreeOfParallelism = maxDegreeOfParallelism;
     }
 
     /// <summary>The clips served.</summary>
-    public EndlessMovingMnist Clips => stream;
+    public EndlessMovingMnist Clips => _stream;
 
     /// <inheritdoc/>
-    public int SequenceLength => stream.SequenceLength;
+    public int SequenceLength => _stream.SequenceLength;
 
     /// <inheritdoc/>
-    public long? CountWithoutReading(CancellationToken cancellationToken) => sequencesPerEpoch;
+    public long? CountWithoutReading(CancellationToken cancellationToken) => _sequencesPerEpoch;
 
     /// <summary>The first clip of <paramref name="epoch"/>.</summary>
-    public long FirstClip(int epoch) => checked(epoch * sequencesPerEpoch);
+    public long FirstClip(int epoch) => checked(epoch * _sequencesPerEpoch);
 
     /// <inheritdoc/>
     public IEnumerable<ReadOnlyMemory<float>> Read(int epoch)
@@ -65,16 +65,16 @@ public sealed class FreshMovingMnistSource : ISequenceSource
             int count = Chunk(served);
             served += count;
             // The next chunk renders while the trainer copies this one.
-            rendering = served < sequencesPerEpoch ? Render(first + served, next, Chunk(served)) : null;
+            rendering = served < _sequencesPerEpoch ? Render(first + served, next, Chunk(served)) : null;
             for (int i = 0; i < count; i++) yield return current.AsMemory(i * length, length);
         }
 
         Task Render(long start, float[] buffer, int? rows = null)
         {
             int n = rows ?? Chunk(0);
-            return Task.Run(() => stream.Generate(start, n, buffer.AsMemory(0, n * length), maxDegreeOfParallelism));
+            return Task.Run(() => _stream.Generate(start, n, buffer.AsMemory(0, n * length), _maxDegreeOfParallelism));
         }
 
-        int Chunk(long done) => (int)Math.Min(ChunkSequences, sequencesPerEpoch - done);
+        int Chunk(long done) => (int)Math.Min(ChunkSequences, _sequencesPerEpoch - done);
     }
 }

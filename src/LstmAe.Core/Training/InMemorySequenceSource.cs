@@ -6,9 +6,9 @@ namespace LstmAe.Training;
 /// </summary>
 public sealed class InMemorySequenceSource : ISequenceSource
 {
-    private readonly float[] sequences;
-    private readonly bool shuffle;
-    private readonly int seed;
+    private readonly float[] _sequences;
+    private readonly bool _shuffle;
+    private readonly int _seed;
 
     /// <summary>Wraps <paramref name="sequences"/> (not copied; do not change it while training).</summary>
     /// <param name="sequences">count x <paramref name="sequenceLength"/> floats.</param>
@@ -21,20 +21,23 @@ public sealed class InMemorySequenceSource : ISequenceSource
         ArgumentNullException.ThrowIfNull(sequences);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sequenceLength);
         if (sequences.Length == 0 || sequences.Length % sequenceLength != 0)
+        {
             throw new ArgumentException(
                 $"Expected a positive whole number of sequences of {sequenceLength} floats; got {sequences.Length} floats.",
                 nameof(sequences));
-        this.sequences = sequences;
+        }
+
+        _sequences = sequences;
         SequenceLength = sequenceLength;
-        this.shuffle = shuffle;
-        this.seed = seed;
+        _shuffle = shuffle;
+        _seed = seed;
     }
 
     /// <inheritdoc/>
     public int SequenceLength { get; }
 
     /// <summary>Number of sequences.</summary>
-    public int Count => sequences.Length / SequenceLength;
+    public int Count => _sequences.Length / SequenceLength;
 
     /// <inheritdoc/>
     public long? CountWithoutReading(CancellationToken cancellationToken) => Count;
@@ -42,8 +45,8 @@ public sealed class InMemorySequenceSource : ISequenceSource
     /// <inheritdoc/>
     public IEnumerable<ReadOnlyMemory<float>> Read(int epoch)
     {
-        IEnumerable<int> order = shuffle ? EpochOrder.Indices(0, Count, seed, epoch) : Enumerable.Range(0, Count);
+        IEnumerable<int> order = _shuffle ? EpochOrder.Indices(0, Count, _seed, epoch) : Enumerable.Range(0, Count);
         foreach (int index in order)
-            yield return sequences.AsMemory(index * SequenceLength, SequenceLength);
+            yield return _sequences.AsMemory(index * SequenceLength, SequenceLength);
     }
 }

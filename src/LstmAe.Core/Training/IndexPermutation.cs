@@ -13,9 +13,9 @@ namespace LstmAe.Training;
 internal sealed class IndexPermutation
 {
     private const int Rounds = 4;
-    private readonly ulong key;
-    private readonly int halfBits;
-    private readonly ulong halfMask;
+    private readonly ulong _key;
+    private readonly int _halfBits;
+    private readonly ulong _halfMask;
 
     /// <param name="count">Size of the range; positive.</param>
     /// <param name="key">Selects the permutation.</param>
@@ -23,11 +23,11 @@ internal sealed class IndexPermutation
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         Count = count;
-        this.key = key;
+        _key = key;
         // Each half holds at least one bit, so a range of one or two still has a two-way split.
         int bits = Math.Max(2, 64 - BitOperations.LeadingZeroCount((ulong)(count - 1)));
-        halfBits = (bits + 1) / 2;
-        halfMask = (1UL << halfBits) - 1;
+        _halfBits = (bits + 1) / 2;
+        _halfMask = (1UL << _halfBits) - 1;
     }
 
     /// <summary>Size of the range.</summary>
@@ -52,13 +52,13 @@ internal sealed class IndexPermutation
 
     private ulong Encrypt(ulong value)
     {
-        ulong left = value >> halfBits, right = value & halfMask;
+        ulong left = value >> _halfBits, right = value & _halfMask;
         for (int round = 0; round < Rounds; round++)
         {
-            ulong mixed = SplitMix64.Mix(key ^ SplitMix64.Mix(right + ((ulong)round << 58)));
-            (left, right) = (right, (left ^ mixed) & halfMask);
+            ulong mixed = SplitMix64.Mix(_key ^ SplitMix64.Mix(right + ((ulong)round << 58)));
+            (left, right) = (right, (left ^ mixed) & _halfMask);
         }
 
-        return (left << halfBits) | right;
+        return (left << _halfBits) | right;
     }
 }

@@ -15,15 +15,15 @@ internal sealed class MinibatchPrefetch : IDisposable
     /// <summary>Minibatches prepared ahead of the one in training.</summary>
     public const int Depth = 2;
 
-    private readonly BlockingCollection<Item> ready = new(Depth);
-    private readonly CancellationTokenSource stop = new();
-    private readonly Thread producer;
+    private readonly BlockingCollection<Item> _ready = new(Depth);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Thread _producer;
 
     /// <summary>Starts reading <paramref name="epoch"/> of <paramref name="reader"/> after <paramref name="skipBatches"/>.</summary>
     public MinibatchPrefetch(MinibatchReader reader, int epoch, long skipBatches, bool pinned)
     {
-        producer = new Thread(() => Produce(reader, epoch, skipBatches, pinned)) { IsBackground = true, Name = "LstmAe minibatch prefetch" };
-        producer.Start();
+        _producer = new Thread(() => Produce(reader, epoch, skipBatches, pinned)) { IsBackground = true, Name = "LstmAe minibatch prefetch" };
+        _producer.Start();
     }
 
     /// <summary>Whether prefetching serves a model on <paramref name="device"/>: on CUDA, where the host would
@@ -36,7 +36,7 @@ internal sealed class MinibatchPrefetch : IDisposable
     /// when the minibatch that failed is reached.</exception>
     public IEnumerable<(BufferedMinibatch Info, Tensor Host)> Read()
     {
-        foreach (Item item in ready.GetConsumingEnumerable())
+        foreach (Item item in _ready.GetConsumingEnumerable())
         {
             item.Error?.Throw();
             yield return (item.Info, item.Host!);
@@ -46,11 +46,11 @@ internal sealed class MinibatchPrefetch : IDisposable
     /// <summary>Stops the reading thread, waits for it, and frees the minibatches prepared but not taken.</summary>
     public void Dispose()
     {
-        stop.Cancel();
-        producer.Join();
-        while (ready.TryTake(out Item item)) item.Host?.Dispose();
-        ready.Dispose();
-        stop.Dispose();
+        _stop.Cancel();
+        _producer.Join();
+        while (_ready.TryTake(out Item item)) item.Host?.Dispose();
+        _ready.Dispose();
+        _stop.Dispose();
     }
 
     private void Produce(MinibatchReader reader, int epoch, long skipBatches, bool pinned)
@@ -62,7 +62,7 @@ internal sealed class MinibatchPrefetch : IDisposable
                 Tensor host = reader.ToHostTensor(buffered, pinned);
                 try
                 {
-                    ready.Add(new Item(buffered, host, null), stop.Token);
+                    _ready.Add(new Item(buffered, host, null), _stop.Token);
                 }
                 catch (OperationCanceledException)
                 {
@@ -71,7 +71,7 @@ internal sealed class MinibatchPrefetch : IDisposable
                 }
             }
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
             return;
         }
@@ -82,14 +82,14 @@ internal sealed class MinibatchPrefetch : IDisposable
             TryAdd(new Item(default, null, ExceptionDispatchInfo.Capture(error)));
             return;
         }
-        ready.CompleteAdding();
+        _ready.CompleteAdding();
 
         void TryAdd(Item item)
         {
             try
             {
-                ready.Add(item, stop.Token);
-                ready.CompleteAdding();
+                _ready.Add(item, _stop.Token);
+                _ready.CompleteAdding();
             }
             catch (OperationCanceledException)
             {

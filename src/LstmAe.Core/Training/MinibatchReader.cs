@@ -10,20 +10,20 @@ namespace LstmAe.Training;
 /// </summary>
 internal sealed class MinibatchReader
 {
-    private readonly ISequenceSource source;
-    private readonly LstmAutoEncoderModelOptions options;
-    private readonly int batchSize;
-    private readonly Device device;
-    private readonly float[] buffer;
+    private readonly ISequenceSource _source;
+    private readonly LstmAutoEncoderModelOptions _options;
+    private readonly int _batchSize;
+    private readonly Device _device;
+    private readonly float[] _buffer;
 
     public MinibatchReader(ISequenceSource source, LstmAutoEncoderModelOptions options, int batchSize, Device device, string sourceName)
     {
-        this.source = source;
-        this.options = options;
-        this.batchSize = batchSize;
-        this.device = device;
+        _source = source;
+        _options = options;
+        _batchSize = batchSize;
+        _device = device;
         HasFuture = CheckSequenceLength(source, options, sourceName);
-        buffer = new float[batchSize * source.SequenceLength];
+        _buffer = new float[batchSize * source.SequenceLength];
     }
 
     /// <summary>True when the source's rows carry the future frames after the input frames.</summary>
@@ -35,19 +35,22 @@ internal sealed class MinibatchReader
     /// </summary>
     public IEnumerable<BufferedMinibatch> Read(int epoch, long skipBatches = 0)
     {
-        int length = source.SequenceLength, filled = 0;
-        long skip = skipBatches * batchSize, index = 0;
-        foreach (ReadOnlyMemory<float> sequence in source.Read(epoch))
+        int length = _source.SequenceLength, filled = 0;
+        long skip = skipBatches * _batchSize, index = 0;
+        foreach (ReadOnlyMemory<float> sequence in _source.Read(epoch))
         {
             if (index++ < skip) continue;
             if (sequence.Length != length)
+            {
                 throw new ArgumentException(
                     $"The source yielded a sequence of {sequence.Length} floats in epoch {epoch} (item {index - 1}); " +
                     $"it declares {length}.");
-            sequence.Span.CopyTo(buffer.AsSpan(filled * length));
-            if (++filled == batchSize)
+            }
+
+            sequence.Span.CopyTo(_buffer.AsSpan(filled * length));
+            if (++filled == _batchSize)
             {
-                yield return new BufferedMinibatch(epoch, index - batchSize, batchSize);
+                yield return new BufferedMinibatch(epoch, index - _batchSize, _batchSize);
                 filled = 0;
             }
         }
@@ -82,17 +85,20 @@ internal sealed class MinibatchReader
     /// <exception cref="ArgumentException">As <see cref="ToHostTensor"/>.</exception>
     internal Tensor CheckedView(BufferedMinibatch minibatch)
     {
-        int length = source.SequenceLength, frameSize = options.FrameSize;
-        ReadOnlySpan<float> values = buffer.AsSpan(0, minibatch.Count * length);
+        int length = _source.SequenceLength, frameSize = _options.FrameSize;
+        ReadOnlySpan<float> values = _buffer.AsSpan(0, minibatch.Count * length);
         // Cross-entropy targets are probabilities; squared error takes any finite value. NaN falls outside any range.
-        bool pixels = options.Objective == TrainingObjective.BinaryCrossEntropy;
+        bool pixels = _options.Objective == TrainingObjective.BinaryCrossEntropy;
         int bad = pixels ? FrameValueCheck.IndexOfFirstOutside(values, 0f, 1f) : FrameValueCheck.IndexOfFirstNonFinite(values);
         if (bad >= 0)
+        {
             throw new ArgumentException(
                 $"Sequence {minibatch.FirstItem + (bad / length)} of epoch {minibatch.Epoch}: " +
                 $"{FrameValueCheck.Describe(values.Slice(bad / length * length, length), bad % length, frameSize)}; expected " +
                 (pixels ? "pixel values in [0, 1] under the cross-entropy objective (use MeanSquaredError for other data)." : "finite values."));
-        using Tensor whole = from_array(buffer);
+        }
+
+        using Tensor whole = from_array(_buffer);
         using Tensor used = whole.narrow(0, 0, values.Length);
         return used.view(minibatch.Count, length / frameSize, frameSize);
     }
@@ -101,9 +107,9 @@ internal sealed class MinibatchReader
     /// not block the host when the tensor is pinned; the tensor itself on the CPU).</summary>
     public Minibatch OnDevice(Tensor host, int count)
     {
-        Tensor all = device.type == TorchSharp.DeviceType.CPU ? host : host.to(device, non_blocking: host.is_pinned());
-        Tensor input = all[.., ..options.InputFrames];
-        Tensor? future = HasFuture ? all[.., options.InputFrames..] : null;
+        Tensor all = _device.type == TorchSharp.DeviceType.CPU ? host : host.to(_device, non_blocking: host.is_pinned());
+        Tensor input = all[.., .._options.InputFrames];
+        Tensor? future = HasFuture ? all[.., _options.InputFrames..] : null;
         return new Minibatch(input, future, count);
     }
 
@@ -115,11 +121,14 @@ internal sealed class MinibatchReader
         if (length == options.InputSequenceLength)
         {
             if (options.HasPredictionDecoder)
+            {
                 throw new ArgumentException(
                     $"The {sourceName} source's rows hold only the {options.InputFrames} input frames ({length} floats), " +
                     $"so it cannot train prediction (mode {options.Mode}); rows need {options.InputFrames}+" +
                     $"{options.FutureFrames} frames ({options.FullSequenceLength} floats), or use " +
                     $"{nameof(AutoEncoderMode.ReconstructionOnly)}.", sourceName);
+            }
+
             return false;
         }
         throw new ArgumentException(

@@ -23,20 +23,20 @@ namespace LstmAe.Training;
 /// </remarks>
 internal sealed class ParallelDecoderPass : IDisposable
 {
-    private readonly BlockingCollection<Action> work = new();
-    private readonly Thread worker;
+    private readonly BlockingCollection<Action> _work = new();
+    private readonly Thread _worker;
 
     private ParallelDecoderPass()
     {
-        worker = new Thread(() =>
+        _worker = new Thread(() =>
         {
-            foreach (Action item in work.GetConsumingEnumerable()) item();
+            foreach (Action item in _work.GetConsumingEnumerable()) item();
         })
         {
             IsBackground = true,
             Name = "LstmAe prediction decoder",
         };
-        worker.Start();
+        _worker.Start();
     }
 
     /// <summary>A pass for <paramref name="model"/>, or null where it does not apply (see the remarks on the class).</summary>
@@ -58,7 +58,7 @@ internal sealed class ParallelDecoderPass : IDisposable
         LstmState forPrediction = DetachedCopy(state), forReconstruction = DetachedCopy(state);
 
         var prediction = new TaskCompletionSource<AutoEncoderLoss.Term>();
-        work.Add(() =>
+        _work.Add(() =>
         {
             try
             {
@@ -136,8 +136,8 @@ internal sealed class ParallelDecoderPass : IDisposable
     /// <summary>Ends the worker thread.</summary>
     public void Dispose()
     {
-        work.CompleteAdding();
-        worker.Join();
-        work.Dispose();
+        _work.CompleteAdding();
+        _worker.Join();
+        _work.Dispose();
     }
 }

@@ -10,12 +10,12 @@ namespace LstmAe.Training;
 /// </summary>
 internal sealed class TensorFloat32Scope : IDisposable
 {
-    private readonly bool cublasBefore, cudnnBefore;
+    private readonly bool _cublasBefore, _cudnnBefore;
 
     private TensorFloat32Scope()
     {
-        cublasBefore = torch.backends.cuda.matmul.allow_tf32;
-        cudnnBefore = torch.backends.cudnn.allow_tf32;
+        _cublasBefore = torch.backends.cuda.matmul.allow_tf32;
+        _cudnnBefore = torch.backends.cudnn.allow_tf32;
         torch.backends.cuda.matmul.allow_tf32 = true;
         torch.backends.cudnn.allow_tf32 = true;
     }
@@ -31,7 +31,7 @@ internal sealed class TensorFloat32Scope : IDisposable
     /// <summary>Restores the flags.</summary>
     public void Dispose()
     {
-        torch.backends.cuda.matmul.allow_tf32 = cublasBefore;
-        torch.backends.cudnn.allow_tf32 = cudnnBefore;
+        torch.backends.cuda.matmul.allow_tf32 = _cublasBefore;
+        torch.backends.cudnn.allow_tf32 = _cudnnBefore;
     }
 }

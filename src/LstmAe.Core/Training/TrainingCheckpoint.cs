@@ -45,9 +45,12 @@ internal static class TrainingCheckpoint
             // The position counts batches, so it only means the same rows under the same batch size and seed.
             int batchSize = reader.ReadInt32(), seed = reader.ReadInt32();
             if (batchSize != options.BatchSize || seed != options.Seed)
+            {
                 throw new InvalidDataException(
                     $"{path} was written with BatchSize {batchSize} and Seed {seed}; this run uses BatchSize " +
                     $"{options.BatchSize} and Seed {options.Seed}. Resume with the same values or start afresh.");
+            }
+
             long step = reader.ReadInt64();
             int epoch = reader.ReadInt32();
             long batches = reader.ReadInt64();
@@ -66,8 +69,11 @@ internal static class TrainingCheckpoint
             {
                 // The product format is a compute choice, not part of the model: a run may resume in another one.
                 if (modelOptions with { MatrixPrecision = model.Options.MatrixPrecision } != model.Options)
+                {
                     throw new InvalidDataException(
                         $"{path} was written for a different model: {modelOptions.ToJson()}; this model is {model.Options.ToJson()}.");
+                }
+
                 weights.CopyInto(model.Module, path);
             }
             optimizer.Load(reader, path, step);
@@ -125,9 +131,11 @@ internal static class TrainingCheckpoint
         using (Tensor current = get_rng_state())
         {
             if (current.numel() != RandomStateBytes)
+            {
                 throw new NotSupportedException(
                     $"This libtorch's random state is {current.numel()} bytes, not the {RandomStateBytes} whose layout " +
                     $"LstmAe checks before restoring one; {path} cannot be resumed safely.");
+            }
         }
         if (state.Length != RandomStateBytes)
             throw new InvalidDataException($"{path} holds a random state of {state.Length} bytes; this libtorch's is {RandomStateBytes}.");
@@ -142,8 +150,10 @@ internal static class TrainingCheckpoint
             throw new InvalidDataException($"{path} holds a random state whose 'next' field is {next}; expected 0 to {StateWords}.");
         // Any other value of a C++ bool is undefined behaviour.
         if (floatSampleValid > 1)
+        {
             throw new InvalidDataException(
                 $"{path} holds a random state whose float-sample flag is {floatSampleValid}; expected 0 or 1.");
+        }
     }
 
     /// <summary>The model inside the payload, whose own errors then name the checkpoint.</summary>

@@ -119,13 +119,19 @@ internal static class TransformerPersistence
                 for (int read; (read = reader.BaseStream.Read(chunk)) > 0;)
                 {
                     if (copy.Length + read > MaxSettingsEntryBytes)
+                    {
                         throw new InvalidDataException(
                             $"Model zip entry '{SettingsEntry}' holds more than {MaxSettingsEntryBytes} bytes; settings take far less.");
+                    }
+
                     copy.Write(chunk, 0, read);
                 }
                 bytes = copy.ToArray();
             }))
+        {
             throw Missing(SettingsEntry);
+        }
+
         return bytes!;
     }
 
@@ -146,8 +152,10 @@ internal static class TransformerPersistence
         if (document?.Settings is null)
             throw new InvalidDataException($"Model zip entry '{SettingsEntry}' holds no settings.");
         if (document.FormatVersion != FormatVersion)
+        {
             throw new InvalidDataException(
                 $"Model zip entry '{SettingsEntry}' has format version {document.FormatVersion}; this LstmAe reads version {FormatVersion}.");
+        }
         // The batch size is a runtime setting, not part of the model, so any positive saved value is valid: one above
         // the cap is clamped silently (no host channel reaches this point) rather than refused. Zero or less stays an
         // error in Validate.

@@ -43,9 +43,12 @@ internal static class FrameColumn
         {
             (int dimHeight, int dimWidth) = (vector.Dimensions[1], vector.Dimensions[2]);
             if ((frameHeight ?? dimHeight) != dimHeight || (frameWidth ?? dimWidth) != dimWidth)
+            {
                 throw SchemaError(
                     $"Column '{columnName}' holds frames of {dimHeight}x{dimWidth} (type {vector}), but the options " +
                     $"say {height}x{width}.");
+            }
+
             (height, width) = (dimHeight, dimWidth);
         }
         return Match(vector, columnName, requested with { FrameHeight = height, FrameWidth = width }, training: true,
@@ -83,16 +86,24 @@ internal static class FrameColumn
             if (sizeKnown && dimensionsAgree && vector.Size % frameSize == 0)
             {
                 if (training)
+                {
                     remedies.Add($"to train on sequences of {frames} frames, set the model's {nameof(LstmAutoEncoderModelOptions.InputFrames)} " +
                         $"and {nameof(LstmAutoEncoderModelOptions.FutureFrames)} to add up to {frames}");
+                }
+
                 if (frames > expected.InputFrames)
+                {
                     remedies.Add($"to use the first frames of each sequence, load {(frames > expected.InputFrames + expected.FutureFrames && expected.FutureFrames > 0 ? $"{expected.InputFrames + expected.FutureFrames} or " : "")}" +
                         $"{expected.InputFrames} of them (FrameFolderOptions.FrameCount, ISequenceCollection.TakeFrames)");
+                }
             }
             if (training && !sizeKnown)
+            {
                 remedies.Add($"a flat column's frames are {expected.FrameHeight}x{expected.FrameWidth} unless " +
                     $"{nameof(LstmAutoEncoderOptions)}.{nameof(LstmAutoEncoderOptions.FrameHeight)} and {nameof(LstmAutoEncoderOptions.FrameWidth)} say otherwise " +
                     "(or give the column [T, H, W] dimensions, e.g. [VectorType(T, H, W)])");
+            }
+
             string remedy = remedies.Count > 0 ? $" {char.ToUpperInvariant(remedies[0][0])}{string.Join("; ", remedies)[1..]}." : "";
             throw SchemaError(
                 $"Column '{columnName}' has type {vector} ({vector.Size} floats); expected a vector shaped " +

@@ -52,17 +52,22 @@ internal sealed class FrameReader
     {
         _getter(ref _buffer);
         if (_buffer.Length != _rowLength)
+        {
             throw new InvalidOperationException(
                 $"Column '{_columnName}' row {CurrentRow()} holds {_buffer.Length} floats; expected {_rowLength}.");
+        }
+
         return _buffer.IsDense ? _buffer.GetValues() : Densify();
     }
 
     private void ThrowIfNonFinite(ReadOnlySpan<float> values, int bad)
     {
         if (bad >= 0)
+        {
             throw new InvalidOperationException(
                 $"Column '{_columnName}' row {CurrentRow()} holds {FrameValueCheck.Format(values[bad])} " +
                 $"at index {bad}; frames must be finite.");
+        }
     }
 
     /// <summary>

@@ -16,11 +16,17 @@ internal sealed record OutputColumn(OutputKind Kind, string Name, DataViewType T
                 new VectorDataViewType(NumberDataViewType.Single, model.FeatureSize(settings.EncoderFeatures))),
         };
         if (settings.ReconstructionColumnName is { } reconstruction)
+        {
             columns.Add(new(OutputKind.Reconstruction, reconstruction,
                 new VectorDataViewType(NumberDataViewType.Single, model.InputFrames, model.FrameHeight, model.FrameWidth)));
+        }
+
         if (settings.PredictionColumnName is { } prediction)
+        {
             columns.Add(new(OutputKind.Prediction, prediction,
                 new VectorDataViewType(NumberDataViewType.Single, model.FutureFrames, model.FrameHeight, model.FrameWidth)));
+        }
+
         if (settings.ReconstructionErrorColumnName is { } error)
             columns.Add(new(OutputKind.ReconstructionError, error, NumberDataViewType.Single));
         return columns;

@@ -28,10 +28,12 @@ internal abstract class ColumnCache
     public static void RequireCopyable(DataViewSchema.Column column)
     {
         if (column.Type is not (PrimitiveDataViewType or VectorDataViewType))
+        {
             throw new NotSupportedException(
                 $"Column '{column.Name}' (type {column.Type}) cannot pass through the LSTM autoencoder's batched cursor: " +
                 "it reads rows ahead and keeps copies of numbers, text and vectors only, while upstream may reuse or " +
                 "dispose objects of this type. Drop the column before the transform, or do not request it from the cursor.");
+        }
     }
 
     /// <summary>Stores the input's current value in <paramref name="slot"/>.</summary>

@@ -48,17 +48,29 @@ internal sealed record TransformerSettings
         if (!Enum.IsDefined(EncoderFeatures))
             throw new ArgumentException($"Unknown {nameof(EncoderFeatures)} {EncoderFeatures}.");
         if (TransformBatchSize is <= 0 or > LstmAutoEncoderOptions.MaxTransformBatchSize)
+        {
             throw new ArgumentException(
                 $"{nameof(TransformBatchSize)} must be between 1 and {LstmAutoEncoderOptions.MaxTransformBatchSize}; got {TransformBatchSize}.");
+        }
+
         if ((long)TransformBatchSize * model.FullSequenceLength > Array.MaxLength)
+        {
             throw new ArgumentException(
                 $"{nameof(TransformBatchSize)} {TransformBatchSize} x {model.FullSequenceLength} floats per sequence do not fit one array; use a smaller batch.");
+        }
+
         if (!model.HasReconstructionDecoder && (ReconstructionColumnName ?? ReconstructionErrorColumnName) is { } name)
+        {
             throw new ArgumentException(
                 $"Output column '{name}' needs the reconstruction decoder, which mode {model.Mode} does not have.");
+        }
+
         if (!model.HasPredictionDecoder && PredictionColumnName is { } prediction)
+        {
             throw new ArgumentException(
                 $"Output column '{prediction}' needs the prediction decoder, which mode {model.Mode} does not have.");
+        }
+
         string[] names = new[] { OutputColumnName, ReconstructionColumnName, PredictionColumnName, ReconstructionErrorColumnName }
             .OfType<string>().ToArray();
         if (names.Distinct(StringComparer.Ordinal).Count() != names.Length)

@@ -1,13 +1,13 @@
-using LstmAe.Tests.Shared;
 using System.IO.Compression;
 using LstmAe.Data;
+using LstmAe.Tests.Shared;
 
 namespace LstmAe.Core.Tests.Data;
 
 [TestClass]
 public sealed class IdxReaderTests
 {
-    private static readonly int[] s_embeddedLabelCounts = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978];
+    private static readonly int[] EmbeddedLabelCounts = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978];
 
     [TestMethod]
     public void EmbeddedMnistHoldsTenThousandRealDigitsWithTheKnownLabelCounts()
@@ -24,7 +24,7 @@ public sealed class IdxReaderTests
             counts[digits.GetLabel(i)]++;
         }
 
-        CollectionAssert.AreEqual(s_embeddedLabelCounts, counts);
+        CollectionAssert.AreEqual(EmbeddedLabelCounts, counts);
         ReadOnlySpan<byte> first = digits.GetImage(0);
         Assert.AreEqual(28 * 28, first.Length);
         Assert.AreEqual((byte)0, first[0], "MNIST corners are background.");

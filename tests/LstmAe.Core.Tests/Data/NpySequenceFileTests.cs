@@ -1,14 +1,14 @@
-using LstmAe.Tests.Shared;
 using System.Text;
 using System.Text.Json;
 using LstmAe.Data;
+using LstmAe.Tests.Shared;
 
 namespace LstmAe.Core.Tests.Data;
 
 [TestClass]
 public sealed class NpySequenceFileTests
 {
-    private static readonly string s_fixtures = Path.Combine(AppContext.BaseDirectory, "Fixtures", "npy");
+    private static readonly string Fixtures = Path.Combine(AppContext.BaseDirectory, "Fixtures", "npy");
 
     [TestMethod]
     [DataRow("time_major_u8.npy", NpySequenceLayout.TimeMajor)]
@@ -20,7 +20,7 @@ public sealed class NpySequenceFileTests
     public void EveryFixtureLayoutDecodesToTheRulesContent(string file, NpySequenceLayout layout)
     {
         FixtureSpec spec = FixtureSpec.Load();
-        using NpySequenceFile npy = NpySequenceFile.Open(Path.Combine(s_fixtures, file), new NpySequenceOptions { Layout = layout });
+        using NpySequenceFile npy = NpySequenceFile.Open(Path.Combine(Fixtures, file), new NpySequenceOptions { Layout = layout });
 
         Assert.AreEqual((spec.Sequences, spec.Frames, spec.Height, spec.Width), (npy.SequenceCount, npy.FrameCount, npy.FrameHeight, npy.FrameWidth));
         long byteSum = 0;
@@ -46,7 +46,7 @@ public sealed class NpySequenceFileTests
     public void SplitsTakeTheLeadingAndTrailingSequences()
     {
         FixtureSpec spec = FixtureSpec.Load();
-        string path = Path.Combine(s_fixtures, "time_major_u8.npy");
+        string path = Path.Combine(Fixtures, "time_major_u8.npy");
         using NpySequenceFile train = NpySequenceFile.Open(path, new NpySequenceOptions { Split = DataSplit.Train, TrainSequenceCount = 4 });
         using NpySequenceFile test = NpySequenceFile.Open(path, new NpySequenceOptions { Split = DataSplit.Test, TrainSequenceCount = 4 });
 
@@ -61,7 +61,7 @@ public sealed class NpySequenceFileTests
     [TestMethod]
     public void ConcurrentReadsAgreeWithSequentialReads()
     {
-        using NpySequenceFile npy = NpySequenceFile.Open(Path.Combine(s_fixtures, "time_major_u8.npy"));
+        using NpySequenceFile npy = NpySequenceFile.Open(Path.Combine(Fixtures, "time_major_u8.npy"));
         float[][] sequential = Enumerable.Range(0, 6).Select(npy.ReadSequence).ToArray();
 
         float[][] parallel = new float[6][];
@@ -76,7 +76,7 @@ public sealed class NpySequenceFileTests
     [TestMethod]
     public void TruncatedFileNamesFileShapeAndOffsets()
     {
-        string path = Path.Combine(s_fixtures, "truncated_u8.npy");
+        string path = Path.Combine(Fixtures, "truncated_u8.npy");
 
         var error = Assert.ThrowsExactly<InvalidDataException>(() => NpySequenceFile.Open(path));
 
@@ -304,7 +304,7 @@ public sealed class NpySequenceFileTests
 
         public static FixtureSpec Load()
         {
-            using JsonDocument json = JsonDocument.Parse(File.ReadAllText(Path.Combine(s_fixtures, "expected.json")));
+            using JsonDocument json = JsonDocument.Parse(File.ReadAllText(Path.Combine(Fixtures, "expected.json")));
             JsonElement root = json.RootElement;
             return new FixtureSpec(root.GetProperty("sequences").GetInt32(), root.GetProperty("frames").GetInt32(),
                 root.GetProperty("height").GetInt32(), root.GetProperty("width").GetInt32(), root.GetProperty("checksum_u8_sum").GetInt64());

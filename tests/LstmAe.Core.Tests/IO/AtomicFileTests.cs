@@ -215,13 +215,13 @@ public sealed class AtomicFileTests
         using var folder = new TempDirectory();
         string path = folder.File("frozen.lstmae");
         File.WriteAllText(path, "old");
-        const UnixFileMode readOnly = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
-        File.SetUnixFileMode(path, readOnly);
+        const UnixFileMode ReadOnly = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        File.SetUnixFileMode(path, ReadOnly);
 
         AtomicFile.Write(path, stream => stream.Write("new"u8));
 
         Assert.AreEqual("new", File.ReadAllText(path));
-        Assert.AreEqual(readOnly, File.GetUnixFileMode(path));
+        Assert.AreEqual(ReadOnly, File.GetUnixFileMode(path));
     }
 
     [TestMethod]

@@ -10,14 +10,14 @@ namespace LstmAe.Core.Tests.Interop;
 [TestClass]
 public sealed class PyTorchStateDictTests
 {
-    private readonly List<string> temporaryFiles = [];
+    private readonly List<string> _temporaryFiles = [];
 
     public TestContext TestContext { get; set; } = null!;
 
     [TestCleanup]
     public void DeleteTemporaryFiles()
     {
-        foreach (string path in temporaryFiles) File.Delete(path);
+        foreach (string path in _temporaryFiles) File.Delete(path);
     }
 
     [TestMethod]
@@ -92,7 +92,7 @@ public sealed class PyTorchStateDictTests
     public void AnEntryThatIsNotATensorIsInvalidDataAndLeaksNoTensor()
     {
         string valid = TempFile(), invalid = valid + ".invalid.pt";
-        temporaryFiles.Add(invalid);
+        _temporaryFiles.Add(invalid);
         using (var model = LstmAutoEncoder.Create(TinyModels.Options)) model.SavePyTorchStateDict(valid);
         File.Copy(valid, invalid);
         // Several bad entries among the tensors, so whatever order the table yields, some tensors come after one.
@@ -171,7 +171,7 @@ public sealed class PyTorchStateDictTests
     private string TempFile()
     {
         string path = Path.Combine(Path.GetTempPath(), $"lstmae-{TestContext.TestName}-{Environment.ProcessId}.pt");
-        temporaryFiles.Add(path);
+        _temporaryFiles.Add(path);
         return path;
     }
 }

@@ -20,11 +20,11 @@ public sealed class StructuralSimilarityTests
     public void ConstantFramesCompareOnLuminanceAlone()
     {
         // No variance anywhere: SSIM = (2ab + C1) / (a^2 + b^2 + C1), at every window position.
-        const float a = 0.2f, b = 0.6f;
+        const float A = 0.2f, B = 0.6f;
         var shape = new FrameShape(13, 12);
-        double expected = (2.0 * a * b + StructuralSimilarity.C1) / ((double)a * a + (double)b * b + StructuralSimilarity.C1);
+        double expected = (2.0 * A * B + StructuralSimilarity.C1) / ((double)A * A + (double)B * B + StructuralSimilarity.C1);
 
-        double ssim = new StructuralSimilarity(shape).Compute(Filled(shape, a), Filled(shape, b));
+        double ssim = new StructuralSimilarity(shape).Compute(Filled(shape, A), Filled(shape, B));
 
         Assert.AreEqual(expected, ssim, 1e-7);
     }

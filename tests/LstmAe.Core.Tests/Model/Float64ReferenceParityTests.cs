@@ -141,12 +141,15 @@ public sealed class Float64ReferenceParityTests
         // Per row: every layer's h, then every layer's c (EncoderFeatures.AllLayersHiddenAndCell).
         var features = new double[batch * 2 * layers * hidden];
         for (int b = 0; b < batch; b++)
+        {
             for (int l = 0; l < layers; l++)
             {
                 int source = (l * batch + b) * hidden, row = b * 2 * layers * hidden;
                 Array.Copy(output.Hidden, source, features, row + l * hidden, hidden);
                 Array.Copy(output.Cell, source, features, row + (layers + l) * hidden, hidden);
             }
+        }
+
         return features;
     }
 
@@ -158,24 +161,24 @@ public sealed class Float64ReferenceParityTests
     /// </summary>
     private sealed class LossProjection
     {
-        private readonly float[] hidden, cell, reconstruction, prediction;
+        private readonly float[] _hidden, _cell, _reconstruction, _prediction;
 
         public LossProjection(LstmAutoEncoderModelOptions options, int batch, int stateSize)
         {
             var random = new Random(23);
             float[] Weights(int count) => Enumerable.Range(0, count).Select(_ => random.NextSingle() * 2 - 1).ToArray();
-            (hidden, cell) = (Weights(stateSize), Weights(stateSize));
-            reconstruction = Weights(batch * options.InputSequenceLength);
-            prediction = Weights(batch * options.FutureFrames * options.FrameSize);
+            (_hidden, _cell) = (Weights(stateSize), Weights(stateSize));
+            _reconstruction = Weights(batch * options.InputSequenceLength);
+            _prediction = Weights(batch * options.FutureFrames * options.FrameSize);
         }
 
         public double Of(ReferenceOutput output) =>
-            Dot(hidden, output.Hidden) + Dot(cell, output.Cell)
-            + Dot(reconstruction, output.ReversedReconstruction!) + Dot(prediction, output.Prediction!);
+            Dot(_hidden, output.Hidden) + Dot(_cell, output.Cell)
+            + Dot(_reconstruction, output.ReversedReconstruction!) + Dot(_prediction, output.Prediction!);
 
         public Tensor Of(AutoEncoderOutput output) =>
-            Dot(hidden, output.EncoderState.Hidden) + Dot(cell, output.EncoderState.Cell)
-            + Dot(reconstruction, output.ReversedReconstruction!) + Dot(prediction, output.Prediction!);
+            Dot(_hidden, output.EncoderState.Hidden) + Dot(_cell, output.EncoderState.Cell)
+            + Dot(_reconstruction, output.ReversedReconstruction!) + Dot(_prediction, output.Prediction!);
 
         private static double Dot(float[] weights, double[] values) => weights.Select((w, i) => w * values[i]).Sum();
 

@@ -15,27 +15,27 @@ public sealed class LstmAutoEncoderInferTests
     {
         var options = TinyModels.Options with { Objective = TrainingObjective.BinaryCrossEntropy, MatrixPrecision = precision };
         using var model = LstmAutoEncoder.Create(options, seed: 3);
-        const int count = 70; // more than one inference chunk
-        float[] sequences = TinyModels.Sequences(options, count);
-        const EncoderFeatures featureSet = EncoderFeatures.AllLayersHiddenAndCell;
-        var features = new float[count * options.FeatureSize(featureSet)];
-        var reconstruction = new float[count * options.InputSequenceLength];
-        var prediction = new float[count * options.FutureFrames * options.FrameSize];
-        var error = new float[count];
+        const int Count = 70; // more than one inference chunk
+        float[] sequences = TinyModels.Sequences(options, Count);
+        const EncoderFeatures FeatureSet = EncoderFeatures.AllLayersHiddenAndCell;
+        var features = new float[Count * options.FeatureSize(FeatureSet)];
+        var reconstruction = new float[Count * options.InputSequenceLength];
+        var prediction = new float[Count * options.FutureFrames * options.FrameSize];
+        var error = new float[Count];
 
-        model.Infer(sequences, count, new InferenceOutputs
+        model.Infer(sequences, Count, new InferenceOutputs
         {
             Features = features,
-            FeatureSet = featureSet,
+            FeatureSet = FeatureSet,
             Reconstruction = reconstruction,
             Prediction = prediction,
             ReconstructionError = error,
         });
 
-        AssertBitIdentical(model.Encode(sequences, count, featureSet), features, "features");
-        AssertBitIdentical(model.Reconstruct(sequences, count), reconstruction, "reconstruction");
-        AssertBitIdentical(model.Predict(sequences, count), prediction, "prediction");
-        AssertBitIdentical(model.ReconstructionError(sequences, count), error, "reconstruction error");
+        AssertBitIdentical(model.Encode(sequences, Count, FeatureSet), features, "features");
+        AssertBitIdentical(model.Reconstruct(sequences, Count), reconstruction, "reconstruction");
+        AssertBitIdentical(model.Predict(sequences, Count), prediction, "prediction");
+        AssertBitIdentical(model.ReconstructionError(sequences, Count), error, "reconstruction error");
     }
 
     [TestMethod]

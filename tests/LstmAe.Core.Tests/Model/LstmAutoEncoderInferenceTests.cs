@@ -59,12 +59,12 @@ public sealed class LstmAutoEncoderInferenceTests
     {
         var options = TinyModels.Options;
         using var model = LstmAutoEncoder.Create(options);
-        const int count = 70; // more than the 64 sequences of one inference chunk
-        float[] sequences = TinyModels.Sequences(options, count);
+        const int Count = 70; // more than the 64 sequences of one inference chunk
+        float[] sequences = TinyModels.Sequences(options, Count);
         int row = options.FullSequenceLength, frames = options.InputSequenceLength;
 
-        float[] all = model.Reconstruct(sequences, count);
-        float[] scores = model.ReconstructionError(sequences, count);
+        float[] all = model.Reconstruct(sequences, Count);
+        float[] scores = model.ReconstructionError(sequences, Count);
 
         foreach (int i in new[] { 0, 63, 64, 69 })
         {

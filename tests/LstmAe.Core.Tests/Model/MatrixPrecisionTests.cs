@@ -82,13 +82,13 @@ public sealed class MatrixPrecisionTests
             Exact.Module.train();
             Reduced.Module.train();
             float[] values = TinyModels.Sequences(options, Batch);
-            scale = new ReferenceAutoEncoder(Exact).Run(values, Batch, training: true).Scale;
+            _scale = new ReferenceAutoEncoder(Exact).Run(values, Batch, training: true).Scale;
             Tensor sequences = tensor(values).reshape(Batch, options.InputFrames + options.FutureFrames, options.FrameSize);
             Input = sequences[.., ..options.InputFrames];
             Future = sequences[.., options.InputFrames..];
         }
 
-        private readonly ReferenceScale scale;
+        private readonly ReferenceScale _scale;
 
         public LstmAutoEncoder Exact { get; }
         public LstmAutoEncoder Reduced { get; }
@@ -100,7 +100,7 @@ public sealed class MatrixPrecisionTests
         {
             var options = Exact.Options;
             int steps = options.InputFrames + Math.Max(options.InputFrames, options.FutureFrames);
-            return RoundingTolerance.Forward(scale, precision, steps, options.Layers);
+            return RoundingTolerance.Forward(_scale, precision, steps, options.Layers);
         }
 
         public void Dispose()

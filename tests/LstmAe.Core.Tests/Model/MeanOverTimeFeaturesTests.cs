@@ -14,14 +14,14 @@ public sealed class MeanOverTimeFeaturesTests
     {
         var options = TinyModels.Options;
         using var model = LstmAutoEncoder.Create(options, seed: 4);
-        const int count = 70; // more than one inference chunk
-        float[] sequences = TinyModels.Sequences(options, count);
+        const int Count = 70; // more than one inference chunk
+        float[] sequences = TinyModels.Sequences(options, Count);
 
-        float[] features = model.Encode(sequences, count, EncoderFeatures.LastLayerHiddenMeanOverTime);
+        float[] features = model.Encode(sequences, Count, EncoderFeatures.LastLayerHiddenMeanOverTime);
 
-        Assert.HasCount(count * options.HiddenSize, features);
+        Assert.HasCount(Count * options.HiddenSize, features);
         Assert.AreEqual(options.HiddenSize, options.FeatureSize(EncoderFeatures.LastLayerHiddenMeanOverTime));
-        ReferenceOutput expected = new ReferenceAutoEncoder(model).Run(sequences, count, training: false, decode: false);
+        ReferenceOutput expected = new ReferenceAutoEncoder(model).Run(sequences, Count, training: false, decode: false);
         double tolerance = RoundingTolerance.Forward(expected.Scale, MatrixPrecision.Float32, options.InputFrames, options.Layers);
         TensorAssert.AreClose(expected.TopHiddenMean, features, tolerance, "mean over time of the top layer's h");
     }

@@ -56,8 +56,10 @@ public sealed class StackedLstmRunnerTests
             Assert.AreEqual(ScalarType.Float32, gradient.dtype, name);
             float[] actual = Floats(gradient);
             foreach (var (index, value) in expected)
+            {
                 Assert.IsTrue(Math.Abs(value - actual[index]) <= gradientTolerance,
                     $"{precision} gradient of {name}[{index}]: expected {value:R}, got {actual[index]:R} (tolerance {gradientTolerance:E2}).");
+            }
         }
     }
 
@@ -68,32 +70,32 @@ public sealed class StackedLstmRunnerTests
     [DataRow(64, 512)]
     public void InferenceMatchesTheFloat64ReferenceAtSmallAndLargeStates(int batch, int hidden)
     {
-        const int inputSize = 6, steps = 3;
+        const int InputSize = 6, Steps = 3;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         random.manual_seed(11);
-        var shape = new StackedLstmShape(inputSize, hidden, Layers: 1, Dropout: 0);
+        var shape = new StackedLstmShape(InputSize, hidden, Layers: 1, Dropout: 0);
         var lstm = shape.CreateModule();
-        Tensor input = randn(batch, steps, inputSize);
+        Tensor input = randn(batch, Steps, InputSize);
         var state = new LstmState(randn(1, batch, hidden), randn(1, batch, hidden));
 
         var reference = new ReferenceLstm(lstm.named_parameters().ToDictionary(p => p.name, p => Doubles(p.parameter)), "", hidden, layers: 1);
         var scale = new ReferenceScale();
         double[] frames = Doubles(input), initialHidden = Doubles(state.Hidden), initialCell = Doubles(state.Cell);
-        var expectedOutput = new double[batch * steps * hidden];
+        var expectedOutput = new double[batch * Steps * hidden];
         var expectedCell = new double[batch * hidden];
         for (int b = 0; b < batch; b++)
         {
             LstmLayerState[] layerState = [new(initialHidden.AsSpan(b * hidden, hidden).ToArray(), initialCell.AsSpan(b * hidden, hidden).ToArray())];
-            for (int t = 0; t < steps; t++)
-                reference.Step(layerState, frames.AsSpan((b * steps + t) * inputSize, inputSize).ToArray(), scale).CopyTo(expectedOutput, (b * steps + t) * hidden);
+            for (int t = 0; t < Steps; t++)
+                reference.Step(layerState, frames.AsSpan((b * Steps + t) * InputSize, InputSize).ToArray(), scale).CopyTo(expectedOutput, (b * Steps + t) * hidden);
             layerState[0].Cell.CopyTo(expectedCell, b * hidden);
         }
 
         foreach (MatrixPrecision precision in Enum.GetValues<MatrixPrecision>())
         {
-            var (output, finalState) = new StackedLstmRunner(lstm, shape, new MatrixProducts(precision), training: false).Run(input, steps, state);
-            double tolerance = RoundingTolerance.Forward(scale, precision, steps, layers: 1);
+            var (output, finalState) = new StackedLstmRunner(lstm, shape, new MatrixProducts(precision), training: false).Run(input, Steps, state);
+            double tolerance = RoundingTolerance.Forward(scale, precision, Steps, layers: 1);
             TensorAssert.AreClose(expectedOutput, Floats(output), tolerance, $"{precision} outputs, {batch} x {hidden}");
             TensorAssert.AreClose(expectedCell, Floats(finalState.Cell), tolerance, $"{precision} final c, {batch} x {hidden}");
         }
@@ -149,33 +151,33 @@ public sealed class StackedLstmRunnerTests
     {
         private const int SampledPerParameter = 6;
 
-        private readonly Dictionary<string, double[]> parameters;
-        private readonly double[]? input;
-        private readonly double[] hidden, cell, outputWeights, stateWeights;
+        private readonly Dictionary<string, double[]> _parameters;
+        private readonly double[]? _input;
+        private readonly double[] _hidden, _cell, _outputWeights, _stateWeights;
 
         public Reference(TorchSharp.Modules.LSTM lstm, Tensor? input, LstmState state, Tensor outputWeights, Tensor stateWeights)
         {
-            parameters = lstm.named_parameters().ToDictionary(p => p.name, p => Doubles(p.parameter));
-            this.input = input is null ? null : Doubles(input);
-            (hidden, cell) = (Doubles(state.Hidden), Doubles(state.Cell));
-            (this.outputWeights, this.stateWeights) = (Doubles(outputWeights), Doubles(stateWeights));
+            _parameters = lstm.named_parameters().ToDictionary(p => p.name, p => Doubles(p.parameter));
+            _input = input is null ? null : Doubles(input);
+            (_hidden, _cell) = (Doubles(state.Hidden), Doubles(state.Cell));
+            (_outputWeights, _stateWeights) = (Doubles(outputWeights), Doubles(stateWeights));
         }
 
         /// <summary>Top-layer outputs [batch, steps, hidden], final c [layers, batch, hidden], and the products' sizes.</summary>
         public (double[] Output, double[] Cell, ReferenceScale Scale) Run()
         {
             var scale = new ReferenceScale();
-            var lstm = new ReferenceLstm(parameters, "", Hidden, Layers);
+            var lstm = new ReferenceLstm(_parameters, "", Hidden, Layers);
             var output = new double[Batch * Steps * Hidden];
             var finalCell = new double[Layers * Batch * Hidden];
             for (int b = 0; b < Batch; b++)
             {
                 LstmLayerState[] state = Enumerable.Range(0, Layers)
-                    .Select(l => new LstmLayerState(hidden.AsSpan((l * Batch + b) * Hidden, Hidden).ToArray(), cell.AsSpan((l * Batch + b) * Hidden, Hidden).ToArray()))
+                    .Select(l => new LstmLayerState(_hidden.AsSpan((l * Batch + b) * Hidden, Hidden).ToArray(), _cell.AsSpan((l * Batch + b) * Hidden, Hidden).ToArray()))
                     .ToArray();
                 for (int t = 0; t < Steps; t++)
                 {
-                    double[] frame = input is null ? new double[InputSize] : input.AsSpan((b * Steps + t) * InputSize, InputSize).ToArray();
+                    double[] frame = _input is null ? new double[InputSize] : _input.AsSpan((b * Steps + t) * InputSize, InputSize).ToArray();
                     lstm.Step(state, frame, scale).CopyTo(output, (b * Steps + t) * Hidden);
                 }
                 for (int l = 0; l < Layers; l++) state[l].Cell.CopyTo(finalCell, (l * Batch + b) * Hidden);
@@ -186,13 +188,13 @@ public sealed class StackedLstmRunnerTests
         /// <summary>The loss's gradient at a few entries of parameter <paramref name="name"/>.</summary>
         public (int Index, double Value)[] SampleGradient(string name)
         {
-            return FiniteDifference.Sample(parameters, name, SampledPerParameter, new Random(name.Length * 31 + name[^1]), Loss);
+            return FiniteDifference.Sample(_parameters, name, SampledPerParameter, new Random(name.Length * 31 + name[^1]), Loss);
         }
 
         private double Loss()
         {
             var (output, finalCell, _) = Run();
-            return output.Select((v, i) => v * outputWeights[i]).Sum() + finalCell.Select((v, i) => v * stateWeights[i]).Sum();
+            return output.Select((v, i) => v * _outputWeights[i]).Sum() + finalCell.Select((v, i) => v * _stateWeights[i]).Sum();
         }
     }
 }

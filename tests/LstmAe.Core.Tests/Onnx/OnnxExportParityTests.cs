@@ -160,12 +160,17 @@ public sealed class OnnxExportParityTests
         bool sigmoid = options.Objective == TrainingObjective.BinaryCrossEntropy;
         var pixels = new double[decoderOutput.Length];
         for (int b = 0; b < decoderOutput.Length / (steps * frameSize); b++)
+        {
             for (int t = 0; t < steps; t++)
+            {
                 for (int p = 0; p < frameSize; p++)
                 {
                     double value = decoderOutput[(b * steps + (reverse ? steps - 1 - t : t)) * frameSize + p];
                     pixels[(b * steps + t) * frameSize + p] = sigmoid ? ReferenceLstm.Sigmoid(value) : value;
                 }
+            }
+        }
+
         return pixels;
     }
 }

@@ -8,13 +8,13 @@ namespace LstmAe.Core.Tests.TestSupport;
 /// </summary>
 internal sealed class GarbageCollectionStress : IDisposable
 {
-    private readonly Thread thread;
-    private volatile bool stopping;
+    private readonly Thread _thread;
+    private volatile bool _stopping;
 
     public GarbageCollectionStress()
     {
-        thread = new Thread(Collect) { IsBackground = true, Name = nameof(GarbageCollectionStress) };
-        thread.Start();
+        _thread = new Thread(Collect) { IsBackground = true, Name = nameof(GarbageCollectionStress) };
+        _thread.Start();
     }
 
     /// <summary>
@@ -38,7 +38,7 @@ internal sealed class GarbageCollectionStress : IDisposable
 
     private void Collect()
     {
-        while (!stopping)
+        while (!_stopping)
         {
             GC.Collect(0, GCCollectionMode.Forced, blocking: true);
             GC.WaitForPendingFinalizers();
@@ -48,7 +48,7 @@ internal sealed class GarbageCollectionStress : IDisposable
 
     public void Dispose()
     {
-        stopping = true;
-        thread.Join();
+        _stopping = true;
+        _thread.Join();
     }
 }

@@ -11,14 +11,14 @@ namespace LstmAe.Core.Tests.TestSupport;
 /// </summary>
 internal sealed class ReferenceAutoEncoder
 {
-    private readonly LstmAutoEncoderModelOptions options;
-    private readonly int hidden, frameSize, layers;
+    private readonly LstmAutoEncoderModelOptions _options;
+    private readonly int _hidden, _frameSize, _layers;
 
     /// <summary>A reference with the weights of <paramref name="model"/>, widened to float64.</summary>
     public ReferenceAutoEncoder(LstmAutoEncoder model)
     {
-        options = model.Options;
-        (hidden, frameSize, layers) = (options.HiddenSize, options.FrameSize, options.Layers);
+        _options = model.Options;
+        (_hidden, _frameSize, _layers) = (_options.HiddenSize, _options.FrameSize, _options.Layers);
         Parameters = TinyModels.Weights(model).ToDictionary(p => p.Key, p => Array.ConvertAll(p.Value, v => (double)v));
     }
 
@@ -34,36 +34,39 @@ internal sealed class ReferenceAutoEncoder
     public ReferenceOutput Run(ReadOnlySpan<float> sequences, int batch, bool training, bool decode = true)
     {
         var scale = new ReferenceScale();
-        int inputFrames = options.InputFrames, futureFrames = options.FutureFrames;
-        var encoder = new ReferenceLstm(Parameters, "encoder.lstm.", hidden, layers);
-        var hiddenOut = new double[layers * batch * hidden];
-        var cellOut = new double[layers * batch * hidden];
-        var topHiddenMean = new double[batch * hidden];
-        double[]? reconstruction = decode && options.HasReconstructionDecoder ? new double[batch * inputFrames * frameSize] : null;
-        double[]? prediction = decode && options.HasPredictionDecoder ? new double[batch * futureFrames * frameSize] : null;
+        int inputFrames = _options.InputFrames, futureFrames = _options.FutureFrames;
+        var encoder = new ReferenceLstm(Parameters, "encoder.lstm.", _hidden, _layers);
+        var hiddenOut = new double[_layers * batch * _hidden];
+        var cellOut = new double[_layers * batch * _hidden];
+        var topHiddenMean = new double[batch * _hidden];
+        double[]? reconstruction = decode && _options.HasReconstructionDecoder ? new double[batch * inputFrames * _frameSize] : null;
+        double[]? prediction = decode && _options.HasPredictionDecoder ? new double[batch * futureFrames * _frameSize] : null;
         for (int b = 0; b < batch; b++)
         {
-            ReadOnlySpan<float> row = sequences.Slice(b * options.FullSequenceLength, options.FullSequenceLength);
-            double[][] input = Frames(row[..(inputFrames * frameSize)], inputFrames);
-            double[][] future = Frames(row[(inputFrames * frameSize)..], futureFrames);
+            ReadOnlySpan<float> row = sequences.Slice(b * _options.FullSequenceLength, _options.FullSequenceLength);
+            double[][] input = Frames(row[..(inputFrames * _frameSize)], inputFrames);
+            double[][] future = Frames(row[(inputFrames * _frameSize)..], futureFrames);
 
             LstmLayerState[] state = encoder.ZeroState();
             foreach (double[] frame in input)
             {
                 encoder.Step(state, frame, scale);
-                for (int i = 0; i < hidden; i++) topHiddenMean[b * hidden + i] += state[layers - 1].Hidden[i] / inputFrames;
+                for (int i = 0; i < _hidden; i++) topHiddenMean[b * _hidden + i] += state[_layers - 1].Hidden[i] / inputFrames;
             }
-            for (int l = 0; l < layers; l++)
+            for (int l = 0; l < _layers; l++)
             {
-                state[l].Hidden.CopyTo(hiddenOut, (l * batch + b) * hidden);
-                state[l].Cell.CopyTo(cellOut, (l * batch + b) * hidden);
+                state[l].Hidden.CopyTo(hiddenOut, (l * batch + b) * _hidden);
+                state[l].Cell.CopyTo(cellOut, (l * batch + b) * _hidden);
             }
 
             if (reconstruction is not null)
+            {
                 Decode("reconstruct_decoder", state, input.Reverse().ToArray(), training, scale)
-                    .CopyTo(reconstruction, b * inputFrames * frameSize);
+                    .CopyTo(reconstruction, b * inputFrames * _frameSize);
+            }
+
             if (prediction is not null)
-                Decode("predict_decoder", state, future, training, scale).CopyTo(prediction, b * futureFrames * frameSize);
+                Decode("predict_decoder", state, future, training, scale).CopyTo(prediction, b * futureFrames * _frameSize);
         }
         return new ReferenceOutput(hiddenOut, cellOut, reconstruction, prediction, scale) { TopHiddenMean = topHiddenMean };
     }
@@ -71,24 +74,24 @@ internal sealed class ReferenceAutoEncoder
     /// <summary>One decoder over one sequence from a copy of the encoder state; its frames in decoder order.</summary>
     private double[] Decode(string name, LstmLayerState[] encoderState, double[][] targets, bool training, ReferenceScale scale)
     {
-        bool teacherForced = options.Conditioning == DecoderConditioning.TeacherForced && training;
-        var lstm = new ReferenceLstm(Parameters, name + ".lstm.", hidden, layers);
+        bool teacherForced = _options.Conditioning == DecoderConditioning.TeacherForced && training;
+        var lstm = new ReferenceLstm(Parameters, name + ".lstm.", _hidden, _layers);
         double[] weight = Parameters[name + ".fc.weight"], bias = Parameters[name + ".fc.bias"];
         LstmLayerState[] state = encoderState.Select(s => s.Copy()).ToArray();
-        var result = new double[targets.Length * frameSize];
-        var frame = new double[frameSize];
+        var result = new double[targets.Length * _frameSize];
+        var frame = new double[_frameSize];
         for (int t = 0; t < targets.Length; t++)
         {
             double[] top = lstm.Step(state, frame, scale);
-            var output = new double[frameSize];
-            for (int p = 0; p < frameSize; p++)
-                output[p] = bias[p] + scale.Product(weight.AsSpan(p * hidden, hidden), top);
-            output.CopyTo(result, t * frameSize);
-            frame = options.Conditioning switch
+            var output = new double[_frameSize];
+            for (int p = 0; p < _frameSize; p++)
+                output[p] = bias[p] + scale.Product(weight.AsSpan(p * _hidden, _hidden), top);
+            output.CopyTo(result, t * _frameSize);
+            frame = _options.Conditioning switch
             {
-                DecoderConditioning.Unconditioned => new double[frameSize],
+                DecoderConditioning.Unconditioned => new double[_frameSize],
                 _ when teacherForced => targets[t],
-                _ when options.Objective == TrainingObjective.BinaryCrossEntropy => Array.ConvertAll(output, ReferenceLstm.Sigmoid),
+                _ when _options.Objective == TrainingObjective.BinaryCrossEntropy => Array.ConvertAll(output, ReferenceLstm.Sigmoid),
                 _ => output,
             };
         }
@@ -100,8 +103,8 @@ internal sealed class ReferenceAutoEncoder
         var frames = new double[count][];
         for (int t = 0; t < count; t++)
         {
-            frames[t] = new double[frameSize];
-            for (int p = 0; p < frameSize; p++) frames[t][p] = values[t * frameSize + p];
+            frames[t] = new double[_frameSize];
+            for (int p = 0; p < _frameSize; p++) frames[t][p] = values[t * _frameSize + p];
         }
         return frames;
     }

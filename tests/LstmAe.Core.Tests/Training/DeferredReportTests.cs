@@ -38,8 +38,10 @@ public sealed class DeferredReportTests
             }
             Dictionary<string, float[]> expected = TinyModels.Weights(stepwise), actual = TinyModels.Weights(batched);
             foreach ((string name, float[] values) in expected)
+            {
                 for (int i = 0; i < values.Length; i++)
                     Assert.AreEqual(values[i], actual[name][i], 1e-5 + (1e-4 * Math.Abs(values[i])), $"{name}[{i}]");
+            }
         }
     }
 

@@ -1,5 +1,5 @@
-using LstmAe.Tests.Shared;
 using LstmAe.MLNet.Data;
+using LstmAe.Tests.Shared;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using SkiaSharp;

@@ -9,7 +9,7 @@ namespace LstmAe.MLNet.Tests.Data;
 [TestClass]
 public sealed class MovingMnistDataViewTests
 {
-    private static readonly MovingMnistOptions s_small = new() { SequenceCount = 70, FrameCount = 3, Seed = 11 };
+    private static readonly MovingMnistOptions Small = new() { SequenceCount = 70, FrameCount = 3, Seed = 11 };
 
     [TestMethod]
     public void SchemaHasFramesAndPerDigitLabelsStartsAndVelocities()
@@ -45,8 +45,8 @@ public sealed class MovingMnistDataViewTests
     [TestMethod]
     public void RowsAreTheGeneratorsSequences()
     {
-        var generator = new MovingMnistGenerator(s_small);
-        IDataView view = new MLContext(seed: 1).Data.LoadMovingMnist(s_small);
+        var generator = new MovingMnistGenerator(Small);
+        IDataView view = new MLContext(seed: 1).Data.LoadMovingMnist(Small);
         using DataViewRowCursor cursor = view.GetRowCursor(view.Schema);
         ValueGetter<VBuffer<float>> frames = cursor.GetGetter<VBuffer<float>>(view.Schema["Frames"]);
         ValueGetter<uint> label = cursor.GetGetter<uint>(view.Schema["Digit1Label"]);
@@ -73,7 +73,7 @@ public sealed class MovingMnistDataViewTests
     [TestMethod]
     public void SequentialShuffledAndParallelCursorsYieldIdenticalRows()
     {
-        IDataView view = new MLContext(seed: 1).Data.LoadMovingMnist(s_small);
+        IDataView view = new MLContext(seed: 1).Data.LoadMovingMnist(Small);
 
         var sequential = CursorReading.ReadVectors(view, "Frames");
         var shuffled = CursorReading.ReadVectors(view, "Frames", new Random(5));
@@ -96,7 +96,7 @@ public sealed class MovingMnistDataViewTests
     [TestMethod]
     public void ShuffledCursorsAreReproducibleFromTheirRandom()
     {
-        IDataView view = new MLContext(seed: 1).Data.LoadMovingMnist(s_small);
+        IDataView view = new MLContext(seed: 1).Data.LoadMovingMnist(Small);
 
         ulong[] first = CursorReading.ReadVectors(view, "Digit0Start", new Random(9)).Select(r => r.Id).ToArray();
         ulong[] again = CursorReading.ReadVectors(view, "Digit0Start", new Random(9)).Select(r => r.Id).ToArray();
@@ -107,7 +107,7 @@ public sealed class MovingMnistDataViewTests
     [TestMethod]
     public void CursorSetSplitsRowsIntoDisjointBlocksWithIncreasingBatches()
     {
-        IDataView view = new MLContext(seed: 1).Data.LoadMovingMnist(s_small);
+        IDataView view = new MLContext(seed: 1).Data.LoadMovingMnist(Small);
         DataViewRowCursor[] cursors = view.GetRowCursorSet([view.Schema["Digit0Label"]], 3);
         var seen = new List<ulong>();
 
@@ -135,7 +135,7 @@ public sealed class MovingMnistDataViewTests
     [TestMethod]
     public void GettersOfInactiveColumnsOrWrongTypesThrow()
     {
-        IDataView view = new MLContext(seed: 1).Data.LoadMovingMnist(s_small);
+        IDataView view = new MLContext(seed: 1).Data.LoadMovingMnist(Small);
         using DataViewRowCursor cursor = view.GetRowCursor([view.Schema["Digit0Label"]]);
 
         Assert.IsTrue(cursor.IsColumnActive(view.Schema["Digit0Label"]));

@@ -1,7 +1,7 @@
-using LstmAe.Tests.Shared;
 using System.IO.Compression;
 using System.Text;
 using LstmAe.Data;
+using LstmAe.Tests.Shared;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

@@ -18,8 +18,11 @@ internal static class FrameFolderFiles
             byte grey = (byte)(140 + 50 * classIndex + 5 * variant);
             int x = (classIndex * 2 + t) % (Size - 1), y = (classIndex + variant) % (Size - 1);
             for (int dy = 0; dy < 2; dy++)
+            {
                 for (int dx = 0; dx < 2; dx++)
                     bitmap.SetPixel(x + dx, y + dy, new SKColor(grey, grey, grey));
+            }
+
             using SKData data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
             temp.Write($"{folder}/frame{t}.png", data.ToArray());
         }

@@ -36,7 +36,10 @@ internal sealed record ModelRunnerProcess(int ExitCode, string Output, string Er
             "--depsfile", Path.Combine(directory, testAssembly + ".deps.json"),
             Path.Combine(directory, "LstmAe.MLNet.ModelRunner.dll"),
         }.Concat(arguments))
+        {
             start.ArgumentList.Add(argument);
+        }
+
         start.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
 
         using Process process = Process.Start(start)!;

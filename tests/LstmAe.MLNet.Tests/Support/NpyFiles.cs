@@ -11,6 +11,7 @@ internal static class NpyFiles
     {
         var data = new byte[frames * sequences * height * width];
         for (int t = 0; t < frames; t++)
+        {
             for (int n = 0; n < sequences; n++)
             {
                 int c = classOf(n);
@@ -18,9 +19,13 @@ internal static class NpyFiles
                 int x = (c * 2 + t) % (width - 1), y = (c + n) % (height - 1);
                 int frame = (t * sequences + n) * height * width;
                 for (int dy = 0; dy < 2; dy++)
+                {
                     for (int dx = 0; dx < 2; dx++)
                         data[frame + (y + dy) * width + x + dx] = value;
+                }
             }
+        }
+
         return Npy("|u1", $"({frames}, {sequences}, {height}, {width})", data);
     }
 
@@ -31,11 +36,14 @@ internal static class NpyFiles
         bool bigEndian = descr[0] == '>';
         var data = new byte[values.Count * size];
         for (int i = 0; i < values.Count; i++)
+        {
             for (int b = 0; b < size; b++)
             {
                 int shift = 8 * (bigEndian ? size - 1 - b : b);
                 data[i * size + b] = (byte)((ulong)values[i] >> shift);
             }
+        }
+
         return Npy(descr, $"({values.Count},)", data);
     }
 

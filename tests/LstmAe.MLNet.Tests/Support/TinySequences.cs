@@ -40,8 +40,10 @@ internal static class TinySequences
             {
                 int px = (x + t) % (Width - 1), py = (y + t / 2) % (Height - 1);
                 for (int dy = 0; dy < 2; dy++)
+                {
                     for (int dx = 0; dx < 2; dx++)
                         frames[(t * Height + py + dy) * Width + px + dx] = brightness;
+                }
             }
             return new Row { Frames = frames, Label = i % 3, Id = $"row-{i}" };
         }).ToArray();

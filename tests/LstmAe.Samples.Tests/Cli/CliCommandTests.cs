@@ -1,8 +1,8 @@
-using LstmAe.Tests.Shared;
 using System.Globalization;
 using LstmAe.Cli;
 using LstmAe.Model;
 using LstmAe.Samples.Tests.Visualization;
+using LstmAe.Tests.Shared;
 using Parquet;
 
 namespace LstmAe.Samples.Tests.Cli;

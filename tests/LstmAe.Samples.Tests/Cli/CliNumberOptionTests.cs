@@ -1,5 +1,5 @@
-using LstmAe.Tests.Shared;
 using LstmAe.Cli;
+using LstmAe.Tests.Shared;
 
 namespace LstmAe.Samples.Tests.Cli;
 

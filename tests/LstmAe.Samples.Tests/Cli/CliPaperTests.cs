@@ -1,6 +1,6 @@
-using LstmAe.Tests.Shared;
 using LstmAe.Cli;
 using LstmAe.Model;
+using LstmAe.Tests.Shared;
 
 namespace LstmAe.Samples.Tests.Cli;
 

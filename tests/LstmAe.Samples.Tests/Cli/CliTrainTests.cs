@@ -1,8 +1,8 @@
-using LstmAe.Tests.Shared;
 using ImageMagick;
 using ImageMagick.Drawing;
 using LstmAe.Cli;
 using LstmAe.Model;
+using LstmAe.Tests.Shared;
 
 namespace LstmAe.Samples.Tests.Cli;
 

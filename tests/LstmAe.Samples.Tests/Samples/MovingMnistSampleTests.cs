@@ -1,10 +1,10 @@
 using System.Globalization;
-using LstmAe.Tests.Shared;
 using System.IO.Compression;
 using System.Text.Json;
 using LstmAe.Model;
 using LstmAe.Samples.MovingMnist;
 using LstmAe.Samples.Tests.Visualization;
+using LstmAe.Tests.Shared;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

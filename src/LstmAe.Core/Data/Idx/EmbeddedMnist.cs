@@ -18,10 +18,10 @@ public static class EmbeddedMnist
     private const string LabelsResource = "LstmAe.Data.mnist-10k.labels-idx1-ubyte.gz";
 
     // Decompressed once per process (about 8 MB) and shared: the set is immutable.
-    private static readonly Lazy<LabeledImageSet> s_digits = new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<LabeledImageSet> LazyDigits = new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>The embedded digits, decoded on first use.</summary>
-    public static LabeledImageSet Digits => s_digits.Value;
+    public static LabeledImageSet Digits => LazyDigits.Value;
 
     private static LabeledImageSet Load()
     {

@@ -11,20 +11,20 @@ public sealed class EndlessMovingMnist
     /// <summary>Added to the split to name the stream's random draws, apart from the data set's.</summary>
     private const int StreamOffset = 0x46726573;
 
-    private readonly MovingMnistGenerator generator;
+    private readonly MovingMnistGenerator _generator;
 
     /// <summary>Creates the stream; <see cref="MovingMnistOptions.SequenceCount"/> is not used.</summary>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     public EndlessMovingMnist(MovingMnistOptions? options = null)
     {
-        generator = new MovingMnistGenerator(options);
+        _generator = new MovingMnistGenerator(options);
     }
 
     /// <summary>The settings in use.</summary>
-    public MovingMnistOptions Options => generator.Options;
+    public MovingMnistOptions Options => _generator.Options;
 
     /// <summary>Floats in one clip: frames in time order, each row-major.</summary>
-    public int SequenceLength => generator.SequenceLength;
+    public int SequenceLength => _generator.SequenceLength;
 
     /// <summary>
     /// Renders clips [<paramref name="first"/>, <paramref name="first"/> + <paramref name="count"/>) into
@@ -42,6 +42,6 @@ public sealed class EndlessMovingMnist
         ArgumentOutOfRangeException.ThrowIfNegative(first);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(first, long.MaxValue - count, nameof(first));
-        generator.GenerateRows((int)Options.Split + StreamOffset, first, count, frames, maxDegreeOfParallelism);
+        _generator.GenerateRows((int)Options.Split + StreamOffset, first, count, frames, maxDegreeOfParallelism);
     }
 }

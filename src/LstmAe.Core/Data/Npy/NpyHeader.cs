@@ -16,7 +16,7 @@ namespace LstmAe.Data;
 /// <param name="DataOffset">Byte offset of the first element.</param>
 internal sealed record NpyHeader(NpyElementType ElementType, bool BigEndian, bool FortranOrder, long[] Shape, int HeaderOffset, long DataOffset)
 {
-    private static readonly byte[] s_magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
+    private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
     private const int VersionOffset = 6;
     private const int HeaderLengthOffset = 8;
 
@@ -62,10 +62,10 @@ internal sealed record NpyHeader(NpyElementType ElementType, bool BigEndian, boo
     {
         Span<byte> prefix = stackalloc byte[HeaderLengthOffset + 4];
         int read = stream.ReadAtLeast(prefix[..HeaderLengthOffset], HeaderLengthOffset, throwOnEndOfStream: false);
-        if (read < s_magic.Length || !prefix[..s_magic.Length].SequenceEqual(s_magic))
+        if (read < Magic.Length || !prefix[..Magic.Length].SequenceEqual(Magic))
         {
             throw new InvalidDataException(
-                $"{source} is not an .npy file: expected the magic bytes \\x93NUMPY at offset 0, found {Describe(prefix[..Math.Min(read, s_magic.Length)])}.");
+                $"{source} is not an .npy file: expected the magic bytes \\x93NUMPY at offset 0, found {Describe(prefix[..Math.Min(read, Magic.Length)])}.");
         }
 
         if (read < HeaderLengthOffset)
@@ -120,7 +120,7 @@ internal sealed record NpyHeader(NpyElementType ElementType, bool BigEndian, boo
     private static readonly char[] PythonSpace = [' ', '\t', '\f', '\r', '\n'];
 
     /// <summary>The keys numpy writes and its reader requires, no more and no fewer.</summary>
-    private static readonly string[] s_keys = ["descr", "fortran_order", "shape"];
+    private static readonly string[] Keys = ["descr", "fortran_order", "shape"];
 
     private enum ValueKind
     {
@@ -131,7 +131,7 @@ internal sealed record NpyHeader(NpyElementType ElementType, bool BigEndian, boo
 
     /// <summary>
     /// Parses the header's dict literal as numpy's reader takes it: string keys, each once, exactly
-    /// <see cref="s_keys"/>; values that are strings, names (True, False) or flat tuples. Anything else is refused
+    /// <see cref="Keys"/>; values that are strings, names (True, False) or flat tuples. Anything else is refused
     /// rather than searched for a plausible part, so a header never reads differently here than in numpy.
     /// </summary>
     private static Dictionary<string, (ValueKind Kind, string Text)> ParseDict(string text, string where)
@@ -158,7 +158,7 @@ internal sealed record NpyHeader(NpyElementType ElementType, bool BigEndian, boo
             Expect(':');
             SkipSpace();
             (ValueKind, string) value = ReadValue();
-            if (!s_keys.Contains(key))
+            if (!Keys.Contains(key))
             {
                 throw new InvalidDataException($"{where}: unexpected key '{key}' in {text}; an .npy header holds only 'descr', 'fortran_order' and 'shape'.");
             }

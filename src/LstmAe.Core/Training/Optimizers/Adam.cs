@@ -25,20 +25,20 @@ internal sealed class Adam : ParameterOptimizer
     private static readonly Scalar OneMinusBeta2 = (1 - Beta2Value).ToScalar();
     private static readonly Scalar Epsilon = EpsilonValue.ToScalar();
 
-    private readonly long[] steps;
-    private readonly Tensor[] averages, squaredAverages;
+    private readonly long[] _steps;
+    private readonly Tensor[] _averages, _squaredAverages;
 
     /// <summary>Each parameter's step count as the multi-tensor update keeps it: a float32 scalar on its device, made
-    /// from <see cref="steps"/> when first needed and after a load, then advanced on the device.</summary>
-    private readonly Tensor?[] deviceSteps;
+    /// from <see cref="_steps"/> when first needed and after a load, then advanced on the device.</summary>
+    private readonly Tensor?[] _deviceSteps;
 
     /// <summary>Starts with zero moments for every parameter.</summary>
     public Adam(IEnumerable<Parameter> parameters) : base(parameters, momentum: 0)
     {
-        steps = new long[Parameters.Count];
-        averages = Parameters.Select(ZerosLike).ToArray();
-        squaredAverages = Parameters.Select(ZerosLike).ToArray();
-        deviceSteps = new Tensor?[Parameters.Count];
+        _steps = new long[Parameters.Count];
+        _averages = Parameters.Select(ZerosLike).ToArray();
+        _squaredAverages = Parameters.Select(ZerosLike).ToArray();
+        _deviceSteps = new Tensor?[Parameters.Count];
     }
 
     /// <summary>Also update CPU parameters through <see cref="MultiTensorAdam"/>: the GPU's path, reachable by tests.</summary>
@@ -74,37 +74,37 @@ internal sealed class Adam : ParameterOptimizer
     {
         Tensor[] parameters = group.Select(i => (Tensor)Parameters[i]).ToArray();
         Tensor[] gradients = group.Select(i => Parameters[i].grad!).ToArray();
-        Tensor[] deviceStepCounts = group.Select(i => deviceSteps[i] ??= DeviceStep(i)).ToArray();
+        Tensor[] deviceStepCounts = group.Select(i => _deviceSteps[i] ??= DeviceStep(i)).ToArray();
         using Scalar rate = learningRate.ToScalar();
         try
         {
-            MultiTensorAdam.Step(parameters, gradients, group.Select(i => averages[i]).ToArray(),
-                group.Select(i => squaredAverages[i]).ToArray(), deviceStepCounts, rate, Beta1, Beta2, Epsilon);
+            MultiTensorAdam.Step(parameters, gradients, group.Select(i => _averages[i]).ToArray(),
+                group.Select(i => _squaredAverages[i]).ToArray(), deviceStepCounts, rate, Beta1, Beta2, Epsilon);
         }
         catch
         {
             // The call may have advanced the device counts before failing: rebuild them from the host's.
             foreach (int index in group)
             {
-                deviceSteps[index]?.Dispose();
-                deviceSteps[index] = null;
+                _deviceSteps[index]?.Dispose();
+                _deviceSteps[index] = null;
             }
             throw;
         }
-        foreach (int index in group) steps[index]++;
+        foreach (int index in group) _steps[index]++;
     }
 
     /// <summary>Parameter <paramref name="index"/>'s step count as a float32 scalar on its device (exact to 2^24 steps).</summary>
     private Tensor DeviceStep(int index) =>
-        tensor((float)steps[index], ScalarType.Float32, Parameters[index].device).DetachFromDisposeScope();
+        tensor((float)_steps[index], ScalarType.Float32, Parameters[index].device).DetachFromDisposeScope();
 
     /// <inheritdoc/>
     protected override void Update(int index, Parameter parameter, Tensor gradient, double learningRate, Scalar negativeLearningRate)
     {
-        long step = ++steps[index];
+        long step = ++_steps[index];
         double biasCorrection1 = 1 - Math.Pow(Beta1Value, step);
         double biasCorrection2 = 1 - Math.Pow(Beta2Value, step);
-        Tensor average = averages[index], squaredAverage = squaredAverages[index];
+        Tensor average = _averages[index], squaredAverage = _squaredAverages[index];
 
         if (FusedAdamKernel.Supports(parameter, gradient, average, squaredAverage))
         {
@@ -124,9 +124,9 @@ internal sealed class Adam : ParameterOptimizer
     /// <inheritdoc/>
     protected override void SaveState(int index, BinaryWriter writer)
     {
-        writer.Write(steps[index]);
-        averages[index].Save(writer);
-        squaredAverages[index].Save(writer);
+        writer.Write(_steps[index]);
+        _averages[index].Save(writer);
+        _squaredAverages[index].Save(writer);
     }
 
     /// <inheritdoc/>
@@ -136,16 +136,16 @@ internal sealed class Adam : ParameterOptimizer
         // The step count sets the bias correction: one out of range would silently change every update.
         if (step < 0 || step > stepsTaken)
             throw new InvalidDataException($"{source} holds Adam step count {step} for parameter {index}; expected 0 to {stepsTaken}, the steps taken.");
-        steps[index] = step;
-        deviceSteps[index]?.Dispose();
-        deviceSteps[index] = null;
-        ReadInto(averages[index], reader, source, "exp_avg");
-        ReadInto(squaredAverages[index], reader, source, "exp_avg_sq");
+        _steps[index] = step;
+        _deviceSteps[index]?.Dispose();
+        _deviceSteps[index] = null;
+        ReadInto(_averages[index], reader, source, "exp_avg");
+        ReadInto(_squaredAverages[index], reader, source, "exp_avg_sq");
     }
 
     /// <inheritdoc/>
     protected override void DisposeState()
     {
-        foreach (Tensor? tensor in averages.Concat(squaredAverages).Concat(deviceSteps)) tensor?.Dispose();
+        foreach (Tensor? tensor in _averages.Concat(_squaredAverages).Concat(_deviceSteps)) tensor?.Dispose();
     }
 }

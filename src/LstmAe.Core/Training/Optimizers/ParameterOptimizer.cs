@@ -17,7 +17,7 @@ namespace LstmAe.Training.Optimizers;
 /// </remarks>
 internal abstract class ParameterOptimizer : IDisposable
 {
-    private bool disposed;
+    private bool _disposed;
 
     /// <summary>Takes the parameters to update, in the order their state is saved.</summary>
     /// <param name="parameters">The parameters to update.</param>
@@ -64,7 +64,7 @@ internal abstract class ParameterOptimizer : IDisposable
     /// <param name="learningRate">This step's learning rate.</param>
     public void Step(double learningRate)
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         using Scalar negativeLearningRate = (-learningRate).ToScalar();
@@ -187,8 +187,8 @@ internal abstract class ParameterOptimizer : IDisposable
     /// <summary>Disposes the state tensors and the momentum scalar.</summary>
     public void Dispose()
     {
-        if (disposed) return;
-        disposed = true;
+        if (_disposed) return;
+        _disposed = true;
         DisposeState();
         MomentumFactor.Dispose();
     }

@@ -17,7 +17,7 @@ internal sealed class RmsProp : ParameterOptimizer
     private static readonly Scalar OneMinusAlpha = (1 - AlphaValue).ToScalar();
     private static readonly Scalar Epsilon = 1e-8.ToScalar();
 
-    private readonly Tensor[] squareAverages, momentumBuffers;
+    private readonly Tensor[] _squareAverages, _momentumBuffers;
 
     /// <summary>Starts with zero averages and, like TorchSharp, zero momentum buffers.</summary>
     /// <param name="parameters">The parameters to update.</param>
@@ -25,18 +25,18 @@ internal sealed class RmsProp : ParameterOptimizer
     public RmsProp(IEnumerable<Parameter> parameters, double momentum) : base(parameters, momentum)
     {
         if (!(momentum is >= 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "Momentum must be in [0, 1).");
-        squareAverages = Parameters.Select(ZerosLike).ToArray();
-        momentumBuffers = Parameters.Select(ZerosLike).ToArray();
+        _squareAverages = Parameters.Select(ZerosLike).ToArray();
+        _momentumBuffers = Parameters.Select(ZerosLike).ToArray();
     }
 
     /// <inheritdoc/>
     protected override void Update(int index, Parameter parameter, Tensor gradient, double learningRate, Scalar negativeLearningRate)
     {
-        squareAverages[index].mul_(Alpha).addcmul_(gradient, gradient, OneMinusAlpha);
-        Tensor average = squareAverages[index].sqrt().add_(Epsilon, RetainedScalars.One);
+        _squareAverages[index].mul_(Alpha).addcmul_(gradient, gradient, OneMinusAlpha);
+        Tensor average = _squareAverages[index].sqrt().add_(Epsilon, RetainedScalars.One);
         if (Momentum > 0)
         {
-            Tensor buffer = momentumBuffers[index];
+            Tensor buffer = _momentumBuffers[index];
             buffer.mul_(MomentumFactor).addcdiv_(gradient, average, RetainedScalars.One);
             parameter.add_(buffer, negativeLearningRate);
         }
@@ -49,20 +49,20 @@ internal sealed class RmsProp : ParameterOptimizer
     /// <inheritdoc/>
     protected override void SaveState(int index, BinaryWriter writer)
     {
-        squareAverages[index].Save(writer);
-        momentumBuffers[index].Save(writer);
+        _squareAverages[index].Save(writer);
+        _momentumBuffers[index].Save(writer);
     }
 
     /// <inheritdoc/>
     protected override void LoadState(int index, BinaryReader reader, string source, long stepsTaken)
     {
-        ReadInto(squareAverages[index], reader, source, "square_avg");
-        ReadInto(momentumBuffers[index], reader, source, "momentum_buffer");
+        ReadInto(_squareAverages[index], reader, source, "square_avg");
+        ReadInto(_momentumBuffers[index], reader, source, "momentum_buffer");
     }
 
     /// <inheritdoc/>
     protected override void DisposeState()
     {
-        foreach (Tensor tensor in squareAverages.Concat(momentumBuffers)) tensor.Dispose();
+        foreach (Tensor tensor in _squareAverages.Concat(_momentumBuffers)) tensor.Dispose();
     }
 }

@@ -12,7 +12,7 @@ namespace LstmAe.Training.Optimizers;
 internal sealed class Sgd : ParameterOptimizer
 {
     // Null until a parameter's first update, as in PyTorch, which copies the first gradient rather than decaying zeros.
-    private readonly Tensor?[] momentumBuffers;
+    private readonly Tensor?[] _momentumBuffers;
 
     /// <summary>Starts without momentum buffers.</summary>
     /// <param name="parameters">The parameters to update.</param>
@@ -20,7 +20,7 @@ internal sealed class Sgd : ParameterOptimizer
     public Sgd(IEnumerable<Parameter> parameters, double momentum) : base(parameters, momentum)
     {
         if (!(momentum is >= 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "Momentum must be in [0, 1).");
-        momentumBuffers = new Tensor?[Parameters.Count];
+        _momentumBuffers = new Tensor?[Parameters.Count];
     }
 
     /// <inheritdoc/>
@@ -29,9 +29,9 @@ internal sealed class Sgd : ParameterOptimizer
         Tensor direction = gradient;
         if (Momentum > 0)
         {
-            if (momentumBuffers[index] is not { } buffer)
+            if (_momentumBuffers[index] is not { } buffer)
             {
-                momentumBuffers[index] = buffer = gradient.clone().detach().DetachFromDisposeScope();
+                _momentumBuffers[index] = buffer = gradient.clone().detach().DetachFromDisposeScope();
             }
             else
             {
@@ -45,7 +45,7 @@ internal sealed class Sgd : ParameterOptimizer
     /// <inheritdoc/>
     protected override void SaveState(int index, BinaryWriter writer)
     {
-        Tensor? buffer = momentumBuffers[index];
+        Tensor? buffer = _momentumBuffers[index];
         writer.Write(buffer is not null);
         buffer?.Save(writer);
     }
@@ -53,17 +53,17 @@ internal sealed class Sgd : ParameterOptimizer
     /// <inheritdoc/>
     protected override void LoadState(int index, BinaryReader reader, string source, long stepsTaken)
     {
-        momentumBuffers[index]?.Dispose();
-        momentumBuffers[index] = null;
+        _momentumBuffers[index]?.Dispose();
+        _momentumBuffers[index] = null;
         if (!reader.ReadBoolean()) return;
         Tensor buffer = ZerosLike(Parameters[index]);
-        momentumBuffers[index] = buffer;
+        _momentumBuffers[index] = buffer;
         ReadInto(buffer, reader, source, "momentum_buffer");
     }
 
     /// <inheritdoc/>
     protected override void DisposeState()
     {
-        foreach (Tensor? buffer in momentumBuffers) buffer?.Dispose();
+        foreach (Tensor? buffer in _momentumBuffers) buffer?.Dispose();
     }
 }
