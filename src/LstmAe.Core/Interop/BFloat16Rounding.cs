@@ -4,9 +4,10 @@ using System.Runtime.InteropServices;
 namespace LstmAe.Interop;
 
 /// <summary>
-/// Rounds float32 values to bfloat16 bit patterns on the host, exactly as libtorch's cast does (round to nearest,
-/// ties to even; NaN to a quiet NaN), so that a tensor filled here holds what <c>tensor.to(bfloat16)</c> would give
-/// without a float32 copy of the values in between.
+/// Rounds float32 values to bfloat16 bit patterns on the host as libtorch's cast does (round to nearest, ties to
+/// even), so that a tensor filled here holds what <c>tensor.to(bfloat16)</c> would give, bit for bit for every
+/// non-NaN value, without a float32 copy of the values in between. A NaN becomes a NaN (libtorch's payload differs
+/// between its scalar and vector casts; the model never receives one).
 /// </summary>
 internal static class BFloat16Rounding
 {

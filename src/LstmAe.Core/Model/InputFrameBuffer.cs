@@ -26,8 +26,9 @@ internal sealed class InputFrameBuffer : IDisposable
             throw new ArgumentException($"Expected float32 or bfloat16; got {format}.", nameof(format));
         _inputLength = options.InputSequenceLength;
         Capacity = capacity;
-        _frames = empty([capacity, options.InputFrames, options.FrameSize], format);
-        _flat = _frames.view(-1);
+        // Kept across batches: out of any dispose scope the caller has open.
+        _frames = empty([capacity, options.InputFrames, options.FrameSize], format).DetachFromDisposeScope();
+        _flat = _frames.view(-1).DetachFromDisposeScope();
     }
 
     /// <summary>Sequences the buffer holds.</summary>
@@ -41,8 +42,7 @@ internal sealed class InputFrameBuffer : IDisposable
     /// </summary>
     /// <param name="row">The row, in [0, <see cref="Capacity"/>).</param>
     /// <param name="inputFrames">The input frames, frame after frame: exactly the model's input length.</param>
-    /// <returns>-1 when written; otherwise the index of the first NaN or infinite value, and the row is left as it
-    /// was or partly written.</returns>
+    /// <returns>-1 when written; otherwise the index of the first NaN or infinite value, and nothing is written.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="row"/> is outside the buffer.</exception>
     /// <exception cref="ArgumentException"><paramref name="inputFrames"/> has the wrong length.</exception>
     public int Write(int row, ReadOnlySpan<float> inputFrames)

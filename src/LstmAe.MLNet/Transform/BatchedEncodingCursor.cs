@@ -22,7 +22,7 @@ internal sealed class BatchedEncodingCursor : DataViewRowCursor
     private readonly int _capacity;
     private readonly EncodedRows _outputs;
     private readonly FrameReader? _frames;
-    private readonly InputFrameBuffer? _sequences;
+    private InputFrameBuffer? _sequences;
     private readonly Dictionary<int, ColumnCache> _passThrough = [];
     private readonly ValueGetter<DataViewRowId> _inputId;
     private readonly DataViewRowId[] _ids;
@@ -40,7 +40,6 @@ internal sealed class BatchedEncodingCursor : DataViewRowCursor
         _capacity = bindings.Settings.TransformBatchSize;
         _outputs = new EncodedRows(bindings.Encoder, request.Computed, _capacity);
         _frames = _outputs.WantsAny ? new FrameReader(input, bindings.FramesColumn, bindings.Layout.SequenceLength) : null;
-        _sequences = _outputs.WantsAny ? bindings.Encoder.CreateInputBuffer(_capacity, _outputs) : null;
         foreach (DataViewSchema.Column column in request.PassThrough)
             _passThrough[column.Index] = ColumnCache.Create(input, column, _capacity);
         _inputId = input.GetIdGetter();
@@ -96,6 +95,9 @@ internal sealed class BatchedEncodingCursor : DataViewRowCursor
         _count = 0;
         _current = -1;
         int length = _bindings.Layout.InputLength; // the encoder reads only the input frames
+        // Made on the first read, like every model call, so that building the cursor opens nothing it could leak.
+        if (_outputs.WantsAny)
+            _sequences ??= _bindings.Encoder.CreateInputBuffer(_capacity, _outputs);
         while (_count < _capacity && _input.MoveNext())
         {
             _frames?.ReadInto(_sequences!, _count, length);

@@ -27,7 +27,14 @@ public sealed class BFloat16RoundingTests
             0x7FC00000, 0x7F800001, 0xFFFFFFFF, // NaNs, one of them signalling
             0xBF818000, 0xC2C80000, // negatives
         ];
-        AssertMatchesCast(bits.Select(BitConverter.UInt32BitsToSingle).ToArray());
+        float[] cases = bits.Select(BitConverter.UInt32BitsToSingle).ToArray();
+        // At every offset in a longer array, so each case meets every lane of the vector path and the scalar tail.
+        for (int offset = 0; offset <= 64; offset++)
+        {
+            float[] values = new float[offset + cases.Length + 64];
+            cases.CopyTo(values, offset);
+            AssertMatchesCast(values);
+        }
     }
 
     [TestMethod]

@@ -57,6 +57,56 @@ public sealed class InputFrameFormatTests
     }
 
     [TestMethod]
+    public void BufferedRowsBeyondOneInferenceChunkMatchTheHostArrayPath()
+    {
+        var options = TinyModels.Options with { MatrixPrecision = MatrixPrecision.BFloat16 };
+        using var model = LstmAutoEncoder.Create(options, seed: 2);
+        const int RowCount = 70; // inference runs chunks of 64 rows: a view of rows 64 to 69 is the second
+        float[] sequences = TinyModels.Sequences(options, RowCount);
+        using InputFrameBuffer buffer = model.CreateInputBuffer(capacity: RowCount, compareFrames: false);
+        for (int row = 0; row < RowCount; row++)
+            Assert.AreEqual(-1, buffer.Write(row, sequences.AsSpan(row * options.FullSequenceLength, options.InputSequenceLength)));
+        var features = new float[RowCount * options.FeatureSize(EncoderFeatures.LastLayerHidden)];
+
+        model.Infer(buffer.Take(RowCount), new InferenceOutputs { Features = features, FeatureSet = EncoderFeatures.LastLayerHidden });
+
+        AssertBitIdentical(model.Encode(sequences, RowCount), features);
+    }
+
+    [TestMethod]
+    public void BFloat16FramesStartAFloat32State()
+    {
+        var options = TinyModels.Options with { MatrixPrecision = MatrixPrecision.BFloat16 };
+        using var model = LstmAutoEncoder.Create(options, seed: 2);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+
+        LstmState state = model.Module.Encoder.call(rand(2, options.InputFrames, options.FrameSize).to(ScalarType.BFloat16));
+
+        Assert.AreEqual(ScalarType.Float32, state.Hidden.dtype);
+        Assert.AreEqual(ScalarType.Float32, state.Cell.dtype);
+    }
+
+    [TestMethod]
+    public void ABufferOutlivesTheDisposeScopeItWasMadeIn()
+    {
+        var options = TinyModels.Options with { MatrixPrecision = MatrixPrecision.BFloat16 };
+        using var model = LstmAutoEncoder.Create(options, seed: 2);
+        float[] sequences = TinyModels.Sequences(options, 1);
+        InputFrameBuffer buffer;
+        using (NewDisposeScope())
+            buffer = model.CreateInputBuffer(capacity: 1, compareFrames: false);
+
+        using (buffer)
+        {
+            Assert.AreEqual(-1, buffer.Write(0, sequences.AsSpan(0, options.InputSequenceLength)));
+            var features = new float[options.HiddenSize];
+            model.Infer(buffer.Take(1), new InferenceOutputs { Features = features });
+            AssertBitIdentical(model.Encode(sequences, 1), features);
+        }
+    }
+
+    [TestMethod]
     public void WriteReportsTheFirstNonFiniteValue()
     {
         var options = TinyModels.Options with { MatrixPrecision = MatrixPrecision.BFloat16 };
