@@ -94,7 +94,7 @@ internal static class FrameColumn
                 if (frames > expected.InputFrames)
                 {
                     remedies.Add($"to use the first frames of each sequence, load {(frames > expected.InputFrames + expected.FutureFrames && expected.FutureFrames > 0 ? $"{expected.InputFrames + expected.FutureFrames} or " : "")}" +
-                        $"{expected.InputFrames} of them (FrameFolderOptions.FrameCount, ISequenceCollection.TakeFrames)");
+                        $"{expected.InputFrames} of them (FrameFolderOptions.FrameCount, NpySequenceOptions.FrameCount, ISequenceCollection.TakeFrames)");
                 }
             }
             if (training && !sizeKnown)

@@ -59,6 +59,35 @@ public sealed class NpySequenceFileTests
     }
 
     [TestMethod]
+    [DataRow("time_major_u8.npy", NpySequenceLayout.TimeMajor)]
+    [DataRow("fortran_order_u8.npy", NpySequenceLayout.BatchMajor)]
+    public void AFrameCountReadsTheLeadingFramesOfEachSequence(string file, NpySequenceLayout layout)
+    {
+        FixtureSpec spec = FixtureSpec.Load();
+        string path = Path.Combine(Fixtures, file);
+        using NpySequenceFile npy = NpySequenceFile.Open(path, new NpySequenceOptions { Layout = layout, FrameCount = 3 });
+
+        Assert.AreEqual(3, npy.FrameCount);
+        Assert.AreEqual(3 * spec.Height * spec.Width, npy.SequenceLength);
+        CollectionAssert.AreEqual(spec.Sequence(5)[..npy.SequenceLength], npy.ReadSequence(5));
+        Assert.AreEqual($"{spec.Sequences} sequences of '{path}' (their first 3 of {spec.Frames} frames)", npy.Description);
+    }
+
+    [TestMethod]
+    [DataRow(0)]
+    [DataRow(21)]
+    public void AFrameCountOutsideTheFileIsNamed(int frames)
+    {
+        string path = Path.Combine(Fixtures, "time_major_u8.npy"); // 20 frames per sequence
+
+        var error = Assert.ThrowsExactly<ArgumentException>(() => NpySequenceFile.Open(path, new NpySequenceOptions { FrameCount = frames }));
+
+        Assert.AreEqual("options", error.ParamName);
+        StringAssert.Contains(error.Message, $"NpySequenceOptions.FrameCount is {frames}, but the sequences of '{path}' have 20 frames");
+        StringAssert.Contains(error.Message, "expected 1 to 20");
+    }
+
+    [TestMethod]
     public void ConcurrentReadsAgreeWithSequentialReads()
     {
         using NpySequenceFile npy = NpySequenceFile.Open(Path.Combine(Fixtures, "time_major_u8.npy"));

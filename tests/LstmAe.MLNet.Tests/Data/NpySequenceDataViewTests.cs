@@ -33,6 +33,22 @@ public sealed class NpySequenceDataViewTests
     }
 
     [TestMethod]
+    public void AFrameCountKeepsTheLeadingFramesInTheColumnsShape()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.Write("seq.npy", TimeMajorNpy());
+
+        IDataView view = new MLContext(seed: 1).Data.LoadSequencesFromNpy(path, new NpySequenceOptions { FrameCount = 2 });
+        var rows = CursorReading.ReadVectors(view, "Frames");
+
+        int[] dimensions = [2, Height, Width];
+        CollectionAssert.AreEqual(dimensions, ((VectorDataViewType)view.Schema["Frames"].Type).Dimensions.ToArray());
+        for (int n = 0; n < Sequences; n++)
+            CollectionAssert.AreEqual(ExpectedSequence(n)[..(2 * Height * Width)], rows[n].Values, $"sequence {n}");
+        ((IDisposable)view).Dispose();
+    }
+
+    [TestMethod]
     public void GzipFileTestSplitAndParallelShuffledCursorsAgreeWithThePlainFile()
     {
         using var temp = new TempDirectory();

@@ -36,6 +36,7 @@ public sealed class NpySequenceFile : ISequenceCollection
     private readonly int _firstSequence;
     private readonly long _sequenceStride, _timeStride, _rowStride, _columnStride;
     private readonly SequenceLabels? _labels;
+    private readonly int _fileFrameCount;
 
     private NpySequenceFile(string path, FileStream data, string source, NpySequenceOptions options)
     {
@@ -57,7 +58,15 @@ public sealed class NpySequenceFile : ISequenceCollection
 
         long[] strides = ElementStrides(shape, _header.FortranOrder);
         (_timeStride, _sequenceStride, _rowStride, _columnStride) = (strides[timeAxis], strides[sequenceAxis], strides[2], strides[3]);
-        FrameCount = (int)shape[timeAxis];
+        _fileFrameCount = (int)shape[timeAxis];
+        FrameCount = options.FrameCount ?? _fileFrameCount;
+        if (FrameCount < 1 || FrameCount > _fileFrameCount)
+        {
+            throw new ArgumentException(
+                $"{nameof(NpySequenceOptions)}.{nameof(NpySequenceOptions.FrameCount)} is {FrameCount}, but the sequences of " +
+                $"{source} have {_fileFrameCount} frames, read as {AxesText(Layout)}; expected 1 to {_fileFrameCount}.", nameof(options));
+        }
+
         FrameHeight = (int)shape[2];
         FrameWidth = (int)shape[3];
         TotalSequenceCount = (int)shape[sequenceAxis];
@@ -75,12 +84,12 @@ public sealed class NpySequenceFile : ISequenceCollection
     /// <summary>Refuses a labels file that does not hold one label per sequence of the whole file.</summary>
     private void RequireLabelCount(long count, string labelsPath)
     {
-        if (count != TotalSequenceCount && count == FrameCount)
+        if (count != TotalSequenceCount && count == _fileFrameCount)
         {
             // One label per index of the other axis: most likely the axes were read the wrong way round.
             var other = Layout == NpySequenceLayout.TimeMajor ? NpySequenceLayout.BatchMajor : NpySequenceLayout.TimeMajor;
             throw new InvalidDataException(
-                $"'{labelsPath}' holds {count} labels but {_source} holds {TotalSequenceCount} sequences of {FrameCount} frames, " +
+                $"'{labelsPath}' holds {count} labels but {_source} holds {TotalSequenceCount} sequences of {_fileFrameCount} frames, " +
                 $"read as {AxesText(Layout)}; if its first two axes are the other way round, set " +
                 $"{nameof(NpySequenceOptions)}.{nameof(NpySequenceOptions.Layout)} = {other}.");
         }
@@ -92,7 +101,8 @@ public sealed class NpySequenceFile : ISequenceCollection
     /// <param name="path">The .npy or .npy.gz file.</param>
     /// <param name="options">Layout and split; defaults to time-major, all sequences.</param>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="path"/> is empty, or the split does not fit the file.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty, or the split or
+    /// <see cref="NpySequenceOptions.FrameCount"/> does not fit the file.</exception>
     /// <exception cref="FileNotFoundException">The file or the labels file does not exist.</exception>
     /// <exception cref="UnauthorizedAccessException">The file cannot be opened for reading (it may name a
     /// folder).</exception>
@@ -147,7 +157,9 @@ public sealed class NpySequenceFile : ISequenceCollection
     public string Path { get; }
 
     /// <inheritdoc/>
-    public string Description => $"{SequenceCount} sequences of '{Path}'";
+    public string Description => FrameCount == _fileFrameCount
+        ? $"{SequenceCount} sequences of '{Path}'"
+        : $"{SequenceCount} sequences of '{Path}' (their first {FrameCount} of {_fileFrameCount} frames)";
 
     /// <summary>Same as <see cref="SequenceCount"/>.</summary>
     public int Count => SequenceCount;
@@ -178,7 +190,7 @@ public sealed class NpySequenceFile : ISequenceCollection
     /// <summary>Sequences in the whole file.</summary>
     public int TotalSequenceCount { get; }
 
-    /// <summary>Frames per sequence.</summary>
+    /// <summary>Frames per sequence: the file's, or the first <see cref="NpySequenceOptions.FrameCount"/> of them.</summary>
     public int FrameCount { get; }
 
     /// <summary>Rows of one frame.</summary>

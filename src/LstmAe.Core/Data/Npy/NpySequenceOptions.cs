@@ -6,6 +6,10 @@ public sealed record NpySequenceOptions
     /// <summary>Axis order of the array. Default: time-major, the layout of <c>mnist_test_seq.npy</c>.</summary>
     public NpySequenceLayout Layout { get; init; } = NpySequenceLayout.TimeMajor;
 
+    /// <summary>Null (the default): every frame of each sequence. Set: its first <c>FrameCount</c> frames, e.g. 10 of
+    /// a 20-frame file for a model that reads 10; more than the file holds, or fewer than 1, is refused.</summary>
+    public int? FrameCount { get; init; }
+
     /// <summary>Which sequences to expose; the split is by position along the sequence axis.</summary>
     public DataSplit Split { get; init; } = DataSplit.All;
 
