@@ -39,11 +39,12 @@ internal static class TrainCommand
             var modelOptions = architecture.Build(parsed, sequences.FrameHeight, sequences.FrameWidth, forTraining: true);
             using var model = LstmAutoEncoder.Create(modelOptions, parsed.GetValue(training.Seed), device.Resolve(parsed, "training", output));
             int frames = data.FramesFor(parsed, sequences, modelOptions);
-            var (train, validation) = Split(sequences, modelOptions, frames, parsed.GetValue(training.ValidationFraction), parsed.GetValue(training.Seed));
+            var (train, validation, held) = Split(sequences, modelOptions, frames, parsed.GetValue(training.ValidationFraction), parsed.GetValue(training.Seed));
             // Nothing is deleted: a fresh run replaces the old checkpoint (atomically) only once training starts,
             // and the model file only once training is done, so a run that fails its checks leaves both intact.
 
-            output.WriteLine($"Training on {sequences.Description}, frames of {modelOptions.FrameHeight}x{modelOptions.FrameWidth}: {modelOptions.Layers} x {modelOptions.HiddenSize} units, {modelOptions.Mode}, {modelOptions.Objective}, {modelOptions.MatrixPrecision} products.");
+            string heldOut = held == 0 ? "" : $" ({sequences.Count - held} train, the last {held} validate)";
+            output.WriteLine($"Training on {sequences.Description}{heldOut}, frames of {modelOptions.FrameHeight}x{modelOptions.FrameWidth}: {modelOptions.Layers} x {modelOptions.HiddenSize} units, {modelOptions.Mode}, {modelOptions.Objective}, {modelOptions.MatrixPrecision} products.");
             var progress = new ProgressLines(output, parsed.GetValue(training.ProgressEvery));
             var result = new AutoEncoderTrainer(model, trainingOptions).Fit(train, validation, progress);
             ModelFile.Save(model, path);
@@ -55,8 +56,8 @@ internal static class TrainCommand
         return command;
     }
 
-    /// <summary>The first sequences train; the last <paramref name="validationFraction"/> validate.</summary>
-    private static (ISequenceSource Train, ISequenceSource? Validation) Split(
+    /// <summary>The first sequences train; the last <paramref name="validationFraction"/> validate (<c>Held</c> of them).</summary>
+    private static (ISequenceSource Train, ISequenceSource? Validation, int Held) Split(
         ISequenceCollection data, LstmAutoEncoderModelOptions model, int frames, double validationFraction, int seed)
     {
         if (model.HasPredictionDecoder && frames < model.InputFrames + model.FutureFrames)
@@ -72,6 +73,6 @@ internal static class TrainCommand
         }
         var train = new SequenceCollectionSource(data, 0, data.Count - held, frames, shuffle: true, seed);
         var validation = held == 0 ? null : new SequenceCollectionSource(data, data.Count - held, held, frames, shuffle: false, seed);
-        return (train, validation);
+        return (train, validation, held);
     }
 }

@@ -272,13 +272,24 @@ internal sealed class DataOptions
         if (source != MovingMnist && parsed.GetValue(FramesPerSequence) is null
             && data.FrameCount > input && data.FrameCount != whole)
         {
-            string layoutHint = source == Npy
-                ? $"; or, if the file's axes are {(parsed.GetValue(Layout) == NpySequenceLayout.TimeMajor ? "(sequences, frames, height, width), --layout BatchMajor" : "(frames, sequences, height, width), --layout TimeMajor")}"
-                : "";
+            int suggested = data.FrameCount > whole ? whole : input;
+            string remedy = $"To use the first frames of each, pass --frames-per-sequence {suggested}.";
+            if (source == Npy)
+            {
+                NpySequenceLayout layout = parsed.GetValue(Layout);
+                (string axes, NpySequenceLayout other) = layout == NpySequenceLayout.TimeMajor
+                    ? ("(sequences, frames, height, width)", NpySequenceLayout.BatchMajor)
+                    : ("(frames, sequences, height, width)", NpySequenceLayout.TimeMajor);
+                // The other axis holding a length the model reads is the mark of a file read in the wrong layout.
+                int otherAxis = NpySequenceFile.ReadSequenceCount(parsed.GetValue(Path)!, layout);
+                remedy = otherAxis == input || otherAxis == whole
+                    ? $"The file's other axis holds {otherAxis}, a length the model reads: if its axes are {axes}, pass " +
+                      $"--layout {other}; to use the first {suggested} frames of each sequence as read, pass --frames-per-sequence {suggested}."
+                    : $"To use the first frames of each, pass --frames-per-sequence {suggested}; or, if the file's axes are {axes}, --layout {other}.";
+            }
             string future = model.FutureFrames > 0 ? $", or its {input} input and {model.FutureFrames} future frames" : "";
             throw new CliException(
-                $"The model reads sequences of its {input} input frames{future}, but {data.Description} have {data.FrameCount}. " +
-                $"To use the first frames of each, pass --frames-per-sequence {(data.FrameCount > whole ? whole : input)}{layoutHint}.");
+                $"The model reads sequences of its {input} input frames{future}, but {data.Description} have {data.FrameCount}. {remedy}");
         }
 
         return SequenceBatch.FramesFor(data, model);

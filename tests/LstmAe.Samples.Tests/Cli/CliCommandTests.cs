@@ -52,7 +52,7 @@ public sealed class CliCommandTests
     {
         using var folder = new TempDirectory();
         CliResult.Run("evaluate").AssertFailed(ExitCodes.Usage, "--model");
-        CliResult.Run("evaluate", "--model", folder.File("none.lstmae")).AssertFailed(ExitCodes.Failure, "does not exist");
+        CliResult.Run("evaluate", "--model", folder.File("none.lstmae")).AssertFailed(ExitCodes.Usage, "is not a file");
         File.WriteAllText(folder.File("junk.lstmae"), "not a model");
         CliResult.Run("evaluate", "--model", folder.File("junk.lstmae")).AssertFailed(ExitCodes.Failure, "not a readable LstmAe model");
         CliResult.Run(["evaluate", "--model", TinyModel.Save(folder.File("tiny.lstmae")), "--sequences", "-3"])
@@ -141,6 +141,14 @@ public sealed class CliCommandTests
         // Read batch-major (20 sequences of 6 frames), as a time-major file mistaken for one would be.
         CliResult.Run(["encode", "--model", model, "--layout", "BatchMajor", "--output", folder.File("f.csv"), .. data])
             .AssertFailed(ExitCodes.Failure, "but 20 sequences of '" + npy + "' have 6. To use the first frames of each, pass --frames-per-sequence 4; or, if the file's axes are (frames, sequences, height, width), --layout TimeMajor.");
+        // A batch-major file (7 sequences of 4 frames) read time-major: its other axis holds the 4 frames the model
+        // reads, so the layout comes first.
+        string batchMajor = folder.File("batch_major.npy");
+        File.WriteAllBytes(batchMajor, Uint8Npy(7, 4, TinyModel.Options.FrameHeight, TinyModel.Options.FrameWidth));
+        CliResult.Run(["evaluate", "--model", model, "--data", "npy", "--path", batchMajor, "--split", "All"]).AssertFailed(ExitCodes.Failure,
+            "but 4 sequences of '" + batchMajor + "' have 7. The file's other axis holds 4, a length the model reads: if its axes are " +
+            "(sequences, frames, height, width), pass --layout BatchMajor; to use the first 4 frames of each sequence as read, pass --frames-per-sequence 4.");
+        CliResult.Run("evaluate", "--model", model, "--data", "npy", "--path", batchMajor, "--split", "All", "--layout", "BatchMajor").AssertSucceeded();
         // Shorter than the input frames: no length to suggest.
         CliResult.Run(["evaluate", "--model", model, "--frames-per-sequence", "1", .. data])
             .AssertFailed(ExitCodes.Failure, "The model reads 2 frames per sequence but 6 sequences of '" + npy + "' (their first 1 of 20 frames) have only 1.");
@@ -169,7 +177,11 @@ public sealed class CliCommandTests
 
         var train = CliResult.Run(["train", "--output", model, "--data", "npy", "--path", npy, "--train-sequences", "4", .. tiny]);
         train.AssertSucceeded();
-        StringAssert.Contains(train.Output, "Training on 4 sequences of '" + npy + "' (their first 4 of 20 frames)");
+        StringAssert.Contains(train.Output, "Training on 4 sequences of '" + npy + "' (their first 4 of 20 frames), frames of");
+        var halves = CliResult.Run(["train", "--output", folder.File("halves.lstmae"), "--data", "npy", "--path", npy, "--split", "All",
+            "--validation-fraction", "0.5", .. tiny]);
+        halves.AssertSucceeded();
+        StringAssert.Contains(halves.Output, "(their first 4 of 20 frames) (3 train, the last 3 validate), frames of");
         var test = CliResult.Run("evaluate", "--model", model, "--data", "npy", "--path", npy, "--split", "Test", "--train-sequences", "4",
             "--frames-per-sequence", "4");
         test.AssertSucceeded();
@@ -328,5 +340,21 @@ public sealed class CliCommandTests
         float[] all = model.Encode(Enumerable.Range(0, Count).SelectMany(i => generator.Generate(i)).ToArray(), Count, features);
         int size = all.Length / Count;
         return all[(sequence * size)..((sequence + 1) * size)];
+    }
+
+    /// <summary>An .npy file of random uint8 pixels shaped (<paramref name="first"/>, <paramref name="second"/>,
+    /// <paramref name="height"/>, <paramref name="width"/>), as numpy writes one.</summary>
+    private static byte[] Uint8Npy(int first, int second, int height, int width)
+    {
+        string header = $"{{'descr': '|u1', 'fortran_order': False, 'shape': ({first}, {second}, {height}, {width}), }}";
+        header = header.PadRight((header.Length + 1 + 10 + 63) / 64 * 64 - 10 - 1) + "\n";
+        var data = new byte[first * second * height * width];
+        new Random(1).NextBytes(data);
+        using var stream = new MemoryStream();
+        stream.Write([0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0]);
+        stream.Write(BitConverter.GetBytes((ushort)header.Length));
+        stream.Write(System.Text.Encoding.ASCII.GetBytes(header));
+        stream.Write(data);
+        return stream.ToArray();
     }
 }

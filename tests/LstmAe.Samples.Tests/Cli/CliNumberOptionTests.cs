@@ -23,7 +23,7 @@ public sealed class CliNumberOptionTests
         CliResult.Run(["train", "--output", model, "--max-steps", "lots"]).AssertFailed(ExitCodes.Usage, "--max-steps must be a whole number, such as 10; got 'lots'.");
         CliResult.Run(["train", "--output", model, "--max-steps", "0"]).AssertFailed(ExitCodes.Usage, "--max-steps must be positive; got 0.");
         CliResult.Run(["train", "--output", model, "--checkpoint-every", "1.5"]).AssertFailed(ExitCodes.Usage, "--checkpoint-every must be a whole number");
-        CliResult.Run(["evaluate", "--model", model, "--batch-size", "abc"]).AssertFailed(ExitCodes.Usage, "--batch-size must be a whole number, such as 10; got 'abc'.");
+        CliResult.Run(["evaluate", "--model", TinyModel.Save(folder.File("saved.lstmae")), "--batch-size", "abc"]).AssertFailed(ExitCodes.Usage, "--batch-size must be a whole number, such as 10; got 'abc'.");
         CliResult.Run(["import-pytorch", "--state-dict", stateDict, "--output", model, "--frame-height", "abc"])
             .AssertFailed(ExitCodes.Usage, "--frame-height must be a whole number, such as 10; got 'abc'.");
         Assert.IsFalse(File.Exists(model));
