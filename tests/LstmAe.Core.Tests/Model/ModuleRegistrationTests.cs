@@ -35,6 +35,33 @@ public sealed class ModuleRegistrationTests
         Assert.AreEqual(TutorialKeys("").Length, parent.parameters().Count());
     }
 
+    [TestMethod]
+    public void EveryModuleOrTensorFieldIsRegistered()
+    {
+        // The modules register by hand (RegisterComponents does nothing): a field added later and not registered
+        // would be missing from state_dicts, parameters() and to(device).
+        var options = TinyModels.Options with { Layers = 1 };
+        using var module = new CompositeLstmAutoEncoderModule(options);
+        nn.Module[] modules = [module, module.Encoder, module.ReconstructionDecoder!, module.PredictionDecoder!];
+
+        foreach (nn.Module owner in modules)
+        {
+            object[] registered = owner.named_children().Select(c => (object)c.module)
+                .Concat(owner.named_parameters(recurse: false).Select(p => (object)p.parameter))
+                .Concat(owner.named_buffers(recurse: false).Select(b => (object)b.buffer))
+                .ToArray();
+            foreach (System.Reflection.FieldInfo field in owner.GetType().GetFields(
+                System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.DeclaredOnly))
+            {
+                if (!typeof(nn.Module).IsAssignableFrom(field.FieldType) && !typeof(Tensor).IsAssignableFrom(field.FieldType))
+                    continue;
+                object? value = field.GetValue(owner);
+                if (value is not null)
+                    Assert.IsTrue(registered.Any(r => ReferenceEquals(r, value)), $"{owner.GetType().Name}.{field.Name} is not registered");
+            }
+        }
+    }
+
     private static string[] TutorialKeys(string prefix) =>
         LstmNames.Select(n => "encoder.lstm." + n)
             .Concat(Decoders.SelectMany(d =>
