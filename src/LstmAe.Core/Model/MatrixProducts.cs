@@ -41,6 +41,10 @@ internal readonly record struct MatrixProducts(MatrixPrecision Precision, Weight
         return bias is null ? product.to(ScalarType.Float32) : RetainedScalars.Sum(bias, product);
     }
 
+    /// <summary><c>left @ right</c> in the operand format, left there (bfloat16 under
+    /// <see cref="MatrixPrecision.BFloat16"/>).</summary>
+    public Tensor Product(Tensor left, Tensor right) => Operand(left).mm(Operand(right));
+
     /// <summary><c>accumulator + left @ right</c>, as <c>addmm</c>. A bfloat16 product is added to the float32
     /// accumulator by type promotion: the same sum as casting it first, in one call instead of two.</summary>
     public Tensor AddProduct(Tensor accumulator, Tensor left, Tensor right) =>

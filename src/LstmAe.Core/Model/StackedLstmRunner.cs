@@ -29,6 +29,7 @@ internal sealed class StackedLstmRunner
     private readonly LayerWeights[] _layers;
     private readonly double _dropout;
     private readonly bool _training;
+    private readonly MatrixProducts _products;
 
     /// <summary>Prepares to run <paramref name="lstm"/>.</summary>
     /// <param name="lstm">The module whose parameters (<c>weight_ih_l0</c>, <c>weight_hh_l0</c>, ...) are used.</param>
@@ -39,6 +40,7 @@ internal sealed class StackedLstmRunner
     public StackedLstmRunner(LSTM lstm, StackedLstmShape shape, MatrixProducts products, bool training)
     {
         _layers = Enumerable.Range(0, shape.Layers).Select(layer => new LayerWeights(lstm, layer, products)).ToArray();
+        _products = products;
         _dropout = shape.Dropout;
         _training = training;
     }
@@ -66,6 +68,17 @@ internal sealed class StackedLstmRunner
             var outputs = new Tensor[steps];
             for (int t = 0; t < steps; t++)
             {
+                if (FusedInference(cell))
+                {
+                    Tensor product = weights.RecurrentProduct(hidden);
+                    if (FusedCellInference.Applies(inputGates, product, cell))
+                    {
+                        (hidden, cell) = FusedCellInference.Step(inputGates, t, product, cell);
+                        outputs[t] = hidden;
+                        continue;
+                    }
+                    product.Dispose();
+                }
                 Tensor stepInputGates = layerInput is null ? inputGates : inputGates[.., t];
                 (hidden, cell) = Cell(weights.Gates(stepInputGates, hidden), cell, _training);
                 outputs[t] = hidden;
@@ -78,6 +91,12 @@ internal sealed class StackedLstmRunner
         }
         return (layerInput!, new LstmState(stack(finalHidden), stack(finalCell)));
     }
+
+    /// <summary>True where a step may take <see cref="FusedCellInference"/>: inference (eval mode, no gradients) on the
+    /// CPU with bfloat16 products and a small state (see <see cref="SmallCellInference"/>).</summary>
+    private bool FusedInference(Tensor cell) =>
+        !_training && _products.Precision == MatrixPrecision.BFloat16 && !is_grad_enabled()
+        && cell.device_type == DeviceType.CPU && cell.numel() <= SerialElementwiseLimit;
 
     /// <summary>One LSTM cell update from the summed gate pre-activations, all in float32.</summary>
     /// <remarks>
@@ -160,6 +179,9 @@ internal sealed class StackedLstmRunner
             _inputOperand ??= Operand("weight_ih_l");
             return _products.Linear(input, _inputOperand, Bias);
         }
+
+        /// <summary>A step's <c>h @ weight_hh^T</c> alone, in the products' format (bfloat16 for bfloat16 products).</summary>
+        public Tensor RecurrentProduct(Tensor hidden) => _products.Product(hidden, _recurrentWeightTransposed);
 
         /// <summary>A step's gate pre-activations: its input gates plus <c>h @ weight_hh^T</c>, a new tensor.</summary>
         public Tensor Gates(Tensor stepInputGates, Tensor hidden) =>
