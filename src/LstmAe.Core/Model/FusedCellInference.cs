@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using static TorchSharp.torch;
@@ -16,42 +17,70 @@ namespace LstmAe.Model;
 internal static class FusedCellInference
 {
     /// <summary>
-    /// True where <see cref="Step"/> can run: bfloat16 recurrent products, float32 contiguous operands on the CPU.
+    /// True where <see cref="Step"/> can run on a layer: float32 contiguous input gates and cell state on the CPU, each
+    /// small enough for one span (the input gates of every step are read in place).
     /// </summary>
-    public static bool Applies(Tensor inputGates, Tensor recurrentProduct, Tensor cell) =>
+    public static bool Applies(Tensor inputGates, Tensor cell) =>
         cell.device_type == TorchSharp.DeviceType.CPU
-        && recurrentProduct.dtype == ScalarType.BFloat16 && recurrentProduct.is_contiguous()
-        && inputGates.dtype == ScalarType.Float32 && inputGates.is_contiguous()
-        && cell.dtype == ScalarType.Float32 && cell.is_contiguous();
+        && inputGates.dtype == ScalarType.Float32 && inputGates.is_contiguous() && FitsOneSpan(inputGates)
+        && cell.dtype == ScalarType.Float32 && cell.is_contiguous() && FitsOneSpan(cell);
 
     /// <summary>Step <paramref name="step"/>'s new (h, c), each [batch, hidden], new tensors.</summary>
     /// <param name="inputGates">Every step's input gate pre-activations, [batch, steps, 4 hidden], or one row
     /// [4 hidden] shared by every sequence and step (an input that is always zero leaves the biases).</param>
     /// <param name="step">The step whose input gates to add.</param>
-    /// <param name="recurrentProduct">The step's <c>h @ weight_hh^T</c>, [batch, 4 hidden], bfloat16.</param>
+    /// <param name="recurrentProduct">The step's <c>h @ weight_hh^T</c>, [batch, 4 hidden], bfloat16, contiguous.</param>
     /// <param name="cell">The previous cell state, [batch, hidden].</param>
+    /// <exception cref="ArgumentException">An operand has another type or shape than <see cref="Applies"/> and the
+    /// parameters describe.</exception>
     public static (Tensor Hidden, Tensor Cell) Step(Tensor inputGates, int step, Tensor recurrentProduct, Tensor cell)
     {
         int batch = (int)cell.shape[0], hidden = (int)cell.shape[1], gateCount = 4 * hidden;
         bool shared = inputGates.dim() == 1;
         int steps = shared ? 1 : (int)inputGates.shape[1];
-        Tensor nextHidden = empty_like(cell), nextCell = empty_like(cell);
-        ReadOnlySpan<float> allInputGates = MemoryMarshal.Cast<byte, float>(inputGates.bytes);
-        ReadOnlySpan<ushort> products = MemoryMarshal.Cast<byte, ushort>(recurrentProduct.bytes);
-        ReadOnlySpan<float> cells = MemoryMarshal.Cast<byte, float>(cell.bytes);
-        Span<float> hiddenOut = MemoryMarshal.Cast<byte, float>(nextHidden.bytes);
-        Span<float> cellOut = MemoryMarshal.Cast<byte, float>(nextCell.bytes);
-        float[] gates = new float[gateCount];
-        for (int row = 0; row < batch; row++)
+        if (!Applies(inputGates, cell) || recurrentProduct.dtype != ScalarType.BFloat16 || !recurrentProduct.is_contiguous()
+            || recurrentProduct.shape is not [var rows, var columns] || rows != batch || columns != gateCount
+            || (shared
+                ? inputGates.shape[0] != gateCount
+                : inputGates.dim() != 3 || inputGates.shape[0] != batch || inputGates.shape[2] != gateCount || step < 0 || step >= steps))
         {
-            SumGates(
-                shared ? allInputGates : allInputGates.Slice((row * steps + step) * gateCount, gateCount),
-                products.Slice(row * gateCount, gateCount),
-                gates);
-            Update(gates, hidden, cells.Slice(row * hidden, hidden), hiddenOut.Slice(row * hidden, hidden), cellOut.Slice(row * hidden, hidden));
+            throw new ArgumentException("Operands outside the fused step's contract.");
         }
+
+        Tensor nextHidden = empty_like(cell), nextCell = empty_like(cell);
+        float[] gates = ArrayPool<float>.Shared.Rent(gateCount);
+        try
+        {
+            ReadOnlySpan<float> allInputGates = MemoryMarshal.Cast<byte, float>(inputGates.bytes);
+            ReadOnlySpan<ushort> products = MemoryMarshal.Cast<byte, ushort>(recurrentProduct.bytes);
+            ReadOnlySpan<float> cells = MemoryMarshal.Cast<byte, float>(cell.bytes);
+            Span<float> hiddenOut = MemoryMarshal.Cast<byte, float>(nextHidden.bytes);
+            Span<float> cellOut = MemoryMarshal.Cast<byte, float>(nextCell.bytes);
+            Span<float> rowGates = gates.AsSpan(0, gateCount);
+            for (int row = 0; row < batch; row++)
+            {
+                SumGates(
+                    shared ? allInputGates : allInputGates.Slice((row * steps + step) * gateCount, gateCount),
+                    products.Slice(row * gateCount, gateCount),
+                    rowGates);
+                Update(rowGates, hidden, cells.Slice(row * hidden, hidden), hiddenOut.Slice(row * hidden, hidden), cellOut.Slice(row * hidden, hidden));
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(gates);
+        }
+
+        // The spans above point into the tensors' native memory: keep them from being finalised while it is read.
+        GC.KeepAlive(inputGates);
+        GC.KeepAlive(recurrentProduct);
+        GC.KeepAlive(cell);
+        GC.KeepAlive(nextHidden);
+        GC.KeepAlive(nextCell);
         return (nextHidden, nextCell);
     }
+
+    private static bool FitsOneSpan(Tensor tensor) => tensor.numel() * tensor.element_size() <= int.MaxValue;
 
     /// <summary>gates = inputGates + product, the bfloat16 product widened to float32 exactly (its bits shifted up).</summary>
     private static void SumGates(ReadOnlySpan<float> inputGates, ReadOnlySpan<ushort> product, Span<float> gates)

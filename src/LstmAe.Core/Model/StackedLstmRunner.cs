@@ -66,18 +66,15 @@ internal sealed class StackedLstmRunner
             Tensor hidden = initialState.Hidden[layer];
             Tensor cell = initialState.Cell[layer];
             var outputs = new Tensor[steps];
+            bool fused = FusedInference(cell) && FusedCellInference.Applies(inputGates, cell);
             for (int t = 0; t < steps; t++)
             {
-                if (FusedInference(cell))
+                if (fused)
                 {
-                    Tensor product = weights.RecurrentProduct(hidden);
-                    if (FusedCellInference.Applies(inputGates, product, cell))
-                    {
-                        (hidden, cell) = FusedCellInference.Step(inputGates, t, product, cell);
-                        outputs[t] = hidden;
-                        continue;
-                    }
-                    product.Dispose();
+                    using Tensor product = weights.RecurrentProduct(hidden);
+                    (hidden, cell) = FusedCellInference.Step(inputGates, t, product, cell);
+                    outputs[t] = hidden;
+                    continue;
                 }
                 Tensor stepInputGates = layerInput is null ? inputGates : inputGates[.., t];
                 (hidden, cell) = Cell(weights.Gates(stepInputGates, hidden), cell, _training);

@@ -14,19 +14,19 @@ public sealed class FusedCellInferenceTests
     [TestMethod]
     [DataRow(3, 16, false)]
     [DataRow(5, 13, false)] // a hidden size that leaves a scalar tail
-    [DataRow(4, 8, true)] // one row of input gates for every sequence (an all-zero input's biases)
+    [DataRow(4, 8, true)] // one row of input gates for every sequence and step (an all-zero input's biases)
     public void MatchesTheCellInFloat64(int batch, int hidden, bool sharedInputGates)
     {
         using var scope = NewDisposeScope();
         manual_seed(7);
-        const int Steps = 3, Step = 1;
+        const int Steps = 3, Step = 2;
         Tensor inputGates = sharedInputGates ? randn(4 * hidden) * 2 : randn(batch, Steps, 4 * hidden) * 2;
         Tensor product = (randn(batch, 4 * hidden) * 2).to(ScalarType.BFloat16);
         // The second layer of a stacked state: a contiguous view that starts after the first.
         Tensor stacked = randn(2, batch, hidden);
         Tensor cell = stacked[1];
 
-        Assert.IsTrue(FusedCellInference.Applies(inputGates, product, cell));
+        Assert.IsTrue(FusedCellInference.Applies(inputGates, cell));
         (Tensor h, Tensor c) = FusedCellInference.Step(inputGates, Step, product, cell);
 
         Tensor stepGates = (sharedInputGates ? inputGates.expand(batch, -1) : inputGates[.., Step]).to(ScalarType.Float64);
@@ -40,13 +40,17 @@ public sealed class FusedCellInferenceTests
     }
 
     [TestMethod]
-    public void OnlyBFloat16ProductsOfContiguousFloat32OperandsQualify()
+    public void OnlyContiguousFloat32OperandsQualifyAndTheProductMustBeBFloat16()
     {
         using var scope = NewDisposeScope();
-        Tensor gates = zeros(2, 3, 32), cell = zeros(2, 8);
+        Tensor gates = zeros(2, 3, 32), cell = zeros(2, 8), product = zeros(2, 32).to(ScalarType.BFloat16);
 
-        Assert.IsFalse(FusedCellInference.Applies(gates, zeros(2, 32), cell), "a float32 product");
-        Assert.IsFalse(FusedCellInference.Applies(gates, zeros(32, 2).to(ScalarType.BFloat16).t(), cell), "a transposed product");
-        Assert.IsFalse(FusedCellInference.Applies(gates, zeros(2, 32).to(ScalarType.BFloat16), zeros(8, 2).t()), "a transposed cell");
+        Assert.IsFalse(FusedCellInference.Applies(gates, zeros(8, 2).t()), "a transposed cell");
+        Assert.IsFalse(FusedCellInference.Applies(gates, zeros([2, 8], ScalarType.Float64)), "a float64 cell");
+        Assert.IsFalse(FusedCellInference.Applies(zeros(3, 2, 32).transpose(0, 1), cell), "transposed input gates");
+        Assert.ThrowsExactly<ArgumentException>(() => FusedCellInference.Step(gates, 0, zeros(2, 32), cell), "a float32 product");
+        Assert.ThrowsExactly<ArgumentException>(() => FusedCellInference.Step(gates, 0, zeros(32, 2).to(ScalarType.BFloat16).t(), cell), "a transposed product");
+        Assert.ThrowsExactly<ArgumentException>(() => FusedCellInference.Step(gates, 3, product, cell), "a step past the input gates");
+        Assert.ThrowsExactly<ArgumentException>(() => FusedCellInference.Step(zeros(2, 3, 16), 0, product, cell), "input gates of another width");
     }
 }
