@@ -7,12 +7,12 @@ using Microsoft.ML;
 
 namespace LstmAe.MLNet.Tests;
 
-/// <summary>The README's pipeline example, compiled and run here with tiny sizes; the README must hold the marked
-/// code below verbatim, so the two cannot drift apart.</summary>
+/// <summary>The pipeline example of docs/data.md, compiled and run here with tiny sizes (the page must hold the marked
+/// code below verbatim, so the two cannot drift apart), and the README's option tables.</summary>
 [TestClass]
 public sealed class ReadmeExampleTests
 {
-    // README pipeline: begin
+    // docs pipeline: begin
     static ITransformer TrainClassifier(MLContext ml, IDataView clips, LstmAutoEncoderOptions options, string path)
     {
         var pipeline = ml.Transforms.LstmAutoEncode(options)
@@ -23,33 +23,33 @@ public sealed class ReadmeExampleTests
         ml.Model.SaveAtomically(model, clips.Schema, path);
         return model;
     }
-    // README pipeline: end
+    // docs pipeline: end
 
     // Compiled, not run (it trains the full CpuDefault recipe on 4,000 clips).
     static ITransformer ReadmeCall()
     {
-        // README call: begin
+        // docs call: begin
         var ml = new MLContext(seed: 0);
         IDataView clips = ml.Data.LoadMovingMnist(new MovingMnistOptions { DigitsPerSequence = 1, SequenceCount = 4_000 });
         ITransformer model = TrainClassifier(ml, clips, new LstmAutoEncoderOptions(), "model.zip");
-        // README call: end
+        // docs call: end
         return model;
     }
 
     [TestMethod]
-    public void TheReadmeHoldsThisPipelineVerbatim()
+    public void TheDataPageHoldsThisPipelineVerbatim()
     {
-        string readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md")).ReplaceLineEndings("\n");
-        foreach (string region in new[] { "README pipeline", "README call" })
+        string page = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "data.md")).ReplaceLineEndings("\n");
+        foreach (string region in new[] { "docs pipeline", "docs call" })
         {
             string code = Marked(region);
-            StringAssert.Contains(readme, code, $"README.md does not hold the code marked '{region}' in {nameof(ReadmeExampleTests)}.cs");
+            StringAssert.Contains(page, code, $"docs/data.md does not hold the code marked '{region}' in {nameof(ReadmeExampleTests)}.cs");
         }
         Assert.IsNotNull((Func<ITransformer>)ReadmeCall);
     }
 
     [TestMethod]
-    public void TheReadmePipelineTrainsSavesAndLoads()
+    public void ThePipelineExampleTrainsSavesAndLoads()
     {
         using var folder = new TempDirectory();
         var ml = new MLContext(seed: 0);
