@@ -66,7 +66,9 @@ internal sealed class StackedLstmRunner
             Tensor hidden = initialState.Hidden[layer];
             Tensor cell = initialState.Cell[layer];
             var outputs = new Tensor[steps];
-            bool fused = FusedInference(cell) && FusedCellInference.Applies(inputGates, cell);
+            // With bfloat16 products, a small state's inference steps take the fused update (FusedCellInference).
+            bool fused = _products.Precision == MatrixPrecision.BFloat16 && SmallStateInference(cell, _training)
+                && FusedCellInference.Applies(inputGates, cell);
             for (int t = 0; t < steps; t++)
             {
                 if (fused)
@@ -89,11 +91,11 @@ internal sealed class StackedLstmRunner
         return (layerInput!, new LstmState(stack(finalHidden), stack(finalCell)));
     }
 
-    /// <summary>True where a step may take <see cref="FusedCellInference"/>: inference (eval mode, no gradients) on the
-    /// CPU with bfloat16 products and a small state (see <see cref="SmallCellInference"/>).</summary>
-    private bool FusedInference(Tensor cell) =>
-        !_training && _products.Precision == MatrixPrecision.BFloat16 && !is_grad_enabled()
-        && cell.device_type == DeviceType.CPU && cell.numel() <= SerialElementwiseLimit;
+    /// <summary>True in inference (eval mode, no gradients) on the CPU for a state of at most
+    /// <see cref="SerialElementwiseLimit"/> values: where <see cref="SmallCellInference"/> or, with bfloat16 products,
+    /// <see cref="FusedCellInference"/> updates the cell.</summary>
+    private static bool SmallStateInference(Tensor cell, bool training) =>
+        !training && !is_grad_enabled() && cell.device_type == DeviceType.CPU && cell.numel() <= SerialElementwiseLimit;
 
     /// <summary>One LSTM cell update from the summed gate pre-activations, all in float32.</summary>
     /// <remarks>
@@ -105,9 +107,9 @@ internal sealed class StackedLstmRunner
     /// </remarks>
     private static (Tensor Hidden, Tensor Cell) Cell(Tensor gatePreactivations, Tensor cell, bool training)
     {
-        bool recording = is_grad_enabled();
-        if (!recording && !training && cell.device_type == DeviceType.CPU && cell.numel() <= SerialElementwiseLimit)
+        if (SmallStateInference(cell, training))
             return SmallCellInference(gatePreactivations, cell);
+        bool recording = is_grad_enabled();
         Tensor[] gates = gatePreactivations.chunk(GateCount, dim: 1);
         Tensor inputGate, forgetGate, outputGate;
         if (recording)

@@ -157,9 +157,8 @@ public sealed class NpySequenceFile : ISequenceCollection
     public string Path { get; }
 
     /// <inheritdoc/>
-    public string Description => FrameCount == _fileFrameCount
-        ? $"{SequenceCount} sequences of '{Path}'"
-        : $"{SequenceCount} sequences of '{Path}' (their first {FrameCount} of {_fileFrameCount} frames)";
+    public string Description =>
+        SequenceCollectionLeadingFrames.Describe($"{SequenceCount} sequences of '{Path}'", FrameCount, _fileFrameCount);
 
     /// <summary>Same as <see cref="SequenceCount"/>.</summary>
     public int Count => SequenceCount;

@@ -26,9 +26,12 @@ public sealed class SequenceCollectionLeadingFrames : ISequenceCollection
     }
 
     /// <inheritdoc/>
-    public string Description => FrameCount == _inner.FrameCount
-        ? _inner.Description
-        : $"{_inner.Description} (their first {FrameCount} of {_inner.FrameCount} frames)";
+    public string Description => Describe(_inner.Description, FrameCount, _inner.FrameCount);
+
+    /// <summary>"20 sequences of 'x.npy' (their first 10 of 30 frames)": <paramref name="sequences"/> described with
+    /// the frames kept, when fewer than all.</summary>
+    internal static string Describe(string sequences, int kept, int all) =>
+        kept == all ? sequences : $"{sequences} (their first {kept} of {all} frames)";
 
     /// <inheritdoc/>
     public int Count => _inner.Count;
