@@ -307,7 +307,8 @@ internal sealed class DataOptions
         }
         catch (ArgumentException e) when (e.ParamName == "options" && options.Split != DataSplit.All)
         {
-            // The split does not fit the file (NpySequenceFile.Open documents no other ArgumentException from options).
+            // The split does not fit the file: Open's only other ArgumentException from options is FrameCount's, which
+            // is not set here (--frames-per-sequence goes through TakeFrames below, for its own message).
             int total = NpySequenceFile.ReadSequenceCount(path, options.Layout);
             throw new CliException(
                 $"'{path}' holds {total} sequences, but --split {options.Split} needs some on each side of --train-sequences " +
