@@ -40,6 +40,32 @@ public sealed class FusedCellInferenceTests
     }
 
     [TestMethod]
+    [DataRow(16)] // every value in vector lanes
+    [DataRow(3)] // every value in the scalar tail
+    public void SaturatedGatesReachTheirLimitsWithoutOverflow(int hidden)
+    {
+        using var scope = NewDisposeScope();
+        // Pre-activations where exp(-x) overflows or underflows float32, infinities included; the product adds zero.
+        float[] extremes = [float.NegativeInfinity, -1e30f, -1e4f, -100f, -89f, 89f, 100f, 1e4f, 1e30f, float.PositiveInfinity];
+        int batch = extremes.Length;
+        Tensor inputGates = tensor(Enumerable.Range(0, batch * 4 * hidden).Select(i => extremes[(i / 4 + i) % batch]).ToArray())
+            .reshape(batch, 1, 4 * hidden);
+        Tensor product = zeros([batch, 4 * hidden], ScalarType.BFloat16);
+        Tensor cell = tensor(Enumerable.Range(0, batch * hidden).Select(i => (float)(i % 7 - 3)).ToArray()).reshape(batch, hidden);
+
+        (Tensor h, Tensor c) = FusedCellInference.Step(inputGates, 0, product, cell);
+
+        Tensor[] gates = inputGates[.., 0].to(ScalarType.Float64).chunk(4, 1);
+        Tensor expectedCell = gates[1].sigmoid() * cell.to(ScalarType.Float64) + gates[0].sigmoid() * gates[2].tanh();
+        Tensor expectedHidden = gates[3].sigmoid() * expectedCell.tanh();
+        Assert.IsTrue(c.isfinite().all().item<bool>() && h.isfinite().all().item<bool>(), "a saturated gate gave an infinity or NaN");
+        // Saturated gates are exactly 0 or 1 in float32 (|x| >= 89 is past 2⁻¹²⁸); what is left is one float32 rounding.
+        double tolerance = 4 * Math.Pow(2, -24) * (cell.abs().max().item<float>() + 1);
+        Assert.IsLessThan(tolerance, (c.to(ScalarType.Float64) - expectedCell).abs().max().item<double>(), "cell");
+        Assert.IsLessThan(tolerance, (h.to(ScalarType.Float64) - expectedHidden).abs().max().item<double>(), "hidden");
+    }
+
+    [TestMethod]
     public void OnlyContiguousFloat32OperandsQualifyAndTheProductMustBeBFloat16()
     {
         using var scope = NewDisposeScope();
