@@ -230,6 +230,7 @@ internal sealed class DataOptions
                 return (OpenNpy(parsed, new NpySequenceOptions
                 {
                     Layout = parsed.GetValue(Layout),
+                    FrameCount = parsed.GetValue(FramesPerSequence),
                     Split = split,
                     TrainSequenceCount = parsed.GetValue(TrainSequences),
                     LabelsPath = labels,
@@ -295,38 +296,30 @@ internal sealed class DataOptions
         return SequenceBatch.FramesFor(data, model);
     }
 
-    /// <summary>Opens a .npy file, its leading --frames-per-sequence frames when given; a split that does not fit the
-    /// file is a usage error in the command line's own terms.</summary>
-    private ISequenceCollection OpenNpy(ParseResult parsed, NpySequenceOptions options)
+    /// <summary>Opens a .npy file; a split or a --frames-per-sequence that does not fit the file is a usage error in
+    /// the command line's own terms.</summary>
+    private NpySequenceFile OpenNpy(ParseResult parsed, NpySequenceOptions options)
     {
         string path = parsed.GetValue(Path)!;
-        NpySequenceFile file;
         try
         {
-            file = NpySequenceFile.Open(path, options);
+            return NpySequenceFile.Open(path, options);
+        }
+        catch (ArgumentOutOfRangeException e) when (e.ParamName == "options" && options.FrameCount is { } frames)
+        {
+            // More frames than the file's sequences hold (RequirePositive refused fewer than one).
+            throw new CliException(
+                $"--frames-per-sequence {frames}: the sequences of '{path}' have {NpySequenceFile.ReadFrameCount(path, options.Layout)} frames each.",
+                ExitCodes.Usage);
         }
         catch (ArgumentException e) when (e.ParamName == "options" && options.Split != DataSplit.All)
         {
-            // The split does not fit the file: Open's only other ArgumentException from options is FrameCount's, which
-            // is not set here (--frames-per-sequence goes through TakeFrames below, for its own message).
+            // The split does not fit the file (FrameCount's refusal, the other one from options, is caught above).
             int total = NpySequenceFile.ReadSequenceCount(path, options.Layout);
             throw new CliException(
                 $"'{path}' holds {total} sequences, but --split {options.Split} needs some on each side of --train-sequences " +
                 $"{options.TrainSequenceCount}: pass --train-sequences between 1 and {total - 1}, or --split All for the whole file.",
                 ExitCodes.Usage);
-        }
-
-        int? frames = parsed.GetValue(FramesPerSequence);
-        try
-        {
-            return file.TakeFrames(frames);
-        }
-        catch (ArgumentOutOfRangeException)
-        {
-            // More frames than the file's sequences hold (RequirePositive refused fewer than one).
-            string message = $"--frames-per-sequence {frames}: {file.Description} have {file.FrameCount} frames each.";
-            file.Dispose();
-            throw new CliException(message, ExitCodes.Usage);
         }
     }
 }

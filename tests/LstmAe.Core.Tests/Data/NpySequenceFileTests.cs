@@ -80,11 +80,12 @@ public sealed class NpySequenceFileTests
     {
         string path = Path.Combine(Fixtures, "time_major_u8.npy"); // 20 frames per sequence
 
-        var error = Assert.ThrowsExactly<ArgumentException>(() => NpySequenceFile.Open(path, new NpySequenceOptions { FrameCount = frames }));
+        var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => NpySequenceFile.Open(path, new NpySequenceOptions { FrameCount = frames }));
 
         Assert.AreEqual("options", error.ParamName);
         StringAssert.Contains(error.Message, $"NpySequenceOptions.FrameCount is {frames}, but the sequences of '{path}' have 20 frames");
         StringAssert.Contains(error.Message, "expected 1 to 20");
+        Assert.AreEqual(frames, error.ActualValue);
     }
 
     [TestMethod]
@@ -190,7 +191,7 @@ public sealed class NpySequenceFileTests
     }
 
     [TestMethod]
-    public void TheSequenceCountComesFromTheHeaderAlone()
+    public void SequenceAndFrameCountsComeFromTheHeaderAlone()
     {
         using var temp = new TempDirectory();
         // Headers only: the data they declare is not there, and a gzip holds nothing but the header.
@@ -200,6 +201,9 @@ public sealed class NpySequenceFileTests
         Assert.AreEqual(7, NpySequenceFile.ReadSequenceCount(plain));
         Assert.AreEqual(7, NpySequenceFile.ReadSequenceCount(gzip));
         Assert.AreEqual(20, NpySequenceFile.ReadSequenceCount(gzip, NpySequenceLayout.BatchMajor));
+        Assert.AreEqual(20, NpySequenceFile.ReadFrameCount(plain));
+        Assert.AreEqual(20, NpySequenceFile.ReadFrameCount(gzip));
+        Assert.AreEqual(7, NpySequenceFile.ReadFrameCount(plain, NpySequenceLayout.BatchMajor));
         Assert.ThrowsExactly<InvalidDataException>(() => NpySequenceFile.Open(plain), "the data is missing");
     }
 

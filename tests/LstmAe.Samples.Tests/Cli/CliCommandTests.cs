@@ -154,7 +154,7 @@ public sealed class CliCommandTests
             .AssertFailed(ExitCodes.Failure, "The model reads 2 frames per sequence but 6 sequences of '" + npy + "' (their first 1 of 20 frames) have only 1.");
         Assert.IsFalse(File.Exists(folder.File("f.csv")));
         CliResult.Run(["evaluate", "--model", model, "--frames-per-sequence", "21", .. data])
-            .AssertFailed(ExitCodes.Usage, "--frames-per-sequence 21: 6 sequences of '" + npy + "' have 20 frames each.");
+            .AssertFailed(ExitCodes.Usage, "--frames-per-sequence 21: the sequences of '" + npy + "' have 20 frames each.");
         // Two frames: the input only, so only the reconstruction is scored.
         var inputOnly = CliResult.Run(["evaluate", "--model", model, "--frames-per-sequence", "2", .. data]);
         inputOnly.AssertSucceeded();

@@ -62,9 +62,10 @@ public sealed class NpySequenceFile : ISequenceCollection
         FrameCount = options.FrameCount ?? _fileFrameCount;
         if (FrameCount < 1 || FrameCount > _fileFrameCount)
         {
-            throw new ArgumentException(
+            throw new ArgumentOutOfRangeException(
+                nameof(options), FrameCount,
                 $"{nameof(NpySequenceOptions)}.{nameof(NpySequenceOptions.FrameCount)} is {FrameCount}, but the sequences of " +
-                $"{source} have {_fileFrameCount} frames, read as {AxesText(Layout)}; expected 1 to {_fileFrameCount}.", nameof(options));
+                $"{source} have {_fileFrameCount} frames, read as {AxesText(Layout)}; expected 1 to {_fileFrameCount}.");
         }
 
         FrameHeight = (int)shape[2];
@@ -101,8 +102,9 @@ public sealed class NpySequenceFile : ISequenceCollection
     /// <param name="path">The .npy or .npy.gz file.</param>
     /// <param name="options">Layout and split; defaults to time-major, all sequences.</param>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="path"/> is empty, or the split or
-    /// <see cref="NpySequenceOptions.FrameCount"/> does not fit the file.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty, or the split does not fit the file.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="NpySequenceOptions.FrameCount"/> is below 1 or above
+    /// the frames the file's sequences have.</exception>
     /// <exception cref="FileNotFoundException">The file or the labels file does not exist.</exception>
     /// <exception cref="UnauthorizedAccessException">The file cannot be opened for reading (it may name a
     /// folder).</exception>
@@ -141,7 +143,19 @@ public sealed class NpySequenceFile : ISequenceCollection
     /// <param name="layout">Which axis counts sequences.</param>
     /// <exception cref="InvalidDataException">The header is not an .npy header of a 4-D uint8 or float32 array; the
     /// message names the file.</exception>
-    public static int ReadSequenceCount(string path, NpySequenceLayout layout = NpySequenceLayout.TimeMajor)
+    public static int ReadSequenceCount(string path, NpySequenceLayout layout = NpySequenceLayout.TimeMajor) =>
+        (int)ReadShape(path, layout)[layout == NpySequenceLayout.TimeMajor ? 1 : 0];
+
+    /// <summary>The number of frames of each sequence in an .npy file (or a gzip of one), from its header alone, as
+    /// <see cref="ReadSequenceCount"/> reads it.</summary>
+    /// <param name="path">The .npy or .npy.gz file.</param>
+    /// <param name="layout">Which axis counts frames.</param>
+    /// <exception cref="InvalidDataException">The header is not an .npy header of a 4-D uint8 or float32 array; the
+    /// message names the file.</exception>
+    public static int ReadFrameCount(string path, NpySequenceLayout layout = NpySequenceLayout.TimeMajor) =>
+        (int)ReadShape(path, layout)[layout == NpySequenceLayout.TimeMajor ? 0 : 1];
+
+    private static long[] ReadShape(string path, NpySequenceLayout layout)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using FileStream file = ReadableFile.OpenRead(path);
@@ -150,7 +164,7 @@ public sealed class NpySequenceFile : ISequenceCollection
         string source = gzip ? $"'{path}' (after gzip decompression)" : $"'{path}'";
         NpyHeader header = NpyHeader.Read(stream, source);
         CheckShape(header, layout, source);
-        return (int)header.Shape[layout == NpySequenceLayout.TimeMajor ? 1 : 0];
+        return header.Shape;
     }
 
     /// <summary>The file this reads.</summary>
