@@ -15,7 +15,7 @@ internal static class EncodeCommand
         var model = ModelOptions.CreateModelOption();
         var device = new DeviceOption();
         var data = new DataOptions(defaultSequences: 1000, defaultSplit: DataSplit.Test, withLabels: true);
-        var target = new OutputOptions("The feature file: *.csv or *.parquet (one row per sequence: 'sequence', 'label' when the data has labels, then f0, f1, ...).");
+        var target = new OutputOptions("The feature file: *.csv or *.parquet (one row per sequence: 'sequence', 'name' for frame folders, 'label' when the data has labels, then f0, f1, ...).");
         var features = new Option<EncoderFeatures>("--features")
         {
             Description = "Which encoder state: LastLayerHidden, LastLayerHiddenAndCell, AllLayersHidden, AllLayersHiddenAndCell or LastLayerHiddenMeanOverTime.",

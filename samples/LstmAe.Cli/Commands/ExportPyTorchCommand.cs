@@ -1,6 +1,5 @@
 using System.CommandLine;
 using LstmAe.Cli.Options;
-using LstmAe.IO;
 
 namespace LstmAe.Cli.Commands;
 
@@ -20,7 +19,7 @@ internal static class ExportPyTorchCommand
         {
             string path = target.File(parsed);
             using var autoEncoder = ModelFile.Load(parsed.GetRequiredValue(model));
-            AtomicFile.WriteFile(path, autoEncoder.SavePyTorchStateDict);
+            autoEncoder.SavePyTorchStateDict(path); // atomic: a file already there survives a failure
             output.WriteLine($"Wrote the weights of {parsed.GetRequiredValue(model)} to {path}.");
             output.WriteLine($"Its architecture: {autoEncoder.Options.ToJson()}");
             return ExitCodes.Success;

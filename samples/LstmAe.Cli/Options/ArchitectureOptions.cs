@@ -28,7 +28,7 @@ internal sealed class ArchitectureOptions
         Objective = new Option<TrainingObjective?>("--objective") { Description = "Loss: BinaryCrossEntropy (the paper) or MeanSquaredError." };
         Precision = new Option<MatrixPrecision?>("--precision")
         {
-            Description = "Matrix products: Float32 (exact) or BFloat16 (about 2x faster training on CPUs with native bf16, slower elsewhere). Default: for train with the default preset, the faster on this CPU (LstmAutoEncode's default model); otherwise Float32.",
+            Description = "Matrix products: Float32 (exact) or BFloat16 (about 2x faster training on CPUs with native bf16, slower elsewhere). Default: for train and paper with the default preset, the faster on this CPU (LstmAutoEncode's default model); otherwise Float32.",
         };
     }
 

@@ -1,3 +1,4 @@
+using LstmAe.IO;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
@@ -37,17 +38,16 @@ public static class PyTorchStateDict
         weights.CopyInto(module, path);
     }
 
-    /// <summary>Writes <paramref name="module"/>'s parameters and buffers as a state_dict PyTorch loads.</summary>
+    /// <summary>Writes <paramref name="module"/>'s parameters and buffers as a state_dict PyTorch loads, atomically
+    /// (<see cref="AtomicFile"/>): an existing file is replaced only once the new one is complete.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="module"/> or <paramref name="path"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
-    /// <exception cref="IOException">The file could not be written (its folder is missing, the disk is full,
-    /// ...).</exception>
-    /// <exception cref="UnauthorizedAccessException">The file may not be written, or <paramref name="path"/> names a
-    /// folder.</exception>
+    /// <exception cref="IOException">The file could not be written (its folder is missing, the disk is full, it may
+    /// not be written, <paramref name="path"/> names a folder, ...); the message names it.</exception>
     public static void Save(nn.Module module, string path)
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        module.save_py(path);
+        AtomicFile.WriteFile(path, temporary => module.save_py(temporary));
     }
 }

@@ -402,13 +402,13 @@ public sealed class LstmAutoEncoder : IDisposable
         return OnnxModelExporter.Build(this, options);
     }
 
-    /// <summary>Writes the weights as a PyTorch state_dict that <c>torch.load</c> reads.</summary>
-    /// <param name="path">The file to write.</param>
+    /// <summary>Writes the weights as a PyTorch state_dict that <c>torch.load</c> reads, atomically: an existing file
+    /// is replaced only once the new one is complete.</summary>
+    /// <param name="path">The file to write; its folder must exist.</param>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
-    /// <exception cref="IOException">The file could not be written (its folder is missing, the disk is full, ...).</exception>
-    /// <exception cref="UnauthorizedAccessException">The file may not be written, or <paramref name="path"/> names a
-    /// folder.</exception>
+    /// <exception cref="IOException">The file could not be written (its folder is missing, the disk is full, it may
+    /// not be written, it names a folder, ...); the message names it.</exception>
     public void SavePyTorchStateDict(string path) => PyTorchStateDict.Save(Module, path);
 
     /// <summary>Releases the native tensors.</summary>

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using LstmAe.Core.Tests.TestSupport;
 using LstmAe.Model;
+using LstmAe.Tests.Shared;
 using LstmAe.Training;
 using TorchSharp;
 
@@ -40,6 +41,27 @@ public sealed class PyTorchStateDictTests
         copy.LoadPyTorchStateDict(path);
 
         TinyModels.AssertBitIdentical(original, copy);
+    }
+
+    [TestMethod]
+    public void SavingReplacesAFileWholeAndRefusesAFolder()
+    {
+        using var folder = new TempDirectory();
+        string path = folder.Write("weights.pt", "an older file"u8.ToArray());
+        string taken = Path.Combine(folder.Path, "taken");
+        Directory.CreateDirectory(taken);
+        using var original = LstmAutoEncoder.Create(TinyModels.Options, seed: 1);
+        using var copy = LstmAutoEncoder.Create(TinyModels.Options, seed: 2);
+
+        original.SavePyTorchStateDict(path);
+        var error = Assert.ThrowsExactly<IOException>(() => original.SavePyTorchStateDict(taken));
+
+        copy.LoadPyTorchStateDict(path);
+        TinyModels.AssertBitIdentical(original, copy);
+        StringAssert.Contains(error.Message, taken);
+        Assert.IsTrue(Directory.Exists(taken), "the folder is gone");
+        // Only what was there: no temporary file left beside the targets.
+        CollectionAssert.AreEquivalent(new[] { path, taken }, Directory.GetFileSystemEntries(folder.Path));
     }
 
     [TestMethod]
