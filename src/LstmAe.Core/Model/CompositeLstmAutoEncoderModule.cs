@@ -53,6 +53,19 @@ public sealed class CompositeLstmAutoEncoderModule : nn.Module<Tensor, Tensor?, 
     /// <summary>The decoder that generates the future frames, or null in reconstruction-only mode.</summary>
     public LstmDecoder? PredictionDecoder => _predictionDecoder;
 
+    /// <summary>The generator the encoder's and decoders' dropout masks are drawn from while training on the CPU;
+    /// null for torch's process-wide one.</summary>
+    internal Generator? DropoutDraws
+    {
+        get => _encoder.DropoutDraws;
+        set
+        {
+            _encoder.DropoutDraws = value;
+            if (_reconstructionDecoder is not null) _reconstructionDecoder.DropoutDraws = value;
+            if (_predictionDecoder is not null) _predictionDecoder.DropoutDraws = value;
+        }
+    }
+
     /// <summary>
     /// The parameters training updates: all but those the decoders never multiply (<see cref="LstmDecoder.IdleParameters"/>),
     /// so an optimizer keeps no state for weights that never get a gradient.

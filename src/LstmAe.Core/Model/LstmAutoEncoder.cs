@@ -17,18 +17,24 @@ namespace LstmAe.Model;
 /// are read. Each frame is <see cref="LstmAutoEncoderModelOptions.FrameSize"/> floats, row-major, in [0, 1].
 /// Inference runs in eval mode under <c>torch.no_grad()</c>, in chunks so memory stays bounded.
 /// Inference calls may run concurrently on one instance (the model rests in eval mode); they must not overlap a
-/// training run on it.
+/// training run on it. Models may be created, loaded and trained on several threads at once: each draws its random
+/// numbers from a generator of its own (on the CPU), so none changes another's results.
 /// </remarks>
 public sealed class LstmAutoEncoder : IDisposable
 {
     /// <summary>Sequences per forward pass during inference: bounds memory for large inputs.</summary>
     private const int InferenceChunk = 64;
 
-    private LstmAutoEncoder(LstmAutoEncoderModelOptions options, Device device)
+    /// <param name="options">Sizes and variants, validated.</param>
+    /// <param name="device">Where the weights go.</param>
+    /// <param name="seed">Draws the weights from this seed (<see cref="WeightInitialization"/>); null for weights that
+    /// are about to be replaced.</param>
+    private LstmAutoEncoder(LstmAutoEncoderModelOptions options, Device device, int? seed = null)
     {
         Options = options;
         Device = device;
         Module = new CompositeLstmAutoEncoderModule(options);
+        if (seed is { } s) WeightInitialization.Reset(Module, s);
         Module.to(device);
         // Rest in eval mode: only the trainer switches to training mode, and restores this after. Inference calls
         // from parallel cursors then never see (or restore) a training-mode flag another thread set.
@@ -60,8 +66,11 @@ public sealed class LstmAutoEncoder : IDisposable
     public Device Device { get; }
 
     /// <summary>
-    /// Creates a model with freshly initialised weights. The same seed gives the same weights; torch's global
-    /// random generator is left as it was.
+    /// Creates a model with freshly initialised weights. The same seed gives the same weights, on any thread and
+    /// whatever else draws random numbers meanwhile: they come from a generator of their own (PyTorch's default
+    /// initialisation, the weights <c>torch.manual_seed(seed)</c> then building the modules gives). Building the
+    /// modules draws from torch's process-wide generator, as every TorchSharp module's construction does; its state
+    /// is put back afterwards, so a caller's own seeded sequence on this thread continues as if Create had not run.
     /// </summary>
     /// <param name="options">Sizes and variants; validated.</param>
     /// <param name="seed">Seed for weight initialisation.</param>
@@ -72,14 +81,22 @@ public sealed class LstmAutoEncoder : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         TorchDevices.RequireKnown(device, nameof(device));
+        LstmAutoEncoder model = Build(options, device, seed);
+        model.HasInitialWeights = true;
+        return model;
+    }
+
+    /// <summary>The modules <paramref name="options"/> describe on <paramref name="device"/>, their weights drawn
+    /// from <paramref name="seed"/>, or left as construction made them when null (weights about to be replaced).</summary>
+    private static LstmAutoEncoder Build(LstmAutoEncoderModelOptions options, string device, int? seed)
+    {
         options.Validate();
         // Before the model's first product: later, MKL no longer accepts the mode.
         MklReproducibility.Enable();
         using Tensor globalState = torch.get_rng_state();
         try
         {
-            torch.manual_seed(seed);
-            return new LstmAutoEncoder(options, new Device(device)) { HasInitialWeights = true };
+            return new LstmAutoEncoder(options, new Device(device), seed);
         }
         finally
         {
@@ -269,11 +286,10 @@ public sealed class LstmAutoEncoder : IDisposable
         using (weights)
         {
             options = options with { MatrixPrecision = matrixPrecision ?? MatrixPrecisionSupport.ForThisCpu(options.MatrixPrecision) };
-            var model = Create(options, seed: 0, device);
+            var model = Build(options, device, seed: null);
             try
             {
                 weights.CopyInto(model.Module, "the model stream");
-                model.HasInitialWeights = false;
                 return model;
             }
             catch

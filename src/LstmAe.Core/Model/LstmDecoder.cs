@@ -53,6 +53,9 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
     /// <summary>Frames generated per call.</summary>
     public int Steps => _steps;
 
+    /// <inheritdoc cref="LstmEncoder.DropoutDraws"/>
+    internal Generator? DropoutDraws { get; set; }
+
     /// <summary>
     /// Parameters this decoder never multiplies, so they never get a gradient: an unconditioned decoder's first-layer
     /// input weights (its input is always zero). They stay in the state_dict for PyTorch interchange.
@@ -117,7 +120,7 @@ public sealed class LstmDecoder : nn.Module<LstmState, Tensor?, Tensor>
     }
 
     /// <summary>A runner over this decoder's LSTM, for one forward pass.</summary>
-    private StackedLstmRunner CreateRunner() => new(_lstm, _shape, _products, training);
+    private StackedLstmRunner CreateRunner() => new(_lstm, _shape, _products, training, DropoutDraws);
 
     /// <summary>
     /// Runs the LSTM over <paramref name="inputs"/> [batch, steps, frame size]: through the runner when there is one,

@@ -31,6 +31,10 @@ public sealed class LstmEncoder : nn.Module<Tensor, LstmState>
     {
     }
 
+    /// <summary>The generator dropout masks are drawn from while training on the CPU; null for torch's process-wide
+    /// one. Set for a run by <see cref="Training.AutoEncoderTrainer"/>.</summary>
+    internal Generator? DropoutDraws { get; set; }
+
     /// <summary>Runs the LSTM over <paramref name="frames"/> [batch, frames, frame size] from a zero state.</summary>
     public override LstmState forward(Tensor frames)
     {
@@ -52,7 +56,7 @@ public sealed class LstmEncoder : nn.Module<Tensor, LstmState>
             frames = frames.to(ScalarType.Float32);
         if (fused)
             return _shape.RunFused(_lstm, frames, _shape.ZeroState(frames), _products, training);
-        var runner = new StackedLstmRunner(_lstm, _shape, _products, training);
+        var runner = new StackedLstmRunner(_lstm, _shape, _products, training, DropoutDraws);
         return runner.Run(frames, (int)frames.shape[1], _shape.ZeroState(frames));
     }
 

@@ -28,6 +28,7 @@ internal sealed class StackedLstmRunner
 
     private readonly LayerWeights[] _layers;
     private readonly double _dropout;
+    private readonly Generator? _dropoutDraws;
     private readonly bool _training;
     private readonly MatrixProducts _products;
 
@@ -37,11 +38,14 @@ internal sealed class StackedLstmRunner
     /// (applied only while training).</param>
     /// <param name="products">The operand format of every matrix product, and where weight casts are kept.</param>
     /// <param name="training">True while training.</param>
-    public StackedLstmRunner(LSTM lstm, StackedLstmShape shape, MatrixProducts products, bool training)
+    /// <param name="dropoutDraws">The generator dropout masks on the CPU are drawn from; null for torch's
+    /// process-wide one (also used on other devices).</param>
+    public StackedLstmRunner(LSTM lstm, StackedLstmShape shape, MatrixProducts products, bool training, Generator? dropoutDraws = null)
     {
         _layers = Enumerable.Range(0, shape.Layers).Select(layer => new LayerWeights(lstm, layer, products)).ToArray();
         _products = products;
         _dropout = shape.Dropout;
+        _dropoutDraws = dropoutDraws;
         _training = training;
     }
 
@@ -86,9 +90,19 @@ internal sealed class StackedLstmRunner
 
             layerInput = stack(outputs, dim: 1);
             if (_training && _dropout > 0 && layer < _layers.Length - 1)
-                layerInput = nn.functional.dropout(layerInput, _dropout, training: true);
+                layerInput = Dropout(layerInput);
         }
         return (layerInput!, new LstmState(stack(finalHidden), stack(finalCell)));
+    }
+
+    /// <summary>Dropout between layers: libtorch's CPU dropout (<c>input * bernoulli(1 - p) / (1 - p)</c>, the same
+    /// arithmetic and draws) with the mask drawn from <see cref="_dropoutDraws"/> where it applies.</summary>
+    private Tensor Dropout(Tensor input)
+    {
+        if (_dropoutDraws is null || input.device_type != _dropoutDraws.device.type)
+            return nn.functional.dropout(input, _dropout, training: true);
+        Tensor noise = empty_like(input).bernoulli_(1 - _dropout, _dropoutDraws).div_(1 - _dropout);
+        return input.mul(noise);
     }
 
     /// <summary>True in inference (eval mode, no gradients) on the CPU for a state of at most

@@ -14,11 +14,11 @@ namespace LstmAe.Training;
 /// and checkpoints. Native memory stays flat: each step runs in its own dispose scope.
 /// </summary>
 /// <remarks>
-/// Training draws dropout masks from torch's process-wide generator: <see cref="Fit"/> seeds it and restores it
-/// afterwards, so two <see cref="Fit"/> calls (on any trainers) must not run concurrently, nor other torch code that
-/// draws random numbers. On CUDA, dropout uses the CUDA generator, which TorchSharp 0.107 can seed but not read:
-/// checkpoints and the restore after <see cref="Fit"/> cover the CPU generator only, so a resumed CUDA run is
-/// reproducible but not bit-identical to an uninterrupted one.
+/// On the CPU, training draws dropout masks from a generator of its own, seeded with <see cref="TrainingOptions.Seed"/>
+/// and kept in checkpoints, so runs on other threads (other trainers, model creation, a user's own torch code) do not
+/// change its results, and it changes nothing of theirs. On CUDA, dropout draws from the device's process-wide
+/// generator, which <see cref="Fit"/> seeds and TorchSharp 0.107 cannot read: concurrent runs with dropout on one GPU
+/// are not reproducible, and a resumed CUDA run is reproducible but not bit-identical to an uninterrupted one.
 /// </remarks>
 public sealed class AutoEncoderTrainer
 {
@@ -144,6 +144,7 @@ public sealed class AutoEncoderTrainer
         private ParallelDecoderPass? _parallelDecoders;
         private int _reportEvery = 1;
         private DeviceLossSums? _pending;
+        private Generator? _dropoutDraws;
         private Tensor? _maxNormOnDevice, _epsilonOnDevice;
         private double _lastLearningRate;
 
@@ -164,23 +165,25 @@ public sealed class AutoEncoderTrainer
             (_maxNormOnDevice, _epsilonOnDevice) = (maxNorm, epsilon);
             _parallelDecoders = parallel;
             using ParameterOptimizer optimizer = ParameterOptimizer.Create(_options.Optimizer, _model.Module.TrainedParameters(), _options.Momentum);
-            // Dropout draws from the process-wide generator; the caller gets it back as it was, as after Create.
-            using Tensor globalState = torch.get_rng_state();
+            // The run's own dropout draws (the CPU's); the seed gives the stream torch.manual_seed(seed) would.
+            using var dropoutDraws = new Generator(unchecked((ulong)_options.Seed), new Device(DeviceType.CPU));
+            if (_model.Device.type == DeviceType.CUDA) torch.cuda.manual_seed_all(_options.Seed);
+            _model.Module.DropoutDraws = dropoutDraws;
+            _dropoutDraws = dropoutDraws;
             try
             {
-                torch.manual_seed(_options.Seed);
                 bool resuming = _options.ResumeFromCheckpoint && File.Exists(_options.CheckpointPath);
                 _initializeOutputBias = !resuming && _options.InitializeOutputBiasFromData && _model.HasInitialWeights;
                 // From here the weights are no longer Create's, even if the restore below fails half-way.
                 _model.HasInitialWeights = false;
-                if (resuming) _position = TrainingCheckpoint.Restore(_options.CheckpointPath!, _model, _options, optimizer);
+                if (resuming) _position = TrainingCheckpoint.Restore(_options.CheckpointPath!, _model, _options, optimizer, dropoutDraws);
                 TrainingStopReason reason = Train(optimizer);
-                if (_options.CheckpointPath is not null) TrainingCheckpoint.Write(_options.CheckpointPath, _position, _model, _options, optimizer);
+                if (_options.CheckpointPath is not null) TrainingCheckpoint.Write(_options.CheckpointPath, _position, _model, _options, optimizer, dropoutDraws);
                 return new TrainingResult(reason, _position.Step, _position.Epoch, _last, _position.BestValidationLoss, _wallClock.Elapsed);
             }
             finally
             {
-                torch.set_rng_state(globalState);
+                _model.Module.DropoutDraws = null;
                 _model.Module.train(trainingBefore);
             }
         }
@@ -251,7 +254,7 @@ public sealed class AutoEncoderTrainer
                     double? validationLoss = validating ? Validate() : null;
                     if (report is not null) Report(report with { Step = _position.Step, ValidationLoss = validationLoss });
                     if (checkpointing)
-                        TrainingCheckpoint.Write(_options.CheckpointPath!, _position, _model, _options, optimizer);
+                        TrainingCheckpoint.Write(_options.CheckpointPath!, _position, _model, _options, optimizer, _dropoutDraws!);
                     if (PatienceExhausted) return TrainingStopReason.EarlyStopped;
                 }
                 if (!any && !resumingMidEpoch)

@@ -16,7 +16,7 @@ namespace LstmAe.Training;
 /// decoder parameter belongs to one thread, and the two state gradients meet in one addition, which is commutative.
 /// </summary>
 /// <remarks>
-/// Only on the CPU, for composite models whose decoders draw no dropout masks: dropout draws from torch's shared
+/// Only on the CPU, for composite models whose decoders draw no dropout masks: both decoders draw from the run's one
 /// generator, and two threads would not keep the order of the draws. The pass calls the encoder and the decoders
 /// itself, so forward hooks registered on the composite module do not run during training (hooks on the encoder
 /// and the decoders do).

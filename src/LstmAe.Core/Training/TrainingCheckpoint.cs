@@ -8,8 +8,8 @@ using static TorchSharp.torch;
 namespace LstmAe.Training;
 
 /// <summary>
-/// A resumable snapshot: position, the batch size and seed that position counts in, torch's CPU random state
-/// (dropout), the model and the optimizer state. Shuffling needs no state of its own: sources derive each epoch's
+/// A resumable snapshot: position, the batch size and seed that position counts in, the state of the run's CPU
+/// generator (dropout), the model and the optimizer state. Shuffling needs no state of its own: sources derive each epoch's
 /// order from the epoch number. Layout: magic, format version, payload length, SHA-256 of the payload, payload.
 /// Written through <see cref="AtomicFile"/>, so a crash never leaves a half-written checkpoint, and a damaged one is
 /// caught by its checksum.
@@ -20,20 +20,23 @@ internal static class TrainingCheckpoint
     // 3: optimizer state in ParameterOptimizer's layout. Only this version is read (older ones: CHANGELOG.md).
     private const int FormatVersion = 3;
 
+    /// <summary>Writes a checkpoint of the run: its position, the state of its dropout generator
+    /// <paramref name="dropoutDraws"/>, the model and the optimizer.</summary>
     public static void Write(string path, TrainingPosition position, LstmAutoEncoder model, TrainingOptions options,
-        ParameterOptimizer optimizer)
+        ParameterOptimizer optimizer, Generator dropoutDraws)
     {
-        byte[] payload = WritePayload(position, model, options, optimizer);
+        byte[] payload = WritePayload(position, model, options, optimizer, dropoutDraws);
         AtomicFile.Write(path, file => ChecksummedEnvelope.Write(file, Magic, FormatVersion, payload));
     }
 
-    /// <summary>Restores the model's weights, the optimizer and torch's random state; returns the position. Every
+    /// <summary>Restores the model's weights, the optimizer and the run's dropout generator
+    /// <paramref name="dropoutDraws"/>; returns the position. Every
     /// field is checked against what a run could have written before it reaches libtorch: the checksum proves nothing
     /// against a crafted file.</summary>
     /// <exception cref="InvalidDataException">The file is not a checkpoint, is damaged, holds a value no run writes,
     /// or belongs to a different model, optimizer, batch size or seed.</exception>
     public static TrainingPosition Restore(string path, LstmAutoEncoder model, TrainingOptions options,
-        ParameterOptimizer optimizer)
+        ParameterOptimizer optimizer, Generator dropoutDraws)
     {
         byte[] payload = ReadPayload(path);
         using var reader = new BinaryReader(new MemoryStream(payload, writable: false), Encoding.UTF8);
@@ -62,7 +65,7 @@ internal static class TrainingCheckpoint
             if (rngLength < 0 || rngLength > payload.Length - reader.BaseStream.Position)
                 throw new InvalidDataException($"{path} declares a random state of {rngLength} bytes, which it does not hold.");
             byte[] rngState = reader.ReadBytes(rngLength);
-            CheckRandomState(rngState, path);
+            CheckRandomState(rngState, dropoutDraws, path);
 
             var (modelOptions, weights) = ReadModel(reader.BaseStream, path);
             using (weights)
@@ -79,7 +82,7 @@ internal static class TrainingCheckpoint
             optimizer.Load(reader, path, step);
             if (reader.BaseStream.Position != payload.Length)
                 throw new InvalidDataException($"{path} holds {payload.Length - reader.BaseStream.Position} bytes after its optimizer state.");
-            using (Tensor rng = tensor(rngState, dtype: ScalarType.Byte)) set_rng_state(rng);
+            using (Tensor rng = tensor(rngState, dtype: ScalarType.Byte)) dropoutDraws.set_state(rng);
             return position;
         }
         catch (EndOfStreamException e)
@@ -125,10 +128,10 @@ internal static class TrainingCheckpoint
     /// </summary>
     /// <exception cref="InvalidDataException">The state is not one set_state takes.</exception>
     /// <exception cref="NotSupportedException">This libtorch's state has another size, so its layout is unknown.</exception>
-    internal static void CheckRandomState(ReadOnlySpan<byte> state, string path)
+    internal static void CheckRandomState(ReadOnlySpan<byte> state, Generator generator, string path)
     {
         const int StateWords = 624;
-        using (Tensor current = get_rng_state())
+        using (Tensor current = generator.get_state())
         {
             if (current.numel() != RandomStateBytes)
             {
@@ -170,7 +173,7 @@ internal static class TrainingCheckpoint
     }
 
     private static byte[] WritePayload(TrainingPosition position, LstmAutoEncoder model, TrainingOptions options,
-        ParameterOptimizer optimizer)
+        ParameterOptimizer optimizer, Generator dropoutDraws)
     {
         using var buffer = new MemoryStream();
         using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
@@ -183,7 +186,7 @@ internal static class TrainingCheckpoint
             writer.Write(position.BatchesIntoEpoch);
             writer.Write(position.BestValidationLoss ?? double.NaN);
             writer.Write(position.ValidationsWithoutImprovement);
-            using (Tensor rng = get_rng_state())
+            using (Tensor rng = dropoutDraws.get_state())
             {
                 byte[] state = rng.data<byte>().ToArray();
                 writer.Write(state.Length);

@@ -53,8 +53,9 @@ public sealed record TrainingOptions
     /// <summary>Stop after this many validations in a row without a new best validation loss; null never stops early.</summary>
     public int? EarlyStoppingPatience { get; init; }
 
-    /// <summary>Seed of torch's generator (dropout) for the run. With the same model seed and a source that
-    /// yields the same sequences, the same seed gives bit-identical weights on the CPU.</summary>
+    /// <summary>Seed of the run's dropout draws (a generator of the run's own on the CPU; the device's on CUDA). With
+    /// the same model seed and a source that yields the same sequences, the same seed gives bit-identical weights on
+    /// the CPU, whatever runs on other threads.</summary>
     public int Seed { get; init; }
 
     /// <summary>File for checkpoints (model, optimizer state, step, random state), written atomically; null for none.</summary>

@@ -63,6 +63,35 @@ public sealed class StackedLstmRunnerTests
         }
     }
 
+    /// <summary>Dropout drawn from a run's own generator is libtorch's dropout drawn from the process-wide generator
+    /// seeded alike, bit for bit, forward and backward; and what other code draws meanwhile does not change it.</summary>
+    [TestMethod]
+    public void DropoutFromAGeneratorOfItsOwnIsLibtorchsDropout()
+    {
+        using var scope = NewDisposeScope();
+        var (lstm, state) = CreateLstm(seed: 5);
+        Tensor input = randn(Batch, Steps, InputSize);
+        StackedLstmShape shape = Shape(dropout: 0.4);
+
+        manual_seed(21);
+        var (expected, _) = new StackedLstmRunner(lstm, shape, new MatrixProducts(MatrixPrecision.Float32), training: true).Run(input, Steps, state);
+        expected.sum().backward();
+        float[] expectedGradient = Floats(lstm.named_parameters().Single(p => p.name == "weight_ih_l1").parameter.grad!);
+        lstm.zero_grad();
+
+        using var draws = new Generator(21, new Device(DeviceType.CPU));
+        manual_seed(99);
+        var runner = new StackedLstmRunner(lstm, shape, new MatrixProducts(MatrixPrecision.Float32), training: true, dropoutDraws: draws);
+        rand(1000); // another draw from the process-wide generator changes nothing here
+        var (actual, _) = runner.Run(input, Steps, state);
+        actual.sum().backward();
+
+        CollectionAssert.AreEqual(Floats(expected), Floats(actual));
+        CollectionAssert.AreEqual(expectedGradient, Floats(lstm.named_parameters().Single(p => p.name == "weight_ih_l1").parameter.grad!));
+        var (withoutDropout, _) = new StackedLstmRunner(lstm, Shape(dropout: 0), new MatrixProducts(MatrixPrecision.Float32), training: true).Run(input, Steps, state);
+        CollectionAssert.AreNotEqual(Floats(withoutDropout), Floats(actual), "no dropout happened");
+    }
+
     /// <summary>In inference a state under 32,768 values takes tanh as 2 sigmoid(2x) - 1, a larger one libtorch's
     /// tanh: both held to the reference.</summary>
     [TestMethod]

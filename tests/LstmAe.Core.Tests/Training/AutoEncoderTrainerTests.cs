@@ -77,6 +77,40 @@ public sealed class AutoEncoderTrainerTests
         }
     }
 
+    /// <summary>Runs with dropout on two threads at once, while a third draws from torch's process-wide generator,
+    /// each train exactly the model they train alone: dropout draws from the run's own generator.</summary>
+    [TestMethod]
+    public void ConcurrentRunsWithDropoutTrainWhatEachTrainsAlone()
+    {
+        var options = new TrainingOptions { Epochs = 2, BatchSize = 4, Seed = 11, LearningRate = 1e-2 };
+        Assert.IsTrue(TinyModels.Options.Dropout > 0 && TinyModels.Options.Layers > 1, "the model must draw dropout masks");
+        LstmAutoEncoder Train(int seed)
+        {
+            var model = LstmAutoEncoder.Create(TinyModels.Options, seed);
+            new AutoEncoderTrainer(model, options with { Seed = seed }).Fit(TinyModels.Source(TinyModels.Options, 12));
+            return model;
+        }
+        using LstmAutoEncoder firstAlone = Train(1), secondAlone = Train(2);
+
+        using var stop = new CancellationTokenSource();
+        var noise = Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var scope = torch.NewDisposeScope();
+                torch.rand(4096);
+            }
+        });
+        var first = Task.Run(() => Train(1));
+        var second = Task.Run(() => Train(2));
+        using LstmAutoEncoder firstTogether = first.Result, secondTogether = second.Result;
+        stop.Cancel();
+        noise.Wait();
+
+        TinyModels.AssertBitIdentical(firstAlone, firstTogether);
+        TinyModels.AssertBitIdentical(secondAlone, secondTogether);
+    }
+
     [TestMethod]
     [DataRow(OptimizerAlgorithm.Adam)]
     [DataRow(OptimizerAlgorithm.RmsProp)]

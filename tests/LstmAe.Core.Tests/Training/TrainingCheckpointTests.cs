@@ -14,6 +14,9 @@ public sealed class TrainingCheckpointTests
 {
     // Layout: magic (8), version (4), payload length (8), SHA-256 (32), then the payload.
     private const int VersionOffset = 8, LengthOffset = 12, HashOffset = 20, PayloadOffset = 52;
+
+    /// <summary>A CPU generator like a run's dropout generator, whose states the random-state checks read.</summary>
+    private static readonly Generator DropoutGenerator = new(11, new Device(DeviceType.CPU));
     // Payload: optimizer, batch size, seed (3 x 4), step (8), epoch (4), batches into epoch (8), best loss (8),
     // stale validations (4), the random state's length and bytes, the model (an envelope of the same layout), then the
     // optimizer state. Offsets below are into the payload.
@@ -99,7 +102,7 @@ public sealed class TrainingCheckpointTests
     }
 
     /// <summary>
-    /// libtorch's set_rng_state throws for a state of another size, or whose mt19937 fields are out of range, and
+    /// libtorch's set_state of a CPU generator throws for a state of another size, or whose mt19937 fields are out of range, and
     /// TorchSharp does not catch it: the process would abort. The check is called directly here, so a gap in it fails
     /// this test rather than taking the test host down.
     /// </summary>
@@ -113,7 +116,7 @@ public sealed class TrainingCheckpointTests
         byte[] state = RealRandomState();
         Array.Resize(ref state, length);
 
-        var error = Assert.ThrowsExactly<InvalidDataException>(() => TrainingCheckpoint.CheckRandomState(state, "run.ckpt"));
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => TrainingCheckpoint.CheckRandomState(state, DropoutGenerator, "run.ckpt"));
 
         StringAssert.Contains(error.Message, $"run.ckpt holds a random state of {length} bytes; this libtorch's is 5056");
     }
@@ -131,7 +134,7 @@ public sealed class TrainingCheckpointTests
         byte[] state = RealRandomState();
         BitConverter.GetBytes(value).CopyTo(state, at);
 
-        var error = Assert.ThrowsExactly<InvalidDataException>(() => TrainingCheckpoint.CheckRandomState(state, "run.ckpt"));
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => TrainingCheckpoint.CheckRandomState(state, DropoutGenerator, "run.ckpt"));
 
         StringAssert.Contains(error.Message, $"run.ckpt holds a random state {expected}");
     }
@@ -148,10 +151,9 @@ public sealed class TrainingCheckpointTests
         byte[] state = RealRandomState();
         if (at > 0) BitConverter.GetBytes(value).CopyTo(state, at);
 
-        TrainingCheckpoint.CheckRandomState(state, "run.ckpt");
-        using Tensor saved = torch.get_rng_state();
-        using (Tensor edited = torch.tensor(state, dtype: ScalarType.Byte)) torch.set_rng_state(edited);
-        torch.set_rng_state(saved);
+        TrainingCheckpoint.CheckRandomState(state, DropoutGenerator, "run.ckpt");
+        using var generator = new Generator(0, new Device(DeviceType.CPU));
+        using (Tensor edited = torch.tensor(state, dtype: ScalarType.Byte)) generator.set_state(edited);
     }
 
     /// <summary>The same through a resume: the state is checked before anything reaches libtorch.</summary>
@@ -296,7 +298,7 @@ public sealed class TrainingCheckpointTests
 
     private static byte[] RealRandomState()
     {
-        using Tensor state = torch.get_rng_state();
+        using Tensor state = DropoutGenerator.get_state();
         return state.data<byte>().ToArray();
     }
 
