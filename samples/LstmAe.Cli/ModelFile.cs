@@ -1,9 +1,8 @@
-using LstmAe.IO;
 using LstmAe.Model;
 
 namespace LstmAe.Cli;
 
-/// <summary>Reads and writes LstmAe model files (the format of <see cref="LstmAutoEncoder.Save"/>).</summary>
+/// <summary>Reads and writes LstmAe model files (the format of <see cref="LstmAutoEncoder.Save(Stream)"/>).</summary>
 internal static class ModelFile
 {
     /// <summary>The customary extension of a model file.</summary>
@@ -12,21 +11,21 @@ internal static class ModelFile
     /// <summary>Loads the model at <paramref name="path"/> onto <paramref name="device"/> (a known device name).</summary>
     public static LstmAutoEncoder Load(string path, string device = "cpu")
     {
-        if (!File.Exists(path))
+        try
+        {
+            return LstmAutoEncoder.Load(path, device);
+        }
+        catch (FileNotFoundException)
         {
             throw new CliException($"The model file '{path}' does not exist.");
         }
-        using var stream = File.OpenRead(path);
-        try
-        {
-            return LstmAutoEncoder.Load(stream, device);
-        }
         catch (InvalidDataException e)
         {
-            throw new CliException($"'{path}' is not a readable LstmAe model: {e.Message}");
+            // Names the file: a damaged model, or a FIFO or device given as one.
+            throw new CliException(e.Message);
         }
     }
 
     /// <summary>Writes the model; an existing file is replaced only once the new one is complete.</summary>
-    public static void Save(LstmAutoEncoder model, string path) => AtomicFile.Write(path, model.Save);
+    public static void Save(LstmAutoEncoder model, string path) => model.Save(path);
 }

@@ -297,6 +297,8 @@ internal static class TorchSaveReader
 
     /// <summary>Reads an entry whose size was checked; a stream shorter or longer than the zip's directory says is
     /// invalid data naming the entry.</summary>
+    /// <summary>The bytes of <paramref name="entry"/>, checked against the CRC-32 the zip stores for it (which
+    /// <see cref="ZipArchive"/> does not check): a damaged storage would otherwise load as changed weights.</summary>
     private static byte[] ReadEntry(ZipArchiveEntry entry, string path)
     {
         byte[] bytes = new byte[entry.Length];
@@ -312,6 +314,13 @@ internal static class TorchSaveReader
         catch (Exception e) when (e is EndOfStreamException or InvalidDataException)
         {
             throw new InvalidDataException($"{path}: entry '{entry.FullName}' is damaged: expected {entry.Length} bytes; {e.Message}", e);
+        }
+
+        uint crc = System.IO.Hashing.Crc32.HashToUInt32(bytes);
+        if (crc != entry.Crc32)
+        {
+            throw new InvalidDataException(
+                $"{path}: entry '{entry.FullName}' is damaged: its CRC-32 is {crc:X8}, the zip's directory says {entry.Crc32:X8}.");
         }
 
         return bytes;

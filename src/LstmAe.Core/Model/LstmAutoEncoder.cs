@@ -264,7 +264,7 @@ public sealed class LstmAutoEncoder : IDisposable
         ModelStreamFormat.Write(stream, Options, Module.state_dict());
     }
 
-    /// <summary>Reads a model written by <see cref="Save"/>, leaving the stream open.</summary>
+    /// <summary>Reads a model written by <see cref="Save(Stream)"/>, leaving the stream open.</summary>
     /// <param name="stream">Positioned at the start of a saved model.</param>
     /// <param name="device">"cpu", "cuda" or "cuda:N" (<see cref="TorchDevices"/>); it must be present.</param>
     /// <param name="matrixPrecision">The product format to run in. The weights are float32 either way, so a model
@@ -299,6 +299,39 @@ public sealed class LstmAutoEncoder : IDisposable
             }
         }
     }
+
+    /// <summary>Reads the model file at <paramref name="path"/>, written by <see cref="Save(string)"/> (or
+    /// <see cref="Save(Stream)"/> to a file), as <see cref="Load(Stream, string, MatrixPrecision?)"/> reads a stream.</summary>
+    /// <param name="path">The model file.</param>
+    /// <param name="device">"cpu", "cuda" or "cuda:N" (<see cref="TorchDevices"/>); it must be present.</param>
+    /// <param name="matrixPrecision">As for <see cref="Load(Stream, string, MatrixPrecision?)"/>.</param>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not a readable LstmAe model (the message names it and what
+    /// was wrong), or it is a FIFO, socket or device.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty, or <paramref name="device"/> is not one
+    /// of <see cref="TorchDevices.Accepted"/>.</exception>
+    public static LstmAutoEncoder Load(string path, string device = "cpu", MatrixPrecision? matrixPrecision = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        TorchDevices.RequireKnown(device, nameof(device));
+        if (!File.Exists(path)) throw new FileNotFoundException($"The model file '{path}' does not exist.", path);
+        using FileStream stream = ReadableFile.OpenRead(path);
+        try
+        {
+            return Load(stream, device, matrixPrecision);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"'{path}' is not a readable LstmAe model: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Writes the model to <paramref name="path"/> as <see cref="Save(Stream)"/> does, atomically: an
+    /// existing file is replaced only once the new one is complete.</summary>
+    /// <param name="path">The file to write; its folder must exist.</param>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a folder.</exception>
+    /// <exception cref="IOException">The file could not be written; the message names it.</exception>
+    public void Save(string path) => AtomicFile.Write(path, Save);
 
     /// <summary>
     /// Replaces the weights with a PyTorch state_dict saved by <c>torch.save(model.state_dict(), path)</c> for the

@@ -11,7 +11,7 @@ namespace LstmAe.MLNet.Persistence;
 /// How a <see cref="LstmAutoEncoderTransformer"/> lies in an ML.NET model zip: ML.NET's header (signature and
 /// versions, naming the loader), then two entries in the transformer's folder: <see cref="SettingsEntry"/>, JSON
 /// with this format's version and the transformer's settings, and <see cref="ModelEntry"/>, the model as
-/// <see cref="LstmAutoEncoder.Save"/> writes it (magic, version, model options, TorchSharp weights, checksum).
+/// <see cref="LstmAutoEncoder.Save(Stream)"/> writes it (magic, version, model options, TorchSharp weights, checksum).
 /// </summary>
 internal static class TransformerPersistence
 {
@@ -63,7 +63,7 @@ internal static class TransformerPersistence
     /// <remarks>ML.NET extracts each entry in full (to a temporary file or a memory stream) before handing it over.
     /// LstmAe then copies neither into its own memory whole: the settings are read up to
     /// <see cref="MaxSettingsEntryBytes"/>, and the model from the entry's stream, which
-    /// <see cref="LstmAutoEncoder.Load"/> reads no further than the length its options imply; bytes after the model
+    /// <see cref="LstmAutoEncoder.Load(Stream, string, MatrixPrecision?)"/> reads no further than the length its options imply; bytes after the model
     /// make the entry invalid. A saved <c>TransformBatchSize</c> above
     /// <see cref="LstmAutoEncoderOptions.MaxTransformBatchSize"/> is clamped to it; zero or less is refused.</remarks>
     /// <exception cref="InvalidDataException">An entry is missing, truncated, too large, corrupt or of another

@@ -25,6 +25,8 @@ public sealed class ReadableFileTests
         StringAssert.StartsWith(Assert.ThrowsExactly<InvalidDataException>(() => IdxReader.ReadLabels(fifo)).Message, expected);
         using var model = LstmAutoEncoder.Create(LstmAutoEncoderModelOptions.CpuDefault with { HiddenSize = 4, FrameHeight = 4, FrameWidth = 4 });
         StringAssert.StartsWith(Assert.ThrowsExactly<InvalidDataException>(() => model.LoadPyTorchStateDict(fifo)).Message, expected);
+        StringAssert.StartsWith(Assert.ThrowsExactly<InvalidDataException>(() => LstmAutoEncoder.Load(fifo)).Message, expected);
+        StringAssert.StartsWith(Assert.ThrowsExactly<InvalidDataException>(() => NpySequenceFile.ReadFrameCount(fifo)).Message, expected);
     }
 
     /// <summary>Creates a FIFO at <paramref name="path"/> with the mkfifo tool (coreutils).</summary>

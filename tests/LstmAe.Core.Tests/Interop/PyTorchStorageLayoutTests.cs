@@ -125,6 +125,38 @@ public sealed class PyTorchStorageLayoutTests
         }
     }
 
+    /// <summary>torch.save stores storages uncompressed, so a flipped bit reads back as a changed weight unless the
+    /// entry's CRC-32 is checked (ZipArchive does not).</summary>
+    [TestMethod]
+    public void AFlippedBitInAStorageIsRefusedByItsCrc()
+    {
+        byte[] file = File.ReadAllBytes(Path.Combine(Folder, "contiguous.pt"));
+        byte[] storage;
+        using (var archive = new ZipArchive(new MemoryStream(file), ZipArchiveMode.Read))
+        {
+            using var entry = archive.GetEntry("contiguous/data/0")!.Open();
+            storage = new byte[2048];
+            entry.ReadExactly(storage);
+        }
+        int at = file.AsSpan().IndexOf(storage);
+        Assert.IsGreaterThan(0, at, "the storage is not stored verbatim");
+        file[at + 1001] ^= 0x10;
+        string damaged = Path.Combine(Path.GetTempPath(), $"lstmae-crc-{Environment.ProcessId}.pt");
+        File.WriteAllBytes(damaged, file);
+        try
+        {
+            using var model = LstmAutoEncoder.Create(Options, seed: 99);
+
+            var e = Assert.ThrowsExactly<InvalidDataException>(() => model.LoadPyTorchStateDict(damaged));
+
+            StringAssert.Contains(e.Message, $"{damaged}: entry 'contiguous/data/0' is damaged: its CRC-32 is");
+        }
+        finally
+        {
+            File.Delete(damaged);
+        }
+    }
+
     private static LstmAutoEncoder Load(string file)
     {
         var model = LstmAutoEncoder.Create(Options, seed: 99);

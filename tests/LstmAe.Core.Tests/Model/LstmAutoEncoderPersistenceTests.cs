@@ -1,5 +1,6 @@
 using LstmAe.Core.Tests.TestSupport;
 using LstmAe.Model;
+using LstmAe.Tests.Shared;
 
 namespace LstmAe.Core.Tests.Model;
 
@@ -25,6 +26,25 @@ public sealed class LstmAutoEncoderPersistenceTests
         float[] sequences = TinyModels.Sequences(options, 2);
         CollectionAssert.AreEqual(original.Reconstruct(sequences, 2), loaded.Reconstruct(sequences, 2));
         Assert.AreEqual(0xAB, stream.ReadByte(), "Load must stop at the end of the model.");
+    }
+
+    [TestMethod]
+    public void AFileSavedAndLoadedByPathIsBitIdenticalAndErrorsNameIt()
+    {
+        using var folder = new TempDirectory();
+        string path = folder.File("tiny.lstmae"), damaged = folder.File("damaged.lstmae");
+        using var original = LstmAutoEncoder.Create(TinyModels.Options, seed: 5);
+
+        original.Save(path);
+        using var loaded = LstmAutoEncoder.Load(path);
+        byte[] bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(damaged, bytes[..(bytes.Length / 2)]);
+
+        TinyModels.AssertBitIdentical(original, loaded);
+        StringAssert.StartsWith(Assert.ThrowsExactly<InvalidDataException>(() => LstmAutoEncoder.Load(damaged)).Message,
+            $"'{damaged}' is not a readable LstmAe model: ");
+        Assert.ThrowsExactly<FileNotFoundException>(() => LstmAutoEncoder.Load(folder.File("absent.lstmae")));
+        Assert.ThrowsExactly<IOException>(() => original.Save(folder.Path));
     }
 
     [TestMethod]

@@ -97,7 +97,7 @@ public sealed class LabeledNpyTests
     [TestMethod]
     [DataRow("label\n", 5, "every other label is a number")] // one line short: the count alone would not catch it
     [DataRow("id,label\n", 6, "every other label is a number")]
-    [DataRow("\n-1\n", 5, null)] // a negative class is a number, not a header
+    [DataRow("\n-1\n", 5, null)] // a negative number is not a header, but not a class number either
     public void AHeaderReadAsALabelIsRefusedNamingTheLine(string firstLines, int labelled, string? reason)
     {
         using var temp = new TempDirectory();
@@ -108,8 +108,8 @@ public sealed class LabeledNpyTests
 
         if (reason is null)
         {
-            using var file = NpySequenceFile.Open(data, options);
-            Assert.AreEqual(-1, int.Parse(file.ClassNames![file.Label(0)!.Value], System.Globalization.CultureInfo.InvariantCulture));
+            var negative = Assert.ThrowsExactly<InvalidDataException>(() => NpySequenceFile.Open(data, options));
+            StringAssert.Contains(negative.Message, $"Label 0 of '{labels}' is -1; integer labels are class numbers from 0");
             return;
         }
 
@@ -186,6 +186,28 @@ public sealed class LabeledNpyTests
 
         Assert.AreEqual($"'{idxLabels}' holds 400000000 labels but '{data}' holds 6 sequences; expected one label per sequence.", idxError.Message);
         Assert.AreEqual($"'{npyLabels}' holds 7 labels but '{data}' holds 6 sequences; expected one label per sequence.", npyError.Message);
+    }
+
+    /// <summary>A negative integer label would make the classes text, ordered as strings ("-1", "10", "2"), so the
+    /// class numbers of a file would depend on which values it holds.</summary>
+    [TestMethod]
+    [DataRow("<i8")]
+    [DataRow("|i1")]
+    public void NegativeIntegerLabelsAreRefusedNamingTheFirst(string descr)
+    {
+        using var temp = new TempDirectory();
+        string data = temp.Write("clips.npy", NpyFiles.Sequences(Sequences, Frames, Height, Width, n => 0));
+        string labels = temp.Write("labels.npy", NpyFiles.Labels(descr, [1, 10, -1, 2, -3, 0]));
+
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => NpySequenceFile.Open(data, new NpySequenceOptions { LabelsPath = labels }));
+
+        StringAssert.Contains(e.Message, $"Label 2 of '{labels}' is -1; integer labels are class numbers from 0 to 1000000");
+        using var named = NpySequenceFile.Open(data, new NpySequenceOptions
+        {
+            LabelsPath = labels,
+            LabelOptions = new SequenceLabelOptions { ClassNames = ["-3", "-1", "0", "1", "2", "10"] },
+        });
+        Assert.AreEqual(1, named.Label(2));
     }
 
     [TestMethod]

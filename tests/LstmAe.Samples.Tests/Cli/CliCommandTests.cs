@@ -60,6 +60,18 @@ public sealed class CliCommandTests
     }
 
     [TestMethod]
+    [Timeout(60_000)] // not cooperative: a reader blocked in open() never looks at a token
+    public void AModelPathNamingAFifoIsRefusedInsteadOfWaitingForAWriter()
+    {
+        if (!OperatingSystem.IsLinux()) Assert.Inconclusive("File kinds are read on Linux only.");
+        using var folder = new TempDirectory();
+        string fifo = folder.File("model.lstmae");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo)) mkfifo.WaitForExit();
+
+        CliResult.Run("evaluate", "--model", fifo).AssertFailed(ExitCodes.Failure, $"'{fifo}' is a FIFO, not a regular file");
+    }
+
+    [TestMethod]
     public void EvaluateRejectsSequencesShorterThanTheModelInput()
     {
         using var folder = new TempDirectory();

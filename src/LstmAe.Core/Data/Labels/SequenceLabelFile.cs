@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Compression;
 using LstmAe.IO;
 
 namespace LstmAe.Data;
@@ -12,7 +13,6 @@ namespace LstmAe.Data;
 public static class SequenceLabelFile
 {
     private static readonly byte[] NpyMagic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
-    private static readonly byte[] IdxLabelMagic = [0, 0, 8, 1];
 
     /// <summary>The text of each byte value, shared by every label of an IDX file.</summary>
     private static readonly string[] ByteText = Enumerable.Range(0, 256).Select(b => b.ToString(CultureInfo.InvariantCulture)).ToArray();
@@ -31,8 +31,10 @@ public static class SequenceLabelFile
     /// <param name="path">The labels file.</param>
     /// <param name="options">Column and classes; null for the defaults.</param>
     /// <param name="checkCount">Called with the number of labels: for an npy or IDX file from its header, before
-    /// the labels are read (a small gzip file can declare and hold hundreds of millions), for text once read.</param>
-    internal static SequenceLabels Read(string path, SequenceLabelOptions? options, Action<long>? checkCount)
+    /// the labels are read (a small gzip file can declare and hold hundreds of millions), for text once counted.</param>
+    /// <param name="expectedCount">The count <paramref name="checkCount"/> accepts, if known: a text file's labels
+    /// beyond it are counted but not kept, so a file of many lines costs time, not memory.</param>
+    internal static SequenceLabels Read(string path, SequenceLabelOptions? options, Action<long>? checkCount, long expectedCount = long.MaxValue)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         options ??= new SequenceLabelOptions();
@@ -54,28 +56,58 @@ public static class SequenceLabelFile
         {
             values = Text(NpyLabelReader.Read(path, checkCount));
         }
-        else if (start.StartsWith(IdxLabelMagic) || GzipDetector.IsGzip(path))
+        else if (start is [0, 0, ..] || (GzipDetector.IsGzip(path) && HoldsIdx(path)))
         {
+            // Any IDX file (its first two bytes are zero): IdxReader names a type or rank other than idx1-ubyte.
             values = Array.ConvertAll(IdxReader.ReadLabels(path, checkCount), b => ByteText[b]);
         }
         else
         {
-            values = ReadText(path, options.Column, headerCheck: options.ClassNames is null);
-            checkCount?.Invoke(values.Length);
+            List<string> kept = ReadText(path, options.Column, headerCheck: options.ClassNames is null, expectedCount, out long count);
+            checkCount?.Invoke(count);
+            if (count > kept.Count)
+                throw new InvalidDataException($"'{path}' holds {count} labels; expected at most {expectedCount}.");
+            values = kept.ToArray();
         }
 
         return SequenceLabels.FromValues(values, options.ClassNames, path);
     }
 
+    /// <summary>True when the gzip file <paramref name="path"/> starts, decompressed, as an IDX file does; false, with
+    /// an exception, for anything else: only IDX label files are read compressed (as MNIST ships them).</summary>
+    /// <exception cref="InvalidDataException">The decompressed file is not an IDX file, or the gzip stream is damaged.</exception>
+    private static bool HoldsIdx(string path)
+    {
+        Span<byte> start = stackalloc byte[4];
+        int read;
+        try
+        {
+            using FileStream file = ReadableFile.OpenRead(path);
+            using var gzip = new GZipStream(file, CompressionMode.Decompress);
+            read = gzip.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"'{path}' is not a valid gzip stream: {e.Message}", e);
+        }
+
+        if (start[..read] is [0, 0, ..]) return true;
+        throw new InvalidDataException(
+            $"'{path}' is gzip-compressed but holds no IDX label file (it starts with {Convert.ToHexString(start[..read])}); only IDX " +
+            "label files are read compressed. Decompress an .npy or text labels file first.");
+    }
+
     private static string[] Text(long[] values) => values.Select(v => v.ToString(CultureInfo.InvariantCulture)).ToArray();
 
-    private static string[] ReadText(string path, string? column, bool headerCheck)
+    /// <summary>The labels of a text file, the first <paramref name="keepAtMost"/> of them kept, all counted.</summary>
+    private static List<string> ReadText(string path, string? column, bool headerCheck, long keepAtMost, out long count)
     {
         var values = new List<string>();
+        count = 0;
         int field = -1, lineNumber = 0, firstValueLine = 0;
-        foreach (string line in File.ReadLines(path))
+        foreach ((string line, int number) in LabelTextLines.Read(path))
         {
-            lineNumber++;
+            lineNumber = number;
             if (string.IsNullOrWhiteSpace(line))
             {
                 continue;
@@ -91,6 +123,13 @@ public static class SequenceLabelFile
                         $"'{path}', line {lineNumber}: the header ({string.Join(", ", fields)}) has no column '{column}'.");
                 }
 
+                int again = Array.FindIndex(fields, field + 1, f => string.Equals(f, column, StringComparison.OrdinalIgnoreCase));
+                if (again >= 0)
+                {
+                    throw new InvalidDataException(
+                        $"'{path}', line {lineNumber}: the header names column '{column}' twice (fields {field + 1} and {again + 1}).");
+                }
+
                 continue;
             }
 
@@ -101,12 +140,15 @@ public static class SequenceLabelFile
                     $"'{path}', line {lineNumber}: no label in column {(column is null ? "(last)" : $"'{column}'")}, found '{line}'.");
             }
 
-            if (values.Count == 0)
+            if (count == 0)
             {
                 firstValueLine = lineNumber;
             }
 
-            values.Add(fields[at]);
+            if (count++ < keepAtMost)
+            {
+                values.Add(fields[at]);
+            }
         }
 
         if (column is null && headerCheck)
@@ -114,7 +156,7 @@ public static class SequenceLabelFile
             RefuseUnnamedHeader(values, path, firstValueLine);
         }
 
-        return values.ToArray();
+        return values;
     }
 
     /// <summary>

@@ -33,13 +33,14 @@ public sealed class SequenceLabels
     /// <summary>
     /// Labels given as text, one per sequence. Without <paramref name="classNames"/>: if every value is a
     /// non-negative integer the classes are "0" .. the largest value (so files of one data set agree even when one
-    /// lacks a class), else the distinct values in ordinal order.
+    /// lacks a class), else the distinct values in ordinal order. Integers with a negative one among them are refused:
+    /// ordered as text, their class numbers would depend on which values a file happens to hold.
     /// </summary>
     /// <param name="values">The label of each sequence.</param>
     /// <param name="classNames">The classes in key order, or null to derive them from the values.</param>
     /// <param name="source">Where the labels come from, for messages.</param>
-    /// <exception cref="InvalidDataException">A value is not one of <paramref name="classNames"/>, or an integer
-    /// label is above 1,000,000 (not a class number).</exception>
+    /// <exception cref="InvalidDataException">A value is not one of <paramref name="classNames"/>, or, without them,
+    /// every value is an integer and one is negative or above 1,000,000 (not a class number).</exception>
     public static SequenceLabels FromValues(IReadOnlyList<string> values, IReadOnlyList<string>? classNames, string source)
     {
         ArgumentNullException.ThrowIfNull(values);
@@ -66,15 +67,25 @@ public sealed class SequenceLabels
     private static string[] DeriveClasses(IReadOnlyList<string> values, string source)
     {
         long max = -1;
-        foreach (string value in values)
+        int firstNegative = -1;
+        for (int i = 0; i < values.Count; i++)
         {
-            if (!long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long number)
+            string value = values[i];
+            if (!long.TryParse(value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out long number)
                 || value != number.ToString(System.Globalization.CultureInfo.InvariantCulture))
             {
                 return values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
             }
 
+            if (number < 0 && firstNegative < 0) firstNegative = i;
             max = Math.Max(max, number);
+        }
+
+        if (firstNegative >= 0)
+        {
+            throw new InvalidDataException(
+                $"Label {firstNegative} of '{source}' is {values[firstNegative]}; integer labels are class numbers from 0 to " +
+                $"{MaxIntegerClass}. Give the classes explicitly (ClassNames, e.g. \"-1\", \"1\") for other values.");
         }
 
         if (max > MaxIntegerClass)

@@ -75,7 +75,7 @@ public sealed class NpySequenceFile : ISequenceCollection
         if (options.LabelsPath is { } labelsPath)
         {
             // One label per sequence of the whole file; the split takes its part of them.
-            _labels = SequenceLabelFile.Read(labelsPath, options.LabelOptions, count => RequireLabelCount(count, labelsPath))
+            _labels = SequenceLabelFile.Read(labelsPath, options.LabelOptions, count => RequireLabelCount(count, labelsPath), TotalSequenceCount)
                 .Slice(_firstSequence, SequenceCount);
         }
 
@@ -162,7 +162,16 @@ public sealed class NpySequenceFile : ISequenceCollection
         bool gzip = GzipDetector.IsGzip(file);
         using Stream stream = gzip ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: true) : file;
         string source = gzip ? $"'{path}' (after gzip decompression)" : $"'{path}'";
-        NpyHeader header = NpyHeader.Read(stream, source);
+        NpyHeader header;
+        try
+        {
+            header = NpyHeader.Read(stream, source);
+        }
+        catch (InvalidDataException e) when (gzip && e.Source == typeof(GZipStream).Assembly.GetName().Name)
+        {
+            // The decompressor's own message does not say which file was corrupt.
+            throw new InvalidDataException($"'{path}' is not a valid gzip stream: {e.Message}", e);
+        }
         CheckShape(header, layout, source);
         return header.Shape;
     }

@@ -182,10 +182,9 @@ public sealed class FrameFolderSequences : ISequenceCollection
 
         var byName = new Dictionary<string, string>(StringComparer.Ordinal);
         int lineNumber = 0;
-        ReadableFile.RequireRegular(path);
-        foreach (string line in File.ReadLines(path))
+        foreach ((string line, int number) in LabelTextLines.Read(path))
         {
-            lineNumber++;
+            lineNumber = number;
             if (string.IsNullOrWhiteSpace(line))
             {
                 continue;
