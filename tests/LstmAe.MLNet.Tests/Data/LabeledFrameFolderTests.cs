@@ -63,7 +63,7 @@ public sealed class LabeledFrameFolderTests
         }
 
         StringAssert.Contains(e1.Message, "'b'");
-        StringAssert.Contains(e2.Message, "'c'");
+        Assert.AreEqual($"'{extra}', line 3: sequence 'c' has no folder in '{root}' (2 sequences).", e2.Message);
     }
 
     [TestMethod]

@@ -181,6 +181,7 @@ public sealed class FrameFolderSequences : ISequenceCollection
         }
 
         var byName = new Dictionary<string, string>(StringComparer.Ordinal);
+        var known = folders.Select(folder => folder.Name).ToHashSet(StringComparer.Ordinal);
         int lineNumber = 0;
         foreach ((string line, int number) in LabelTextLines.Read(path))
         {
@@ -206,6 +207,13 @@ public sealed class FrameFolderSequences : ISequenceCollection
             {
                 throw new InvalidDataException($"'{path}', line {lineNumber}: sequence '{fields[0]}' is labelled twice.");
             }
+
+            if (!known.Contains(fields[0]))
+            {
+                // Refused at its line: a labels file for other data would otherwise be read to its end first.
+                throw new InvalidDataException(
+                    $"'{path}', line {lineNumber}: sequence '{fields[0]}' has no folder in '{root}' ({folders.Length} sequences).");
+            }
         }
 
         string[] values = new string[folders.Length];
@@ -219,13 +227,6 @@ public sealed class FrameFolderSequences : ISequenceCollection
             }
 
             values[i] = label;
-        }
-
-        if (byName.Count > 0)
-        {
-            throw new InvalidDataException(
-                $"'{path}' labels {folders.Length + byName.Count} sequences but '{root}' holds {folders.Length}; no sequence folder for " +
-                $"'{string.Join("', '", byName.Keys.Take(5))}'{(byName.Count > 5 ? ", ..." : "")}.");
         }
 
         return SequenceLabels.FromValues(values, options.ClassNames, path);
