@@ -295,10 +295,9 @@ internal static class TorchSaveReader
         return values;
     }
 
-    /// <summary>Reads an entry whose size was checked; a stream shorter or longer than the zip's directory says is
-    /// invalid data naming the entry.</summary>
-    /// <summary>The bytes of <paramref name="entry"/>, checked against the CRC-32 the zip stores for it (which
-    /// <see cref="ZipArchive"/> does not check): a damaged storage would otherwise load as changed weights.</summary>
+    /// <summary>Reads an entry whose size was checked; a stream shorter or longer than the zip's directory says, or
+    /// bytes whose CRC-32 differs from the one the zip stores (which <see cref="ZipArchive"/> does not check: a damaged
+    /// storage would otherwise load as changed weights), is invalid data naming the entry.</summary>
     private static byte[] ReadEntry(ZipArchiveEntry entry, string path)
     {
         byte[] bytes = new byte[entry.Length];

@@ -17,8 +17,8 @@ namespace LstmAe.Model;
 /// are read. Each frame is <see cref="LstmAutoEncoderModelOptions.FrameSize"/> floats, row-major, in [0, 1].
 /// Inference runs in eval mode under <c>torch.no_grad()</c>, in chunks so memory stays bounded.
 /// Inference calls may run concurrently on one instance (the model rests in eval mode); they must not overlap a
-/// training run on it. Models may be created, loaded and trained on several threads at once: each draws its random
-/// numbers from a generator of its own (on the CPU), so none changes another's results.
+/// training run on it. Models may be created, loaded and trained on several threads at once: their initial weights
+/// and (on the CPU) dropout masks come from generators of their own, so none changes another's results.
 /// </remarks>
 public sealed class LstmAutoEncoder : IDisposable
 {
@@ -69,8 +69,8 @@ public sealed class LstmAutoEncoder : IDisposable
     /// Creates a model with freshly initialised weights. The same seed gives the same weights, on any thread and
     /// whatever else draws random numbers meanwhile: they come from a generator of their own (PyTorch's default
     /// initialisation, the weights <c>torch.manual_seed(seed)</c> then building the modules gives). Building the
-    /// modules draws from torch's process-wide generator, as every TorchSharp module's construction does; its state
-    /// is put back afterwards, so a caller's own seeded sequence on this thread continues as if Create had not run.
+    /// modules also draws from torch's process-wide generator, as constructing any TorchSharp module does (so does
+    /// <see cref="Load(Stream, string, MatrixPrecision?)"/>); the weights do not depend on those draws.
     /// </summary>
     /// <param name="options">Sizes and variants; validated.</param>
     /// <param name="seed">Seed for weight initialisation.</param>
@@ -93,15 +93,9 @@ public sealed class LstmAutoEncoder : IDisposable
         options.Validate();
         // Before the model's first product: later, MKL no longer accepts the mode.
         MklReproducibility.Enable();
-        using Tensor globalState = torch.get_rng_state();
-        try
-        {
-            return new LstmAutoEncoder(options, new Device(device), seed);
-        }
-        finally
-        {
-            torch.set_rng_state(globalState);
-        }
+        // The process-wide generator's state is not saved and put back around the construction's draws: libtorch
+        // sets a state without the generator's lock, which would race with draws on other threads.
+        return new LstmAutoEncoder(options, new Device(device), seed);
     }
 
     /// <summary>
@@ -308,12 +302,15 @@ public sealed class LstmAutoEncoder : IDisposable
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is not a readable LstmAe model (the message names it and what
     /// was wrong), or it is a FIFO, socket or device.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty, or <paramref name="device"/> is not one
     /// of <see cref="TorchDevices.Accepted"/>.</exception>
+    /// <exception cref="UnauthorizedAccessException"><paramref name="path"/> names a folder, or the file may not be read.</exception>
     public static LstmAutoEncoder Load(string path, string device = "cpu", MatrixPrecision? matrixPrecision = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         TorchDevices.RequireKnown(device, nameof(device));
+        if (Directory.Exists(path)) throw new UnauthorizedAccessException($"'{path}' is a folder, not a model file.");
         if (!File.Exists(path)) throw new FileNotFoundException($"The model file '{path}' does not exist.", path);
         using FileStream stream = ReadableFile.OpenRead(path);
         try
@@ -329,8 +326,10 @@ public sealed class LstmAutoEncoder : IDisposable
     /// <summary>Writes the model to <paramref name="path"/> as <see cref="Save(Stream)"/> does, atomically: an
     /// existing file is replaced only once the new one is complete.</summary>
     /// <param name="path">The file to write; its folder must exist.</param>
-    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a folder.</exception>
-    /// <exception cref="IOException">The file could not be written; the message names it.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or ends in a folder separator.</exception>
+    /// <exception cref="IOException">The file could not be written, or <paramref name="path"/> names a folder or
+    /// another entry that is not a regular file; the message names it.</exception>
     public void Save(string path) => AtomicFile.Write(path, Save);
 
     /// <summary>

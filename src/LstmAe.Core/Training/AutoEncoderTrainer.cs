@@ -16,9 +16,10 @@ namespace LstmAe.Training;
 /// <remarks>
 /// On the CPU, training draws dropout masks from a generator of its own, seeded with <see cref="TrainingOptions.Seed"/>
 /// and kept in checkpoints, so runs on other threads (other trainers, model creation, a user's own torch code) do not
-/// change its results, and it changes nothing of theirs. On CUDA, dropout draws from the device's process-wide
-/// generator, which <see cref="Fit"/> seeds and TorchSharp 0.107 cannot read: concurrent runs with dropout on one GPU
-/// are not reproducible, and a resumed CUDA run is reproducible but not bit-identical to an uninterrupted one.
+/// change its results, and it changes nothing of theirs. On CUDA, dropout draws from the process-wide CUDA
+/// generators, which <see cref="Fit"/> seeds (all of them) and TorchSharp 0.107 cannot read: concurrent runs with
+/// dropout on any GPUs of the process are not reproducible, and a resumed CUDA run is reproducible but not
+/// bit-identical to an uninterrupted one.
 /// </remarks>
 public sealed class AutoEncoderTrainer
 {
@@ -41,9 +42,10 @@ public sealed class AutoEncoderTrainer
 
     /// <summary>
     /// Trains until the epochs or steps run out, validation stops improving, or <paramref name="cancellationToken"/>
-    /// fires (checked between steps, so training stops after the step in progress). Seeds torch's generator with
-    /// <see cref="TrainingOptions.Seed"/>, or restores it from the checkpoint when resuming, and puts the caller's
-    /// generator state back afterwards. Not thread-safe across trainers: see the remarks on the class.
+    /// fires (checked between steps, so training stops after the step in progress). Dropout draws from a CPU generator
+    /// of the run's own, seeded with <see cref="TrainingOptions.Seed"/> or restored from the checkpoint when resuming;
+    /// on CUDA the process's CUDA generators are seeded with it (see the remarks on the class). Runs on other threads
+    /// and other trainers do not change the results on the CPU.
     /// </summary>
     /// <param name="train">Training sequences; rows must hold the future frames unless the model only reconstructs.</param>
     /// <param name="validation">Optional held-out sequences for validation loss and early stopping.</param>

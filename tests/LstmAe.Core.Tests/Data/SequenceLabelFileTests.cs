@@ -38,6 +38,33 @@ public sealed class SequenceLabelFileTests
     }
 
     [TestMethod]
+    public void Utf32BigEndianWithAByteOrderMarkIsTextNotIdx()
+    {
+        using var temp = new TempDirectory();
+        var encoding = new UTF32Encoding(bigEndian: true, byteOrderMark: true);
+        string path = temp.Write("labels.txt", [.. encoding.GetPreamble(), .. encoding.GetBytes("0\n1\n1\n")]);
+
+        SequenceLabels labels = SequenceLabelFile.Read(path);
+
+        Assert.AreEqual("0,1,1", string.Join(",", Enumerable.Range(0, labels.Count).Select(i => labels[i])));
+    }
+
+    /// <summary>Text with a byte order mark is held to its encoding as strictly as UTF-8 without one: a reader that
+    /// took the encoding from the mark would replace bad bytes with U+FFFD.</summary>
+    [TestMethod]
+    [DataRow(new byte[] { 0xEF, 0xBB, 0xBF, (byte)'c', (byte)'a', (byte)'f', 0xE9, (byte)'\n' })] // Latin-1 after a UTF-8 mark
+    [DataRow(new byte[] { 0xFF, 0xFE, (byte)'a', 0, 0x00, 0xD8, (byte)'\n', 0 })] // UTF-16: a lone high surrogate
+    public void TextAfterAByteOrderMarkIsDecodedStrictly(byte[] content)
+    {
+        using var temp = new TempDirectory();
+        string path = temp.Write("labels.txt", content);
+
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => SequenceLabelFile.Read(path));
+
+        StringAssert.Contains(e.Message, $"'{path}', line 1 or after: not valid");
+    }
+
+    [TestMethod]
     [DataRow(new byte[] { (byte)'c', (byte)'a', (byte)'f', 0xE9, (byte)'\n' }, "not valid")] // Latin-1 "café"
     [DataRow(new byte[] { (byte)'a', (byte)'\n', (byte)'b', 0x1B, (byte)'\n' }, "line 2, character 2: the control character U+001B")]
     [DataRow(new byte[] { (byte)'0', (byte)'\n', (byte)'1', 0, (byte)'\n' }, "line 2, character 2: a NUL character")]
@@ -95,14 +122,17 @@ public sealed class SequenceLabelFileTests
         string path = temp.Write("labels.txt", Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("1\n", 100_000))));
         long counted = -1;
 
-        var e = Assert.ThrowsExactly<InvalidDataException>(() => SequenceLabelFile.Read(path, null, count =>
+        var refused = Assert.ThrowsExactly<InvalidDataException>(() => SequenceLabelFile.Read(path, null, count =>
         {
             counted = count;
             throw new InvalidDataException($"{count} labels");
         }, expectedCount: 3));
+        // A check that lets the count pass still cannot get labels that were not kept.
+        var unkept = Assert.ThrowsExactly<InvalidDataException>(() => SequenceLabelFile.Read(path, null, _ => { }, expectedCount: 3));
 
         Assert.AreEqual(100_000, counted);
-        Assert.AreEqual("100000 labels", e.Message);
+        Assert.AreEqual("100000 labels", refused.Message);
+        Assert.AreEqual($"'{path}' holds 100000 labels; expected at most 3.", unkept.Message);
     }
 
     [TestMethod]

@@ -149,7 +149,8 @@ public sealed class PyTorchStorageLayoutTests
 
             var e = Assert.ThrowsExactly<InvalidDataException>(() => model.LoadPyTorchStateDict(damaged));
 
-            StringAssert.Contains(e.Message, $"{damaged}: entry 'contiguous/data/0' is damaged: its CRC-32 is");
+            // ZipArchive checks no CRC in .NET 10 (LstmAe's message); a later .NET that does is caught as damage too.
+            StringAssert.Contains(e.Message, $"{damaged}: entry 'contiguous/data/0' is damaged");
         }
         finally
         {

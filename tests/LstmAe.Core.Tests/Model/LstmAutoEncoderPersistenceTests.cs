@@ -44,6 +44,7 @@ public sealed class LstmAutoEncoderPersistenceTests
         StringAssert.StartsWith(Assert.ThrowsExactly<InvalidDataException>(() => LstmAutoEncoder.Load(damaged)).Message,
             $"'{damaged}' is not a readable LstmAe model: ");
         Assert.ThrowsExactly<FileNotFoundException>(() => LstmAutoEncoder.Load(folder.File("absent.lstmae")));
+        StringAssert.Contains(Assert.ThrowsExactly<UnauthorizedAccessException>(() => LstmAutoEncoder.Load(folder.Path)).Message, "is a folder");
         Assert.ThrowsExactly<IOException>(() => original.Save(folder.Path));
     }
 

@@ -22,7 +22,7 @@ internal static class LabelTextLines
     public static IEnumerable<(string Text, int Number)> Read(string path)
     {
         using FileStream file = ReadableFile.OpenRead(path);
-        using var reader = new StreamReader(file, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
+        using var reader = new StreamReader(file, StrictEncoding(file), detectEncodingFromByteOrderMarks: false);
         var line = new StringBuilder();
         var buffer = new char[8192];
         int number = 1;
@@ -56,6 +56,26 @@ internal static class LabelTextLines
         }
 
         if (line.Length > 0) yield return (line.ToString(), number);
+    }
+
+    /// <summary>The encoding the byte order mark at the start of <paramref name="file"/> names (UTF-8 without one),
+    /// throwing on invalid bytes; the stream is left after the mark. StreamReader's own detection would switch to an
+    /// encoding that replaces invalid bytes silently.</summary>
+    private static Encoding StrictEncoding(FileStream file)
+    {
+        Span<byte> start = stackalloc byte[4];
+        int read = file.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
+        (Encoding encoding, int mark) = start[..read] switch
+        {
+            [0xEF, 0xBB, 0xBF, ..] => (new UTF8Encoding(false, throwOnInvalidBytes: true), 3),
+            [0xFF, 0xFE, 0, 0] => (new UTF32Encoding(bigEndian: false, byteOrderMark: false, throwOnInvalidCharacters: true), 4),
+            [0, 0, 0xFE, 0xFF] => (new UTF32Encoding(bigEndian: true, byteOrderMark: false, throwOnInvalidCharacters: true), 4),
+            [0xFF, 0xFE, ..] => (new UnicodeEncoding(bigEndian: false, byteOrderMark: false, throwOnInvalidBytes: true), 2),
+            [0xFE, 0xFF, ..] => (new UnicodeEncoding(bigEndian: true, byteOrderMark: false, throwOnInvalidBytes: true), 2),
+            _ => ((Encoding)new UTF8Encoding(false, throwOnInvalidBytes: true), 0),
+        };
+        file.Position = mark;
+        return encoding;
     }
 
     private static int ReadChunk(StreamReader reader, char[] buffer, string path, int line)

@@ -56,9 +56,10 @@ public static class SequenceLabelFile
         {
             values = Text(NpyLabelReader.Read(path, checkCount));
         }
-        else if (start is [0, 0, ..] || (GzipDetector.IsGzip(path) && HoldsIdx(path)))
+        else if (start is [0, 0, ..] and not [0, 0, 0xFE, 0xFF, ..] || (GzipDetector.IsGzip(path) && HoldsIdx(path)))
         {
-            // Any IDX file (its first two bytes are zero): IdxReader names a type or rank other than idx1-ubyte.
+            // Any IDX file (its first two bytes are zero; UTF-32 text with a big-endian byte order mark is text):
+            // IdxReader names a type or rank other than idx1-ubyte.
             values = Array.ConvertAll(IdxReader.ReadLabels(path, checkCount), b => ByteText[b]);
         }
         else
