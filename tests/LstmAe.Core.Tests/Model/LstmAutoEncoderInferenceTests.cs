@@ -7,18 +7,18 @@ namespace LstmAe.Core.Tests.Model;
 [TestClass]
 public sealed class LstmAutoEncoderInferenceTests
 {
+    /// <summary>The weights come from the seed alone, whatever torch's process-wide generator holds (Create no longer
+    /// puts its state back: libtorch sets a state without the generator's lock, a race with other threads' draws).</summary>
     [TestMethod]
-    public void SameSeedGivesSameWeightsAndLeavesTheGlobalGeneratorAlone()
+    public void SameSeedGivesSameWeightsWhateverTheGlobalGeneratorHolds()
     {
         TorchSharp.torch.manual_seed(42);
-        float expectedDraw = TorchSharp.torch.rand(1).item<float>();
-        TorchSharp.torch.manual_seed(42);
-
         using var a = LstmAutoEncoder.Create(TinyModels.Options, seed: 5);
+        TorchSharp.torch.manual_seed(7);
+        TorchSharp.torch.rand(100).Dispose();
         using var b = LstmAutoEncoder.Create(TinyModels.Options, seed: 5);
         using var c = LstmAutoEncoder.Create(TinyModels.Options, seed: 6);
 
-        Assert.AreEqual(expectedDraw, TorchSharp.torch.rand(1).item<float>());
         TinyModels.AssertBitIdentical(a, b);
         CollectionAssert.AreNotEqual(TinyModels.Weights(a)["encoder.lstm.weight_ih_l0"], TinyModels.Weights(c)["encoder.lstm.weight_ih_l0"]);
     }
