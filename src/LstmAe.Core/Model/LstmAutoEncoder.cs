@@ -22,6 +22,8 @@ namespace LstmAe.Model;
 /// </remarks>
 public sealed class LstmAutoEncoder : IDisposable
 {
+    private volatile bool _disposed;
+
     /// <summary>Sequences per forward pass during inference: bounds memory for large inputs.</summary>
     private const int InferenceChunk = 64;
 
@@ -77,6 +79,8 @@ public sealed class LstmAutoEncoder : IDisposable
     /// <param name="device">"cpu", "cuda" or "cuda:N" (<see cref="TorchDevices"/>); it must be present.</param>
     /// <exception cref="ArgumentException">The options are invalid, or <paramref name="device"/> is not one of
     /// <see cref="TorchDevices.Accepted"/> (the message names it).</exception>
+    /// <exception cref="InvalidOperationException"><paramref name="device"/> names CUDA and no CUDA device is
+    /// available (TorchSharp's error).</exception>
     public static LstmAutoEncoder Create(LstmAutoEncoderModelOptions options, int seed = 0, string device = "cpu")
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -173,7 +177,7 @@ public sealed class LstmAutoEncoder : IDisposable
     /// <param name="sequences">The sequences, row after row.</param>
     /// <param name="count">Number of sequences.</param>
     /// <param name="features">Which encoder state to return.</param>
-    /// <param name="destination">count x <see cref="LstmAutoEncoderModelOptions.FeatureSize"/> floats.</param>
+    /// <param name="destination">count x <see cref="LstmAutoEncoderModelOptions.FeatureSize"/>(<paramref name="features"/>) floats.</param>
     /// <exception cref="ArgumentException">A length is wrong or a value is not finite.</exception>
     public void Encode(ReadOnlySpan<float> sequences, int count, EncoderFeatures features, Span<float> destination)
     {
@@ -186,7 +190,7 @@ public sealed class LstmAutoEncoder : IDisposable
     /// <param name="sequences">The sequences, row after row.</param>
     /// <param name="count">Number of sequences.</param>
     /// <param name="features">Which encoder state to return.</param>
-    /// <returns>count x <see cref="LstmAutoEncoderModelOptions.FeatureSize"/> floats.</returns>
+    /// <returns>count x <see cref="LstmAutoEncoderModelOptions.FeatureSize"/>(<paramref name="features"/>) floats.</returns>
     /// <exception cref="ArgumentException">A length is wrong or a value is not finite.</exception>
     public float[] Encode(ReadOnlySpan<float> sequences, int count, EncoderFeatures features = EncoderFeatures.LastLayerHidden)
     {
@@ -255,6 +259,7 @@ public sealed class LstmAutoEncoder : IDisposable
     public void Save(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        ThrowIfDisposed();
         ModelStreamFormat.Write(stream, Options, Module.state_dict());
     }
 
@@ -276,6 +281,13 @@ public sealed class LstmAutoEncoder : IDisposable
     {
         ArgumentNullException.ThrowIfNull(stream);
         TorchDevices.RequireKnown(device, nameof(device));
+        if (stream.CanSeek && stream.Length > 0 && stream.Position == stream.Length)
+        {
+            throw new InvalidDataException(
+                $"The stream is at its end (position {stream.Position} of {stream.Length}), so no model follows; after " +
+                "writing a model to a stream, set its Position back to where the model starts before loading.");
+        }
+
         var (options, weights) = ModelStreamFormat.Read(stream);
         using (weights)
         {
@@ -342,6 +354,7 @@ public sealed class LstmAutoEncoder : IDisposable
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     public void LoadPyTorchStateDict(string path)
     {
+        ThrowIfDisposed();
         PyTorchStateDict.Load(Module, path);
         HasInitialWeights = false;
     }
@@ -377,6 +390,7 @@ public sealed class LstmAutoEncoder : IDisposable
     /// <exception cref="ArgumentOutOfRangeException">A value is not finite, or outside (0, 1) under cross-entropy.</exception>
     public void InitializeOutputBias(ReadOnlySpan<float> meanFrame)
     {
+        ThrowIfDisposed();
         if (meanFrame.Length != Options.FrameSize)
         {
             throw new ArgumentException(
@@ -445,6 +459,7 @@ public sealed class LstmAutoEncoder : IDisposable
 
     private ModelProto BuildOnnx(OnnxExportOptions? options)
     {
+        ThrowIfDisposed();
         options ??= new OnnxExportOptions();
         options.Validate(Options);
         return OnnxModelExporter.Build(this, options);
@@ -457,10 +472,22 @@ public sealed class LstmAutoEncoder : IDisposable
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
     /// <exception cref="IOException">The file could not be written (its folder is missing, the disk is full, it may
     /// not be written, it names a folder, ...); the message names it.</exception>
-    public void SavePyTorchStateDict(string path) => PyTorchStateDict.Save(Module, path);
+    public void SavePyTorchStateDict(string path)
+    {
+        ThrowIfDisposed();
+        PyTorchStateDict.Save(Module, path);
+    }
 
-    /// <summary>Releases the native tensors.</summary>
-    public void Dispose() => Module.Dispose();
+    /// <summary>Releases the native tensors; every later call but this one throws <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        Module.Dispose();
+    }
+
+    /// <summary>Throws <see cref="ObjectDisposedException"/> naming this class once <see cref="Dispose"/> ran, rather
+    /// than TorchSharp's error naming its internal handle type.</summary>
+    internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
     /// <summary>Floats per sequence of future frames.</summary>
     private int FutureSequenceLength => Options.FutureFrames * Options.FrameSize;
@@ -473,6 +500,7 @@ public sealed class LstmAutoEncoder : IDisposable
     private void Run<TSource>(scoped in TSource batch, InferenceOutputs outputs)
         where TSource : IInputFrameSource, allows ref struct
     {
+        ThrowIfDisposed();
         bool decode = !outputs.Reconstruction.IsEmpty || !outputs.Prediction.IsEmpty || !outputs.ReconstructionError.IsEmpty;
         int featureSize = Options.FeatureSize(outputs.FeatureSet);
         int reconstructionSize = Options.InputSequenceLength, predictionSize = FutureSequenceLength;

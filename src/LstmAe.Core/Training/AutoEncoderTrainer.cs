@@ -50,7 +50,9 @@ public sealed class AutoEncoderTrainer
     /// <param name="train">Training sequences; rows must hold the future frames unless the model only reconstructs.</param>
     /// <param name="validation">Optional held-out sequences for validation loss and early stopping.</param>
     /// <param name="progress">Receives a report after every step (every <see cref="TrainingOptions.ReportEverySteps"/>
-    /// steps where that is more than 1, as on CUDA by default), synchronously on the training thread.</param>
+    /// steps where that is more than 1, as on CUDA by default), synchronously on the training thread: an
+    /// <see cref="IProgress{T}"/> of your own sees each step before the next starts, where <see cref="Progress{T}"/>
+    /// posts its reports to the thread pool (or the captured synchronization context) and sees them later.</param>
     /// <param name="cancellationToken">Stops training after the current step.</param>
     /// <exception cref="ArgumentException">A source's sequences do not fit the model, hold NaN or infinite values, or
     /// hold values outside [0, 1] under the cross-entropy objective.</exception>
@@ -58,9 +60,21 @@ public sealed class AutoEncoderTrainer
     /// model, optimizer, batch size or seed.</exception>
     /// <exception cref="InvalidOperationException">Training diverged: a step's loss or gradient norm is NaN or infinite
     /// (the message names the step; the weights are left as after the step before).</exception>
+    /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
+    /// <exception cref="DirectoryNotFoundException">The folder of <see cref="TrainingOptions.CheckpointPath"/> does not
+    /// exist (checked before the first step, not when the first checkpoint is due).</exception>
     public TrainingResult Fit(ISequenceSource train, ISequenceSource? validation = null,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        _model.ThrowIfDisposed();
+        if (_options.CheckpointPath is { } checkpoint && Path.GetDirectoryName(Path.GetFullPath(checkpoint)) is { } folder
+            && !Directory.Exists(folder))
+        {
+            throw new DirectoryNotFoundException(
+                $"The folder '{folder}' of the checkpoint path '{checkpoint}' does not exist; create it before training, " +
+                "or checkpoints would fail only when the first is due.");
+        }
+
         var trainBatches = new MinibatchReader(train, _model.Options, _options.BatchSize, _model.Device, nameof(train));
         MinibatchReader? validationBatches = validation is null
             ? null

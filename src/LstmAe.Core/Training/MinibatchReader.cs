@@ -123,8 +123,8 @@ internal sealed class MinibatchReader
             if (options.HasPredictionDecoder)
             {
                 throw new ArgumentException(
-                    $"The {sourceName} source's rows hold only the {options.InputFrames} input frames ({length} floats), " +
-                    $"so it cannot train prediction (mode {options.Mode}); rows need {options.InputFrames}+" +
+                    $"The {Describe(sourceName)} rows hold only the {options.InputFrames} input frames ({length} floats), " +
+                    $"so they cannot train or score prediction (mode {options.Mode}); rows need {options.InputFrames}+" +
                     $"{options.FutureFrames} frames ({options.FullSequenceLength} floats), or use " +
                     $"{nameof(AutoEncoderMode.ReconstructionOnly)}.", sourceName);
             }
@@ -132,8 +132,12 @@ internal sealed class MinibatchReader
             return false;
         }
         throw new ArgumentException(
-            $"The {sourceName} source's sequences hold {length} floats; expected {options.InputSequenceLength} " +
+            $"The {Describe(sourceName)} sequences hold {length} floats; expected {options.InputSequenceLength} " +
             $"({options.InputFrames} frames of {options.FrameSize}) or {options.FullSequenceLength} " +
-            $"({options.InputFrames}+{options.FutureFrames} frames).", sourceName);
+            $"({options.InputFrames}+{options.FutureFrames} frames). Longer clips: keep their first frames with " +
+            $"ISequenceCollection.TakeFrames or NpySequenceOptions.FrameCount.", sourceName);
     }
+
+    /// <summary>"train source's", "validation source's"; "source's" for a parameter named so.</summary>
+    private static string Describe(string sourceName) => sourceName == "source" ? "source's" : $"{sourceName} source's";
 }

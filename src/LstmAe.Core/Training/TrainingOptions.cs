@@ -58,15 +58,19 @@ public sealed record TrainingOptions
     /// the CPU, whatever runs on other threads.</summary>
     public int Seed { get; init; }
 
-    /// <summary>File for checkpoints (model, optimizer state, step, random state), written atomically; null for none.</summary>
+    /// <summary>File for checkpoints (model, optimizer state, step, random state), written atomically; null for none.
+    /// Its folder must exist: <see cref="AutoEncoderTrainer.Fit"/> checks that before the first step.</summary>
     public string? CheckpointPath { get; init; }
 
     /// <summary>Write a checkpoint every this many steps (one is always written when training stops); null for only at the end.</summary>
     public int? CheckpointEverySteps { get; init; }
 
     /// <summary>
-    /// Continue from <see cref="CheckpointPath"/> when that file exists. Resuming reproduces an uninterrupted run
-    /// bit for bit provided the source's <see cref="ISequenceSource.Read"/> returns the same order for the same epoch.
+    /// Continue from <see cref="CheckpointPath"/> when that file exists (when it does not, training starts afresh).
+    /// Resuming reproduces an uninterrupted run bit for bit provided the source's <see cref="ISequenceSource.Read"/>
+    /// returns the same order for the same epoch and the run's length is the same: a schedule that depends on the
+    /// length (<see cref="CosineToEndSchedule"/>) is laid over the resumed run's <see cref="Epochs"/> and
+    /// <see cref="MaxSteps"/>, so extending a run stretches its decay from the step it resumes at.
     /// </summary>
     public bool ResumeFromCheckpoint { get; init; }
 

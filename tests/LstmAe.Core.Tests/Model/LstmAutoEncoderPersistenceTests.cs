@@ -49,6 +49,19 @@ public sealed class LstmAutoEncoderPersistenceTests
     }
 
     [TestMethod]
+    public void AStreamLeftAtItsEndIsNamedAsSuch()
+    {
+        using var model = LstmAutoEncoder.Create(TinyModels.Options);
+        using var stream = new MemoryStream();
+        model.Save(stream);
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => LstmAutoEncoder.Load(stream));
+
+        StringAssert.StartsWith(error.Message, $"The stream is at its end (position {stream.Length} of {stream.Length})");
+        StringAssert.Contains(error.Message, "set its Position back");
+    }
+
+    [TestMethod]
     public void ABFloat16ModelLoadsForThisCpuOrInTheRequestedPrecision()
     {
         var options = TinyModels.Options with { Conditioning = DecoderConditioning.Unconditioned, MatrixPrecision = MatrixPrecision.BFloat16 };

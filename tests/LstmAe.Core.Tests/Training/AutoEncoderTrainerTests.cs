@@ -274,6 +274,42 @@ public sealed class AutoEncoderTrainerTests
     }
 
     [TestMethod]
+    public void AMissingCheckpointFolderIsRefusedBeforeTheFirstStep()
+    {
+        using var model = LstmAutoEncoder.Create(TinyModels.Options);
+        string checkpoint = Path.Combine(Path.GetTempPath(), $"lstmae-absent-{Guid.NewGuid():N}", "run.ckpt");
+        var steps = new List<long>();
+        var trainer = new AutoEncoderTrainer(model, new TrainingOptions { MaxSteps = 3, Epochs = null, BatchSize = 4, CheckpointPath = checkpoint });
+
+        var error = Assert.ThrowsExactly<DirectoryNotFoundException>(
+            () => trainer.Fit(TinyModels.Source(TinyModels.Options, 4), progress: new SynchronousProgress<TrainingProgress>(p => steps.Add(p.Step))));
+
+        StringAssert.Contains(error.Message, $"The folder '{Path.GetDirectoryName(checkpoint)}' of the checkpoint path '{checkpoint}' does not exist");
+        Assert.IsEmpty(steps, "training ran before the refusal");
+    }
+
+    [TestMethod]
+    public void ADisposedModelIsNamedByEveryCall()
+    {
+        var model = LstmAutoEncoder.Create(TinyModels.Options);
+        float[] sequences = TinyModels.Sequences(TinyModels.Options, 2);
+        model.Dispose();
+
+        foreach (Action call in new Action[]
+        {
+            () => model.Encode(sequences, 2),
+            () => model.Save(new MemoryStream()),
+            () => model.ExportOnnx(new MemoryStream()),
+            () => new AutoEncoderTrainer(model, new TrainingOptions()).Fit(TinyModels.Source(TinyModels.Options, 4)),
+        })
+        {
+            var error = Assert.ThrowsExactly<ObjectDisposedException>(call);
+            Assert.AreEqual(typeof(LstmAutoEncoder).FullName, error.ObjectName);
+        }
+        model.Dispose(); // a second Dispose is harmless
+    }
+
+    [TestMethod]
     public void InputOnlyRowsCannotTrainPrediction()
     {
         var options = TinyModels.Options;
@@ -281,8 +317,11 @@ public sealed class AutoEncoderTrainerTests
         var inputOnly = new InMemorySequenceSource(new float[4 * options.InputSequenceLength], options.InputSequenceLength);
 
         var error = Assert.ThrowsExactly<ArgumentException>(() => new AutoEncoderTrainer(model, new TrainingOptions()).Fit(inputOnly));
+        var scoring = Assert.ThrowsExactly<ArgumentException>(() => new AutoEncoderTrainer(model, new TrainingOptions()).Evaluate(inputOnly));
 
-        StringAssert.Contains(error.Message, "cannot train prediction");
+        StringAssert.StartsWith(error.Message, "The train source's rows hold only the 3 input frames");
+        StringAssert.Contains(error.Message, "cannot train or score prediction");
+        StringAssert.StartsWith(scoring.Message, "The source's rows hold only the 3 input frames");
         using var reconstructionOnly = LstmAutoEncoder.Create(options with { Mode = AutoEncoderMode.ReconstructionOnly });
         Assert.AreEqual(1, new AutoEncoderTrainer(reconstructionOnly, new TrainingOptions { Epochs = 1, BatchSize = 4 }).Fit(inputOnly).Steps);
     }

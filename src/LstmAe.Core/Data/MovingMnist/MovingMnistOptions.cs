@@ -54,7 +54,7 @@ public sealed record MovingMnistOptions
         Require(DigitsPerSequence is >= 1 and <= MaxDigitsPerSequence, nameof(DigitsPerSequence),
             $"must be between 1 and {MaxDigitsPerSequence}, got {DigitsPerSequence}");
         Require(FrameHeight >= digits.Height && FrameWidth >= digits.Width, nameof(FrameHeight),
-            $"the {FrameHeight}x{FrameWidth} canvas cannot hold {digits.Height}x{digits.Width} digits");
+            $"and {nameof(FrameWidth)} must be at least the digits' {digits.Height}x{digits.Width}, got a {FrameHeight}x{FrameWidth} canvas");
         Require(float.IsFinite(Speed) && Speed >= 0, nameof(Speed), $"must be finite and non-negative, got {Speed}");
         Require(MaxSpeed is null || (float.IsFinite(MaxSpeed.Value) && MaxSpeed >= Speed), nameof(MaxSpeed),
             $"must be finite and at least Speed ({Speed}), got {MaxSpeed}");
