@@ -39,10 +39,10 @@ public sealed class ReadmeExampleTests
     [TestMethod]
     public void TheDataPageHoldsThisPipelineVerbatim()
     {
-        string page = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "data.md")).ReplaceLineEndings("\n");
+        string page = DocExamples.Page("docs/data.md");
         foreach (string region in new[] { "docs pipeline", "docs call" })
         {
-            string code = Marked(region);
+            string code = DocExamples.Marked($"tests/LstmAe.MLNet.Tests/{nameof(ReadmeExampleTests)}.cs", region);
             StringAssert.Contains(page, code, $"docs/data.md does not hold the code marked '{region}' in {nameof(ReadmeExampleTests)}.cs");
         }
         Assert.IsNotNull((Func<ITransformer>)ReadmeCall);
@@ -78,7 +78,7 @@ public sealed class ReadmeExampleTests
     public void TheReadmeOptionTablesNameEverySetting()
     {
         // Table rows only: a name in prose or in an example does not document the option.
-        string tables = string.Join("\n", File.ReadAllLines(Path.Combine(RepositoryRoot(), "README.md")).Where(l => l.StartsWith('|')));
+        string tables = string.Join("\n", File.ReadAllLines(Path.Combine(DocExamples.RepositoryRoot(), "README.md")).Where(l => l.StartsWith('|')));
         foreach (Type type in new[] { typeof(LstmAutoEncoderOptions), typeof(LstmAutoEncoderModelOptions), typeof(TrainingOptions) })
         {
             // Settable properties are the options; computed ones (FrameSize, HasPredictionDecoder, ...) are not.
@@ -89,27 +89,5 @@ public sealed class ReadmeExampleTests
                 .ToArray();
             Assert.IsEmpty(missing, $"README.md's option tables lack {type.Name}: {string.Join(", ", missing)}");
         }
-    }
-
-    /// <summary>The lines of this file between "// {region}: begin" and "// {region}: end", with the indentation of
-    /// the first line removed from each.</summary>
-    private static string Marked(string region)
-    {
-        string[] lines = File.ReadAllLines(Path.Combine(RepositoryRoot(), "tests", "LstmAe.MLNet.Tests", $"{nameof(ReadmeExampleTests)}.cs"));
-        int begin = Array.FindIndex(lines, l => l.Trim() == $"// {region}: begin");
-        int end = Array.FindIndex(lines, l => l.Trim() == $"// {region}: end");
-        Assert.IsTrue(begin >= 0 && end > begin, region);
-        string[] code = lines[(begin + 1)..end];
-        int indent = code[0].Length - code[0].TrimStart().Length;
-        return string.Join("\n", code.Select(l => l.Length >= indent ? l[indent..] : l.TrimStart())) + "\n";
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "LstmAe.sln"))) return directory.FullName;
-        }
-        throw new InvalidOperationException($"No LstmAe.sln above {AppContext.BaseDirectory}.");
     }
 }
