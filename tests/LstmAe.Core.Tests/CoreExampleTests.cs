@@ -60,12 +60,9 @@ public sealed class CoreExampleTests
     [TestMethod]
     public void TheDesignPageHoldsThisExampleVerbatim()
     {
-        string page = DocExamples.Page("docs/design.md");
-        foreach (string region in new[] { "docs core", "docs core call" })
-        {
-            string code = DocExamples.Marked($"tests/LstmAe.Core.Tests/{nameof(CoreExampleTests)}.cs", region);
-            StringAssert.Contains(page, code, $"docs/design.md does not hold the code marked '{region}' in {nameof(CoreExampleTests)}.cs");
-        }
+        string[] missing = DocExamples.RegionsMissingFrom("docs/design.md", $"tests/LstmAe.Core.Tests/{nameof(CoreExampleTests)}.cs",
+            "docs core", "docs core call");
+        Assert.IsEmpty(missing, $"docs/design.md does not hold the code marked so in {nameof(CoreExampleTests)}.cs");
         Assert.IsNotNull((Func<float[]>)DocsCall);
     }
 

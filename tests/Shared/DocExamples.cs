@@ -17,6 +17,14 @@ internal static class DocExamples
         return string.Join("\n", code.Select(l => l.Length >= indent ? l[indent..] : l.TrimStart())) + "\n";
     }
 
+    /// <summary>The regions of <paramref name="testFile"/> that <paramref name="page"/> (both relative to the
+    /// repository) does not hold verbatim.</summary>
+    public static string[] RegionsMissingFrom(string page, string testFile, params string[] regions)
+    {
+        string text = Page(page);
+        return regions.Where(region => !text.Contains(Marked(testFile, region), StringComparison.Ordinal)).ToArray();
+    }
+
     /// <summary>A file of the repository (relative path) as text with "\n" line ends.</summary>
     public static string Page(string relativePath) =>
         File.ReadAllText(Path.Combine(RepositoryRoot(), relativePath)).ReplaceLineEndings("\n");
