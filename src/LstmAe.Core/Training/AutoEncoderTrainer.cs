@@ -193,9 +193,13 @@ public sealed class AutoEncoderTrainer
                 // From here the weights are no longer Create's, even if the restore below fails half-way.
                 _model.HasInitialWeights = false;
                 if (resuming) _position = TrainingCheckpoint.Restore(_options.CheckpointPath!, _model, _options, optimizer, dropoutDraws);
+                long? resumedAt = resuming ? _position.Step : null;
                 TrainingStopReason reason = Train(optimizer);
                 if (_options.CheckpointPath is not null) TrainingCheckpoint.Write(_options.CheckpointPath, _position, _model, _options, optimizer, dropoutDraws);
-                return new TrainingResult(reason, _position.Step, _position.Epoch, _last, _position.BestValidationLoss, _wallClock.Elapsed);
+                return new TrainingResult(reason, _position.Step, _position.Epoch, _last, _position.BestValidationLoss, _wallClock.Elapsed)
+                {
+                    ResumedFromStep = resumedAt,
+                };
             }
             finally
             {

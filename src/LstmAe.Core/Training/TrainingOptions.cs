@@ -66,7 +66,8 @@ public sealed record TrainingOptions
     public int? CheckpointEverySteps { get; init; }
 
     /// <summary>
-    /// Continue from <see cref="CheckpointPath"/> when that file exists (when it does not, training starts afresh).
+    /// Continue from <see cref="CheckpointPath"/> when that file exists (when it does not, training starts afresh, and
+    /// <see cref="TrainingResult.ResumedFromStep"/> is null).
     /// Resuming reproduces an uninterrupted run bit for bit provided the source's <see cref="ISequenceSource.Read"/>
     /// returns the same order for the same epoch and the run's length is the same: a schedule that depends on the
     /// length (<see cref="CosineToEndSchedule"/>) is laid over the resumed run's <see cref="Epochs"/> and

@@ -15,6 +15,10 @@ public sealed record TrainingResult(
     double? BestValidationLoss,
     TimeSpan Elapsed)
 {
+    /// <summary>The step this call resumed at from <see cref="TrainingOptions.CheckpointPath"/>; null when it started
+    /// afresh, including when <see cref="TrainingOptions.ResumeFromCheckpoint"/> found no checkpoint file.</summary>
+    public long? ResumedFromStep { get; init; }
+
     /// <summary>True when the cancellation token stopped training.</summary>
     public bool Cancelled => StopReason == TrainingStopReason.Cancelled;
 }

@@ -126,13 +126,16 @@ public sealed class AutoEncoderTrainerTests
             new AutoEncoderTrainer(uninterrupted, options).Fit(TinyModels.Source(TinyModels.Options, 6));
 
             using var interrupted = LstmAutoEncoder.Create(TinyModels.Options, seed: 3);
-            new AutoEncoderTrainer(interrupted, options with { MaxSteps = 3, CheckpointPath = checkpoint }).Fit(TinyModels.Source(TinyModels.Options, 6));
+            TrainingResult first = new AutoEncoderTrainer(interrupted, options with { MaxSteps = 3, CheckpointPath = checkpoint, ResumeFromCheckpoint = true })
+                .Fit(TinyModels.Source(TinyModels.Options, 6));
             using var resumed = LstmAutoEncoder.Create(TinyModels.Options, seed: 99);
             TrainingResult result = new AutoEncoderTrainer(resumed, options with { CheckpointPath = checkpoint, ResumeFromCheckpoint = true })
                 .Fit(TinyModels.Source(TinyModels.Options, 6));
 
             Assert.AreEqual(7, result.Steps);
             Assert.AreEqual(3, result.Epochs);
+            Assert.IsNull(first.ResumedFromStep, "no checkpoint yet: a fresh start");
+            Assert.AreEqual(3L, result.ResumedFromStep);
             TinyModels.AssertBitIdentical(uninterrupted, resumed);
             Assert.IsFalse(File.Exists(checkpoint + ".tmp"), "The checkpoint is written through a temporary file renamed into place.");
         }
