@@ -291,18 +291,27 @@ public sealed class LstmAutoEncoder : IDisposable
         var (options, weights) = ModelStreamFormat.Read(stream);
         using (weights)
         {
-            options = options with { MatrixPrecision = matrixPrecision ?? MatrixPrecisionSupport.ForThisCpu(options.MatrixPrecision) };
-            var model = Build(options, device, seed: null);
-            try
-            {
-                weights.CopyInto(model.Module, "the model stream");
-                return model;
-            }
-            catch
-            {
-                model.Dispose();
-                throw;
-            }
+            return FromWeights(options, weights, device, matrixPrecision, "the model stream");
+        }
+    }
+
+    /// <summary>A model of <paramref name="options"/> on <paramref name="device"/> holding <paramref name="weights"/>
+    /// (checked names and shapes), in <paramref name="matrixPrecision"/> or, when null, the saved precision where this
+    /// CPU runs it natively.</summary>
+    internal static LstmAutoEncoder FromWeights(LstmAutoEncoderModelOptions options, LoadedStateDict weights, string device,
+        MatrixPrecision? matrixPrecision, string source)
+    {
+        options = options with { MatrixPrecision = matrixPrecision ?? MatrixPrecisionSupport.ForThisCpu(options.MatrixPrecision) };
+        var model = Build(options, device, seed: null);
+        try
+        {
+            weights.CopyInto(model.Module, source);
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
         }
     }
 

@@ -41,6 +41,31 @@ public sealed class AutoEncoderTrainer
     public TrainingOptions Options => _options;
 
     /// <summary>
+    /// The model a checkpoint written by <see cref="Fit"/> holds, its weights as at the checkpoint's step: to encode
+    /// with, save or export a run that stopped, without resuming it. The optimizer state is not read.
+    /// </summary>
+    /// <param name="checkpointPath">The checkpoint (<see cref="TrainingOptions.CheckpointPath"/>).</param>
+    /// <param name="device">"cpu", "cuda" or "cuda:N" (<see cref="TorchDevices"/>); it must be present.</param>
+    /// <param name="matrixPrecision">The product format to run in; null for the saved one where this CPU runs it
+    /// natively, as <see cref="LstmAutoEncoder.Load(Stream, string, MatrixPrecision?)"/> chooses.</param>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not a checkpoint, is damaged, or holds a value no run
+    /// writes; the message names it.</exception>
+    /// <exception cref="ArgumentException"><paramref name="device"/> is not one of <see cref="TorchDevices.Accepted"/>.</exception>
+    public static LstmAutoEncoder LoadCheckpointModel(string checkpointPath, string device = "cpu", MatrixPrecision? matrixPrecision = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(checkpointPath);
+        TorchDevices.RequireKnown(device, nameof(device));
+        if (!File.Exists(checkpointPath))
+            throw new FileNotFoundException($"The checkpoint '{checkpointPath}' does not exist.", checkpointPath);
+        var (options, weights, _) = TrainingCheckpoint.ReadModel(checkpointPath);
+        using (weights)
+        {
+            return LstmAutoEncoder.FromWeights(options, weights, device, matrixPrecision, checkpointPath);
+        }
+    }
+
+    /// <summary>
     /// Trains until the epochs or steps run out, validation stops improving, or <paramref name="cancellationToken"/>
     /// fires (checked between steps, so training stops after the step in progress). Dropout draws from a CPU generator
     /// of the run's own, seeded with <see cref="TrainingOptions.Seed"/> or restored from the checkpoint when resuming;

@@ -42,11 +42,11 @@ internal static class TrainingCheckpoint
         using var reader = new BinaryReader(new MemoryStream(payload, writable: false), Encoding.UTF8);
         try
         {
-            var saved = (OptimizerAlgorithm)reader.ReadInt32();
+            (OptimizerAlgorithm saved, int batchSize, int seed, TrainingPosition position, byte[] rngState) = ReadHeader(reader, path);
+            long step = position.Step;
             if (saved != options.Optimizer)
                 throw new InvalidDataException($"{path} holds {saved} optimizer state; this run uses {options.Optimizer}.");
             // The position counts batches, so it only means the same rows under the same batch size and seed.
-            int batchSize = reader.ReadInt32(), seed = reader.ReadInt32();
             if (batchSize != options.BatchSize || seed != options.Seed)
             {
                 throw new InvalidDataException(
@@ -54,17 +54,6 @@ internal static class TrainingCheckpoint
                     $"{options.BatchSize} and Seed {options.Seed}. Resume with the same values or start afresh.");
             }
 
-            long step = reader.ReadInt64();
-            int epoch = reader.ReadInt32();
-            long batches = reader.ReadInt64();
-            double best = reader.ReadDouble();
-            int stale = reader.ReadInt32();
-            var position = new TrainingPosition(step, epoch, batches, double.IsNaN(best) ? null : best, stale);
-            CheckPosition(position, batchSize, path);
-            int rngLength = reader.ReadInt32();
-            if (rngLength < 0 || rngLength > payload.Length - reader.BaseStream.Position)
-                throw new InvalidDataException($"{path} declares a random state of {rngLength} bytes, which it does not hold.");
-            byte[] rngState = reader.ReadBytes(rngLength);
             CheckRandomState(rngState, dropoutDraws, path);
 
             var (modelOptions, weights) = ReadModel(reader.BaseStream, path);
@@ -89,6 +78,46 @@ internal static class TrainingCheckpoint
         {
             throw new InvalidDataException($"{path} is a truncated checkpoint.", e);
         }
+    }
+
+    /// <summary>The model a checkpoint holds and the step it was written at; the optimizer state is not read.</summary>
+    /// <exception cref="InvalidDataException">The file is not a checkpoint, is damaged, or holds a value no run
+    /// writes.</exception>
+    public static (LstmAutoEncoderModelOptions Options, LoadedStateDict Weights, long Step) ReadModel(string path)
+    {
+        byte[] payload = ReadPayload(path);
+        using var reader = new BinaryReader(new MemoryStream(payload, writable: false), Encoding.UTF8);
+        try
+        {
+            TrainingPosition position = ReadHeader(reader, path).Position;
+            var (options, weights) = ReadModel(reader.BaseStream, path);
+            return (options, weights, position.Step);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new InvalidDataException($"{path} is a truncated checkpoint.", e);
+        }
+    }
+
+    /// <summary>The fields before the model: optimizer, batch size, seed, the checked position and the random state's
+    /// bytes (not yet checked).</summary>
+    private static (OptimizerAlgorithm Optimizer, int BatchSize, int Seed, TrainingPosition Position, byte[] RandomState) ReadHeader(
+        BinaryReader reader, string path)
+    {
+        var optimizer = (OptimizerAlgorithm)reader.ReadInt32();
+        int batchSize = reader.ReadInt32(), seed = reader.ReadInt32();
+        if (batchSize < 1) throw new InvalidDataException($"{path} holds batch size {batchSize}, which no run writes: at least 1.");
+        long step = reader.ReadInt64();
+        int epoch = reader.ReadInt32();
+        long batches = reader.ReadInt64();
+        double best = reader.ReadDouble();
+        int stale = reader.ReadInt32();
+        var position = new TrainingPosition(step, epoch, batches, double.IsNaN(best) ? null : best, stale);
+        CheckPosition(position, batchSize, path);
+        int rngLength = reader.ReadInt32();
+        if (rngLength < 0 || rngLength > reader.BaseStream.Length - reader.BaseStream.Position)
+            throw new InvalidDataException($"{path} declares a random state of {rngLength} bytes, which it does not hold.");
+        return (optimizer, batchSize, seed, position, reader.ReadBytes(rngLength));
     }
 
     /// <summary>

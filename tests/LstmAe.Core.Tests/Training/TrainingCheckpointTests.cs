@@ -270,6 +270,24 @@ public sealed class TrainingCheckpointTests
         StringAssert.Contains(error.Message, "written for a different model");
     }
 
+    [TestMethod]
+    public void ACheckpointsModelLoadsWithoutResumingAndABatchSizeNoRunWritesIsRefused()
+    {
+        using var temp = new TempDirectory();
+        string checkpoint = temp.File("run.ckpt");
+        using var trained = LstmAutoEncoder.Create(TinyModels.Options);
+        new AutoEncoderTrainer(trained, Options with { CheckpointPath = checkpoint }).Fit(TinyModels.Source(TinyModels.Options, 4));
+
+        using (LstmAutoEncoder loaded = AutoEncoderTrainer.LoadCheckpointModel(checkpoint, matrixPrecision: trained.Options.MatrixPrecision))
+            TinyModels.AssertBitIdentical(trained, loaded);
+        Assert.ThrowsExactly<FileNotFoundException>(() => AutoEncoderTrainer.LoadCheckpointModel(temp.File("absent.ckpt")));
+        RewritePayload(checkpoint, payload => BitConverter.GetBytes(0).CopyTo(payload, sizeof(int))); // the batch size
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => AutoEncoderTrainer.LoadCheckpointModel(checkpoint));
+        Assert.AreEqual($"{checkpoint} holds batch size 0, which no run writes: at least 1.", error.Message);
+        Assert.AreEqual(error.Message, Assert.ThrowsExactly<InvalidDataException>(() => Resume(checkpoint, Options)).Message);
+    }
+
     private static string WriteCheckpoint(TempDirectory temp)
     {
         string checkpoint = temp.File("run.ckpt");
