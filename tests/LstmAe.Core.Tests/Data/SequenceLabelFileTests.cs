@@ -147,6 +147,20 @@ public sealed class SequenceLabelFileTests
         StringAssert.Contains(e.Message, $"'{path}' holds IDX elements of type 0x0C (offset 2)");
     }
 
+    /// <summary>The decoder's own error names no file: each reader that peeks into a gzip file restates it.</summary>
+    [TestMethod]
+    public void ADamagedGzipIsNamedByEachReaderThatPeeksIntoIt()
+    {
+        using var temp = new TempDirectory();
+        // A gzip header, then a deflate block of the reserved type 3: the decoder refuses it at once.
+        string path = temp.Write("damaged.gz", [0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 0xFF, 0x07, 0, 0, 0]);
+        string expected = $"'{path}' is not a valid gzip stream: ";
+
+        StringAssert.StartsWith(Assert.ThrowsExactly<InvalidDataException>(() => SequenceLabelFile.Read(path)).Message, expected);
+        StringAssert.StartsWith(Assert.ThrowsExactly<InvalidDataException>(() => NpySequenceFile.ReadFrameCount(path)).Message, expected);
+        StringAssert.StartsWith(Assert.ThrowsExactly<InvalidDataException>(() => NpySequenceFile.Open(path)).Message, expected);
+    }
+
     [TestMethod]
     public void AGzipOfAnythingButIdxIsRefusedNamingWhatItHolds()
     {

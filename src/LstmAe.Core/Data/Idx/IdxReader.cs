@@ -115,10 +115,9 @@ public static class IdxReader
 
             return sizes;
         }
-        catch (InvalidDataException e) when (e.Source == typeof(GZipStream).Assembly.GetName().Name)
+        catch (InvalidDataException e) when (GzipDetector.IsDecoderError(e))
         {
-            // The decompressor's own message does not say which file was corrupt.
-            throw new InvalidDataException($"'{sourceName}' is not a valid gzip stream: {e.Message}", e);
+            throw GzipDetector.Damaged(sourceName, e);
         }
         finally
         {

@@ -87,9 +87,9 @@ public static class SequenceLabelFile
             using var gzip = new GZipStream(file, CompressionMode.Decompress);
             read = gzip.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
         }
-        catch (InvalidDataException e)
+        catch (InvalidDataException e) when (GzipDetector.IsDecoderError(e))
         {
-            throw new InvalidDataException($"'{path}' is not a valid gzip stream: {e.Message}", e);
+            throw GzipDetector.Damaged(path, e);
         }
 
         if (start[..read] is [0, 0, ..]) return true;

@@ -167,10 +167,9 @@ public sealed class NpySequenceFile : ISequenceCollection
         {
             header = NpyHeader.Read(stream, source);
         }
-        catch (InvalidDataException e) when (gzip && e.Source == typeof(GZipStream).Assembly.GetName().Name)
+        catch (InvalidDataException e) when (gzip && GzipDetector.IsDecoderError(e))
         {
-            // The decompressor's own message does not say which file was corrupt.
-            throw new InvalidDataException($"'{path}' is not a valid gzip stream: {e.Message}", e);
+            throw GzipDetector.Damaged(path, e);
         }
         CheckShape(header, layout, source);
         return header.Shape;
@@ -490,7 +489,7 @@ public sealed class NpySequenceFile : ISequenceCollection
         catch (InvalidDataException e) when (!e.Message.StartsWith($"'{path}'", StringComparison.Ordinal))
         {
             copy?.Dispose();
-            throw new InvalidDataException($"'{path}' is not a valid gzip stream: {e.Message}", e);
+            throw GzipDetector.Damaged(path, e);
         }
         catch
         {
